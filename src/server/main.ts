@@ -1,0 +1,3 @@
+// Standalone server entry point (dist/server.js).
+console.error('secure-chat server: not implemented yet');
+process.exitCode = 1;
