@@ -1,0 +1,48 @@
+// Usernames are at most 16 bytes of UTF-8 (the original design's limit) and are padded to exactly one
+// AES block so that every encrypted username has the same length and reveals nothing about the name.
+
+export const USERNAME_MAX_BYTES = 16;
+export const USERNAME_RULE = 'username must be 1-16 bytes of UTF-8';
+
+export class UsernameError extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'UsernameError';
+  }
+}
+
+// Control characters are refused: NUL is the padding byte, and the rest have no place in a display name.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/u;
+
+/** Checks a username and returns its canonical (NFC) form; throws UsernameError with a clear reason. */
+export function normalizeUsername(username: string): string {
+  if (!username.isWellFormed()) throw new UsernameError(`${USERNAME_RULE}; it contains an unpaired surrogate`);
+  const normalized = username.normalize('NFC');
+  const length = Buffer.byteLength(normalized, 'utf8');
+  if (length < 1 || length > USERNAME_MAX_BYTES) throw new UsernameError(`${USERNAME_RULE} (got ${length} bytes)`);
+  if (CONTROL_CHARACTERS.test(normalized)) throw new UsernameError('username must not contain control characters');
+  return normalized;
+}
+
+/** The 16-byte block that gets encrypted: the UTF-8 name followed by zero bytes. */
+export function padUsername(username: string): Buffer {
+  const block = Buffer.alloc(USERNAME_MAX_BYTES);
+  Buffer.from(normalizeUsername(username), 'utf8').copy(block);
+  return block;
+}
+
+/** Inverse of padUsername; returns null for any block padUsername could not have produced. */
+export function unpadUsername(block: Uint8Array): string | null {
+  if (block.length !== USERNAME_MAX_BYTES) return null;
+  let end = block.indexOf(0);
+  if (end === -1) end = block.length;
+  if (block.subarray(end).some((byte) => byte !== 0)) return null;
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    const name = decoder.decode(block.subarray(0, end));
+    return normalizeUsername(name) === name ? name : null;
+  } catch {
+    return null;
+  }
+}
