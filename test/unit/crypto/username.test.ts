@@ -1,0 +1,63 @@
+import * as assert from 'assert';
+import { RoomKeys, UsernameError, normalizeUsername, openMessage, openUsername, sealMessage, sealUsername } from '../../../src/crypto';
+import { padUsername, unpadUsername } from '../../../src/crypto/username';
+import { testKeys } from './fixtures';
+
+const RULE = /UsernameError: username must be 1-16 bytes of UTF-8/;
+
+describe('usernames', () => {
+  let keys: RoomKeys;
+  before(async () => {
+    keys = await testKeys();
+  });
+
+  it('refuses 0 and 17 bytes with the clear rule, accepts 1 and 16', () => {
+    assert.throws(() => normalizeUsername(''), (e: unknown) => e instanceof UsernameError && RULE.test(String(e)) && /got 0 bytes/.test(e.message));
+    assert.throws(() => normalizeUsername('a'.repeat(17)), (e: unknown) => e instanceof UsernameError && /got 17 bytes/.test(e.message));
+    assert.strictEqual(normalizeUsername('a'), 'a');
+    assert.strictEqual(normalizeUsername('a'.repeat(16)), 'a'.repeat(16));
+  });
+
+  it('counts bytes, not characters, at the multi-byte boundary', () => {
+    assert.strictEqual(normalizeUsername('é'.repeat(8)), 'é'.repeat(8), '8 two-byte letters are 16 bytes');
+    assert.throws(() => normalizeUsername('a'.repeat(15) + 'é'), RULE, '15 + 2 bytes');
+    assert.strictEqual(normalizeUsername('🦊'.repeat(4)), '🦊'.repeat(4), '4 four-byte emoji are 16 bytes');
+    assert.throws(() => normalizeUsername('a' + '🦊'.repeat(4)), RULE);
+    assert.throws(() => normalizeUsername('日本語日本語'), RULE, '18 bytes in 6 characters');
+  });
+
+  it('normalises to NFC, so a decomposed name is the same name', () => {
+    assert.strictEqual(normalizeUsername('e\u0301'), '\u00e9');
+  });
+
+  it('refuses control characters and unpaired surrogates', () => {
+    assert.throws(() => normalizeUsername('a\u0000b'), /control characters/);
+    assert.throws(() => normalizeUsername('tab\there'), /control characters/);
+    assert.throws(() => normalizeUsername('bell\u0085'), /control characters/);
+    assert.throws(() => normalizeUsername('x\ud800'), RULE);
+  });
+
+  it('pads every name to one block, and the padding is invisible after decryption', () => {
+    for (const name of ['a', 'bob', 'é'.repeat(8), '🦊🦊🦊🦊', 'sixteen-chars-16']) {
+      assert.strictEqual(padUsername(name).length, 16);
+      const block = sealUsername(keys, name);
+      assert.strictEqual(block.length, 32);
+      assert.strictEqual(openUsername(keys, block), name);
+      const opened = openMessage(keys, sealMessage(keys, { username: name, plaintext: Buffer.from('{}'), timestamp: 1 }).envelope);
+      assert.strictEqual(opened.username, name);
+    }
+  });
+
+  it('unpads only blocks that padding could have produced', () => {
+    assert.strictEqual(unpadUsername(Buffer.from('bob\0\0\0\0\0\0\0\0\0\0\0\0\0')), 'bob');
+    assert.strictEqual(unpadUsername(Buffer.from('bob\0\0\0\0\0\0\0\0\0\0\0\0x')), null, 'data after padding');
+    assert.strictEqual(unpadUsername(Buffer.alloc(16)), null, 'empty name');
+    assert.strictEqual(unpadUsername(Buffer.from([0xc3, 0x28, ...Buffer.alloc(14)])), null, 'invalid UTF-8');
+    assert.strictEqual(unpadUsername(Buffer.from('e\u0301\0\0\0\0\0\0\0\0\0\0\0\0\0', 'utf8').subarray(0, 16)), null, 'not NFC');
+    assert.strictEqual(unpadUsername(Buffer.alloc(15, 0x61)), null, 'short block');
+  });
+
+  it('refuses an invalid username before sealing a message', () => {
+    assert.throws(() => sealMessage(keys, { username: 'a'.repeat(17), plaintext: Buffer.alloc(1), timestamp: 1 }), RULE);
+  });
+});
