@@ -1,0 +1,85 @@
+// Reads and validates the secureChat.* settings. A bad value is reported once with what is wrong and
+// the default is used instead, so a typo in settings.json never breaks the extension.
+import * as os from 'os';
+import * as vscode from 'vscode';
+import { UsernameError, normalizeUsername, USERNAME_MAX_BYTES } from '../crypto';
+import { HISTORY_PAGE_MAX } from '../protocol/wire';
+
+export type NotificationLevel = 'all' | 'mentions' | 'off';
+
+export interface Settings {
+  readonly serverHost: string;
+  readonly serverPort: number;
+  readonly connectAddress: string;
+  readonly username: string;
+  readonly historyPageSize: number;
+  readonly notifications: NotificationLevel;
+}
+
+export const DEFAULTS = {
+  serverHost: '127.0.0.1',
+  serverPort: 7777,
+  connectAddress: 'ws://127.0.0.1:7777',
+  historyPageSize: 50,
+  notifications: 'mentions' as NotificationLevel,
+};
+
+/** Null when the address is a ws:// or wss:// URL with a host, otherwise why not. */
+export function checkAddress(address: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    return 'address must look like ws://host:port';
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return 'address must start with ws:// or wss://';
+  if (!url.hostname) return 'address must name a host';
+  return null;
+}
+
+/** The system account name cut to a valid username, so a first run needs no setup. */
+export function defaultUsername(): string {
+  let name = '';
+  try {
+    name = os.userInfo().username;
+  } catch {
+    // Some containers have no passwd entry; fall through to the generic name.
+  }
+  const characters = Array.from(name.normalize('NFC').replace(/[^\p{L}\p{N}._-]/gu, ''));
+  while (Buffer.byteLength(characters.join(''), 'utf8') > USERNAME_MAX_BYTES) characters.pop();
+  return characters.join('') || 'member';
+}
+
+export function readSettings(report: (problem: string) => void): Settings {
+  const config = vscode.workspace.getConfiguration('secureChat');
+  const pick = <T>(key: string, fallback: T, problem: (value: T) => string | null): T => {
+    const value = config.get<T>(key, fallback);
+    const why = typeof value === typeof fallback ? problem(value) : `must be a ${typeof fallback}`;
+    if (why === null) return value;
+    report(`Setting secureChat.${key}: ${why}; using ${JSON.stringify(fallback)}.`);
+    return fallback;
+  };
+  const inRange = (min: number, max: number) => (value: number) =>
+    Number.isInteger(value) && value >= min && value <= max ? null : `must be a whole number from ${min} to ${max}`;
+  const configuredName = config.get<string>('username', '');
+  return {
+    serverHost: pick('server.host', DEFAULTS.serverHost, (value) => (value.trim() ? null : 'must not be empty')),
+    serverPort: pick('server.port', DEFAULTS.serverPort, inRange(1, 65535)),
+    connectAddress: pick('connect.address', DEFAULTS.connectAddress, checkAddress),
+    username: configuredName ? pick('username', defaultUsername(), usernameProblem) : defaultUsername(),
+    historyPageSize: pick('history.pageSize', DEFAULTS.historyPageSize, inRange(1, HISTORY_PAGE_MAX)),
+    notifications: pick('notifications', DEFAULTS.notifications, (value) =>
+      value === 'all' || value === 'mentions' || value === 'off' ? null : 'must be "all", "mentions" or "off"'),
+  };
+}
+
+/** Null for a valid username, otherwise the reason in the words users see everywhere. */
+export function usernameProblem(name: string): string | null {
+  try {
+    normalizeUsername(name);
+    return null;
+  } catch (error) {
+    if (error instanceof UsernameError) return error.message;
+    throw error;
+  }
+}
