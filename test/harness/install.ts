@@ -66,13 +66,17 @@ export function ensureCodeServer(): CodeServerInstall {
   fs.rmSync(staging, { recursive: true, force: true });
   const staged = layout(staging);
   console.log(`Installing code-server ${CODE_SERVER_VERSION} with Node ${NODE_VERSION} into ${installDir} (first run only, about 3 minutes)`);
+  // Under `npm test` the outer npm exports its user agent (naming Node 20) as npm config, and
+  // code-server's install script reads the Node version from it: let the inner npm state its own.
+  const env = { ...process.env };
+  delete env.npm_config_user_agent;
   try {
-    npmInstall(path.join(staging, 'node'), { node: NODE_VERSION }, process.env);
+    npmInstall(path.join(staging, 'node'), { node: NODE_VERSION }, env);
     if (!fs.existsSync(staged.node)) throw new Error(`the node@${NODE_VERSION} package did not provide ${staged.node}`);
     // Node 24 first on PATH runs code-server's install scripts; its own headers stop node-gyp
     // from downloading them while it compiles the native modules that have no usable prebuilt.
     npmInstall(path.join(staging, 'code-server'), { 'code-server': CODE_SERVER_VERSION }, {
-      ...process.env,
+      ...env,
       PATH: `${path.dirname(staged.node)}${path.delimiter}${process.env.PATH ?? ''}`,
       npm_config_nodedir: staged.nodeDir,
     });
@@ -84,7 +88,7 @@ export function ensureCodeServer(): CodeServerInstall {
     fs.rmSync(staging, { recursive: true, force: true });
     throw new Error(
       `code-server install failed: ${(error as Error).message}\n` +
-        'It needs the npm registry and the Debian packages libkrb5-dev and build-essential (apt-get install libkrb5-dev build-essential).',
+        'It needs the npm registry and the Debian packages libkrb5-dev, g++, make and python3 (apt-get install libkrb5-dev g++ make python3).',
     );
   }
   return layout(installDir);
