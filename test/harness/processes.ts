@@ -36,7 +36,7 @@ export function makeScratch(prefix: string): string {
 }
 
 /** Sends a signal to a whole process group; a group that is already gone is not an error. */
-export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);
   } catch (error) {
