@@ -1,7 +1,15 @@
 import * as vscode from 'vscode';
 import { ChatViewProvider } from './host/chatViewProvider';
 
-export function activate(context: vscode.ExtensionContext): void {
+/**
+ * Handed to the extension-host tests so they can reach this extension's SecretStorage. Only in
+ * extension test mode: any other extension can read an extension's exports.
+ */
+export interface TestApi {
+  readonly secrets: vscode.SecretStorage;
+}
+
+export function activate(context: vscode.ExtensionContext): TestApi | undefined {
   const view = new ChatViewProvider(context.extensionUri);
   context.subscriptions.push(
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view),
@@ -9,6 +17,7 @@ export function activate(context: vscode.ExtensionContext): void {
       vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`),
     ),
   );
+  return context.extensionMode === vscode.ExtensionMode.Test ? { secrets: context.secrets } : undefined;
 }
 
 export function deactivate(): void {

@@ -1,0 +1,90 @@
+// Helpers for UI tests: the real VS Code workbench (code-server) in Debian's Chromium, driven by
+// playwright-core the way a user would: command palette, input boxes, activity bar, the chat webview.
+import * as fs from 'fs';
+import * as path from 'path';
+import { FrameLocator, Locator, Page } from 'playwright-core';
+import { Chromium, launchChromium } from '../harness/browser';
+import { CodeServer, repoRoot, startCodeServer } from '../harness/codeServer';
+
+const extensionId = 'secure-chat.secure-chat';
+const screenshotDir = path.join(repoRoot, 'test-results');
+
+export interface Workbench {
+  readonly page: Page;
+  readonly server: CodeServer;
+}
+
+/**
+ * Registers mocha hooks that give the enclosing suite its own code-server and Chromium page with the
+ * extension loaded from source, and stop both afterwards. Read the fields inside tests, not at load.
+ */
+export function useWorkbench(): Workbench {
+  let server: CodeServer | undefined;
+  let chromium: Chromium | undefined;
+  let page: Page | undefined;
+  before(async function () {
+    this.timeout(90000);
+    server = await startCodeServer();
+    chromium = await launchChromium();
+    page = await chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.setDefaultTimeout(20000);
+    await page.goto(server.workbenchUrl());
+    await page.locator('.monaco-workbench').waitFor();
+  });
+  after(async function () {
+    this.timeout(30000);
+    await chromium?.stop();
+    await server?.stop();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the workbench is not started: use it inside tests or hooks');
+    return value;
+  };
+  return {
+    get page() {
+      return ready(page);
+    },
+    get server() {
+      return ready(server);
+    },
+  };
+}
+
+/** Runs a command from the palette by its full title, e.g. "Secure Chat: Open Chat". */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Types into the open input box (password, user name, ...) and confirms. */
+export async function answerInput(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(text);
+  await page.keyboard.press('Enter');
+}
+
+/** Opens a view container from the activity bar by its title, e.g. "Secure Chat". */
+export async function openViewContainer(page: Page, title: string): Promise<void> {
+  await page.locator(`.activitybar .action-label[aria-label^="${title}"]`).click();
+}
+
+/** The chat webview's document: VS Code nests it in two iframes. */
+export function chatFrame(page: Page): FrameLocator {
+  return page.frameLocator(`iframe.webview.ready[src*="extensionId=${extensionId}"]`).frameLocator('iframe#active-frame');
+}
+
+/** The side bar holding the chat panel. */
+export function sideBar(page: Page): Locator {
+  return page.locator('.part.sidebar');
+}
+
+/** Saves a PNG of `target` as test-results/<name>.png and returns its path. */
+export async function screenshot(target: Locator, name: string): Promise<string> {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  const file = path.join(screenshotDir, `${name}.png`);
+  await target.screenshot({ path: file });
+  return file;
+}
