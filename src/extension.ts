@@ -1,5 +1,13 @@
 import * as vscode from 'vscode';
-import { ChatViewProvider } from './host/chatViewProvider';
+import { ChatPanelModel, ChatViewProvider } from './host/chatViewProvider';
+
+/** Until the chat client is wired in, the panel shows its offline state. */
+const offlineModel: ChatPanelModel = {
+  snapshot: () => ({ connection: { status: 'disconnected' }, me: null, messages: [], online: [], hasOlder: false }),
+  onDidUpdate: () => new vscode.Disposable(() => undefined),
+  send: () => undefined,
+  loadOlder: () => undefined,
+};
 
 /**
  * Handed to the extension-host tests so they can reach this extension's SecretStorage. Only in
@@ -10,8 +18,9 @@ export interface TestApi {
 }
 
 export function activate(context: vscode.ExtensionContext): TestApi | undefined {
-  const view = new ChatViewProvider(context.extensionUri);
+  const view = new ChatViewProvider(context.extensionUri, offlineModel);
   context.subscriptions.push(
+    view,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view),
     vscode.commands.registerCommand('secureChat.openChat', () =>
       vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`),

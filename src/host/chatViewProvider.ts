@@ -1,43 +1,173 @@
+// Hosts the sidebar chat webview. The page is untrusted: every message from it is validated with
+// parseViewToHost and malformed ones are ignored; it only ever receives decrypted chat items.
+// The provider knows nothing of sockets or keys: it talks to a ChatPanelModel, which the extension
+// implements on top of the chat client.
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
+import { HostToView, PanelSnapshot, parseViewToHost, ViewCommand, ViewToHost } from '../protocol/view';
+import { viewHtml } from './viewHtml';
 
-/** Hosts the sidebar chat webview: strict CSP, scripts only from dist/ with a per-load nonce. */
-export class ChatViewProvider implements vscode.WebviewViewProvider {
+/** Every host→view message except the snapshot, which the provider asks for itself. */
+export type PanelUpdate = Exclude<HostToView, { type: 'snapshot' }>;
+
+/**
+ * What the chat panel needs from the chat client. Contract:
+ * - `snapshot()` is cheap and current: connection, username, the most recent page of messages
+ *   (oldest first, a few hundred at most; older pages come through `loadOlder`), who is online.
+ * - `onDidUpdate` fires for every change after that (a `vscode.EventEmitter<PanelUpdate>().event`
+ *   fits): new messages with position 'append' (own messages too, first as 'pending' with their
+ *   final id), 'delivery' when an own message is stored or fails, 'connection', 'presence',
+ *   'config' when the username changes, 'error' for a refusal the user should read.
+ * - `send(text)` gets text already checked against MAX_TEXT_BYTES; it queues while offline.
+ * - `loadOlder(beforeSeq)` answers with a 'messages' update, position 'prepend'.
+ * Panel commands (the empty state's buttons) run the VS Code commands `secureChat.<name>` for
+ * each name in VIEW_COMMANDS, so the extension registers `secureChat.connect`,
+ * `secureChat.setPassword`, `secureChat.setUsername` and `secureChat.startServer`.
+ */
+export interface ChatPanelModel {
+  snapshot(): PanelSnapshot;
+  onDidUpdate(listener: (update: PanelUpdate) => void): vscode.Disposable;
+  send(text: string): void;
+  loadOlder(beforeSeq: number): void;
+}
+
+export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'secureChat.chat';
 
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  private view: vscode.WebviewView | undefined;
+  /** The page has said `ready`, so posts reach a listener. */
+  private ready = false;
+  /** Others' messages that arrived while the panel was hidden. */
+  private unread = 0;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly model: ChatPanelModel,
+  ) {
+    this.subscription = model.onDidUpdate((update) => this.onUpdate(update));
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
 
   resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
-    view.webview.html = this.html(view.webview);
+    view.webview.html = viewHtml({
+      cspSource: view.webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUris: [view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString()],
+      styleUri: view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'chat.css')).toString(),
+    });
+    view.webview.onDidReceiveMessage((raw: unknown) => {
+      const message = parseViewToHost(raw);
+      if (message) void this.onViewMessage(message);
+    });
+    view.onDidChangeVisibility(() => {
+      if (!view.visible) return;
+      this.clearUnread();
+      // A page kept alive while hidden missed the updates; a reloaded one will say `ready` instead.
+      if (this.ready) this.postSnapshot();
+    });
+    view.onDidDispose(() => {
+      this.view = undefined;
+      this.ready = false;
+    });
   }
 
-  private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'chat.css'));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Secure Chat</title>
-</head>
-<body>
-<main id="app"></main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+  private onUpdate(update: PanelUpdate): void {
+    const view = this.view;
+    if (!view) return;
+    if (!view.visible) {
+      // The page gets a fresh snapshot when shown, so only the badge needs the news now.
+      if (update.type === 'messages' && update.position === 'append') this.addUnread(update.items.filter((item) => !item.own).length);
+      return;
+    }
+    if (this.ready) void view.webview.postMessage(update);
+  }
+
+  private async onViewMessage(message: ViewToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.postSnapshot();
+        return;
+      case 'send':
+        return this.guard(() => this.model.send(message.text));
+      case 'loadOlder':
+        return this.guard(() => this.model.loadOlder(message.beforeSeq));
+      case 'openReference':
+        return this.openReference(message.path, message.line);
+      case 'openLink':
+        return this.openLink(message.url);
+      case 'markRead':
+        return this.clearUnread();
+      case 'command':
+        return this.runCommand(message.name);
+    }
+  }
+
+  private postSnapshot(): void {
+    void this.view?.webview.postMessage({ type: 'snapshot', ...this.model.snapshot() } satisfies HostToView);
+  }
+
+  /** A model call that throws tells the user in the panel instead of failing silently. */
+  private guard(action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      void this.view?.webview.postMessage({ type: 'error', message } satisfies HostToView);
+    }
+  }
+
+  private addUnread(count: number): void {
+    if (count === 0 || !this.view) return;
+    this.unread += count;
+    this.view.badge = { value: this.unread, tooltip: `${this.unread} new chat message${this.unread === 1 ? '' : 's'}` };
+  }
+
+  private clearUnread(): void {
+    this.unread = 0;
+    if (this.view) this.view.badge = undefined;
+  }
+
+  /** Opens `path` (workspace-relative, already checked not to climb out) at `line` in the first workspace folder that has it. */
+  private async openReference(path: string, line: number): Promise<void> {
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const uri = vscode.Uri.joinPath(folder.uri, ...path.split('/'));
+      let isFile = false;
+      try {
+        isFile = ((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.File) !== 0;
+      } catch {
+        continue; // Not in this folder.
+      }
+      if (!isFile) continue;
+      const document = await vscode.workspace.openTextDocument(uri);
+      const position = new vscode.Position(Math.min(line, document.lineCount) - 1, 0);
+      await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position), preview: true });
+      return;
+    }
+    void vscode.window.showWarningMessage(`Secure Chat: ${path} is not in this workspace, so line ${line} cannot be shown.`);
+  }
+
+  /** Links come from other people's messages: say where one leads before opening it. */
+  private async openLink(url: string): Promise<void> {
+    const open = 'Open Link';
+    const choice = await vscode.window.showWarningMessage('Open a link from the chat in your browser?', { modal: true, detail: url }, open);
+    if (choice === open) await vscode.env.openExternal(vscode.Uri.parse(url, true));
+  }
+
+  private async runCommand(name: ViewCommand): Promise<void> {
+    try {
+      await vscode.commands.executeCommand(`secureChat.${name}`);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Secure Chat: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 }

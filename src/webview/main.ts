@@ -1,7 +1,15 @@
 // Browser side of the chat panel: renders and collects input; holds no keys.
-const app = document.getElementById('app');
-if (app) {
-  const heading = document.createElement('h2');
-  heading.textContent = 'Secure Chat';
-  app.append(heading);
+import { parseHostToView } from '../protocol/view';
+import { ChatPanel } from './chatPanel';
+import { connectToHost } from './hostApi';
+
+const root = document.getElementById('app');
+if (root) {
+  const host = connectToHost();
+  const panel = new ChatPanel(document, root, host, host.initialState.draft);
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    const message = parseHostToView(event.data);
+    if (message) panel.handle(message);
+  });
+  host.post({ type: 'ready' });
 }

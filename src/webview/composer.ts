@@ -1,0 +1,112 @@
+// The message box: Enter sends, Shift+Enter starts a new line, the draft is saved as it is typed,
+// and a line under the box says why sending is not possible (too long, no valid username) or
+// what the host refused.
+import { textProblem, usernameProblem } from '../protocol/view';
+import { button, element } from './dom';
+
+export interface ComposerCallbacks {
+  send(text: string): void;
+  draftChanged(text: string): void;
+  setUsername(): void;
+}
+
+/** Tallest the box grows before it scrolls. */
+const MAX_INPUT_PX = 200;
+
+export class Composer {
+  readonly root: HTMLFormElement;
+  private readonly input: HTMLTextAreaElement;
+  private readonly sendButton: HTMLButtonElement;
+  private readonly problem: HTMLElement;
+  private me: string | null = null;
+  /** A refusal from the host, shown until the text changes. */
+  private hostError: string | null = null;
+
+  constructor(doc: Document, private readonly callbacks: ComposerCallbacks) {
+    this.root = element(doc, 'form', 'composer');
+    this.input = element(doc, 'textarea', 'composer-input');
+    this.input.rows = 1;
+    this.input.placeholder = 'Message (Shift+Enter: new line)';
+    this.input.setAttribute('aria-label', 'Message');
+    this.input.id = 'composer-input';
+    this.sendButton = element(doc, 'button', 'send', 'Send');
+    this.sendButton.type = 'submit';
+    this.problem = element(doc, 'div', 'composer-problem');
+    this.problem.id = 'composer-problem';
+    this.problem.setAttribute('aria-live', 'polite');
+    this.input.setAttribute('aria-describedby', this.problem.id);
+    const row = element(doc, 'div', 'composer-row');
+    row.append(this.input, this.sendButton);
+    this.root.append(row, this.problem);
+
+    this.input.addEventListener('keydown', (event) => {
+      // isComposing: Enter that confirms an IME composition must not send.
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.submit();
+      }
+    });
+    this.input.addEventListener('input', () => {
+      this.hostError = null;
+      this.update();
+      this.callbacks.draftChanged(this.input.value);
+    });
+    this.root.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.submit();
+    });
+  }
+
+  setUser(me: string | null): void {
+    this.me = me;
+    this.update();
+  }
+
+  setDraft(text: string): void {
+    this.input.value = text;
+    this.update();
+  }
+
+  showError(message: string): void {
+    this.hostError = message;
+    this.update();
+  }
+
+  focus(): void {
+    this.input.focus();
+  }
+
+  private submit(): void {
+    const text = this.input.value;
+    if (this.blocker(text) !== null || textProblem(text) !== null) return;
+    this.callbacks.send(text);
+    this.setDraft('');
+    this.callbacks.draftChanged('');
+  }
+
+  /** What prevents sending regardless of the text being empty. */
+  private blocker(text: string): string | null {
+    return usernameProblem(this.me) ?? (text.trim() === '' ? null : textProblem(text));
+  }
+
+  private update(): void {
+    const text = this.input.value;
+    const blocker = this.blocker(text);
+    this.problem.replaceChildren();
+    const message = blocker ?? this.hostError;
+    if (message) {
+      this.problem.appendChild(element(this.problem.ownerDocument, 'span', '', message));
+      if (usernameProblem(this.me) !== null) {
+        this.problem.appendChild(button(this.problem.ownerDocument, 'Set Username', 'link-button', () => this.callbacks.setUsername()));
+      }
+    }
+    this.problem.hidden = !message;
+    // With nothing typed, a missing username is a hint; once the user types, it is what stops them.
+    const invalid = blocker !== null && text.length > 0;
+    this.problem.classList.toggle('hint', !invalid && !this.hostError);
+    this.root.classList.toggle('invalid', invalid);
+    this.sendButton.disabled = blocker !== null || text.trim() === '';
+    this.input.style.height = 'auto';
+    this.input.style.height = `${Math.min(this.input.scrollHeight, MAX_INPUT_PX)}px`;
+  }
+}

@@ -1,0 +1,118 @@
+// One display row as DOM: a day separator, or a message with (for the first of a group) the sender
+// and time, its text as markdown, an optional code snippet with its file reference, and the
+// delivery state of the user's own messages. Clicks on links and references are handled by the
+// list (event delegation) through the data attributes set here.
+import type { ChatItem, ChatSnippet } from '../protocol/view';
+import { element } from './dom';
+import { renderCodeBlock, renderMarkdown } from './markdown';
+import { mentionsMe } from './mentions';
+import { Row, dayLabel, fullTimeLabel, timeLabel } from './timeline';
+
+export interface RowContext {
+  readonly me: string | null;
+  /** Reference time for "Today"/"Yesterday". */
+  readonly now: number;
+}
+
+/** Number of avatar colour classes in chat.css (avatar-0 … avatar-5). */
+const AVATAR_COLOURS = 6;
+
+/** A stable colour per name (FNV-1a plus a mixing step, which spreads short names better), so a sender keeps theirs. */
+export function avatarColour(username: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < username.length; i++) hash = Math.imul(hash ^ username.charCodeAt(i), 0x01000193);
+  hash = Math.imul(hash ^ (hash >>> 15), 0x2c1b3c6d);
+  return ((hash ^ (hash >>> 12)) >>> 0) % AVATAR_COLOURS;
+}
+
+export function renderRow(doc: Document, row: Row, context: RowContext): HTMLElement {
+  if (row.kind === 'day') {
+    const separator = element(doc, 'div', 'row day');
+    separator.appendChild(element(doc, 'span', 'day-label', dayLabel(row.day, context.now)));
+    return separator;
+  }
+  return renderMessage(doc, row.item, row.head, context);
+}
+
+function renderMessage(doc: Document, item: ChatItem, head: boolean, context: RowContext): HTMLElement {
+  const classes = ['row', 'message', item.status];
+  if (head) classes.push('head');
+  if (item.own) classes.push('own');
+  if (!item.own && mentionsMe(item.text, context.me)) classes.push('mentions-me');
+  const row = element(doc, 'div', classes.join(' '));
+  if (head) row.append(renderAvatar(doc, item.username), renderMeta(doc, item));
+  const body = element(doc, 'div', 'body');
+  body.title = fullTimeLabel(item.timestamp);
+  if (item.text.length > 0) body.appendChild(renderMarkdown(doc, item.text, context.me));
+  if (item.snippet) body.appendChild(renderSnippet(doc, item.snippet));
+  row.appendChild(body);
+  if (item.own && item.status !== 'sent') row.appendChild(renderDelivery(doc, item));
+  return row;
+}
+
+function renderAvatar(doc: Document, username: string): HTMLElement {
+  const initial = Array.from(username.trim())[0] ?? '?';
+  const avatar = element(doc, 'div', `avatar avatar-${avatarColour(username)}`, initial.toLocaleUpperCase());
+  avatar.setAttribute('aria-hidden', 'true');
+  return avatar;
+}
+
+function renderMeta(doc: Document, item: ChatItem): HTMLElement {
+  const meta = element(doc, 'div', 'meta');
+  meta.appendChild(element(doc, 'span', 'author', item.username));
+  if (item.own) meta.appendChild(element(doc, 'span', 'you', '(you)'));
+  const time = element(doc, 'time', 'time', timeLabel(item.timestamp));
+  time.dateTime = new Date(item.timestamp).toISOString();
+  time.title = fullTimeLabel(item.timestamp);
+  meta.appendChild(time);
+  return meta;
+}
+
+function lineRange(snippet: ChatSnippet): string {
+  return snippet.endLine > snippet.startLine ? `${snippet.startLine}-${snippet.endLine}` : `${snippet.startLine}`;
+}
+
+function renderSnippet(doc: Document, snippet: ChatSnippet): HTMLElement {
+  const box = element(doc, 'figure', 'snippet');
+  const caption = element(doc, 'figcaption', 'snippet-header');
+  const reference = element(doc, 'button', 'reference', `${snippet.path}:${lineRange(snippet)}`);
+  reference.type = 'button';
+  reference.title = `Open ${snippet.path} at line ${snippet.startLine}`;
+  reference.dataset.path = snippet.path;
+  reference.dataset.line = String(snippet.startLine);
+  caption.appendChild(reference);
+  if (snippet.language) caption.appendChild(element(doc, 'span', 'language', snippet.language));
+  box.append(caption, renderCodeBlock(doc, snippet.code));
+  return box;
+}
+
+function renderDelivery(doc: Document, item: ChatItem): HTMLElement {
+  const text = item.status === 'pending' ? 'Sending…' : `Not sent${item.reason ? `: ${item.reason}` : ''}`;
+  return element(doc, 'div', 'delivery', text);
+}
+
+// Metrics of chat.css, used to guess the height of rows never yet on screen. The guess only has to
+// be close: a row is measured as soon as it is rendered, and the list corrects itself.
+const LINE_PX = 19;
+const CODE_LINE_PX = 17;
+const CHAR_PX = 7;
+const TEXT_INSET_PX = 52;
+const HEAD_PX = 28;
+const ROW_PADDING_PX = 4;
+const DAY_PX = 36;
+const SNIPPET_CHROME_PX = 44;
+const DELIVERY_PX = 18;
+
+function wrappedLines(text: string, columns: number): number {
+  return text.split('\n').reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / columns)), 0);
+}
+
+export function estimateRowHeight(row: Row, width: number): number {
+  if (row.kind === 'day') return DAY_PX;
+  const { item } = row;
+  const columns = Math.max(10, Math.floor((width - TEXT_INSET_PX) / CHAR_PX));
+  let height = ROW_PADDING_PX + (row.head ? HEAD_PX : 0) + (item.text ? wrappedLines(item.text, columns) * LINE_PX : 0);
+  if (item.snippet) height += SNIPPET_CHROME_PX + item.snippet.code.split('\n').length * CODE_LINE_PX;
+  if (item.own && item.status !== 'sent') height += DELIVERY_PX;
+  return height;
+}

@@ -1,0 +1,105 @@
+// The parts of the panel around the list: who is online (with join/leave shown briefly), the
+// offline banner, and the empty state whose buttons ask the host to connect or set things up.
+import type { ConnectionState, ViewCommand } from '../protocol/view';
+import { button, element } from './dom';
+
+/** How long "bob joined" stays in the presence bar. */
+const PRESENCE_EVENT_MS = 5000;
+
+export class PresenceBar {
+  readonly root: HTMLElement;
+  private readonly summary: HTMLElement;
+  private readonly list: HTMLElement;
+  private readonly event: HTMLElement;
+  private eventTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly doc: Document) {
+    this.root = element(doc, 'header', 'presence');
+    const details = element(doc, 'details', 'online');
+    this.summary = element(doc, 'summary', 'online-summary');
+    this.list = element(doc, 'ul', 'online-list');
+    this.list.setAttribute('aria-label', 'Online');
+    details.append(this.summary, this.list);
+    this.event = element(doc, 'span', 'presence-event');
+    this.root.append(details, this.event);
+  }
+
+  show(online: readonly string[], connection: ConnectionState, me: string | null): void {
+    const connected = connection.status === 'connected';
+    this.summary.replaceChildren(
+      element(this.doc, 'span', `dot ${connected ? 'on' : 'off'}`),
+      element(this.doc, 'span', '', connected ? `${online.length} online` : statusLabel(connection)),
+    );
+    this.summary.title = connection.address ? `${statusLabel(connection)}: ${connection.address}` : statusLabel(connection);
+    const names = [...online].sort((a, b) => a.localeCompare(b));
+    this.list.replaceChildren(...names.map((name) => element(this.doc, 'li', name === me ? 'me' : '', name === me ? `${name} (you)` : name)));
+  }
+
+  /** A discreet, temporary note; screen readers are told through the page's live region instead. */
+  flash(text: string): void {
+    clearTimeout(this.eventTimer);
+    this.event.textContent = text;
+    this.eventTimer = setTimeout(() => (this.event.textContent = ''), PRESENCE_EVENT_MS);
+  }
+}
+
+export function statusLabel(connection: ConnectionState): string {
+  switch (connection.status) {
+    case 'connected': return 'Connected';
+    case 'connecting': return 'Connecting…';
+    case 'reconnecting': return 'Reconnecting…';
+    case 'disconnected': return 'Offline';
+    case 'error': return 'Connection failed';
+  }
+}
+
+/** Shown above the list while not connected and there is a conversation to keep using. */
+export class ConnectionBanner {
+  readonly root: HTMLElement;
+
+  constructor(private readonly doc: Document) {
+    this.root = element(doc, 'div', 'banner');
+    this.root.setAttribute('role', 'status');
+    this.root.hidden = true;
+  }
+
+  show(connection: ConnectionState, hasMessages: boolean): void {
+    this.root.hidden = connection.status === 'connected' || !hasMessages;
+    this.root.classList.toggle('error', connection.status === 'error');
+    const title = `${statusLabel(connection)}${connection.detail ? ` ${connection.detail}` : ''}`;
+    this.root.replaceChildren(
+      element(this.doc, 'strong', '', title),
+      element(this.doc, 'span', '', ' Messages will be sent when reconnected.'),
+    );
+  }
+}
+
+const COMMAND_LABELS: Record<ViewCommand, string> = {
+  connect: 'Connect',
+  setPassword: 'Set Room Password',
+  setUsername: 'Set Username',
+  startServer: 'Start Server',
+};
+
+/** Fills the panel when there are no messages: what is going on and what can be done about it. */
+export class EmptyState {
+  readonly root: HTMLElement;
+
+  constructor(private readonly doc: Document, private readonly run: (name: ViewCommand) => void) {
+    this.root = element(doc, 'section', 'empty');
+  }
+
+  show(connection: ConnectionState, me: string | null, hasMessages: boolean): void {
+    this.root.hidden = hasMessages;
+    if (hasMessages) return;
+    const connected = connection.status === 'connected';
+    const title = connected ? 'No messages yet' : statusLabel(connection);
+    const text = connected
+      ? 'Say hello. Messages are encrypted on this machine before they leave it.'
+      : connection.detail ?? 'Connect to your team’s server, or start one here. Messages are end-to-end encrypted with the room password.';
+    const commands: ViewCommand[] = connected ? (me ? [] : ['setUsername']) : ['connect', 'setPassword', 'setUsername', 'startServer'];
+    const actions = element(this.doc, 'div', 'empty-actions');
+    commands.forEach((name, index) => actions.appendChild(button(this.doc, COMMAND_LABELS[name], index === 0 ? 'primary' : 'secondary', () => this.run(name))));
+    this.root.replaceChildren(element(this.doc, 'h2', '', title), element(this.doc, 'p', '', text), actions);
+  }
+}

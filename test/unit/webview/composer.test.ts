@@ -1,0 +1,71 @@
+import * as assert from 'assert';
+import { MAX_TEXT_BYTES } from '../../../src/protocol/view';
+import { Composer } from '../../../src/webview/composer';
+import { newDocument } from './dom';
+
+function setup(me: string | null = 'dana') {
+  const doc = newDocument();
+  const sent: string[] = [];
+  const drafts: string[] = [];
+  const composer = new Composer(doc, { send: (text) => sent.push(text), draftChanged: (text) => drafts.push(text), setUsername: () => undefined });
+  doc.body.appendChild(composer.root);
+  composer.setUser(me);
+  const input = composer.root.querySelector('textarea') as HTMLTextAreaElement;
+  const view = doc.defaultView as Window & typeof globalThis;
+  const type = (text: string): void => {
+    input.value = text;
+    input.dispatchEvent(new view.Event('input'));
+  };
+  const press = (shiftKey: boolean): boolean => input.dispatchEvent(new view.KeyboardEvent('keydown', { key: 'Enter', shiftKey, cancelable: true }));
+  const problem = (): string => (composer.root.querySelector('.composer-problem') as HTMLElement).textContent ?? '';
+  return { composer, input, sent, drafts, type, press, problem };
+}
+
+describe('composer', () => {
+  it('sends on Enter, not on Shift+Enter, and clears the draft', () => {
+    const { input, sent, drafts, type, press } = setup();
+    type('hello\nworld');
+    assert.strictEqual(press(true), true, 'Shift+Enter keeps its default (a new line)');
+    assert.deepStrictEqual(sent, []);
+    assert.strictEqual(press(false), false);
+    assert.deepStrictEqual(sent, ['hello\nworld']);
+    assert.strictEqual(input.value, '');
+    assert.deepStrictEqual(drafts, ['hello\nworld', '']);
+  });
+
+  it('does not send empty text', () => {
+    const { sent, type, press } = setup();
+    type('   ');
+    press(false);
+    assert.deepStrictEqual(sent, []);
+  });
+
+  it('says when the text is too long and does not send it', () => {
+    const { sent, type, press, problem } = setup();
+    type('a'.repeat(MAX_TEXT_BYTES + 1));
+    assert.match(problem(), /too long/u);
+    press(false);
+    assert.deepStrictEqual(sent, []);
+    type('a');
+    assert.strictEqual(problem(), '');
+  });
+
+  it('asks for a valid username before sending', () => {
+    const { sent, type, press, problem, composer } = setup(null);
+    type('hi');
+    assert.match(problem(), /username/iu);
+    press(false);
+    assert.deepStrictEqual(sent, []);
+    composer.setUser('dana');
+    press(false);
+    assert.deepStrictEqual(sent, ['hi']);
+  });
+
+  it('shows a refusal from the host until the text changes', () => {
+    const { composer, type, problem } = setup();
+    composer.showError('Not connected.');
+    assert.strictEqual(problem(), 'Not connected.');
+    type('x');
+    assert.strictEqual(problem(), '');
+  });
+});

@@ -1,0 +1,106 @@
+import * as assert from 'assert';
+import { parseBlocks, parseInline, renderMarkdown } from '../../../src/webview/markdown';
+import { renderRow } from '../../../src/webview/messageView';
+import { newDocument } from './dom';
+import { XSS_PAYLOADS } from './xssPayloads';
+
+const ALLOWED_TAGS = new Set(['P', 'BR', 'CODE', 'PRE', 'STRONG', 'EM', 'A', 'SPAN']);
+
+function render(text: string, me: string | null = 'dana'): HTMLElement {
+  const doc = newDocument();
+  const container = doc.createElement('div');
+  container.appendChild(renderMarkdown(doc, text, me));
+  return container;
+}
+
+/** Every element is an allowed one, and the only attributes are http(s) hrefs on links and the mention class. */
+function assertOnlyAllowedMarkup(container: HTMLElement): void {
+  for (const element of Array.from(container.querySelectorAll('*'))) {
+    assert.ok(ALLOWED_TAGS.has(element.tagName), `unexpected <${element.tagName}>`);
+    for (const attribute of Array.from(element.attributes)) {
+      if (attribute.name === 'href') {
+        assert.strictEqual(element.tagName, 'A');
+        assert.match(attribute.value, /^https?:\/\//iu);
+      } else {
+        assert.deepStrictEqual([element.tagName, attribute.name, attribute.value], ['SPAN', 'class', 'mention']);
+      }
+    }
+  }
+}
+
+describe('markdown', () => {
+  it('renders inline code, bold, italics and links', () => {
+    const container = render('Use `npm ci`, **really**, *now*: [docs](https://example.com/a?b=1) or https://example.org/x.');
+    assert.strictEqual(container.querySelector('code')?.textContent, 'npm ci');
+    assert.strictEqual(container.querySelector('strong')?.textContent, 'really');
+    assert.strictEqual(container.querySelector('em')?.textContent, 'now');
+    const links = Array.from(container.querySelectorAll('a')).map((a) => [a.textContent, a.getAttribute('href')]);
+    assert.deepStrictEqual(links, [['docs', 'https://example.com/a?b=1'], ['https://example.org/x', 'https://example.org/x']]);
+    assert.strictEqual(container.textContent, 'Use npm ci, really, now: docs or https://example.org/x.');
+  });
+
+  it('nests emphasis and keeps markup out of code spans', () => {
+    assert.deepStrictEqual(parseInline('**a *b* c**', null), [
+      { kind: 'strong', children: [{ kind: 'text', text: 'a ' }, { kind: 'em', children: [{ kind: 'text', text: 'b' }] }, { kind: 'text', text: ' c' }] },
+    ]);
+    assert.deepStrictEqual(parseInline('`**x**`', null), [{ kind: 'code', text: '**x**' }]);
+    assert.deepStrictEqual(parseInline('2 * 3 * 4', null), [{ kind: 'text', text: '2 * 3 * 4' }]);
+    assert.deepStrictEqual(parseInline('unclosed **bold and `code', null), [{ kind: 'text', text: 'unclosed **bold and `code' }]);
+  });
+
+  it('splits paragraphs and fenced code blocks, with <br> between lines', () => {
+    assert.deepStrictEqual(parseBlocks('a\nb\n\n```ts\nconst x = 1;\n\n**y**\n```\nc', null).map((block) => block.kind), ['paragraph', 'code', 'paragraph']);
+    const container = render('one\ntwo\n\n```\n<b>code</b>\n```');
+    assert.strictEqual(container.querySelectorAll('p').length, 1);
+    assert.strictEqual(container.querySelectorAll('br').length, 1);
+    assert.strictEqual(container.querySelector('pre code')?.textContent, '<b>code</b>');
+  });
+
+  it('runs an unclosed fence to the end of the message', () => {
+    assert.deepStrictEqual(parseBlocks('```\nline 1\nline 2', null), [{ kind: 'code', code: 'line 1\nline 2' }]);
+  });
+
+  it('links only http and https', () => {
+    for (const text of ['[x](javascript:alert(1))', '[x](file:///etc/passwd)', '[x](command:workbench.action.quit)', 'ftp://example.com']) {
+      const container = render(text);
+      assert.strictEqual(container.querySelector('a'), null, text);
+      assert.strictEqual(container.textContent, text);
+    }
+  });
+
+  it('trims sentence punctuation from bare URLs and does not link inside words', () => {
+    assert.strictEqual(render('see https://example.com/a).').querySelector('a')?.getAttribute('href'), 'https://example.com/a');
+    assert.strictEqual(render('xhttps://example.com').querySelector('a'), null);
+  });
+
+  it('highlights mentions of the current user only', () => {
+    const container = render('@dana and @bob, ping @Dana.', 'dana');
+    assert.deepStrictEqual(Array.from(container.querySelectorAll('.mention')).map((m) => m.textContent), ['@dana', '@Dana']);
+    assert.strictEqual(render('@dana', null).querySelector('.mention'), null);
+  });
+
+  describe(`renders each of ${XSS_PAYLOADS.length} XSS payloads as text`, () => {
+    for (const payload of XSS_PAYLOADS) {
+      it(payload, () => {
+        const container = render(payload);
+        assertOnlyAllowedMarkup(container);
+        assert.ok(container.textContent?.includes('alert') || !payload.includes('alert'), 'payload text was dropped');
+        if (!/[`*[@]|https?:/u.test(payload)) assert.strictEqual(container.textContent, payload.replace(/\n/gu, ''));
+      });
+    }
+  });
+
+  it('renders XSS payloads given as a username as text', () => {
+    const doc = newDocument();
+    for (const payload of XSS_PAYLOADS) {
+      const item = { id: 'ab', username: payload, timestamp: 0, text: 'hi', own: false, status: 'sent' as const };
+      const row = renderRow(doc, { kind: 'message', key: 'ab', item, head: true }, { me: 'dana', now: 0 });
+      assert.strictEqual(row.querySelector('.author')?.textContent, payload);
+      const tags = Array.from(row.querySelectorAll('*')).map((element) => element.tagName);
+      assert.deepStrictEqual([...new Set(tags)].sort(), ['DIV', 'P', 'SPAN', 'TIME']);
+      for (const element of Array.from(row.querySelectorAll('*'))) {
+        for (const attribute of Array.from(element.attributes)) assert.ok(!attribute.name.startsWith('on'), attribute.name);
+      }
+    }
+  });
+});

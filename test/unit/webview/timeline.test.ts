@@ -1,0 +1,91 @@
+import * as assert from 'assert';
+import type { ChatItem } from '../../../src/protocol/view';
+import { Conversation } from '../../../src/webview/conversation';
+import { estimateRowHeight } from '../../../src/webview/messageView';
+import { dayLabel, GROUP_GAP_MS, rowsAfter, startOfDay } from '../../../src/webview/timeline';
+
+const MINUTE = 60_000;
+const base = new Date(2025, 2, 10, 9, 0).getTime();
+
+function message(n: number, username: string, timestamp: number, extra: Partial<ChatItem> = {}): ChatItem {
+  return { id: n.toString(16), seq: n, username, timestamp, text: `m${n}`, own: username === 'dana', status: 'sent', ...extra };
+}
+
+function shape(rows: ReturnType<typeof rowsAfter>): string[] {
+  return rows.map((row) => (row.kind === 'day' ? 'day' : `${row.head ? 'H' : '-'}${row.item.id}`));
+}
+
+describe('timeline', () => {
+  it('groups consecutive messages of a sender and starts a day with a separator', () => {
+    const items = [
+      message(1, 'alice', base), message(2, 'alice', base + MINUTE), message(3, 'bob', base + 2 * MINUTE),
+      message(4, 'bob', base + 2 * MINUTE + GROUP_GAP_MS + 1), message(5, 'bob', new Date(2025, 2, 11, 0, 1).getTime()),
+      message(6, 'dana', new Date(2025, 2, 11, 0, 2).getTime()),
+    ];
+    assert.deepStrictEqual(shape(rowsAfter(undefined, items)), ['day', 'H1', '-2', 'H3', 'H4', 'day', 'H5', 'H6']);
+  });
+
+  it('continues the previous group when appending', () => {
+    const first = message(1, 'alice', base);
+    assert.deepStrictEqual(shape(rowsAfter(first, [message(2, 'alice', base + MINUTE)])), ['-2']);
+    assert.deepStrictEqual(shape(rowsAfter(first, [message(2, 'alice', base + 25 * 60 * MINUTE)])), ['day', 'H2']);
+  });
+
+  it('separates own messages from another sender of the same name', () => {
+    const rows = rowsAfter(undefined, [message(1, 'dana', base, { own: false }), message(2, 'dana', base + MINUTE, { own: true })]);
+    assert.deepStrictEqual(shape(rows), ['day', 'H1', 'H2']);
+  });
+
+  it('labels days', () => {
+    const now = new Date(2025, 2, 10, 15, 0).getTime();
+    assert.strictEqual(dayLabel(startOfDay(now), now), 'Today');
+    assert.strictEqual(dayLabel(startOfDay(new Date(2025, 2, 9, 23, 0).getTime()), now), 'Yesterday');
+    assert.ok(!/Today|Yesterday|2025/u.test(dayLabel(startOfDay(new Date(2025, 2, 1).getTime()), now)));
+    assert.match(dayLabel(startOfDay(new Date(2024, 11, 31).getTime()), now), /2024/u);
+  });
+
+  it('estimates taller rows for headers, long text, snippets and pending messages', () => {
+    const item = message(1, 'alice', base);
+    const plain = estimateRowHeight({ kind: 'message', key: '1', item, head: false }, 400);
+    assert.ok(estimateRowHeight({ kind: 'message', key: '1', item, head: true }, 400) > plain);
+    assert.ok(estimateRowHeight({ kind: 'message', key: '1', item: { ...item, text: 'x'.repeat(500) }, head: false }, 400) > plain);
+    assert.ok(estimateRowHeight({ kind: 'message', key: '1', item: { ...item, own: true, status: 'pending' }, head: false }, 400) > plain);
+    const snippet = { code: 'a\nb\nc', language: 'ts', path: 'a.ts', startLine: 1, endLine: 3 };
+    assert.ok(estimateRowHeight({ kind: 'message', key: '1', item: { ...item, snippet }, head: false }, 400) > plain);
+  });
+});
+
+describe('conversation', () => {
+  it('appends without rebuilding, and replaces a message it already has', () => {
+    const conversation = new Conversation();
+    conversation.reset([message(1, 'alice', base), message(2, 'dana', base + MINUTE, { seq: undefined, status: 'pending' })]);
+    const rowsBefore = conversation.rows;
+    const changes = conversation.append([message(2, 'dana', base + MINUTE), message(3, 'bob', base + 2 * MINUTE), message(3, 'bob', base + 2 * MINUTE)]);
+    assert.deepStrictEqual(changes, [{ kind: 'updated', rows: [2] }, { kind: 'appended', from: 3 }]);
+    assert.strictEqual(conversation.rows, rowsBefore, 'rows are extended in place');
+    assert.deepStrictEqual(shape([...conversation.rows]), ['day', 'H1', 'H2', 'H3']);
+    assert.strictEqual(conversation.size, 3);
+  });
+
+  it('tracks delivery state and clears the reason when it changes', () => {
+    const conversation = new Conversation();
+    conversation.reset([message(1, 'dana', base, { status: 'pending' })]);
+    assert.deepStrictEqual(conversation.setDelivery('1', 'failed', 'rate limited'), { kind: 'updated', rows: [1] });
+    const failed = conversation.rows[1];
+    assert.ok(failed.kind === 'message' && failed.item.status === 'failed' && failed.item.reason === 'rate limited');
+    conversation.setDelivery('1', 'sent', undefined);
+    const sent = conversation.rows[1];
+    assert.ok(sent.kind === 'message' && sent.item.status === 'sent' && sent.item.reason === undefined);
+    assert.strictEqual(conversation.setDelivery('ff', 'sent', undefined), null);
+  });
+
+  it('prepends older history, regrouping at the boundary and skipping duplicates', () => {
+    const conversation = new Conversation();
+    conversation.reset([message(5, 'alice', base + 5 * MINUTE), message(6, 'bob', base + 6 * MINUTE)]);
+    assert.strictEqual(conversation.oldestSeq(), 5);
+    const change = conversation.prepend([message(4, 'alice', base + 4 * MINUTE), message(5, 'alice', base + 5 * MINUTE)]);
+    assert.deepStrictEqual(change, { kind: 'prepended', rows: 1 });
+    assert.deepStrictEqual(shape([...conversation.rows]), ['day', 'H4', '-5', 'H6']);
+    assert.strictEqual(conversation.oldestSeq(), 4);
+  });
+});

@@ -1,0 +1,148 @@
+import * as assert from 'assert';
+import { MAX_PLAINTEXT_BYTES as ENVELOPE_PLAINTEXT_BYTES } from '../../../src/crypto/envelope';
+import { encodeBody } from '../../../src/protocol/body';
+import {
+  ChatItem, encodedTextBytes, isWebLink, isWorkspaceRelativePath, MAX_ONLINE, MAX_PLAINTEXT_BYTES, MAX_TEXT_BYTES,
+  parseChatItem, parseHostToView, parseViewToHost, textProblem, usernameProblem, utf8Length,
+} from '../../../src/protocol/view';
+
+const item: ChatItem = {
+  id: '00ff', seq: 7, username: 'alice', timestamp: 1_700_000_000_000, text: 'hi', own: false, status: 'sent',
+  snippet: { code: 'x', language: 'typescript', path: 'src/a.ts', startLine: 3, endLine: 4 },
+};
+
+function without(value: object, ...keys: string[]): object {
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !keys.includes(key)));
+}
+
+describe('view protocol', () => {
+  describe('limits', () => {
+    it('matches the envelope plaintext limit and the body encoding', () => {
+      assert.strictEqual(MAX_PLAINTEXT_BYTES, ENVELOPE_PLAINTEXT_BYTES);
+      const largest = 'é'.repeat(Math.floor(MAX_TEXT_BYTES / 2)) + 'a'.repeat(MAX_TEXT_BYTES % 2);
+      assert.strictEqual(textProblem(largest), null);
+      assert.strictEqual(encodeBody({ text: largest }).length, MAX_PLAINTEXT_BYTES);
+      assert.match(textProblem(`${largest}a`) ?? '', /too long/u);
+    });
+
+    it('counts JSON escapes, so a text that passes always fits its envelope', () => {
+      const quotes = '"'.repeat(Math.floor(MAX_TEXT_BYTES / 2));
+      assert.strictEqual(encodedTextBytes(quotes), quotes.length * 2);
+      assert.ok(encodeBody({ text: quotes }).length <= MAX_PLAINTEXT_BYTES);
+      assert.notStrictEqual(textProblem(quotes + '"'), null);
+    });
+
+    it('measures UTF-8 like Buffer does', () => {
+      for (const text of ['', 'abc', 'é', '€', '😀', 'a\u{10ffff}b', '\ud800']) assert.strictEqual(utf8Length(text), Buffer.byteLength(text, 'utf8'), text);
+    });
+
+    it('refuses empty text', () => {
+      assert.notStrictEqual(textProblem(' \n\t'), null);
+    });
+
+    it('checks usernames as the crypto layer does (1-16 bytes, no control characters)', () => {
+      assert.strictEqual(usernameProblem('a'), null);
+      assert.strictEqual(usernameProblem('x'.repeat(16)), null);
+      assert.strictEqual(usernameProblem('é'.repeat(8)), null);
+      for (const bad of [null, '', 'x'.repeat(17), 'é'.repeat(9), 'a\nb', 'a\u0000']) assert.notStrictEqual(usernameProblem(bad), null, String(bad));
+    });
+
+    it('accepts only http(s) links and workspace-relative paths', () => {
+      for (const url of ['http://example.com', 'https://example.com/a?b#c', 'HTTPS://EXAMPLE.COM']) assert.ok(isWebLink(url), url);
+      for (const url of ['javascript:alert(1)', 'https://', 'https:///x', 'file:///etc/passwd', 'command:x', 'https://a b', `https://${'a'.repeat(3000)}`]) {
+        assert.ok(!isWebLink(url), url);
+      }
+      for (const path of ['a.ts', 'src/a/b.ts', '.github/x.yml', 'a..b/c']) assert.ok(isWorkspaceRelativePath(path), path);
+      for (const path of ['', '/etc/passwd', '../x', 'a/../../x', 'a\\b', 'C:/x', 'a//b', 'a/', 'a\nb']) assert.ok(!isWorkspaceRelativePath(path), path);
+    });
+  });
+
+  describe('parseChatItem', () => {
+    it('accepts a full item and one without optional fields', () => {
+      assert.deepStrictEqual(parseChatItem(item), item);
+      const minimal = without(item, 'seq', 'snippet');
+      assert.deepStrictEqual(parseChatItem(minimal), minimal);
+      assert.deepStrictEqual(parseChatItem({ ...item, status: 'failed', reason: 'rate limited' }), { ...item, status: 'failed', reason: 'rate limited' });
+    });
+
+    it('rejects malformed items', () => {
+      const bad: object[] = [
+        { ...item, id: 'XYZ' }, { ...item, id: '' }, { ...item, seq: -1 }, { ...item, seq: 1.5 }, { ...item, username: '' },
+        { ...item, username: 'x'.repeat(17) }, { ...item, timestamp: 'now' }, { ...item, text: 5 }, { ...item, own: 'yes' },
+        { ...item, status: 'delivered' }, { ...item, reason: 3 }, { ...item, snippet: 'code' },
+        { ...item, snippet: { ...item.snippet, path: '../secret' } }, { ...item, snippet: { ...item.snippet, startLine: 0 } },
+        { ...item, snippet: { ...item.snippet, endLine: 2 } }, without(item, 'text'), without(item, 'own'),
+      ];
+      for (const value of bad) assert.strictEqual(parseChatItem(value), null, JSON.stringify(value));
+    });
+  });
+
+  describe('parseHostToView', () => {
+    const valid: object[] = [
+      { type: 'snapshot', connection: { status: 'connected', address: 'ws://h:1' }, me: 'dana', messages: [item], online: ['alice'], hasOlder: true },
+      { type: 'snapshot', connection: { status: 'disconnected' }, me: null, messages: [], online: [], hasOlder: false, draft: 'hi' },
+      { type: 'messages', items: [item], position: 'append', hasOlder: false },
+      { type: 'messages', items: [], position: 'prepend', hasOlder: true },
+      { type: 'delivery', id: '00ff', status: 'sent' },
+      { type: 'delivery', id: '00ff', status: 'failed', reason: 'too large' },
+      { type: 'connection', status: 'reconnecting', detail: 'in 8 s' },
+      { type: 'presence', online: ['alice', 'bob'], joined: 'bob' },
+      { type: 'presence', online: [], left: 'bob' },
+      { type: 'error', message: 'Message is too long.' },
+      { type: 'config', username: 'dana' },
+      { type: 'config', username: null },
+    ];
+    it('accepts every kind', () => {
+      for (const message of valid) assert.deepStrictEqual(parseHostToView(message), message);
+    });
+
+    it('rejects malformed messages', () => {
+      const bad: unknown[] = [
+        null, 'snapshot', [], {}, { type: 'nope' },
+        { type: 'snapshot', connection: { status: 'up' }, me: 'dana', messages: [], online: [], hasOlder: true },
+        { type: 'snapshot', connection: { status: 'connected' }, me: 3, messages: [], online: [], hasOlder: true },
+        { type: 'snapshot', connection: { status: 'connected' }, me: 'dana', messages: [{}], online: [], hasOlder: true },
+        { type: 'snapshot', connection: { status: 'connected' }, me: 'dana', messages: [], online: [''], hasOlder: true },
+        { type: 'snapshot', connection: { status: 'connected' }, me: 'dana', messages: [], online: [], hasOlder: 'yes' },
+        { type: 'snapshot', connection: { status: 'connected' }, me: 'dana', messages: [], online: Array(MAX_ONLINE + 1).fill('a'), hasOlder: true },
+        { type: 'messages', items: [item], position: 'middle', hasOlder: false },
+        { type: 'messages', items: item, position: 'append', hasOlder: false },
+        { type: 'delivery', id: '00ff', status: 'lost' },
+        { type: 'delivery', status: 'sent' },
+        { type: 'connection', status: 'connected', detail: 'x'.repeat(5000) },
+        { type: 'presence', online: ['alice'], joined: 'x'.repeat(17) },
+        { type: 'presence' },
+        { type: 'error', message: '' },
+        { type: 'config', username: 'a\u0007' },
+      ];
+      for (const message of bad) assert.strictEqual(parseHostToView(message), null, JSON.stringify(message));
+    });
+  });
+
+  describe('parseViewToHost', () => {
+    const valid: object[] = [
+      { type: 'ready' }, { type: 'markRead' }, { type: 'send', text: 'hello' }, { type: 'loadOlder', beforeSeq: 10 },
+      { type: 'openReference', path: 'src/a.ts', line: 3 }, { type: 'openLink', url: 'https://example.com' },
+      { type: 'command', name: 'connect' }, { type: 'command', name: 'setPassword' }, { type: 'command', name: 'setUsername' },
+      { type: 'command', name: 'startServer' },
+    ];
+    it('accepts every kind', () => {
+      for (const message of valid) assert.deepStrictEqual(parseViewToHost(message), message);
+    });
+
+    it('drops fields it does not know', () => {
+      assert.deepStrictEqual(parseViewToHost({ type: 'send', text: 'x', html: '<b>' }), { type: 'send', text: 'x' });
+    });
+
+    it('rejects malformed messages', () => {
+      const bad: unknown[] = [
+        undefined, 42, { type: 'send' }, { type: 'send', text: '' }, { type: 'send', text: 'a'.repeat(MAX_TEXT_BYTES + 1) },
+        { type: 'loadOlder', beforeSeq: -1 }, { type: 'loadOlder', beforeSeq: '5' },
+        { type: 'openReference', path: '/etc/passwd', line: 1 }, { type: 'openReference', path: 'a.ts', line: 0 },
+        { type: 'openLink', url: 'javascript:alert(1)' }, { type: 'openLink', url: 'vscode://settings' },
+        { type: 'command', name: 'deleteEverything' }, { type: 'command' }, { type: 'snapshot' },
+      ];
+      for (const message of bad) assert.strictEqual(parseViewToHost(message), null, JSON.stringify(message));
+    });
+  });
+});

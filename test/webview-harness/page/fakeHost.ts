@@ -1,0 +1,96 @@
+// Stands in for VS Code and the extension host in the harness page: provides acquireVsCodeApi,
+// applies a theme, and answers the webview like the extension would, from a sample conversation.
+// Loaded before dist/webview.js. Query: ?theme=dark|light|hc&scenario=conversation|offline|reconnecting|bench
+import type { ChatItem, HostToView, PanelSnapshot } from '../../../src/protocol/view';
+import { bulkConversation, ME, sampleConversation, TEAM } from './sampleConversation';
+import { applyTheme, ThemeName } from './themes';
+
+const query = new URLSearchParams(location.search);
+const theme = (query.get('theme') ?? 'dark') as ThemeName;
+const scenario = query.get('scenario') ?? 'conversation';
+const now = Date.now();
+const posted: unknown[] = [];
+let state: unknown;
+let nextId = 0xf00000;
+let olderPages = 2;
+
+function toView(message: HostToView): void {
+  window.postMessage(message, '*');
+}
+
+function frames(count: number): Promise<void> {
+  return new Promise((resolve) => {
+    const step = (left: number): void => void requestAnimationFrame(() => (left <= 1 ? resolve() : step(left - 1)));
+    step(count);
+  });
+}
+
+function snapshot(): PanelSnapshot {
+  const connected = { status: 'connected', address: 'ws://team-box:7531' } as const;
+  switch (scenario) {
+    case 'offline':
+      return { connection: { status: 'disconnected' }, me: null, messages: [], online: [], hasOlder: false };
+    case 'reconnecting':
+      return {
+        connection: { status: 'reconnecting', detail: 'in 8 s', address: connected.address }, me: ME,
+        messages: sampleConversation(now), online: [], hasOlder: true, draft: 'A very long paste… '.repeat(1800),
+      };
+    case 'bench':
+      return { connection: connected, me: ME, messages: [], online: TEAM, hasOlder: false };
+    default:
+      return { connection: connected, me: ME, messages: sampleConversation(now), online: ['alice', 'bob', ME], hasOlder: true };
+  }
+}
+
+function reply(message: { type?: string; text?: string; beforeSeq?: number }): void {
+  switch (message.type) {
+    case 'ready':
+      return toView({ type: 'snapshot', ...snapshot() });
+    case 'send': {
+      const id = (nextId++).toString(16).padStart(32, '0');
+      const item: ChatItem = { id, username: ME, timestamp: Date.now(), text: message.text ?? '', own: true, status: 'pending' };
+      toView({ type: 'messages', items: [item], position: 'append', hasOlder: true });
+      setTimeout(() => toView({ type: 'delivery', id, status: 'sent' }), 400);
+      return;
+    }
+    case 'loadOlder': {
+      olderPages--;
+      const page = bulkConversation(50, now - 60 * 3600_000, 1000 * olderPages + 1);
+      setTimeout(() => toView({ type: 'messages', items: page, position: 'prepend', hasOlder: olderPages > 0 }), 150);
+      return;
+    }
+  }
+}
+
+/** Times the panel for the report: a 100k-message snapshot to its first painted screen, then a 1,000-message append. */
+async function bench(count: number): Promise<Record<string, number>> {
+  const items = bulkConversation(count, Date.now());
+  const start = performance.now();
+  toView({ type: 'snapshot', ...snapshot(), messages: items });
+  await frames(2);
+  const firstScreenMs = performance.now() - start;
+  const more = bulkConversation(1000, Date.now() + 1000 * 97_000, count + 1);
+  const appendStart = performance.now();
+  toView({ type: 'messages', items: more, position: 'append', hasOlder: false });
+  await frames(2);
+  const appendMs = performance.now() - appendStart;
+  const scroller = document.querySelector<HTMLElement>('.scroller');
+  const jumpStart = performance.now();
+  if (scroller) scroller.scrollTop = scroller.scrollHeight / 2;
+  await frames(2);
+  const jumpMs = performance.now() - jumpStart;
+  return { count, firstScreenMs, appendMs, jumpMs, mountedRows: document.querySelectorAll('.row').length };
+}
+
+applyTheme(theme);
+Object.assign(window, {
+  acquireVsCodeApi: () => ({
+    postMessage: (message: { type?: string }) => {
+      posted.push(message);
+      reply(message);
+    },
+    getState: () => state,
+    setState: (value: unknown) => (state = value),
+  }),
+  harness: { posted, bench, toView },
+});
