@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { ChatClient, DeliveryUpdate } from '../../../src/client';
 import { openMessage } from '../../../src/crypto';
 import { decodeBody } from '../../../src/protocol/body';
-import { RecordingLogger, TestClock, cleanUp, connectedPair, next, record, stateIs } from './helpers';
+import { RecordingLogger, TestClock, cleanUp, connectedPair, next, record, stateIs, texts } from './helpers';
 import { ScriptedServer } from './scriptedServer';
 
 const FIVE_MINUTES = 5 * 60 * 1000;
@@ -22,17 +22,25 @@ function sent(client: ChatClient, count: number): Promise<DeliveryUpdate[]> {
 describe('client delivery', () => {
   afterEach(cleanUp);
 
-  it('sends, gets the ack and reports the seq; the echo is not shown as a new message', async () => {
-    const { server, client } = await connectedPair();
-    const messages = record(client, 'message');
-    const delivered = next(client, 'delivery');
-    const local = client.send({ text: 'hello' });
-    assert.strictEqual(local.status, 'pending');
-    assert.match(local.id, /^[0-9a-f]{32}$/);
-    assert.deepStrictEqual(await delivered, { id: local.id, status: 'sent', seq: 1 });
-    assert.deepStrictEqual(storedTexts(server), ['hello']);
-    assert.deepStrictEqual(messages, []);
-  });
+  for (const echo of ['before-ack', 'after-ack', 'none'] as const) {
+    it(`reports the seq once and never shows its own message as new (echo ${echo})`, async () => {
+      const { server, client } = await connectedPair();
+      server.echo = echo;
+      const messages = record(client, 'message');
+      const updates = record(client, 'delivery');
+      const local = client.send({ text: 'hello' });
+      assert.strictEqual(local.status, 'pending');
+      assert.match(local.id, /^[0-9a-f]{32}$/);
+      // Frames arrive in order: once bob's later message shows, the ack and any echo were handled.
+      const marker = next(client, 'message');
+      await next(client, 'delivery');
+      server.publish(server.sealAs('bob', 'marker'));
+      await marker;
+      assert.deepStrictEqual(updates, [{ id: local.id, status: 'sent', seq: 1 }]);
+      assert.deepStrictEqual(texts(messages), ['marker']);
+      assert.deepStrictEqual(storedTexts(server), ['hello', 'marker']);
+    });
+  }
 
   it('delivers messages typed offline after the reconnect, in order, exactly once', async () => {
     const { server, client } = await connectedPair();

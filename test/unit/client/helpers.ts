@@ -1,6 +1,6 @@
 // Shared test plumbing: a client wired to a scripted server with fast reconnects, a logger that
 // records what it is told, a clock that counts its pending timers, and awaiting a client's events.
-import { ChatClient, ChatClientEvents, ChatClientOptions, Clock, Logger } from '../../../src/client';
+import { ChatClient, ChatClientEvents, ChatClientOptions, ChatMessage, Clock, Logger } from '../../../src/client';
 import { ScriptedServer, ScriptedServerOptions, TEST_ITERATIONS, TEST_PASSWORD } from './scriptedServer';
 
 export class RecordingLogger implements Logger {
@@ -124,4 +124,8 @@ export async function connected(client: ChatClient): Promise<void> {
   const done = next(client, 'state', stateIs('connected'));
   client.connect();
   await done;
+}
+
+export function texts(messages: readonly ChatMessage[]): string[] {
+  return messages.map((m) => m.body.text);
 }

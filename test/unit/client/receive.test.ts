@@ -1,10 +1,8 @@
 import * as assert from 'assert';
 import { ChatMessage, UNREADABLE_BODY } from '../../../src/client';
 import { createRoomParams, deriveRoomKeys, sealMessage } from '../../../src/crypto';
-import { cleanUp, connected, connectedPair, makeClient, next, record, startServer, stateIs } from './helpers';
+import { cleanUp, connected, connectedPair, makeClient, next, record, startServer, stateIs, texts } from './helpers';
 import { TEST_ITERATIONS, TEST_PASSWORD } from './scriptedServer';
-
-const texts = (messages: readonly ChatMessage[]): string[] => messages.map((m) => m.body.text);
 
 describe('client receiving', () => {
   afterEach(cleanUp);

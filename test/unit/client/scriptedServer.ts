@@ -45,6 +45,8 @@ export class ScriptedServer extends EventEmitter {
   readonly stored: StoredMessage[] = [];
   /** Decides each send; tests replace it. */
   outcome: (envelope: Buffer) => SendOutcome = () => 'store';
+  /** Whether and when the sender gets its own message broadcast back: the protocol allows either. */
+  echo: 'before-ack' | 'after-ack' | 'none' = 'before-ack';
   /** Answers "after" requests with the whole log, as a careless server might. */
   sloppyHistory = false;
   /** Connections that completed the handshake, over the server's lifetime. */
@@ -196,9 +198,12 @@ export class ScriptedServer extends EventEmitter {
       peer.socket.terminate();
       return;
     }
-    this.broadcast({ type: 'message', ...message });
-    if (outcome === 'store-twice') this.broadcast({ type: 'message', ...message });
+    const frame: ServerFrame = { type: 'message', ...message };
+    this.broadcast(frame, peer);
+    if (this.echo === 'before-ack') send(peer, frame);
     send(peer, { type: 'ack', id, seq: message.seq });
+    if (this.echo === 'after-ack') send(peer, frame);
+    if (outcome === 'store-twice') this.broadcast(frame);
   }
 
   private onHistory(peer: Peer, frame: Extract<ClientFrame, { type: 'history' }>): void {
