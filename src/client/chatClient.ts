@@ -1,7 +1,6 @@
 // The chat client: one room, one server, over a connection that comes and goes. It keeps what must
 // survive a reconnect (room keys, the outbox of sealed messages, the ledger of messages seen) and
 // rebuilds the rest (presence, in-flight send, open history requests) on every new connection.
-import { randomBytes } from 'crypto';
 import {
   CryptoError, DEFAULT_ITERATIONS, MAX_PLAINTEXT_BYTES, OpenedMessage, RoomKeys, normalizeUsername, openMessage, openUsername, sealMessage,
 } from '../crypto';
@@ -14,6 +13,7 @@ import { CloseInfo, Connection } from './connection';
 import { ChatClientError } from './errors';
 import { TypedEmitter } from './emitter';
 import { HandshakeFailure, Session, performHandshake } from './handshake';
+import { HistoryAnswer, HistoryRequests } from './historyRequests';
 import { RoomKeyCache, roomFingerprint } from './keyCache';
 import { MessageLedger } from './ledger';
 import { Logger, silentLogger } from './logger';
@@ -27,12 +27,7 @@ export const UNREADABLE_BODY: MessageBody = { text: '[this message could not be 
 /** Re-seals after "stale" before concluding that this machine's clock is wrong. */
 const MAX_STALE_ANSWERS = 3;
 
-type TimerName = 'reconnect' | 'stable' | 'retry';
-
-interface PendingRequest {
-  readonly resolve: (page: { messages: StoredMessage[]; hasMore: boolean }) => void;
-  readonly reject: (error: Error) => void;
-}
+type TimerName = 'reconnect' | 'stable' | 'retry' | 'history-retry';
 
 /** What exists only while a connection is authenticated. */
 interface Live {
@@ -40,7 +35,7 @@ interface Live {
   readonly latestSeq: number;
   /** Local id of the one message awaiting the server's answer (one at a time keeps the order). */
   inFlight: string | undefined;
-  readonly requests: Map<string, PendingRequest>;
+  readonly history: HistoryRequests;
 }
 
 export class ChatClient {
@@ -166,7 +161,7 @@ export class ChatClient {
     const oldest = this.ledger.oldestSeq;
     if (oldest === 1) return { messages: [], hasMore: false };
     const live = this.requireLive();
-    return this.emitHistory(await this.request(live, { before: oldest ?? live.latestSeq + 1, limit: this.pageSize }));
+    return this.emitHistory(await live.history.request({ before: oldest ?? live.latestSeq + 1, limit: this.pageSize }));
   }
 
   /** Throws UsernameError for a name outside 1-16 bytes of UTF-8. Reconnects so the room sees the new name. */
@@ -217,7 +212,7 @@ export class ChatClient {
       this.ledger.clear();
     }
     this.verified = { room, keys: session.keys };
-    const live: Live = { connection, latestSeq: session.latestSeq, inFlight: undefined, requests: new Map() };
+    const live: Live = { connection, latestSeq: session.latestSeq, inFlight: undefined, history: new HistoryRequests((frame) => connection.send(frame)) };
     this.live = live;
     connection.onClose((info) => this.onConnectionLost(live, info));
     this.logger.info(`connected to ${this.url.host}`);
@@ -284,7 +279,8 @@ export class ChatClient {
     this.live = undefined;
     this.clearTimer('stable');
     this.clearTimer('retry');
-    for (const request of live.requests.values()) request.reject(error);
+    this.clearTimer('history-retry');
+    live.history.cancel(error);
     this.updatePresence(this.presence.clear());
   }
 
@@ -301,14 +297,11 @@ export class ChatClient {
         this.onAck(frame.id.toString('hex'), frame.seq);
         return;
       case 'error':
-        this.onServerError(frame);
+        this.onServerError(live, frame);
         return;
-      case 'history': {
-        const request = live.requests.get(frame.requestId);
-        live.requests.delete(frame.requestId);
-        request?.resolve(frame);
+      case 'history':
+        if (!live.history.answer(frame.requestId, frame)) this.logger.warn('ignored a history page nobody asked for');
         return;
-      }
       case 'join': {
         const name = this.openName(frame.user);
         if (name !== undefined) this.updatePresence(this.presence.join(frame.user, name));
@@ -384,7 +377,12 @@ export class ChatClient {
     this.delivered(entry.localId, seq);
   }
 
-  private onServerError(frame: Extract<ServerFrame, { type: 'error' }>): void {
+  private onServerError(live: Live, frame: Extract<ServerFrame, { type: 'error' }>): void {
+    if (!frame.id && frame.code === 'rate-limited' && live.history.outstanding) {
+      // Sends are refused by id, so an unnamed refusal is about the outstanding history request.
+      this.setTimer('history-retry', this.retryBackoff.next(), () => live.history.resend());
+      return;
+    }
     const entry = frame.id && this.outbox.byWireId(frame.id.toString('hex'));
     if (!entry) {
       this.logger.warn(`server error (${frame.code}): ${frame.message}`);
@@ -400,6 +398,7 @@ export class ChatClient {
         return;
       case 'rate-limited':
       case 'internal':
+      case 'shutting-down':
         this.retryLater(entry, frame.message);
         return;
       default:
@@ -461,12 +460,12 @@ export class ChatClient {
   private async catchUp(live: Live, resumeFrom: number): Promise<void> {
     try {
       if (resumeFrom === 0) {
-        if (live.latestSeq > 0) this.emitHistory(await this.request(live, { before: live.latestSeq + 1, limit: this.pageSize }));
+        if (live.latestSeq > 0) this.emitHistory(await live.history.request({ before: live.latestSeq + 1, limit: this.pageSize }));
         return;
       }
       let after = resumeFrom;
       while (after < live.latestSeq) {
-        const page = await this.request(live, { after, limit: HISTORY_PAGE_MAX });
+        const page = await live.history.request({ after, limit: HISTORY_PAGE_MAX });
         for (const stored of bySeq(page.messages)) {
           const message = this.receive(stored);
           if (message) this.events.emit('message', message);
@@ -480,7 +479,7 @@ export class ChatClient {
     }
   }
 
-  private emitHistory(page: { messages: StoredMessage[]; hasMore: boolean }): HistoryPage {
+  private emitHistory(page: HistoryAnswer): HistoryPage {
     const messages: ChatMessage[] = [];
     for (const stored of bySeq(page.messages)) {
       const message = this.receive(stored);
@@ -489,14 +488,6 @@ export class ChatClient {
     const result: HistoryPage = { messages, hasMore: page.hasMore };
     this.events.emit('history', result);
     return result;
-  }
-
-  private request(live: Live, range: { before?: number; after?: number; limit: number }): Promise<{ messages: StoredMessage[]; hasMore: boolean }> {
-    const requestId = randomBytes(8).toString('hex');
-    return new Promise((resolve, reject) => {
-      live.requests.set(requestId, { resolve, reject });
-      live.connection.send({ type: 'history', requestId, ...range });
-    });
   }
 
   // Small helpers.
