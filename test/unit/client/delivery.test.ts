@@ -119,8 +119,20 @@ describe('client delivery', () => {
     assert.deepStrictEqual(storedTexts(server), ['first', 'second']);
     const waiting = updates.filter((u) => u.status === 'pending');
     assert.strictEqual(waiting.length, 2);
-    assert.ok(waiting.every((u) => u.id === first.id && /slow down; trying again/.test(u.reason ?? '')));
+    assert.ok(waiting.every((u) => u.id === first.id && /rate-limited; trying again/.test(u.reason ?? '')));
     assert.deepStrictEqual(updates.filter((u) => u.status === 'sent').map((u) => u.id), [first.id, second.id]);
+  });
+
+  it('keeps a message refused by a stopping server pending and delivers it after the restart', async () => {
+    const { server, client } = await connectedPair();
+    server.outcome = () => 'shutting-down';
+    const updates = record(client, 'delivery');
+    const local = client.send({ text: 'during shutdown' });
+    await next(client, 'state', stateIs('reconnecting'));
+    server.outcome = () => 'store';
+    assert.deepStrictEqual(await next(client, 'delivery', (u) => u.status === 'sent'), { id: local.id, status: 'sent', seq: 1 });
+    assert.deepStrictEqual(updates.map((u) => u.status), ['pending', 'sent']);
+    assert.deepStrictEqual(storedTexts(server), ['during shutdown']);
   });
 
   it('bounds the outbox with a clear error', async () => {

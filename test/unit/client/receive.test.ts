@@ -35,6 +35,17 @@ describe('client receiving', () => {
     assert.deepStrictEqual(emitted, [second, third]);
   });
 
+  it('asks again for a history page the server refused as rate-limited without naming it', async () => {
+    const server = await startServer();
+    for (const text of ['a', 'b']) server.store(server.sealAs('bob', text));
+    server.refuseHistory = 2;
+    const client = makeClient(server);
+    const first = next(client, 'history');
+    client.connect();
+    assert.deepStrictEqual(texts((await first).messages), ['a', 'b']);
+    assert.strictEqual(server.refuseHistory, 0);
+  });
+
   it('shows each message once across history, duplicate broadcasts and catch-up', async () => {
     const server = await startServer();
     for (const text of ['a', 'b', 'c']) server.store(server.sealAs('bob', text));

@@ -25,7 +25,9 @@ export type SendOutcome =
   /** Stores it and broadcasts it twice. */
   | 'store-twice'
   | 'stale'
-  | 'rate-limited';
+  | 'rate-limited'
+  /** Refuses it as the real server does while stopping, then closes with "going away". */
+  | 'shutting-down';
 
 export interface ScriptedServerOptions {
   readonly password?: string;
@@ -47,6 +49,8 @@ export class ScriptedServer extends EventEmitter {
   outcome: (envelope: Buffer) => SendOutcome = () => 'store';
   /** Whether and when the sender gets its own message broadcast back: the protocol allows either. */
   echo: 'before-ack' | 'after-ack' | 'none' = 'before-ack';
+  /** How many of the coming history requests to refuse as rate-limited, with an error naming none. */
+  refuseHistory = 0;
   /** Answers "after" requests with the whole log, as a careless server might. */
   sloppyHistory = false;
   /** Connections that completed the handshake, over the server's lifetime. */
@@ -188,8 +192,9 @@ export class ScriptedServer extends EventEmitter {
       return;
     }
     const outcome = Math.abs(opened.timestamp - Date.now()) > STALE_AFTER_MS ? 'stale' : this.outcome(envelope);
-    if (outcome === 'stale' || outcome === 'rate-limited') {
-      fail(peer, outcome, outcome === 'stale' ? 'timestamp too far from server time' : 'slow down', id);
+    if (outcome === 'stale' || outcome === 'rate-limited' || outcome === 'shutting-down') {
+      fail(peer, outcome, outcome, id);
+      if (outcome === 'shutting-down') peer.socket.close(CLOSE_CODES.goingAway, outcome);
       return;
     }
     const message = this.store(envelope);
@@ -207,6 +212,11 @@ export class ScriptedServer extends EventEmitter {
   }
 
   private onHistory(peer: Peer, frame: Extract<ClientFrame, { type: 'history' }>): void {
+    if (this.refuseHistory > 0) {
+      this.refuseHistory -= 1;
+      fail(peer, 'rate-limited', 'slow down');
+      return;
+    }
     const { requestId, before, after, limit } = frame;
     let window: StoredMessage[];
     let hasMore: boolean;
