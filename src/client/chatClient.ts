@@ -9,7 +9,7 @@ import { HISTORY_PAGE_MAX, ServerFrame, StoredMessage } from '../protocol/wire';
 import { parseServerAddress } from './address';
 import { Backoff } from './backoff';
 import { Clock, systemClock } from './clock';
-import { CloseInfo, Connection } from './connection';
+import { CloseInfo, Connection, ConnectionClosed } from './connection';
 import { ChatClientError } from './errors';
 import { TypedEmitter } from './emitter';
 import { HandshakeFailure, Session, performHandshake } from './handshake';
@@ -236,7 +236,10 @@ export class ChatClient {
   }
 
   private onHandshakeFailed(error: unknown): void {
-    if (!(error instanceof HandshakeFailure)) {
+    if (error instanceof ConnectionClosed) {
+      // The WebSocket never opened: server down, refused, unreachable.
+      this.scheduleReconnect(error.message);
+    } else if (!(error instanceof HandshakeFailure)) {
       this.logger.error(`connection failed unexpectedly: ${describe(error)}`);
       this.scheduleReconnect(describe(error));
     } else if (error.kind === 'network') {

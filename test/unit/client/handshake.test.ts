@@ -97,7 +97,8 @@ describe('client handshake', () => {
   });
 
   it('keeps retrying with growing back-off while the server is down, within the cap', async () => {
-    const { server, client } = await connectedPair({ reconnect: { baseMs: 1, capMs: 4 } });
+    const logger = new RecordingLogger();
+    const { server, client } = await connectedPair({ logger, reconnect: { baseMs: 1, capMs: 4 } });
     const attempts: Extract<ConnectionState, { status: 'reconnecting' }>[] = [];
     const fifth = new Promise<void>((resolve) => client.on('state', (s) => {
       if (s.status === 'reconnecting' && attempts.push(s) === 5) resolve();
@@ -108,6 +109,7 @@ describe('client handshake', () => {
     const ceilings = [1, 2, 4, 4, 4];
     attempts.forEach((s, i) => assert.ok(s.inMs >= 0 && s.inMs <= ceilings[i], `attempt ${i + 1}: ${s.inMs} ms`));
     assert.ok(attempts.slice(1).every((s) => /ECONNREFUSED/.test(s.reason)));
+    assert.ok(!logger.lines.some((line) => /unexpectedly/.test(line)), 'a refused connection is ordinary, not an error');
   });
 
   it('resets the back-off once a connection has been stable for stableMs, and not before', async () => {
