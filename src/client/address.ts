@@ -1,0 +1,25 @@
+// Server addresses are WebSocket URLs only. A typo such as "http://" or a bare host name fails here,
+// at construction, with a message that says what to type, instead of later as a vague network error.
+import { ChatClientError } from './errors';
+
+const EXAMPLE = 'use ws://host:port or wss://host:port';
+
+export function parseServerAddress(address: string): URL {
+  let url: URL;
+  try {
+    url = new URL(address.trim());
+  } catch {
+    // The address itself is not echoed: it may hold credentials typed by mistake.
+    throw new ChatClientError('invalid-address', `the server address is not a valid URL; ${EXAMPLE}`);
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+    throw new ChatClientError('invalid-address', `the server address must start with ws:// or wss://, not ${url.protocol}//; ${EXAMPLE}`);
+  }
+  if (url.hostname === '') throw new ChatClientError('invalid-address', `the server address has no host; ${EXAMPLE}`);
+  if (url.username !== '' || url.password !== '') {
+    throw new ChatClientError('invalid-address', 'the server address must not contain a user name or password; the room password is asked for separately');
+  }
+  // ws refuses URLs with a fragment; say so up front.
+  if (url.hash !== '') throw new ChatClientError('invalid-address', `the server address must not contain a "#" fragment; ${EXAMPLE}`);
+  return url;
+}

@@ -1,0 +1,532 @@
+// The chat client: one room, one server, over a connection that comes and goes. It keeps what must
+// survive a reconnect (room keys, the outbox of sealed messages, the ledger of messages seen) and
+// rebuilds the rest (presence, in-flight send, open history requests) on every new connection.
+import {
+  CryptoError, DEFAULT_ITERATIONS, MAX_PLAINTEXT_BYTES, OpenedMessage, RoomKeys, normalizeUsername, openMessage, openUsername, sealMessage,
+} from '../crypto';
+import { MessageBody, decodeBody, encodeBody } from '../protocol/body';
+import { HISTORY_PAGE_MAX, ServerFrame, StoredMessage } from '../protocol/wire';
+import { parseServerAddress } from './address';
+import { Backoff } from './backoff';
+import { Clock, systemClock } from './clock';
+import { CloseInfo, Connection, ConnectionClosed } from './connection';
+import { ChatClientError } from './errors';
+import { TypedEmitter } from './emitter';
+import { HandshakeFailure, Session, performHandshake } from './handshake';
+import { HistoryAnswer, HistoryRequests } from './historyRequests';
+import { RoomKeyCache, roomFingerprint } from './keyCache';
+import { MessageLedger } from './ledger';
+import { Logger, silentLogger } from './logger';
+import { Outbox, OutboxEntry } from './outbox';
+import { Presence } from './presence';
+import type { ChatClientEvents, ChatClientOptions, ChatMessage, ConnectionState, HistoryPage, LocalMessage } from './types';
+
+/** Shown in place of a body this client cannot read; ChatMessage.readable is false with it. */
+export const UNREADABLE_BODY: MessageBody = { text: '[this message could not be read: it was sent in a format this version does not understand]' };
+
+/** Re-seals after "stale" before concluding that this machine's clock is wrong. */
+const MAX_STALE_ANSWERS = 3;
+
+type TimerName = 'reconnect' | 'stable' | 'retry' | 'history-retry';
+
+/** What exists only while a connection is authenticated. */
+interface Live {
+  readonly connection: Connection;
+  readonly latestSeq: number;
+  /** Local id of the one message awaiting the server's answer (one at a time keeps the order). */
+  inFlight: string | undefined;
+  readonly history: HistoryRequests;
+}
+
+export class ChatClient {
+  private readonly url: URL;
+  private readonly getPassword: () => Promise<string>;
+  private readonly minIterations: number;
+  private readonly pageSize: number;
+  private readonly timeoutMs: number;
+  private readonly stableMs: number;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly events: TypedEmitter<ChatClientEvents>;
+  private readonly reconnectBackoff: Backoff;
+  /** Separate from reconnecting: a rate-limited send must not slow the next reconnect. */
+  private readonly retryBackoff: Backoff;
+  private readonly outbox: Outbox;
+  private readonly ledger = new MessageLedger();
+  private readonly presence = new Presence();
+  private readonly keyCache = new RoomKeyCache();
+  private readonly timers = new Map<TimerName, () => void>();
+  private readonly webSocketOptions: ChatClientOptions['webSocket'];
+  private currentUsername: string;
+  private currentState: ConnectionState = { status: 'disconnected' };
+  /** Keys the server has proven, for sealing; with the room they belong to. */
+  private verified: { readonly room: string; readonly keys: RoomKeys } | undefined;
+  /** The connection being opened or authenticated, if any. */
+  private pending: Connection | undefined;
+  private live: Live | undefined;
+  /** The user wants to be online: losing the connection means reconnecting. */
+  private wanted = false;
+  private disposed = false;
+  private dropped = 0;
+
+  constructor(options: ChatClientOptions) {
+    this.url = parseServerAddress(options.address);
+    this.currentUsername = normalizeUsername(options.username);
+    const { password } = options;
+    this.getPassword = typeof password === 'function' ? async () => password() : async () => password;
+    this.minIterations = options.minIterations ?? DEFAULT_ITERATIONS;
+    this.pageSize = options.historyPageSize ?? 50;
+    if (!Number.isSafeInteger(this.pageSize) || this.pageSize < 1 || this.pageSize > HISTORY_PAGE_MAX) {
+      throw new ChatClientError('invalid-option', `historyPageSize must be an integer from 1 to ${HISTORY_PAGE_MAX}`);
+    }
+    this.timeoutMs = options.timeoutMs ?? 20_000;
+    this.stableMs = options.reconnect?.stableMs ?? 10_000;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.webSocketOptions = options.webSocket;
+    this.reconnectBackoff = new Backoff(options.reconnect);
+    this.retryBackoff = new Backoff(options.reconnect);
+    this.outbox = new Outbox(options.outboxLimit ?? 1000);
+    this.events = new TypedEmitter((event, error) => this.logger.error(`a "${String(event)}" listener threw: ${describe(error)}`));
+  }
+
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  get username(): string {
+    return this.currentUsername;
+  }
+
+  /** Names online now, sorted; empty while not connected. */
+  get online(): readonly string[] {
+    return this.presence.names();
+  }
+
+  /** Messages dropped because they failed verification (wrong room key or tampered). */
+  get droppedCount(): number {
+    return this.dropped;
+  }
+
+  /** Returns the function that removes the listener. */
+  on<K extends keyof ChatClientEvents>(event: K, listener: (payload: ChatClientEvents[K]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  /** Starts connecting, and keeps reconnecting after network trouble until disconnect(). */
+  connect(): void {
+    this.assertUsable();
+    if (this.wanted) return;
+    this.wanted = true;
+    this.reconnectBackoff.reset();
+    this.open();
+  }
+
+  /** Goes offline; the outbox is kept and delivered on the next connect(). */
+  disconnect(): void {
+    this.assertUsable();
+    this.wanted = false;
+    this.clearTimer('reconnect');
+    this.dropConnection('disconnected by the user');
+    this.setState({ status: 'disconnected' });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disconnect();
+    this.disposed = true;
+    this.events.clear();
+  }
+
+  /**
+   * Seals the message and queues it; returns at once, also offline. Delivery events follow, named by
+   * the returned id. Needs the room keys, so the client must have connected once.
+   */
+  send(body: MessageBody): LocalMessage {
+    this.assertUsable();
+    const keys = this.verified?.keys;
+    if (!keys) throw new ChatClientError('not-ready', 'connect to the room once before sending: messages are sealed with the room key, which depends on the server\'s room settings');
+    const plaintext = encodeBody(body);
+    if (plaintext.length > MAX_PLAINTEXT_BYTES) throw new ChatClientError('too-large', `a message can hold at most ${MAX_PLAINTEXT_BYTES} bytes (this one has ${plaintext.length})`);
+    const timestamp = this.clock.now();
+    const entry = this.outbox.add(sealMessage(keys, { username: this.currentUsername, plaintext, timestamp }));
+    this.ledger.expectOwn(entry.wireId, entry.localId);
+    this.pump();
+    return { id: entry.localId, username: this.currentUsername, timestamp, body, status: 'pending' };
+  }
+
+  /** Fetches the page before the oldest message seen, emits it as a history event and returns it. */
+  async loadOlder(): Promise<HistoryPage> {
+    this.assertUsable();
+    const oldest = this.ledger.oldestSeq;
+    if (oldest === 1) return { messages: [], hasMore: false };
+    const live = this.requireLive();
+    return this.emitHistory(await live.history.request({ before: oldest ?? live.latestSeq + 1, limit: this.pageSize }));
+  }
+
+  /** Throws UsernameError for a name outside 1-16 bytes of UTF-8. Reconnects so the room sees the new name. */
+  setUsername(name: string): void {
+    this.assertUsable();
+    const normalized = normalizeUsername(name);
+    if (normalized === this.currentUsername) return;
+    this.currentUsername = normalized;
+    if (this.live || this.pending) {
+      this.dropConnection('username changed');
+      this.open();
+    }
+  }
+
+  // Connection lifecycle.
+
+  private open(): void {
+    this.setState({ status: 'connecting' });
+    void this.establish();
+  }
+
+  private async establish(): Promise<void> {
+    let connection: Connection | undefined;
+    try {
+      connection = new Connection(this.url, { clock: this.clock, timeoutMs: this.timeoutMs, webSocket: this.webSocketOptions });
+      this.pending = connection;
+      await connection.opened;
+      if (this.pending !== connection) return;
+      this.setState({ status: 'authenticating' });
+      const session = await performHandshake(connection, {
+        username: this.currentUsername, minIterations: this.minIterations, keyCache: this.keyCache, getPassword: this.getPassword,
+      });
+      if (this.pending !== connection) return;
+      this.pending = undefined;
+      this.onEstablished(connection, session);
+    } catch (error) {
+      if (connection && this.pending !== connection) return;
+      this.pending = undefined;
+      connection?.close('handshake failed');
+      this.onHandshakeFailed(error);
+    }
+  }
+
+  private onEstablished(connection: Connection, session: Session): void {
+    const room = roomFingerprint(session.room);
+    if (this.verified && this.verified.room !== room) {
+      this.logger.warn('the server now offers a different room; earlier messages and sequence numbers no longer apply');
+      this.ledger.clear();
+    }
+    this.verified = { room, keys: session.keys };
+    const live: Live = { connection, latestSeq: session.latestSeq, inFlight: undefined, history: new HistoryRequests((frame) => connection.send(frame)) };
+    this.live = live;
+    connection.onClose((info) => this.onConnectionLost(live, info));
+    this.logger.info(`connected to ${this.url.host}`);
+    this.setState({ status: 'connected' });
+    this.setTimer('stable', this.stableMs, () => this.reconnectBackoff.reset());
+    this.updatePresence(this.presence.replace(session.online.flatMap((block) => {
+      const name = this.openName(block);
+      return name === undefined ? [] : [[block, name] as const];
+    })));
+    // Read before listening: frames queued during the handshake are delivered by listen() and may
+    // move lastSeq past messages stored while this client was away.
+    const resumeFrom = this.ledger.lastSeq;
+    connection.listen((received) => {
+      if (received.ok) this.onFrame(live, received.frame);
+      else this.logger.warn(`ignored an invalid frame from the server: ${received.error}`);
+    });
+    // Resend first, then catch up: the server answers in order, so anything our resends stored
+    // shows up in the catch-up as our own and is not shown twice.
+    this.pump();
+    void this.catchUp(live, resumeFrom);
+  }
+
+  private onHandshakeFailed(error: unknown): void {
+    if (error instanceof ConnectionClosed) {
+      // The WebSocket never opened: server down, refused, unreachable.
+      this.scheduleReconnect(error.message);
+    } else if (!(error instanceof HandshakeFailure)) {
+      this.logger.error(`connection failed unexpectedly: ${describe(error)}`);
+      this.scheduleReconnect(describe(error));
+    } else if (error.kind === 'network') {
+      this.scheduleReconnect(error.message);
+    } else {
+      // The user must act (retype the password, fix the address); retrying would only repeat it.
+      this.wanted = false;
+      if (error.kind === 'auth-failed') this.verified = undefined;
+      this.logger.warn(`connection refused (${error.kind}): ${error.message}`);
+      this.setState({ status: 'error', kind: error.kind, message: error.message });
+    }
+  }
+
+  private onConnectionLost(live: Live, info: CloseInfo): void {
+    if (this.live !== live) return;
+    this.endLive(new ChatClientError('offline', `the connection was lost: ${info.reason}`));
+    this.logger.info(`connection lost: ${info.reason}`);
+    if (this.wanted) this.scheduleReconnect(info.reason);
+  }
+
+  private scheduleReconnect(reason: string): void {
+    const inMs = this.reconnectBackoff.next();
+    const attempt = this.reconnectBackoff.attempt;
+    this.logger.info(`reconnecting in ${inMs} ms (attempt ${attempt}): ${reason}`);
+    this.setState({ status: 'reconnecting', attempt, inMs, reason });
+    this.setTimer('reconnect', inMs, () => this.open());
+  }
+
+  /** Closes whatever connection exists, without triggering a reconnect. */
+  private dropConnection(reason: string): void {
+    const connection = this.live?.connection ?? this.pending;
+    this.pending = undefined;
+    this.endLive(new ChatClientError('offline', reason));
+    connection?.close(reason);
+  }
+
+  private endLive(error: ChatClientError): void {
+    const live = this.live;
+    if (!live) return;
+    this.live = undefined;
+    this.clearTimer('stable');
+    this.clearTimer('retry');
+    this.clearTimer('history-retry');
+    live.history.cancel(error);
+    this.updatePresence(this.presence.clear());
+  }
+
+  // Frames.
+
+  private onFrame(live: Live, frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'message': {
+        const message = this.receive(frame);
+        if (message) this.events.emit('message', message);
+        return;
+      }
+      case 'ack':
+        this.onAck(frame.id.toString('hex'), frame.seq);
+        return;
+      case 'error':
+        this.onServerError(live, frame);
+        return;
+      case 'history':
+        if (!live.history.answer(frame.requestId, frame)) this.logger.warn('ignored a history page nobody asked for');
+        return;
+      case 'join': {
+        const name = this.openName(frame.user);
+        if (name !== undefined) this.updatePresence(this.presence.join(frame.user, name));
+        return;
+      }
+      case 'leave':
+        this.updatePresence(this.presence.leave(frame.user));
+        return;
+      default:
+        this.logger.warn(`ignored an unexpected "${frame.type}" frame from the server`);
+    }
+  }
+
+  /** Opens one stored message through the single dedup; undefined for one not to show. */
+  private receive(stored: StoredMessage): ChatMessage | undefined {
+    this.ledger.noteSeq(stored.seq);
+    const keys = this.verified?.keys;
+    if (!keys) return undefined;
+    let opened: OpenedMessage;
+    try {
+      opened = openMessage(keys, stored.envelope);
+    } catch (error) {
+      if (!(error instanceof CryptoError)) throw error;
+      this.dropped += 1;
+      this.logger.warn(`dropped message #${stored.seq}: it failed verification (${this.dropped} dropped so far)`);
+      return undefined;
+    }
+    const id = opened.messageId.toString('hex');
+    const verdict = this.ledger.accept(id, stored.seq);
+    if (verdict.kind === 'own') this.delivered(verdict.localId, stored.seq);
+    if (verdict.kind !== 'new') return undefined;
+    const body = decodeBody(opened.plaintext);
+    if (!body) this.logger.warn(`message #${stored.seq} has a body this client cannot read`);
+    return {
+      id, seq: stored.seq, username: opened.username, timestamp: opened.timestamp,
+      body: body ?? UNREADABLE_BODY, readable: body !== null, own: opened.username === this.currentUsername,
+    };
+  }
+
+  private openName(block: Buffer): string | undefined {
+    const keys = this.verified?.keys;
+    if (!keys) return undefined;
+    try {
+      return openUsername(keys, block);
+    } catch (error) {
+      if (!(error instanceof CryptoError)) throw error;
+      this.logger.warn('ignored an online user whose name failed to decrypt');
+      return undefined;
+    }
+  }
+
+  private updatePresence(changed: boolean): void {
+    if (changed) this.events.emit('presence', this.presence.names());
+  }
+
+  // Sending: one message in flight at a time, so the room stores them in the order typed even when
+  // one is refused and sent again.
+
+  private pump(): void {
+    const live = this.live;
+    if (!live || live.inFlight !== undefined || this.timers.has('retry')) return;
+    const next = this.outbox.first();
+    if (!next) return;
+    live.inFlight = next.localId;
+    live.connection.send({ type: 'send', envelope: next.envelope });
+  }
+
+  private onAck(wireId: string, seq: number): void {
+    const entry = this.outbox.byWireId(wireId);
+    if (!entry) return; // Already settled by its echo or a catch-up.
+    this.ledger.confirmOwn(wireId, seq);
+    this.retryBackoff.reset();
+    this.delivered(entry.localId, seq);
+  }
+
+  private onServerError(live: Live, frame: Extract<ServerFrame, { type: 'error' }>): void {
+    if (!frame.id && frame.code === 'rate-limited' && live.history.outstanding) {
+      // Sends are refused by id, so an unnamed refusal is about the outstanding history request.
+      this.setTimer('history-retry', this.retryBackoff.next(), () => live.history.resend());
+      return;
+    }
+    const entry = frame.id && this.outbox.byWireId(frame.id.toString('hex'));
+    if (!entry) {
+      this.logger.warn(`server error (${frame.code}): ${frame.message}`);
+      return;
+    }
+    switch (frame.code) {
+      case 'replay':
+        // The server already holds this exact envelope: an earlier send arrived and its ack was lost.
+        this.delivered(entry.localId, undefined);
+        return;
+      case 'stale':
+        this.reseal(entry);
+        return;
+      case 'rate-limited':
+      case 'internal':
+      case 'shutting-down':
+        this.retryLater(entry, frame.message);
+        return;
+      default:
+        this.failed(entry, `the server refused the message (${frame.code}): ${frame.message}`);
+    }
+  }
+
+  /** Settles a message of ours as stored. seq is unknown after a "replay" answer. */
+  private delivered(localId: string, seq: number | undefined): void {
+    const entry = this.outbox.remove(localId);
+    this.settleInFlight(localId);
+    // Without an outbox entry this is the seq arriving for a message already reported sent.
+    if (entry || seq !== undefined) this.events.emit('delivery', { id: localId, status: 'sent', seq });
+    this.pump();
+  }
+
+  private failed(entry: OutboxEntry, reason: string): void {
+    this.outbox.remove(entry.localId);
+    this.settleInFlight(entry.localId);
+    this.logger.warn(`message not delivered: ${reason}`);
+    this.events.emit('delivery', { id: entry.localId, status: 'failed', reason });
+    this.pump();
+  }
+
+  /** The server did not store it because its timestamp is too far from the server's clock. */
+  private reseal(entry: OutboxEntry): void {
+    entry.staleAnswers += 1;
+    const keys = this.verified?.keys;
+    if (!keys || entry.staleAnswers > MAX_STALE_ANSWERS) {
+      this.failed(entry, 'the server keeps rejecting the message\'s time: this computer\'s clock is probably more than 5 minutes off');
+      return;
+    }
+    // Opened only to seal it again: the plaintext lives for these two lines, never in the outbox.
+    const { username, plaintext } = openMessage(keys, entry.envelope);
+    this.outbox.reseal(entry, sealMessage(keys, { username, plaintext, timestamp: this.clock.now() }));
+    this.ledger.expectOwn(entry.wireId, entry.localId);
+    this.logger.info('the server found a message stale; sent it again with a fresh timestamp');
+    this.settleInFlight(entry.localId);
+    this.pump();
+  }
+
+  private retryLater(entry: OutboxEntry, reason: string): void {
+    this.settleInFlight(entry.localId);
+    const inMs = this.retryBackoff.next();
+    this.events.emit('delivery', { id: entry.localId, status: 'pending', reason: `${reason}; trying again in ${Math.ceil(inMs / 1000)} s` });
+    this.setTimer('retry', inMs, () => this.pump());
+  }
+
+  private settleInFlight(localId: string): void {
+    if (this.live?.inFlight === localId) this.live.inFlight = undefined;
+  }
+
+  // History.
+
+  /**
+   * After a reconnect, everything stored after resumeFrom (the last seq seen before this connection);
+   * on a first connect, the latest page.
+   */
+  private async catchUp(live: Live, resumeFrom: number): Promise<void> {
+    try {
+      if (resumeFrom === 0) {
+        if (live.latestSeq > 0) this.emitHistory(await live.history.request({ before: live.latestSeq + 1, limit: this.pageSize }));
+        return;
+      }
+      let after = resumeFrom;
+      while (after < live.latestSeq) {
+        const page = await live.history.request({ after, limit: HISTORY_PAGE_MAX });
+        for (const stored of bySeq(page.messages)) {
+          const message = this.receive(stored);
+          if (message) this.events.emit('message', message);
+        }
+        if (!page.hasMore || page.messages.length === 0) return;
+        after = Math.max(...page.messages.map((m) => m.seq));
+      }
+    } catch (error) {
+      if (error instanceof ChatClientError && error.code === 'offline') return; // The next connection catches up.
+      this.logger.error(`catching up failed: ${describe(error)}`);
+    }
+  }
+
+  private emitHistory(page: HistoryAnswer): HistoryPage {
+    const messages: ChatMessage[] = [];
+    for (const stored of bySeq(page.messages)) {
+      const message = this.receive(stored);
+      if (message) messages.push(message);
+    }
+    const result: HistoryPage = { messages, hasMore: page.hasMore };
+    this.events.emit('history', result);
+    return result;
+  }
+
+  // Small helpers.
+
+  private requireLive(): Live {
+    if (!this.live) throw new ChatClientError('offline', 'not connected to the server');
+    return this.live;
+  }
+
+  private setState(state: ConnectionState): void {
+    this.currentState = state;
+    this.events.emit('state', state);
+  }
+
+  private setTimer(name: TimerName, ms: number, callback: () => void): void {
+    this.clearTimer(name);
+    this.timers.set(name, this.clock.setTimer(ms, () => {
+      this.timers.delete(name);
+      callback();
+    }));
+  }
+
+  private clearTimer(name: TimerName): void {
+    this.timers.get(name)?.();
+    this.timers.delete(name);
+  }
+
+  private assertUsable(): void {
+    if (this.disposed) throw new ChatClientError('disposed', 'this chat client has been disposed');
+  }
+}
+
+function bySeq(messages: readonly StoredMessage[]): StoredMessage[] {
+  return [...messages].sort((a, b) => a.seq - b.seq);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,21 @@
+// The one error type the client throws at its callers, with a code the UI can branch on. Username
+// problems keep the crypto layer's UsernameError, whose message already states the rule.
+
+export type ChatClientErrorCode =
+  | 'invalid-address'
+  | 'invalid-option'
+  | 'not-ready'
+  | 'outbox-full'
+  | 'too-large'
+  | 'offline'
+  | 'disposed';
+
+export class ChatClientError extends Error {
+  constructor(
+    readonly code: ChatClientErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ChatClientError';
+  }
+}

@@ -1,0 +1,13 @@
+// The chat client's public surface, for the extension host and anything else that wants to chat.
+export { ChatClient, UNREADABLE_BODY } from './chatClient';
+export { ChatClientError } from './errors';
+export type { ChatClientErrorCode } from './errors';
+export type { BackoffOptions } from './backoff';
+export type { Clock } from './clock';
+export type { Logger } from './logger';
+export type {
+  ChatClientEvents, ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, FatalErrorKind, HistoryPage, LocalMessage,
+  ReconnectOptions,
+} from './types';
+export { UsernameError } from '../crypto';
+export type { MessageBody, Snippet } from '../protocol/body';

@@ -1,0 +1,98 @@
+// The client's public types: its options, its state and the payloads of its events.
+import type WebSocket from 'ws';
+import type { MessageBody } from '../protocol/body';
+import type { BackoffOptions } from './backoff';
+import type { Clock } from './clock';
+import type { Logger } from './logger';
+
+/** Problems that stop reconnecting until connect() is called again (after the user acts). */
+export type FatalErrorKind = 'auth-failed' | 'server-unverified' | 'incompatible';
+
+export type ConnectionState =
+  | { readonly status: 'disconnected' }
+  | { readonly status: 'connecting' }
+  | { readonly status: 'authenticating' }
+  | { readonly status: 'connected' }
+  /** Lost or could not reach the server; the attempt-th retry starts in inMs. */
+  | { readonly status: 'reconnecting'; readonly attempt: number; readonly inMs: number; readonly reason: string }
+  | { readonly status: 'error'; readonly kind: FatalErrorKind; readonly message: string };
+
+export interface ReconnectOptions extends BackoffOptions {
+  /** A connection that lasts this long resets the back-off. Default 10 s. */
+  readonly stableMs?: number;
+}
+
+export interface ChatClientOptions {
+  /** ws://host:port or wss://host:port. */
+  readonly address: string;
+  /** The room password, or a function asked for it when the room's keys are not yet known. */
+  readonly password: string | (() => string | Promise<string>);
+  /** 1-16 bytes of UTF-8. */
+  readonly username: string;
+  /** Weakest PBKDF2 work factor accepted from a server. Default 600,000; tests lower it. */
+  readonly minIterations?: number;
+  readonly reconnect?: ReconnectOptions;
+  /** Unconfirmed messages kept while offline. Default 1,000. */
+  readonly outboxLimit?: number;
+  /** Messages per "load older" page (at most 200). Default 50. */
+  readonly historyPageSize?: number;
+  /** WebSocket upgrade, handshake-frame and keep-alive timeout. Default 20 s. */
+  readonly timeoutMs?: number;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Passed to ws, e.g. `ca` for a server with a self-signed certificate. */
+  readonly webSocket?: WebSocket.ClientOptions;
+}
+
+/** A message as sent by this client, before the server confirms it. */
+export interface LocalMessage {
+  /** Hex message id; delivery events name the message by it, also after a re-seal. */
+  readonly id: string;
+  readonly username: string;
+  readonly timestamp: number;
+  readonly body: MessageBody;
+  readonly status: 'pending';
+}
+
+/** A message from the room, decrypted and verified. */
+export interface ChatMessage {
+  /** Hex message id. */
+  readonly id: string;
+  readonly seq: number;
+  readonly username: string;
+  /** Sender's clock, milliseconds since the Unix epoch. */
+  readonly timestamp: number;
+  /** For an unreadable body (a buggy or newer client), UNREADABLE_BODY. */
+  readonly body: MessageBody;
+  readonly readable: boolean;
+  /** Carries this client's current username: a display hint, not proof (names are not unique). */
+  readonly own: boolean;
+}
+
+export interface DeliveryUpdate {
+  /** LocalMessage.id */
+  readonly id: string;
+  readonly status: 'pending' | 'sent' | 'failed';
+  /** Known once stored; a 'sent' without seq may be followed by one with it. */
+  readonly seq?: number;
+  /** Why it failed, or why it is waiting again. */
+  readonly reason?: string;
+}
+
+export interface HistoryPage {
+  /** Older messages not seen before, ascending by seq. */
+  readonly messages: readonly ChatMessage[];
+  /** Whether the server holds messages older than these. */
+  readonly hasMore: boolean;
+}
+
+export interface ChatClientEvents {
+  state: ConnectionState;
+  /** Live messages and those caught up after a reconnect, each once. Order by seq for display. */
+  message: ChatMessage;
+  delivery: DeliveryUpdate;
+  /** Sorted names online, each once; empty while not connected. */
+  presence: readonly string[];
+  /** The latest page on first connect, then each loadOlder() page. */
+  history: HistoryPage;
+}

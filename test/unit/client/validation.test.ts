@@ -1,0 +1,57 @@
+import * as assert from 'assert';
+import { ChatClient, ChatClientError, UsernameError } from '../../../src/client';
+import { parseServerAddress } from '../../../src/client/address';
+
+const options = { address: 'ws://127.0.0.1:1', password: 'pw', username: 'alice' };
+
+describe('client input validation', () => {
+  it('accepts ws:// and wss:// addresses', () => {
+    assert.strictEqual(parseServerAddress('ws://chat.example:8080').host, 'chat.example:8080');
+    assert.strictEqual(parseServerAddress(' wss://chat.example/room ').protocol, 'wss:');
+  });
+
+  for (const [address, why] of [
+    ['http://chat.example', /must start with ws:\/\/ or wss:\/\/, not http:/],
+    ['chat.example:8080', /must start with ws:\/\/ or wss:\/\//],
+    ['not a url', /not a valid URL/],
+    ['ws://bob:secret@chat.example', /must not contain a user name or password/],
+    ['ws://chat.example/#room', /fragment/],
+  ] as const) {
+    it(`refuses ${JSON.stringify(address)} with a clear error`, () => {
+      assert.throws(() => new ChatClient({ ...options, address }), (error: unknown) => {
+        assert.ok(error instanceof ChatClientError);
+        assert.strictEqual(error.code, 'invalid-address');
+        assert.match(error.message, why);
+        assert.doesNotMatch(error.message, /secret/);
+        return true;
+      });
+    });
+  }
+
+  it('accepts a username of 16 bytes and refuses 0 and 17 bytes', () => {
+    const sixteen = 'é'.repeat(8); // 2 bytes each in UTF-8
+    assert.strictEqual(new ChatClient({ ...options, username: sixteen }).username, sixteen);
+    assert.throws(() => new ChatClient({ ...options, username: '' }), (e: unknown) => e instanceof UsernameError && /1-16 bytes.*got 0 bytes/.test(e.message));
+    assert.throws(() => new ChatClient({ ...options, username: `${sixteen}x` }), (e: unknown) => e instanceof UsernameError && /got 17 bytes/.test(e.message));
+  });
+
+  it('validates setUsername the same way and keeps the old name on error', () => {
+    const client = new ChatClient(options);
+    assert.throws(() => client.setUsername('a'.repeat(17)), UsernameError);
+    assert.throws(() => client.setUsername(''), UsernameError);
+    assert.strictEqual(client.username, 'alice');
+    client.setUsername('b'.repeat(16));
+    assert.strictEqual(client.username, 'b'.repeat(16));
+    client.dispose();
+  });
+
+  it('refuses to send before it has ever connected (no room key yet)', () => {
+    const client = new ChatClient(options);
+    assert.throws(() => client.send({ text: 'hi' }), (e: unknown) => e instanceof ChatClientError && e.code === 'not-ready');
+    client.dispose();
+  });
+
+  it('refuses a history page size above the protocol maximum', () => {
+    assert.throws(() => new ChatClient({ ...options, historyPageSize: 201 }), /historyPageSize/);
+  });
+});
