@@ -35,7 +35,7 @@ export function roomKeys(password: string, room: RoomParams): Promise<RoomKeys> 
 
 interface Waiter {
   readonly match: (frame: ServerFrame) => boolean;
-  readonly resolve: (frame: ServerFrame) => void;
+  resolve: (frame: ServerFrame) => void;
 }
 
 export class RawClient {
@@ -73,14 +73,30 @@ export class RawClient {
     return { client, welcome: await client.authenticate(password, username) };
   }
 
-  /** Takes the first frame (queued or future) that matches. */
+  /** Takes the first frame (queued or future) that `match` accepts. */
+  take(match: (frame: ServerFrame) => boolean, what: string, ms = DEFAULT_WAIT_MS): Promise<ServerFrame> {
+    const queued = this.inbox.findIndex(match);
+    if (queued >= 0) return Promise.resolve(this.inbox.splice(queued, 1)[0]);
+    const waiter: Waiter = { match, resolve: () => undefined };
+    const found = new Promise<ServerFrame>((resolve) => {
+      waiter.resolve = resolve;
+      this.waiters.push(waiter);
+    });
+    return within(found, ms, what).finally(() => {
+      const index = this.waiters.indexOf(waiter);
+      if (index >= 0) this.waiters.splice(index, 1);
+    });
+  }
+
+  /** Takes the first frame of this type (queued or future) that matches. */
   next<T extends ServerFrame['type']>(type: T, match: (frame: FrameOf<T>) => boolean = () => true, ms = DEFAULT_WAIT_MS): Promise<FrameOf<T>> {
-    const accepts = (frame: ServerFrame): boolean => frame.type === type && match(frame as FrameOf<T>);
-    const queued = this.inbox.findIndex(accepts);
-    if (queued >= 0) return Promise.resolve(this.inbox.splice(queued, 1)[0] as FrameOf<T>);
-    return within(new Promise<FrameOf<T>>((resolve) => {
-      this.waiters.push({ match: accepts, resolve: (frame) => resolve(frame as FrameOf<T>) });
-    }), ms, `a "${type}" frame`);
+    return this.take((frame) => frame.type === type && match(frame as FrameOf<T>), `a "${type}" frame`, ms) as Promise<FrameOf<T>>;
+  }
+
+  /** The server's answer to one sent envelope: its ack or an error naming it. */
+  outcome(messageId: Buffer, ms = DEFAULT_WAIT_MS): Promise<FrameOf<'ack'> | FrameOf<'error'>> {
+    const names = (frame: ServerFrame) => (frame.type === 'ack' || frame.type === 'error') && frame.id?.equals(messageId) === true;
+    return this.take(names, 'an ack or error for a message', ms) as Promise<FrameOf<'ack'> | FrameOf<'error'>>;
   }
 
   /** The next error frame with this code. */
