@@ -36,6 +36,7 @@ export function roomKeys(password: string, room: RoomParams): Promise<RoomKeys> 
 interface Waiter {
   readonly match: (frame: ServerFrame) => boolean;
   resolve: (frame: ServerFrame) => void;
+  reject: (error: Error) => void;
 }
 
 export class RawClient {
@@ -43,10 +44,15 @@ export class RawClient {
   readonly inbox: ServerFrame[] = [];
   readonly closed: Promise<CloseInfo>;
   keys: RoomKeys | null = null;
+  private isClosed = false;
   private readonly waiters: Waiter[] = [];
 
   private constructor(readonly ws: WebSocket) {
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => {
+      this.isClosed = true;
+      for (const waiter of this.waiters.splice(0)) waiter.reject(new Error(`socket closed (${code}) while waiting`));
+      resolve({ code, reason: reason.toString() });
+    }));
     ws.on('error', () => undefined);
     ws.on('message', (data, isBinary) => {
       const parsed = parseServerFrame(isBinary ? '' : data.toString('utf8'));
@@ -73,13 +79,15 @@ export class RawClient {
     return { client, welcome: await client.authenticate(password, username) };
   }
 
-  /** Takes the first frame (queued or future) that `match` accepts. */
+  /** Takes the first frame (queued or future) that `match` accepts; rejects once the socket is closed. */
   take(match: (frame: ServerFrame) => boolean, what: string, ms = DEFAULT_WAIT_MS): Promise<ServerFrame> {
     const queued = this.inbox.findIndex(match);
     if (queued >= 0) return Promise.resolve(this.inbox.splice(queued, 1)[0]);
-    const waiter: Waiter = { match, resolve: () => undefined };
-    const found = new Promise<ServerFrame>((resolve) => {
+    if (this.isClosed) return Promise.reject(new Error(`socket closed before ${what}`));
+    const waiter: Waiter = { match, resolve: () => undefined, reject: () => undefined };
+    const found = new Promise<ServerFrame>((resolve, reject) => {
       waiter.resolve = resolve;
+      waiter.reject = reject;
       this.waiters.push(waiter);
     });
     return within(found, ms, what).finally(() => {
