@@ -50,7 +50,10 @@ export function refuse(ws: WebSocket, code: ErrorCode, closeCode: number): void 
   ws.close(closeCode, code);
 }
 
-/** An envelope too large for the wire parser still gets its own error code (and its id). */
+/**
+ * An envelope too large for the wire parser still gets its own error code: null when the frame is
+ * not an oversized `send`, otherwise the message id read from its start (undefined if unreadable).
+ */
 function oversizedEnvelopeId(raw: string): Buffer | undefined | null {
   try {
     const value = JSON.parse(raw) as { type?: unknown; envelope?: unknown };
@@ -128,8 +131,8 @@ export class Connection {
     if (this.closed) return;
     const parsed = raw === null ? null : parseClientFrame(raw);
     if (!parsed?.ok) {
-      const oversized = raw === null ? null : oversizedEnvelopeId(raw);
       if (!this.user) return this.closeWith('bad-frame', CLOSE_CODES.protocolViolation);
+      const oversized = raw === null ? null : oversizedEnvelopeId(raw);
       if (oversized !== null) this.error('too-large', oversized);
       else this.error('bad-frame');
       return this.countBadFrame();
