@@ -14,6 +14,9 @@ import { AuthBackoff, TokenBucket } from './limiters';
 import type { Logger } from './logger';
 import type { MessageStore } from './store';
 
+/** `{"type":"history","requestId":"<64 chars>","messages":[],"hasMore":false}` with room to spare. */
+const HISTORY_FRAME_OVERHEAD = 256;
+
 /** What a connection needs from the server around it. */
 export interface ConnectionContext {
   readonly room: RoomParams;
@@ -206,8 +209,9 @@ export class Connection {
     );
   }
 
+  /** Pages are cut to fit one frame of at most maxFrameBytes, so clients can use the same ws limit. */
   private sendHistory(frame: Extract<ClientFrame, { type: 'history' }>): void {
-    const page = this.context.store.history(frame);
+    const page = this.context.store.history(frame, this.context.limits.maxFrameBytes - HISTORY_FRAME_OVERHEAD);
     this.send({ type: 'history', requestId: frame.requestId, messages: page.messages, hasMore: page.hasMore });
   }
 

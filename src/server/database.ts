@@ -45,6 +45,9 @@ function loadEngine(): Promise<SqlJsStatic> {
   return engine;
 }
 
+/** `{"seq":9007199254740991,"envelope":""},` */
+const HISTORY_ITEM_OVERHEAD = 40;
+
 export type HistoryQuery = { before?: number; after?: number; limit: number };
 export interface HistoryPage {
   readonly messages: StoredMessage[];
@@ -121,13 +124,24 @@ export class MessageDatabase {
     return Number(this.rows('SELECT COUNT(*) FROM messages', [])[0][0]);
   }
 
-  /** One page in ascending seq order; fetches one row more than asked to learn `hasMore`. */
-  history({ before, after, limit }: HistoryQuery): HistoryPage {
+  /**
+   * One page in ascending seq order. Rows come nearest-first (oldest for `after`, newest otherwise),
+   * so cutting the page short at `limit` or at `maxEncodedBytes` keeps it contiguous with the
+   * requested seq; one row more than asked tells `hasMore`. The byte budget counts each message as it
+   * will appear in the frame (base64 plus its JSON), and the first message is always included.
+   */
+  history({ before, after, limit }: HistoryQuery, maxEncodedBytes: number): HistoryPage {
     const rows = after !== undefined
       ? this.rows('SELECT seq, envelope FROM messages WHERE seq > ? ORDER BY seq ASC LIMIT ?', [after, limit + 1])
       : this.rows('SELECT seq, envelope FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?', [before ?? Number.MAX_SAFE_INTEGER, limit + 1]);
-    const hasMore = rows.length > limit;
-    const page = rows.slice(0, limit).map(([seq, envelope]) => ({ seq: Number(seq), envelope: Buffer.from(envelope as Uint8Array) }));
+    const page: StoredMessage[] = [];
+    let bytes = 0;
+    for (const [seq, envelope] of rows.slice(0, limit)) {
+      bytes += HISTORY_ITEM_OVERHEAD + Math.ceil((envelope as Uint8Array).length / 3) * 4;
+      if (page.length > 0 && bytes > maxEncodedBytes) break;
+      page.push({ seq: Number(seq), envelope: Buffer.from(envelope as Uint8Array) });
+    }
+    const hasMore = rows.length > page.length;
     return { messages: after !== undefined ? page : page.reverse(), hasMore };
   }
 

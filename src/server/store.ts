@@ -174,8 +174,8 @@ export class MessageStore {
     return this.db.latestSeq();
   }
 
-  history(query: HistoryQuery): HistoryPage {
-    return this.db.history(query);
+  history(query: HistoryQuery, maxEncodedBytes: number): HistoryPage {
+    return this.db.history(query, maxEncodedBytes);
   }
 
   /** Commits what is pending, writes a final snapshot, drops the covered journal and closes. */

@@ -5,7 +5,7 @@ import {
   HandshakeTranscript, RoomKeys, RoomParams, clientProof, deriveRoomKeys, newNonce, sealMessage, sealUsername, verifyServerProof,
 } from '../../src/crypto';
 import { encodeBody } from '../../src/protocol/body';
-import { ClientFrame, ServerFrame, encodeClientFrame, parseServerFrame } from '../../src/protocol/wire';
+import { ClientFrame, MAX_FRAME_BYTES, ServerFrame, encodeClientFrame, parseServerFrame } from '../../src/protocol/wire';
 
 export type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
 export interface CloseInfo {
@@ -65,7 +65,8 @@ export class RawClient {
 
   /** Opens a socket; the first frame (hello, or a refusal) lands in the inbox. */
   static connect(url: string): Promise<RawClient> {
-    const ws = new WebSocket(url);
+    // The same limit the server applies: no server frame may be larger either.
+    const ws = new WebSocket(url, { maxPayload: MAX_FRAME_BYTES });
     const client = new RawClient(ws);
     return within(new Promise((resolve, reject) => {
       ws.once('open', () => resolve(client));

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { openMessage } from '../../../src/crypto';
+import { MAX_PLAINTEXT_BYTES, openMessage } from '../../../src/crypto';
 import { decodeBody } from '../../../src/protocol/body';
 import { RawClient } from '../../support/rawClient';
 import { TEST_PASSWORD, TestServer, startTestServer, tempDataDir } from '../../support/testServer';
@@ -109,6 +109,21 @@ describe('server messages', () => {
     await check(again);
     const next = await again.sendAndAck(again.seal('after restart'));
     assert.strictEqual(next.seq, 26);
+  });
+
+  it('cuts history pages to fit one frame and says more remain', async () => {
+    const alice = await join('alice');
+    const big = 'x'.repeat(MAX_PLAINTEXT_BYTES - 100);
+    for (let i = 0; i < 4; i++) await alice.sendAndAck(alice.seal(big));
+    const newest = await alice.history({ limit: 10 });
+    assert.deepStrictEqual(newest.messages.map((m) => m.seq), [4]);
+    assert.strictEqual(newest.hasMore, true);
+    const older = await alice.history({ before: 4, limit: 10 });
+    assert.deepStrictEqual([older.messages.map((m) => m.seq), older.hasMore], [[3], true]);
+    const first = await alice.history({ after: 0, limit: 10 });
+    assert.deepStrictEqual([first.messages.map((m) => m.seq), first.hasMore], [[1], true]);
+    const last = await alice.history({ after: 3, limit: 10 });
+    assert.deepStrictEqual([last.messages.map((m) => m.seq), last.hasMore], [[4], false]);
   });
 
   it('recovers acknowledged messages from the journal when no final snapshot was written', async () => {
