@@ -63,6 +63,30 @@ describe('message store damage at start', () => {
 
   afterEach(async () => server.close());
 
+  it('snapshots every N messages and keeps at most two journal segments', async () => {
+    server = await startTestServer({ limits: { snapshotEveryMessages: 5 } });
+    const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
+    for (let i = 0; i < 23; i++) {
+      await client.sendAndAck(client.seal(`m${i}`));
+      assert.ok(listSegments(server.dataDir).length <= 2, 'covered segments are dropped');
+    }
+    await client.close();
+    await server.close();
+    assert.ok(server.logger.entries.filter((e) => e.event === 'snapshot-written').length >= 3);
+    assert.deepStrictEqual(listSegments(server.dataDir), [], 'the final snapshot covers the whole journal');
+    assert.deepStrictEqual(await storedSeqs(server.dataDir), Array.from({ length: 23 }, (_, i) => i + 1));
+  });
+
+  it('skips journal records a snapshot already holds (crash before the segment was dropped)', async () => {
+    const image = await crashImage(3);
+    const [segment] = listSegments(image);
+    const journal = fs.readFileSync(segment.file);
+    assert.deepStrictEqual(await storedSeqs(image), [1, 2, 3]);
+    await server.close();
+    fs.writeFileSync(segment.file, journal);
+    assert.deepStrictEqual(await storedSeqs(image), [1, 2, 3]);
+  });
+
   it('truncates a torn last record and keeps every complete one', async () => {
     const image = await crashImage(3);
     const [segment] = listSegments(image);
