@@ -1,0 +1,226 @@
+// One client socket, from `hello` to close: the handshake, then `send` and `history` frames. The
+// order of checks for `send` is part of the protocol (docs/PROTOCOL.md): size, MAC, replay, stale.
+import type WebSocket from 'ws';
+import {
+  CryptoError, HandshakeTranscript, MAX_ENVELOPE_BYTES, RoomKeys, RoomParams,
+  newNonce, openMessage, openUsername, peekMessageId, serverProof, verifyClientProof,
+} from '../crypto';
+import { decodeBase64 } from '../protocol/base64';
+import {
+  CLOSE_CODES, ClientFrame, ErrorCode, PROTOCOL_VERSION, ServerFrame, encodeServerFrame, parseClientFrame,
+} from '../protocol/wire';
+import type { Limits } from './config';
+import { AuthBackoff, TokenBucket } from './limiters';
+import type { Logger } from './logger';
+import type { MessageStore } from './store';
+
+/** `{"type":"history","requestId":"<64 chars>","messages":[],"hasMore":false}` with room to spare. */
+const HISTORY_FRAME_OVERHEAD = 256;
+
+/** What a connection needs from the server around it. */
+export interface ConnectionContext {
+  readonly room: RoomParams;
+  readonly keys: RoomKeys;
+  readonly limits: Limits;
+  readonly store: MessageStore;
+  readonly logger: Logger;
+  readonly backoff: AuthBackoff;
+  /** Authenticated connections, in the order they joined. */
+  readonly members: Set<Connection>;
+  isShuttingDown(): boolean;
+}
+
+const MESSAGES: Record<ErrorCode, string> = {
+  'bad-frame': 'malformed frame',
+  'too-large': 'envelope too large',
+  'bad-mac': 'message failed verification',
+  stale: 'message timestamp too far from the server clock; seal it again',
+  replay: 'message already stored',
+  'rate-limited': 'too many frames; slow down',
+  'auth-failed': 'authentication failed',
+  'not-authenticated': 'authenticate first',
+  'handshake-timeout': 'authentication took too long',
+  backoff: 'too many failed attempts; try again later',
+  'server-full': 'server is full',
+  'slow-consumer': 'connection not reading fast enough',
+  'shutting-down': 'server is shutting down',
+  internal: 'internal server error',
+};
+
+/** Sends one error frame and closes; for refusals before a Connection exists. */
+export function refuse(ws: WebSocket, code: ErrorCode, closeCode: number): void {
+  ws.send(encodeServerFrame({ type: 'error', code, message: MESSAGES[code] }));
+  ws.close(closeCode, code);
+}
+
+/**
+ * An envelope too large for the wire parser still gets its own error code: null when the frame is
+ * not an oversized `send`, otherwise the message id read from its start (undefined if unreadable).
+ */
+function oversizedEnvelopeId(raw: string): Buffer | undefined | null {
+  try {
+    const value = JSON.parse(raw) as { type?: unknown; envelope?: unknown };
+    if (value?.type !== 'send' || typeof value.envelope !== 'string' || value.envelope.length <= Math.ceil(MAX_ENVELOPE_BYTES / 3) * 4) return null;
+    const prefix = decodeBase64(value.envelope.slice(0, 64), 0, 48);
+    return (prefix && peekMessageId(prefix)) ?? undefined;
+  } catch {
+    return null;
+  }
+}
+
+export class Connection {
+  /** The encrypted username block, once authenticated. */
+  user: Buffer | null = null;
+  /** Cleared on each ping, set by the pong: a peer still unset at the next ping is dead. */
+  alive = true;
+  private readonly nonce = newNonce();
+  private readonly bucket: TokenBucket;
+  private badFrames = 0;
+  private closed = false;
+  private readonly handshakeTimer: NodeJS.Timeout;
+
+  constructor(private readonly ws: WebSocket, readonly address: string, private readonly context: ConnectionContext) {
+    this.bucket = new TokenBucket(context.limits.framesPerSecond, context.limits.frameBurst);
+    this.handshakeTimer = setTimeout(() => this.closeWith('handshake-timeout', CLOSE_CODES.handshakeTimeout), context.limits.handshakeTimeoutMs);
+    ws.on('message', (data, isBinary) => this.onMessage(isBinary ? null : data.toString('utf8')));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('close', () => this.onClose());
+    ws.on('error', (error) => context.logger.log('warn', 'socket-error', { address, error: error.message }));
+    this.send({ type: 'hello', version: PROTOCOL_VERSION, room: context.room, nonce: this.nonce });
+  }
+
+  /** Queues a frame; a client that lets too much pile up is closed rather than allowed to grow memory. */
+  send(frame: ServerFrame): void {
+    if (this.closed) return;
+    this.ws.send(encodeServerFrame(frame));
+    if (this.ws.bufferedAmount > this.context.limits.sendBufferBytes) {
+      this.context.logger.log('warn', 'slow-consumer', { address: this.address, buffered: this.ws.bufferedAmount });
+      this.closeWith('slow-consumer', CLOSE_CODES.slowConsumer);
+      // A peer that does not read will not complete the closing handshake either.
+      setTimeout(() => this.ws.terminate(), this.context.limits.closeGraceMs).unref();
+    }
+  }
+
+  /** Heartbeat: terminates a peer that never answered the previous ping. */
+  ping(): void {
+    if (!this.alive) {
+      this.context.logger.log('info', 'peer-dead', { address: this.address });
+      this.ws.terminate();
+      return;
+    }
+    this.alive = false;
+    this.ws.ping();
+  }
+
+  /** The error frame goes out unchecked: it is the last frame, and the close follows it. */
+  closeWith(code: ErrorCode, closeCode: number): void {
+    if (this.closed) return;
+    this.closed = true;
+    refuse(this.ws, code, closeCode);
+  }
+
+  /** Graceful shutdown: no error frame, just "going away". */
+  goAway(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ws.close(CLOSE_CODES.goingAway, 'shutting-down');
+  }
+
+  private error(code: ErrorCode, id?: Buffer | null): void {
+    this.send({ type: 'error', code, message: MESSAGES[code], id: id ?? undefined });
+  }
+
+  private onMessage(raw: string | null): void {
+    if (this.closed) return;
+    const parsed = raw === null ? null : parseClientFrame(raw);
+    if (!parsed?.ok) {
+      if (!this.user) return this.closeWith('bad-frame', CLOSE_CODES.protocolViolation);
+      const oversized = raw === null ? null : oversizedEnvelopeId(raw);
+      if (oversized !== null) this.error('too-large', oversized);
+      else this.error('bad-frame');
+      return this.countBadFrame();
+    }
+    const frame = parsed.frame;
+    if (!this.user) {
+      if (frame.type !== 'auth') return this.closeWith('not-authenticated', CLOSE_CODES.protocolViolation);
+      return this.authenticate(frame);
+    }
+    if (frame.type === 'auth') {
+      this.error('bad-frame');
+      return this.countBadFrame();
+    }
+    if (!this.bucket.take()) return this.error('rate-limited', frame.type === 'send' ? peekMessageId(frame.envelope) : undefined);
+    if (frame.type === 'send') this.accept(frame.envelope);
+    else this.sendHistory(frame);
+  }
+
+  private countBadFrame(): void {
+    this.badFrames += 1;
+    if (this.badFrames > this.context.limits.maxBadFrames) {
+      this.context.logger.log('warn', 'too-many-bad-frames', { address: this.address });
+      this.closeWith('bad-frame', CLOSE_CODES.protocolViolation);
+    }
+  }
+
+  private authenticate(frame: Extract<ClientFrame, { type: 'auth' }>): void {
+    const { room, keys, backoff, logger, members, store } = this.context;
+    const transcript: HandshakeTranscript = { room, serverNonce: this.nonce, clientNonce: frame.nonce, usernameBlock: frame.user };
+    try {
+      verifyClientProof(keys, transcript, frame.proof);
+      openUsername(keys, frame.user);
+    } catch (error) {
+      if (!(error instanceof CryptoError)) throw error;
+      const blocked = backoff.fail(this.address);
+      logger.log('warn', 'auth-failed', { address: this.address, backedOff: blocked });
+      return this.closeWith('auth-failed', CLOSE_CODES.authFailed);
+    }
+    clearTimeout(this.handshakeTimer);
+    this.user = frame.user;
+    members.add(this);
+    const online = [...members].map((member) => member.user!);
+    this.send({ type: 'welcome', proof: serverProof(keys, transcript), online, latestSeq: store.latestSeq() });
+    for (const member of members) if (member !== this) member.send({ type: 'join', user: frame.user });
+    logger.log('info', 'authenticated', { address: this.address, online: members.size });
+  }
+
+  private accept(envelope: Buffer): void {
+    const { keys, store, limits, members, logger } = this.context;
+    if (this.context.isShuttingDown()) return this.error('shutting-down', peekMessageId(envelope));
+    let opened;
+    try {
+      opened = openMessage(keys, envelope);
+    } catch (error) {
+      if (!(error instanceof CryptoError)) throw error;
+      return this.error('bad-mac', peekMessageId(envelope));
+    }
+    const { messageId, messageIv, timestamp } = opened;
+    // Replay before stale: an old envelope resent after a long absence learns it is already stored.
+    if (store.contains(messageId, messageIv)) return this.error('replay', messageId);
+    if (Math.abs(Date.now() - timestamp) > limits.maxClockSkewMs) return this.error('stale', messageId);
+    store.append({ messageId, messageIv, envelope }).then(
+      (seq) => {
+        this.send({ type: 'ack', id: messageId, seq });
+        for (const member of members) if (member !== this) member.send({ type: 'message', seq, envelope });
+      },
+      (error: Error) => {
+        logger.log('error', 'store-append-failed', { error: error.message });
+        this.error('internal', messageId);
+      },
+    );
+  }
+
+  /** Pages are cut to fit one frame of at most maxFrameBytes, so clients can use the same ws limit. */
+  private sendHistory(frame: Extract<ClientFrame, { type: 'history' }>): void {
+    const page = this.context.store.history(frame, this.context.limits.maxFrameBytes - HISTORY_FRAME_OVERHEAD);
+    this.send({ type: 'history', requestId: frame.requestId, messages: page.messages, hasMore: page.hasMore });
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    clearTimeout(this.handshakeTimer);
+    const { members, logger } = this.context;
+    if (!this.user || !members.delete(this)) return;
+    for (const member of members) member.send({ type: 'leave', user: this.user });
+    logger.log('info', 'left', { address: this.address, online: members.size });
+  }
+}

@@ -1,0 +1,121 @@
+// The append-only journal of accepted envelopes: what makes a message durable before its ack.
+//
+// Record := u32 BE payload length | u32 BE CRC-32 of the payload | payload
+// Payload := u64 BE seq | u64 BE received-at (ms since the epoch) | envelope bytes (as received)
+//
+// Writes are group commits: every record accepted while the previous write was in flight goes out in
+// one write() followed by one fdatasync(). The journal is split into numbered segments
+// (journal-00000001.log, ...) so that a snapshot can cover whole segments and drop them.
+import * as fs from 'fs';
+import * as path from 'path';
+import { crc32 } from 'zlib';
+import { MAX_ENVELOPE_BYTES, MIN_ENVELOPE_BYTES } from '../crypto';
+
+const HEADER_BYTES = 8;
+const FIXED_PAYLOAD_BYTES = 16;
+const MIN_PAYLOAD_BYTES = FIXED_PAYLOAD_BYTES + MIN_ENVELOPE_BYTES;
+const MAX_PAYLOAD_BYTES = FIXED_PAYLOAD_BYTES + MAX_ENVELOPE_BYTES;
+const SEGMENT_PATTERN = /^journal-(\d{8})\.log$/;
+
+export interface JournalRecord {
+  readonly seq: number;
+  readonly receivedAt: number;
+  readonly envelope: Buffer;
+}
+
+export function encodeRecord(record: JournalRecord): Buffer {
+  const payloadLength = FIXED_PAYLOAD_BYTES + record.envelope.length;
+  const out = Buffer.alloc(HEADER_BYTES + payloadLength);
+  out.writeUInt32BE(payloadLength, 0);
+  out.writeBigUInt64BE(BigInt(record.seq), HEADER_BYTES);
+  out.writeBigUInt64BE(BigInt(record.receivedAt), HEADER_BYTES + 8);
+  record.envelope.copy(out, HEADER_BYTES + FIXED_PAYLOAD_BYTES);
+  out.writeUInt32BE(crc32(out.subarray(HEADER_BYTES)), 4);
+  return out;
+}
+
+/**
+ * Where reading stopped. `torn`: the bad record runs to the end of the file (or only zero bytes
+ * follow it), which is what a crash in the middle of an append leaves; it was never acknowledged.
+ * `corrupt`: intact-looking bytes follow a bad record, so something damaged the file after the fact.
+ */
+export interface JournalDamage {
+  readonly kind: 'torn' | 'corrupt';
+  readonly offset: number;
+}
+
+export interface JournalScan {
+  readonly records: JournalRecord[];
+  /** Length of the valid prefix. */
+  readonly validBytes: number;
+  readonly damage: JournalDamage | null;
+}
+
+function onlyZeros(bytes: Buffer): boolean {
+  return bytes.every((byte) => byte === 0);
+}
+
+export function scanJournal(bytes: Buffer): JournalScan {
+  const records: JournalRecord[] = [];
+  let offset = 0;
+  while (offset < bytes.length) {
+    const remaining = bytes.length - offset;
+    if (remaining < HEADER_BYTES) return { records, validBytes: offset, damage: { kind: 'torn', offset } };
+    const length = bytes.readUInt32BE(offset);
+    const end = offset + HEADER_BYTES + length;
+    const sane = length >= MIN_PAYLOAD_BYTES && length <= MAX_PAYLOAD_BYTES;
+    if (!sane || end > bytes.length || crc32(bytes.subarray(offset + HEADER_BYTES, end)) !== bytes.readUInt32BE(offset + 4)) {
+      const torn = (sane && end >= bytes.length) || onlyZeros(bytes.subarray(offset));
+      return { records, validBytes: offset, damage: { kind: torn ? 'torn' : 'corrupt', offset } };
+    }
+    const seq = bytes.readBigUInt64BE(offset + HEADER_BYTES);
+    const receivedAt = bytes.readBigUInt64BE(offset + HEADER_BYTES + 8);
+    records.push({
+      seq: Number(seq),
+      receivedAt: Number(receivedAt),
+      envelope: Buffer.from(bytes.subarray(offset + HEADER_BYTES + FIXED_PAYLOAD_BYTES, end)),
+    });
+    offset = end;
+  }
+  return { records, validBytes: offset, damage: null };
+}
+
+export interface Segment {
+  readonly number: number;
+  readonly file: string;
+}
+
+export function segmentFile(dataDir: string, number: number): string {
+  return path.join(dataDir, `journal-${String(number).padStart(8, '0')}.log`);
+}
+
+/** The journal segments in a data directory, oldest first. */
+export function listSegments(dataDir: string): Segment[] {
+  return fs.readdirSync(dataDir)
+    .map((name) => SEGMENT_PATTERN.exec(name))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => ({ number: Number(match[1]), file: path.join(dataDir, match[0]) }))
+    .sort((a, b) => a.number - b.number);
+}
+
+/** One open segment. Appends are serialised by the caller (the store's commit loop). */
+export class JournalWriter {
+  private constructor(readonly segment: Segment, private readonly handle: fs.promises.FileHandle) {}
+
+  /** Opens a new, empty segment; it must not exist yet. */
+  static async create(segment: Segment): Promise<JournalWriter> {
+    return new JournalWriter(segment, await fs.promises.open(segment.file, 'wx', 0o600));
+  }
+
+  /** One group commit: the records are durable when this resolves. */
+  async append(records: Buffer): Promise<void> {
+    for (let written = 0; written < records.length;) {
+      written += (await this.handle.write(records, written)).bytesWritten;
+    }
+    await this.handle.datasync();
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}

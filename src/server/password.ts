@@ -1,0 +1,41 @@
+// Reads the room password for the standalone server: the environment, else a no-echo prompt on a
+// terminal. Nothing here ever prints or logs the password.
+import { PASSWORD_ENV, UsageError } from './cli';
+
+export function readPassword(): Promise<string> {
+  const fromEnv = process.env[PASSWORD_ENV];
+  if (fromEnv) return Promise.resolve(fromEnv);
+  if (!process.stdin.isTTY) {
+    return Promise.reject(new UsageError(`no password: set ${PASSWORD_ENV} or run on a terminal to be asked`));
+  }
+  return promptNoEcho('Room password: ');
+}
+
+/** Raw mode keeps the terminal from echoing; the prompt goes to stderr because stdout is for the address. */
+function promptNoEcho(prompt: string): Promise<string> {
+  const stdin = process.stdin;
+  process.stderr.write(prompt);
+  stdin.setRawMode(true);
+  stdin.resume();
+  stdin.setEncoding('utf8');
+  return new Promise((resolve, reject) => {
+    let typed = '';
+    const finish = (error: Error | null) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      process.stderr.write('\n');
+      if (error) reject(error);
+      else resolve(typed);
+    };
+    const onData = (chunk: string) => {
+      for (const char of chunk) {
+        if (char === '\r' || char === '\n') return finish(typed ? null : new UsageError('empty password'));
+        if (char === '\u0003' || char === '\u0004') return finish(new UsageError('password prompt cancelled'));
+        if (char === '\u007f' || char === '\b') typed = typed.slice(0, -1);
+        else typed += char;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}

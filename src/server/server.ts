@@ -1,0 +1,150 @@
+// The chat server as a library: startChatServer() is what main.ts, the tests and the benchmarks
+// run. It owns the listening socket, the store, the set of members and the heartbeat.
+import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import WebSocket, { WebSocketServer } from 'ws';
+import { DEFAULT_ITERATIONS } from '../crypto';
+import { CLOSE_CODES } from '../protocol/wire';
+import { DEFAULT_HOST, DEFAULT_PORT, Limits, resolveLimits } from './config';
+import { Connection, ConnectionContext, refuse } from './connection';
+import { StartError } from './errors';
+import { AuthBackoff } from './limiters';
+import { lockDataDir } from './lock';
+import { Logger, stderrLogger } from './logger';
+import { openRoom } from './room';
+import { MessageStore } from './store';
+
+export interface ChatServerOptions {
+  readonly password: string;
+  readonly dataDir: string;
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** Work factor of a room created by this start; an existing room keeps its own. */
+  readonly newRoomIterations?: number;
+  readonly limits?: Partial<Limits>;
+  readonly logger?: Logger;
+}
+
+export interface RunningServer {
+  /** ws://host:port */
+  readonly address: string;
+  readonly port: number;
+  /** Room id, hex. */
+  readonly roomId: string;
+  /** Settles once the server has stopped: with an error if it had to stop (the journal failed). */
+  readonly stopped: Promise<Error | null>;
+  /** Graceful stop: no new sockets, pending messages committed, snapshot written, sockets closed (1001). */
+  close(): Promise<void>;
+}
+
+function listen(server: http.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const where = `${host}:${port}`;
+      reject(error.code === 'EADDRINUSE'
+        ? new StartError('port-in-use', `${where} is already in use`)
+        : new StartError('listen-failed', `cannot listen on ${where}: ${error.message}`));
+    });
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function wsAddress(host: string, port: number): string {
+  return `ws://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+export async function startChatServer(options: ChatServerOptions): Promise<RunningServer> {
+  const limits = resolveLimits(options.limits);
+  const logger = options.logger ?? stderrLogger;
+  const host = options.host ?? DEFAULT_HOST;
+  const { dataDir } = options;
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const unlock = lockDataDir(dataDir);
+  let store: MessageStore | undefined;
+  const httpServer = http.createServer((_request, response) => response.writeHead(426).end());
+  let fatal: Error | null = null;
+  let close: () => Promise<void> = async () => undefined;
+  try {
+    const { room, keys, created } = await openRoom(dataDir, options.password, options.newRoomIterations ?? DEFAULT_ITERATIONS);
+    logger.log('info', created ? 'room-created' : 'room-opened', { room: room.roomId.toString('hex'), iterations: room.kdf.iterations });
+    store = await MessageStore.open({
+      dataDir,
+      snapshotEveryMessages: limits.snapshotEveryMessages,
+      snapshotEveryMs: limits.snapshotEveryMs,
+      logger,
+      onFatal: (error) => {
+        fatal = error;
+        void close();
+      },
+    });
+    const port = await listen(httpServer, host, options.port ?? DEFAULT_PORT);
+    const wss = new WebSocketServer({ server: httpServer, maxPayload: limits.maxFrameBytes });
+    let shuttingDown = false;
+    const context: ConnectionContext = {
+      room, keys, limits, store, logger,
+      backoff: new AuthBackoff({
+        maxFailures: limits.maxAuthFailures, windowMs: limits.authFailureWindowMs,
+        backoffMs: limits.backoffMs, maxAddresses: limits.maxTrackedAddresses,
+      }),
+      members: new Set(),
+      isShuttingDown: () => shuttingDown,
+    };
+    const connections = new Set<Connection>();
+    wss.on('connection', (ws: WebSocket, request: http.IncomingMessage) => {
+      const address = request.socket.remoteAddress ?? 'unknown';
+      if (shuttingDown) return refuse(ws, 'shutting-down', CLOSE_CODES.goingAway);
+      if (context.backoff.isBlocked(address)) return refuse(ws, 'backoff', CLOSE_CODES.backoff);
+      if (connections.size >= limits.maxConnections) {
+        logger.log('warn', 'server-full', { address });
+        return refuse(ws, 'server-full', CLOSE_CODES.serverFull);
+      }
+      const connection = new Connection(ws, address, context);
+      connections.add(connection);
+      ws.on('close', () => connections.delete(connection));
+    });
+    const heartbeat = setInterval(() => {
+      for (const connection of connections) connection.ping();
+      context.backoff.prune();
+    }, limits.heartbeatMs);
+    heartbeat.unref();
+
+    let resolveStopped: (error: Error | null) => void = () => undefined;
+    const stopped = new Promise<Error | null>((resolve) => (resolveStopped = resolve));
+    let closing: Promise<void> | null = null;
+    const openStore = store;
+    close = () => {
+      closing ??= (async () => {
+        shuttingDown = true;
+        clearInterval(heartbeat);
+        httpServer.close();
+        // Commits what was accepted (its acks go out), then writes the final snapshot.
+        await openStore.close().catch((error: Error) => logger.log('error', 'store-close-failed', { error: error.message }));
+        await closeSockets(wss, connections, limits.closeGraceMs);
+        wss.close();
+        unlock();
+        logger.log('info', 'stopped', { fatal: fatal?.message });
+        resolveStopped(fatal);
+      })();
+      return closing;
+    };
+    logger.log('info', 'listening', { address: wsAddress(host, port) });
+    return { address: wsAddress(host, port), port, roomId: room.roomId.toString('hex'), stopped, close: () => close() };
+  } catch (error) {
+    await store?.close().catch(() => undefined);
+    httpServer.close();
+    unlock();
+    throw error;
+  }
+}
+
+/** Closes every socket with 1001 and waits for them, destroying stragglers after the grace period. */
+async function closeSockets(wss: WebSocketServer, connections: Set<Connection>, graceMs: number): Promise<void> {
+  for (const connection of connections) connection.goAway();
+  const sockets = [...wss.clients].filter((ws) => ws.readyState !== WebSocket.CLOSED);
+  const allClosed = Promise.all(sockets.map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve()))));
+  const grace = setTimeout(() => sockets.forEach((ws) => ws.terminate()), graceMs);
+  await allClosed;
+  clearTimeout(grace);
+}

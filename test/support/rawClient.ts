@@ -1,0 +1,170 @@
+// A raw-protocol chat client for tests: connects, performs the handshake with the real crypto
+// functions, sends frames (well-formed or not) and waits for specific frames. Every wait is bounded.
+import WebSocket from 'ws';
+import {
+  HandshakeTranscript, RoomKeys, RoomParams, clientProof, deriveRoomKeys, newNonce, sealMessage, sealUsername, verifyServerProof,
+} from '../../src/crypto';
+import { encodeBody } from '../../src/protocol/body';
+import { ClientFrame, MAX_FRAME_BYTES, ServerFrame, encodeClientFrame, parseServerFrame } from '../../src/protocol/wire';
+
+export type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
+export interface CloseInfo {
+  readonly code: number;
+  readonly reason: string;
+}
+
+const DEFAULT_WAIT_MS = 5_000;
+
+/** Rejects with a description of what was awaited if `promise` does not settle in time. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const keyCache = new Map<string, Promise<RoomKeys>>();
+
+/** Room keys, derived once per password and room (PBKDF2 is slow by design). */
+export function roomKeys(password: string, room: RoomParams): Promise<RoomKeys> {
+  const id = [password, room.roomId.toString('hex'), room.kdf.salt.toString('hex'), room.kdf.iterations].join(':');
+  if (!keyCache.has(id)) keyCache.set(id, deriveRoomKeys(password, room));
+  return keyCache.get(id)!;
+}
+
+interface Waiter {
+  readonly match: (frame: ServerFrame) => boolean;
+  resolve: (frame: ServerFrame) => void;
+  reject: (error: Error) => void;
+}
+
+export class RawClient {
+  /** Frames received and not yet taken by a wait. */
+  readonly inbox: ServerFrame[] = [];
+  readonly closed: Promise<CloseInfo>;
+  keys: RoomKeys | null = null;
+  private isClosed = false;
+  private readonly waiters: Waiter[] = [];
+
+  private constructor(readonly ws: WebSocket) {
+    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => {
+      this.isClosed = true;
+      for (const waiter of this.waiters.splice(0)) waiter.reject(new Error(`socket closed (${code}) while waiting`));
+      resolve({ code, reason: reason.toString() });
+    }));
+    ws.on('error', () => undefined);
+    ws.on('message', (data, isBinary) => {
+      const parsed = parseServerFrame(isBinary ? '' : data.toString('utf8'));
+      if (!parsed.ok) throw new Error(`server sent a malformed frame: ${parsed.error}`);
+      const waiter = this.waiters.findIndex((w) => w.match(parsed.frame));
+      if (waiter >= 0) this.waiters.splice(waiter, 1)[0].resolve(parsed.frame);
+      else this.inbox.push(parsed.frame);
+    });
+  }
+
+  /** Opens a socket; the first frame (hello, or a refusal) lands in the inbox. */
+  static connect(url: string): Promise<RawClient> {
+    // The same limit the server applies: no server frame may be larger either.
+    const ws = new WebSocket(url, { maxPayload: MAX_FRAME_BYTES });
+    const client = new RawClient(ws);
+    return within(new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(client));
+      ws.once('error', reject);
+    }), DEFAULT_WAIT_MS, `connection to ${url}`);
+  }
+
+  /** Connects and authenticates; resolves with the client and its welcome. */
+  static async join(url: string, password: string, username: string): Promise<{ client: RawClient; welcome: FrameOf<'welcome'> }> {
+    const client = await RawClient.connect(url);
+    return { client, welcome: await client.authenticate(password, username) };
+  }
+
+  /** Takes the first frame (queued or future) that `match` accepts; rejects once the socket is closed. */
+  take(match: (frame: ServerFrame) => boolean, what: string, ms = DEFAULT_WAIT_MS): Promise<ServerFrame> {
+    const queued = this.inbox.findIndex(match);
+    if (queued >= 0) return Promise.resolve(this.inbox.splice(queued, 1)[0]);
+    if (this.isClosed) return Promise.reject(new Error(`socket closed before ${what}`));
+    const waiter: Waiter = { match, resolve: () => undefined, reject: () => undefined };
+    const found = new Promise<ServerFrame>((resolve, reject) => {
+      waiter.resolve = resolve;
+      waiter.reject = reject;
+      this.waiters.push(waiter);
+    });
+    return within(found, ms, what).finally(() => {
+      const index = this.waiters.indexOf(waiter);
+      if (index >= 0) this.waiters.splice(index, 1);
+    });
+  }
+
+  /** Takes the first frame of this type (queued or future) that matches. */
+  next<T extends ServerFrame['type']>(type: T, match: (frame: FrameOf<T>) => boolean = () => true, ms = DEFAULT_WAIT_MS): Promise<FrameOf<T>> {
+    return this.take((frame) => frame.type === type && match(frame as FrameOf<T>), `a "${type}" frame`, ms) as Promise<FrameOf<T>>;
+  }
+
+  /** The server's answer to one sent envelope: its ack or an error naming it. */
+  outcome(messageId: Buffer, ms = DEFAULT_WAIT_MS): Promise<FrameOf<'ack'> | FrameOf<'error'>> {
+    const names = (frame: ServerFrame) => (frame.type === 'ack' || frame.type === 'error') && frame.id?.equals(messageId) === true;
+    return this.take(names, 'an ack or error for a message', ms) as Promise<FrameOf<'ack'> | FrameOf<'error'>>;
+  }
+
+  /** The next error frame with this code. */
+  error(code: FrameOf<'error'>['code'], ms = DEFAULT_WAIT_MS): Promise<FrameOf<'error'>> {
+    return this.next('error', (frame) => frame.code === code, ms);
+  }
+
+  waitClosed(ms = DEFAULT_WAIT_MS): Promise<CloseInfo> {
+    return within(this.closed, ms, 'the socket to close');
+  }
+
+  sendRaw(data: string | Buffer): void {
+    this.ws.send(data);
+  }
+
+  send(frame: ClientFrame): void {
+    this.sendRaw(encodeClientFrame(frame));
+  }
+
+  /** Answers the hello with an auth frame made from `password` (right or wrong). */
+  async offerAuth(password: string, username: string): Promise<{ keys: RoomKeys; transcript: HandshakeTranscript }> {
+    const hello = await this.next('hello');
+    const keys = await roomKeys(password, hello.room);
+    const transcript = { room: hello.room, serverNonce: hello.nonce, clientNonce: newNonce(), usernameBlock: sealUsername(keys, username) };
+    this.send({ type: 'auth', nonce: transcript.clientNonce, user: transcript.usernameBlock, proof: clientProof(keys, transcript) });
+    return { keys, transcript };
+  }
+
+  /** The full handshake: auth, welcome, and a check of the server's proof. */
+  async authenticate(password: string, username: string): Promise<FrameOf<'welcome'>> {
+    const { keys, transcript } = await this.offerAuth(password, username);
+    const welcome = await this.next('welcome');
+    verifyServerProof(keys, transcript, welcome.proof);
+    this.keys = keys;
+    return welcome;
+  }
+
+  /** Seals a text message as this client's user; `timestamp` defaults to now. */
+  seal(text: string, username = 'tester', timestamp = Date.now()): { messageId: Buffer; envelope: Buffer } {
+    if (!this.keys) throw new Error('authenticate first');
+    return sealMessage(this.keys, { username, plaintext: encodeBody({ text }), timestamp });
+  }
+
+  /** Sends an envelope and waits for its ack. */
+  async sendAndAck(envelope: { messageId: Buffer; envelope: Buffer }): Promise<FrameOf<'ack'>> {
+    this.send({ type: 'send', envelope: envelope.envelope });
+    return this.next('ack', (ack) => ack.id.equals(envelope.messageId));
+  }
+
+  /** One history request and its answer. */
+  history(query: { before?: number; after?: number; limit: number }): Promise<FrameOf<'history'>> {
+    const requestId = newNonce().toString('hex').slice(0, 16);
+    this.send({ type: 'history', requestId, ...query });
+    return this.next('history', (page) => page.requestId === requestId);
+  }
+
+  async close(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return;
+    this.ws.close();
+    await this.waitClosed();
+  }
+}

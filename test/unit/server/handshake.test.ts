@@ -1,0 +1,119 @@
+import * as assert from 'assert';
+import { DEFAULT_ITERATIONS, clientProof, newNonce, openUsername } from '../../../src/crypto';
+import { CLOSE_CODES } from '../../../src/protocol/wire';
+import { startChatServer } from '../../../src/server/server';
+import { StartError } from '../../../src/server/errors';
+import { RawClient, roomKeys } from '../../support/rawClient';
+import { RecordingLogger, TEST_PASSWORD, TestServer, startTestServer, tempDataDir } from '../../support/testServer';
+
+describe('server handshake and presence', () => {
+  let server: TestServer;
+  const clients: RawClient[] = [];
+  const connect = async () => {
+    const client = await RawClient.connect(server.address);
+    clients.push(client);
+    return client;
+  };
+  const join = async (name: string) => {
+    const client = await connect();
+    return { client, welcome: await client.authenticate(TEST_PASSWORD, name) };
+  };
+
+  beforeEach(async () => {
+    server = await startTestServer({ limits: { handshakeTimeoutMs: 300, maxAuthFailures: 2, backoffMs: 60_000 } });
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+    await server.close();
+  });
+
+  it('welcomes a client with the right password and proves the server knows the room key', async () => {
+    const { client, welcome } = await join('alice');
+    assert.strictEqual(welcome.latestSeq, 0);
+    assert.strictEqual(welcome.online.length, 1);
+    assert.strictEqual(openUsername(client.keys!, welcome.online[0]), 'alice');
+  });
+
+  it('rejects a wrong password with one generic error and close 4001', async () => {
+    const client = await connect();
+    await client.offerAuth('wrong password', 'mallory');
+    const error = await client.error('auth-failed');
+    assert.strictEqual(error.message, 'authentication failed');
+    assert.strictEqual((await client.waitClosed()).code, CLOSE_CODES.authFailed);
+  });
+
+  it('rejects a valid proof over an undecryptable user block', async () => {
+    const client = await connect();
+    const hello = await client.next('hello');
+    const keys = await roomKeys(TEST_PASSWORD, hello.room);
+    const transcript = { room: hello.room, serverNonce: hello.nonce, clientNonce: newNonce(), usernameBlock: newNonce() };
+    client.send({ type: 'auth', nonce: transcript.clientNonce, user: transcript.usernameBlock, proof: clientProof(keys, transcript) });
+    await client.error('auth-failed');
+    assert.strictEqual((await client.waitClosed()).code, CLOSE_CODES.authFailed);
+  });
+
+  it('refuses frames before authentication with close 4004', async () => {
+    const client = await connect();
+    client.send({ type: 'history', requestId: 'r1', limit: 10 });
+    await client.error('not-authenticated');
+    assert.strictEqual((await client.waitClosed()).code, CLOSE_CODES.protocolViolation);
+  });
+
+  it('closes a socket that does not authenticate in time with 4002', async () => {
+    const client = await connect();
+    await client.error('handshake-timeout');
+    assert.strictEqual((await client.waitClosed()).code, CLOSE_CODES.handshakeTimeout);
+  });
+
+  it('backs off an address after too many failed handshakes', async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const client = await connect();
+      await client.offerAuth('not the password', 'eve');
+      assert.strictEqual((await client.waitClosed()).code, CLOSE_CODES.authFailed);
+    }
+    const refused = await connect();
+    await refused.error('backoff');
+    assert.strictEqual((await refused.waitClosed()).code, CLOSE_CODES.backoff);
+    assert.strictEqual(refused.inbox.some((frame) => frame.type === 'hello'), false);
+  });
+
+  it('announces joins and leaves and lists who is online', async () => {
+    const alice = await join('alice');
+    const bob = await join('bob');
+    assert.deepStrictEqual(bob.welcome.online.map((block) => openUsername(bob.client.keys!, block)).sort(), ['alice', 'bob']);
+    const joined = await alice.client.next('join');
+    assert.strictEqual(openUsername(alice.client.keys!, joined.user), 'bob');
+    await bob.client.close();
+    const left = await alice.client.next('leave');
+    assert.strictEqual(openUsername(alice.client.keys!, left.user), 'bob');
+    assert.ok(joined.user.equals(left.user));
+  });
+});
+
+describe('server room password at start', () => {
+  it('refuses to restart with the wrong password and names the room file', async () => {
+    const first = await startTestServer();
+    await first.close();
+    await assert.rejects(
+      startChatServer({ password: 'wrong', dataDir: first.dataDir, port: 0, logger: new RecordingLogger() }),
+      (error: StartError) => error.code === 'wrong-password' && /room\.json/.test(error.message),
+    );
+    const again = await startTestServer({ dataDir: first.dataDir });
+    await again.close();
+  });
+
+  it('creates rooms at the default work factor', async () => {
+    const server = await startChatServer({ password: TEST_PASSWORD, dataDir: tempDataDir(), port: 0, logger: new RecordingLogger() });
+    try {
+      const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
+      const page = await client.history({ limit: 1 });
+      assert.deepStrictEqual(page.messages, []);
+      await client.close();
+      const probe = await RawClient.connect(server.address);
+      assert.strictEqual((await probe.next('hello')).room.kdf.iterations, DEFAULT_ITERATIONS);
+      await probe.close();
+    } finally {
+      await server.close();
+    }
+  });
+});

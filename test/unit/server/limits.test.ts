@@ -1,0 +1,103 @@
+import * as assert from 'assert';
+import type { Socket } from 'net';
+import { MAX_ENVELOPE_BYTES } from '../../../src/crypto';
+import { CLOSE_CODES, MAX_FRAME_BYTES } from '../../../src/protocol/wire';
+import type { Limits } from '../../../src/server/config';
+import { RawClient } from '../../support/rawClient';
+import { TEST_PASSWORD, TestServer, startTestServer } from '../../support/testServer';
+
+/** The client's TCP socket: pausing it makes a peer that stops reading. */
+function socketOf(client: RawClient): Socket {
+  return (client.ws as unknown as { _socket: Socket })._socket;
+}
+
+describe('server limits', () => {
+  let server: TestServer;
+  const clients: RawClient[] = [];
+  const start = async (limits: Partial<Limits> = {}) => {
+    server = await startTestServer({ limits });
+  };
+  const join = async (name = 'alice') => {
+    const { client } = await RawClient.join(server.address, TEST_PASSWORD, name);
+    clients.push(client);
+    return client;
+  };
+
+  afterEach(async () => {
+    clients.splice(0).forEach((client) => client.ws.terminate());
+    await server.close();
+  });
+
+  it('closes a socket that sends a frame over the size limit (1009)', async () => {
+    await start();
+    const client = await join();
+    client.sendRaw('x'.repeat(MAX_FRAME_BYTES + 1));
+    assert.strictEqual((await client.waitClosed()).code, 1009);
+  });
+
+  it('answers an envelope over the size limit with too-large and keeps the connection', async () => {
+    await start();
+    const client = await join();
+    client.sendRaw(JSON.stringify({ type: 'send', envelope: Buffer.alloc(MAX_ENVELOPE_BYTES + 16, 1).toString('base64') }));
+    await client.error('too-large');
+    await client.sendAndAck(client.seal('still here'));
+  });
+
+  it('answers malformed and binary frames with bad-frame and closes after too many (4004)', async () => {
+    await start({ maxBadFrames: 3 });
+    const client = await join();
+    client.sendRaw('{not json');
+    await client.error('bad-frame');
+    client.sendRaw(Buffer.from([1, 2, 3]));
+    await client.error('bad-frame');
+    client.send({ type: 'history', requestId: 'ok', limit: 1 });
+    await client.next('history');
+    client.sendRaw(JSON.stringify({ type: 'history', requestId: 'x', limit: 201 }));
+    client.sendRaw(JSON.stringify({ type: 'nonsense' }));
+    assert.strictEqual((await client.waitClosed()).code, CLOSE_CODES.protocolViolation);
+  });
+
+  it('rate-limits frames per connection', async () => {
+    await start({ framesPerSecond: 0.001, frameBurst: 3 });
+    const client = await join();
+    const sealed = [1, 2, 3, 4].map((i) => client.seal(`burst ${i}`));
+    for (const { envelope } of sealed) client.send({ type: 'send', envelope });
+    const limited = await client.error('rate-limited');
+    assert.ok(limited.id?.equals(sealed[3].messageId));
+    for (const { messageId } of sealed.slice(0, 3)) await client.next('ack', (ack) => ack.id.equals(messageId));
+  });
+
+  it('refuses connections beyond the maximum with server-full (4006)', async () => {
+    await start({ maxConnections: 2 });
+    await join('alice');
+    await join('bob');
+    const third = await RawClient.connect(server.address);
+    clients.push(third);
+    await third.error('server-full');
+    assert.strictEqual((await third.waitClosed()).code, CLOSE_CODES.serverFull);
+  });
+
+  it('closes a client that stops reading once its send buffer passes the limit (4005)', async () => {
+    await start({ sendBufferBytes: 64 * 1024, framesPerSecond: 10_000, frameBurst: 10_000 });
+    const slow = await join('slow');
+    const sender = await join('sender');
+    socketOf(slow).pause();
+    const text = 'x'.repeat(30_000);
+    for (let i = 0; i < 2_000 && !server.logger.entries.some((e) => e.event === 'slow-consumer'); i++) {
+      await sender.sendAndAck(sender.seal(text));
+    }
+    await server.logger.next('slow-consumer');
+    socketOf(slow).resume();
+    assert.strictEqual((await slow.waitClosed(10_000)).code, CLOSE_CODES.slowConsumer);
+    await sender.next('leave');
+  });
+
+  it('terminates a peer that stops answering pings', async () => {
+    await start({ heartbeatMs: 100 });
+    const dead = await join('dead');
+    const watcher = await join('watcher');
+    socketOf(dead).pause();
+    await server.logger.next('peer-dead');
+    await watcher.next('leave');
+  });
+});
