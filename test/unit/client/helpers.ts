@@ -64,7 +64,8 @@ export async function startServer(options: ScriptedServerOptions = {}): Promise<
   return server;
 }
 
-export function makeClient(server: ScriptedServer, options: Partial<ChatClientOptions> = {}): ChatClient {
+/** A client with fast reconnects for the server at `server.url` (scripted, or the real one). */
+export function makeClient(server: { readonly url: string }, options: Partial<ChatClientOptions> = {}): ChatClient {
   const client = new ChatClient({
     address: server.url,
     password: TEST_PASSWORD,

@@ -2,32 +2,19 @@
 // written against one wire module must actually talk to each other.
 import * as assert from 'assert';
 import { ChatClient, ChatClientOptions, ChatMessage } from '../../../src/client';
-import { TEST_ITERATIONS, TEST_PASSWORD, TestServer, startTestServer } from '../../support/testServer';
-import { next, stateIs, texts } from './helpers';
+import { TestServer, startTestServer } from '../../support/testServer';
+import { cleanUp, connected, makeClient, next, stateIs, texts } from './helpers';
 
 describe('client with the real server', () => {
-  const clients: ChatClient[] = [];
   let server: TestServer | undefined;
 
   function client(username: string, options: Partial<ChatClientOptions> = {}): ChatClient {
     assert.ok(server);
-    const made = new ChatClient({
-      address: server.address,
-      password: TEST_PASSWORD,
-      username,
-      minIterations: TEST_ITERATIONS,
-      reconnect: { baseMs: 5, capMs: 50 },
-      timeoutMs: 5000,
-      ...options,
-    });
-    clients.push(made);
-    return made;
+    return makeClient({ url: server.address }, { username, ...options });
   }
 
   async function connect(made: ChatClient): Promise<ChatClient> {
-    const connected = next(made, 'state', stateIs('connected'));
-    made.connect();
-    await connected;
+    await connected(made);
     return made;
   }
 
@@ -43,7 +30,7 @@ describe('client with the real server', () => {
   });
 
   afterEach(async () => {
-    for (const made of clients.splice(0)) made.dispose();
+    await cleanUp();
     await server?.close();
   });
 

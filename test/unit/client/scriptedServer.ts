@@ -8,13 +8,13 @@ import {
   CryptoError, RoomKeys, RoomParams, createRoomParams, deriveRoomKeys, newNonce, openMessage, sealMessage, serverProof,
   verifyClientProof,
 } from '../../../src/crypto';
+import { TEST_ITERATIONS, TEST_PASSWORD } from '../../support/testServer';
+export { TEST_ITERATIONS, TEST_PASSWORD };
 import { encodeBody } from '../../../src/protocol/body';
 import {
   CLOSE_CODES, ClientFrame, ErrorCode, PROTOCOL_VERSION, ServerFrame, StoredMessage, encodeServerFrame, parseClientFrame,
 } from '../../../src/protocol/wire';
 
-export const TEST_PASSWORD = 'correct horse battery staple';
-export const TEST_ITERATIONS = 1000;
 const STALE_AFTER_MS = 5 * 60 * 1000;
 
 /** What the server does with one valid, fresh, unseen envelope. */
