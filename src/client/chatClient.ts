@@ -207,6 +207,9 @@ export class ChatClient {
 
   private onEstablished(connection: Connection, session: Session): void {
     const room = roomFingerprint(session.room);
+    // A reconnect to the same room catches up from the last seq seen, even when that is 0 (the room
+    // was empty); only a first connection starts from the latest page.
+    const firstInRoom = this.verified?.room !== room;
     if (this.verified && this.verified.room !== room) {
       this.logger.warn('the server now offers a different room; earlier messages and sequence numbers no longer apply');
       this.ledger.clear();
@@ -224,7 +227,7 @@ export class ChatClient {
     })));
     // Read before listening: frames queued during the handshake are delivered by listen() and may
     // move lastSeq past messages stored while this client was away.
-    const resumeFrom = this.ledger.lastSeq;
+    const resumeFrom = firstInRoom ? null : this.ledger.lastSeq;
     connection.listen((received) => {
       if (received.ok) this.onFrame(live, received.frame);
       else this.logger.warn(`ignored an invalid frame from the server: ${received.error}`);
@@ -458,11 +461,11 @@ export class ChatClient {
 
   /**
    * After a reconnect, everything stored after resumeFrom (the last seq seen before this connection);
-   * on a first connect, the latest page.
+   * on the first connection to a room (resumeFrom null), the latest page.
    */
-  private async catchUp(live: Live, resumeFrom: number): Promise<void> {
+  private async catchUp(live: Live, resumeFrom: number | null): Promise<void> {
     try {
-      if (resumeFrom === 0) {
+      if (resumeFrom === null) {
         if (live.latestSeq > 0) this.emitHistory(await live.history.request({ before: live.latestSeq + 1, limit: this.pageSize }));
         return;
       }

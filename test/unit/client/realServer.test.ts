@@ -97,4 +97,19 @@ describe('client with the real server', () => {
     assert.deepStrictEqual(texts(page.messages), ['typed while the server was down'], 'stored exactly once');
     assert.strictEqual(page.hasMore, false);
   });
+
+  it('hands a member who was away from an empty room what was said meanwhile as new messages', async () => {
+    const alice = await connect(client('alice'));
+    const bob = await connect(client('bob'));
+    bob.disconnect();
+    const acked = next(alice, 'delivery', (update) => update.status === 'sent');
+    alice.send({ text: 'said while bob was away' });
+    await acked;
+    const history: unknown[] = [];
+    bob.on('history', (page) => history.push(page));
+    const atBob = messagesOf(bob, 1);
+    await connect(bob);
+    assert.deepStrictEqual(texts(await atBob), ['said while bob was away']);
+    assert.deepStrictEqual(history, [], 'a reconnect is not a first page of history');
+  });
 });
