@@ -12,6 +12,7 @@ import type { StatusView } from '../../src/host/statusView';
 import { PasswordStore } from '../../src/host/passwords';
 import type { ChatItem } from '../../src/protocol/view';
 import { fromEvent, waitFor, within } from './waiting';
+import { isAlive } from '../support/pid';
 
 const PASSWORD = 'extension host test password';
 
@@ -22,15 +23,6 @@ function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A second member of the room, in this process: plain Node, no VS Code. */

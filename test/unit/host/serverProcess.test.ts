@@ -4,15 +4,7 @@ import { EmbeddedServer, ServerStartError } from '../../../src/host/serverProces
 import { SERVER_JS } from '../../support/serverProcess';
 import { TEST_PASSWORD, tempDataDir } from '../../support/testServer';
 import { RecordingLogger } from '../client/helpers';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isAlive } from '../../support/pid';
 
 async function rejection(promise: Promise<unknown>): Promise<ServerStartError> {
   try {
