@@ -3,7 +3,6 @@
 // (headless) member, a message typed while the server restarts delivered exactly once, and Stop
 // Server leaving no process behind.
 import * as assert from 'assert';
-import * as net from 'net';
 import * as vscode from 'vscode';
 import { ChatClient, ChatMessage, ConnectionState } from '../../src/client';
 import type { TestApi } from '../../src/extension';
@@ -12,18 +11,10 @@ import type { StatusView } from '../../src/host/statusView';
 import { PasswordStore } from '../../src/host/passwords';
 import type { ChatItem } from '../../src/protocol/view';
 import { fromEvent, waitFor, within } from './waiting';
+import { freePort } from '../harness/codeServer';
 import { isAlive } from '../support/pid';
 
 const PASSWORD = 'extension host test password';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** A second member of the room, in this process: plain Node, no VS Code. */
 class Member {
