@@ -1,34 +1,72 @@
+// Wiring only: creates the parts (settings, passwords, chat, embedded server, panel, status bar,
+// notifications, commands) and connects their events. Each part lives in its own module in host/.
 import * as vscode from 'vscode';
+import { ChatController } from './host/chatController';
 import { ChatPanelModel, ChatViewProvider } from './host/chatViewProvider';
-
-/** Until the chat client is wired in, the panel shows its offline state. */
-const offlineModel: ChatPanelModel = {
-  snapshot: () => ({ connection: { status: 'disconnected' }, me: null, messages: [], online: [], hasOlder: false }),
-  onDidUpdate: () => new vscode.Disposable(() => undefined),
-  send: () => undefined,
-  loadOlder: () => undefined,
-};
+import { registerCommands } from './host/commands';
+import { Notifier } from './host/notifier';
+import { PasswordStore } from './host/passwords';
+import { ServerController } from './host/serverController';
+import { SettingsWatcher } from './host/settingsWatcher';
+import { ChatStatusBar } from './host/statusBar';
+import type { StatusView } from './host/statusView';
 
 /**
- * Handed to the extension-host tests so they can reach this extension's SecretStorage. Only in
- * extension test mode: any other extension can read an extension's exports.
+ * Handed to the extension-host tests, only in extension test mode: any other extension can read an
+ * extension's exports, and this reaches SecretStorage and the chat.
  */
 export interface TestApi {
   readonly secrets: vscode.SecretStorage;
+  /** What the chat panel talks to: sending as a person types, and the updates the panel shows. */
+  readonly chat: ChatPanelModel;
+  /** The status bar item's text and state, and when they change. */
+  readonly status: { current(): StatusView; readonly onDidChange: vscode.Event<StatusView> };
+  /** The embedded server's process id while it runs. */
+  serverPid(): number | undefined;
 }
+
+let server: ServerController | undefined;
 
 export function activate(context: vscode.ExtensionContext): TestApi | undefined {
-  const view = new ChatViewProvider(context.extensionUri, offlineModel);
+  const log = vscode.window.createOutputChannel('Secure Chat', { log: true });
+  const settings = new SettingsWatcher();
+  const passwords = new PasswordStore(context.secrets);
+  const chat = new ChatController(passwords, settings, log);
+  const view = new ChatViewProvider(context.extensionUri, chat);
+  const embedded = new ServerController({
+    script: context.asAbsolutePath('dist/server.js'),
+    dataDir: vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'server').fsPath,
+    passwords, settings, chat, log,
+  });
+  server = embedded;
+  const statusBar = new ChatStatusBar(() => ({ connection: chat.state, address: chat.address, online: chat.online, server: embedded.running }));
+  const notifier = new Notifier(settings, () => chat.username, () => view.visible);
+
   context.subscriptions.push(
-    view,
+    log, settings, chat, view, statusBar,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view),
-    vscode.commands.registerCommand('secureChat.openChat', () =>
-      vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`),
-    ),
+    chat.onDidChange(() => statusBar.update()),
+    embedded.onDidChange(() => statusBar.update()),
+    chat.onDidReplaceSession(() => view.refresh()),
+    chat.onDidReceiveMessage((message) => notifier.notify(message)),
+    settings.onDidChange(({ settings: current, previous }) => {
+      if (current.username !== previous.username) chat.setUsername(current.username);
+    }),
+    ...registerCommands({ chat, server: embedded, passwords, settings, log }),
   );
-  return context.extensionMode === vscode.ExtensionMode.Test ? { secrets: context.secrets } : undefined;
+
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
+  return {
+    secrets: context.secrets,
+    chat,
+    status: { current: () => statusBar.current, onDidChange: statusBar.onDidChange },
+    serverPid: () => embedded.running?.pid,
+  };
 }
 
-export function deactivate(): void {
-  // Nothing to release yet; later wiring stops the embedded server here.
+/** Stops the embedded server; VS Code waits for the returned promise (EmbeddedServer.stop bounds it). */
+export function deactivate(): Promise<void> | undefined {
+  const stopping = server?.dispose();
+  server = undefined;
+  return stopping;
 }

@@ -52,6 +52,16 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.subscription.dispose();
   }
 
+  /** Whether the panel is on screen now. */
+  get visible(): boolean {
+    return this.view?.visible ?? false;
+  }
+
+  /** The model changed wholesale (another room): a shown page gets a fresh snapshot, a hidden one gets it when shown. */
+  refresh(): void {
+    if (this.view?.visible && this.ready) this.postSnapshot();
+  }
+
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     this.ready = false;

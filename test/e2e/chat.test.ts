@@ -1,9 +1,38 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { chatFrame, openViewContainer, runCommand, screenshot, sideBar, useWorkbench } from './workbench';
+import { ChatClient } from '../../src/client';
+import { freePort } from '../harness/codeServer';
+import { answerInput, chatFrame, openViewContainer, runCommand, screenshot, sideBar, statusBarItem, useWorkbench } from './workbench';
+
+const PASSWORD = 'purple stapler orbit';
 
 describe('chat panel', () => {
-  const workbench = useWorkbench();
+  // A free port for "Start Server", so the test never meets another server on 7777.
+  const settings: Record<string, unknown> = {};
+  before(async () => {
+    settings['secureChat.server.port'] = await freePort();
+  });
+  const workbench = useWorkbench(settings);
+  const members: ChatClient[] = [];
+
+  after(() => {
+    for (const member of members) member.dispose();
+  });
+
+  /** Another member of the room: a headless client in this (plain Node) process. */
+  async function join(username: string): Promise<ChatClient> {
+    const client = new ChatClient({ address: `ws://127.0.0.1:${settings['secureChat.server.port']}`, password: PASSWORD, username });
+    members.push(client);
+    const connected = new Promise<void>((resolve, reject) => client.on('state', (state) => {
+      if (state.status === 'connected') resolve();
+      if (state.status === 'error') reject(new Error(state.message));
+    }));
+    client.connect();
+    await connected;
+    return client;
+  }
+
+  const message = (text: string) => chatFrame(workbench.page).locator('.row.message', { hasText: text });
 
   it('opens from the activity bar', async () => {
     await openViewContainer(workbench.page, 'Secure Chat');
@@ -18,6 +47,48 @@ describe('chat panel', () => {
     await heading.waitFor();
     assert.strictEqual(await heading.textContent(), 'Offline', 'the panel starts in its offline state');
     const file = await screenshot(sideBar(workbench.page), 'chat-panel');
+    assert.ok(fs.statSync(file).size > 0);
+  });
+
+  it('starts a server from the palette, asks for the password and connects', async () => {
+    const { page } = workbench;
+    await runCommand(page, 'Secure Chat: Set Username');
+    await answerInput(page, 'alice', 'Secure Chat: Username');
+    await runCommand(page, 'Secure Chat: Start Server');
+    await answerInput(page, PASSWORD, 'Secure Chat: Room Password');
+    await statusBarItem(page, '1 online').waitFor();
+  });
+
+  it('sends what is typed in the composer and shows it as sent', async () => {
+    const composer = chatFrame(workbench.page).locator('textarea.composer-input');
+    await composer.fill('Morning! The reconnect fix is ready for review.');
+    await composer.press('Enter');
+    await message('The reconnect fix is ready').and(chatFrame(workbench.page).locator('.own.sent')).waitFor();
+    assert.strictEqual(await composer.inputValue(), '', 'the composer is cleared after sending');
+  });
+
+  it('shows messages from other members with their names: text, a snippet and a mention', async () => {
+    const bob = await join('bob');
+    await statusBarItem(workbench.page, '2 online').waitFor();
+    bob.send({ text: 'Nice. Is this the part that waits before retrying?' });
+    await message('the part that waits').locator('.author', { hasText: 'bob' }).waitFor();
+    bob.send({
+      text: '',
+      snippet: {
+        code: 'next(): number {\n  const ceiling = Math.min(this.capMs, this.baseMs * 2 ** this.attempts);\n  this.attempts += 1;\n  return this.random(ceiling + 1);\n}',
+        language: 'typescript', path: 'src/client/backoff.ts', startLine: 40, endLine: 44,
+      },
+    });
+    await chatFrame(workbench.page).locator('.snippet .reference', { hasText: 'src/client/backoff.ts:40-44' }).waitFor();
+    const carol = await join('carol');
+    carol.send({ text: '@alice full jitter looks right to me. **Ship it** once CI is green.' });
+    await message('Ship it').and(chatFrame(workbench.page).locator('.mentions-me')).waitFor();
+
+    const composer = chatFrame(workbench.page).locator('textarea.composer-input');
+    await composer.fill('Thanks both, merging after CI.');
+    await composer.press('Enter');
+    await message('merging after CI').and(chatFrame(workbench.page).locator('.own.sent')).waitFor();
+    const file = await screenshot(sideBar(workbench.page), 'conversation');
     assert.ok(fs.statSync(file).size > 0);
   });
 });

@@ -17,14 +17,15 @@ export interface Workbench {
 /**
  * Registers mocha hooks that give the enclosing suite its own code-server and Chromium page with the
  * extension loaded from source, and stop both afterwards. Read the fields inside tests, not at load.
+ * `settings` (user settings) is read when the hook runs, so an earlier hook may fill it in.
  */
-export function useWorkbench(): Workbench {
+export function useWorkbench(settings: Record<string, unknown> = {}): Workbench {
   let server: CodeServer | undefined;
   let chromium: Chromium | undefined;
   let page: Page | undefined;
   before(async function () {
     this.timeout(90000);
-    server = await startCodeServer();
+    server = await startCodeServer({ settings });
     chromium = await launchChromium();
     page = await chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(20000);
@@ -58,12 +59,19 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** Types into the open input box (password, user name, ...) and confirms. */
-export async function answerInput(page: Page, text: string): Promise<void> {
+/**
+ * Types into the open input box (password, user name, ...) and confirms. With `title`, first waits
+ * for the box with that title: the palette that opened it uses the same widget a moment earlier.
+ */
+export async function answerInput(page: Page, text: string, title?: string): Promise<void> {
+  if (title) await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor();
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(text);
   await page.keyboard.press('Enter');
+  // The box closes once the extension has validated and taken the answer; opening the palette
+  // before that would dismiss it and lose the answer.
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
 /** Opens a view container from the activity bar by its title, e.g. "Secure Chat". */
@@ -74,6 +82,11 @@ export async function openViewContainer(page: Page, title: string): Promise<void
 /** The chat webview's document: VS Code nests it in two iframes. */
 export function chatFrame(page: Page): FrameLocator {
   return page.frameLocator(`iframe.webview.ready[src*="extensionId=${extensionId}"]`).frameLocator('iframe#active-frame');
+}
+
+/** A status bar entry by (part of) its text. */
+export function statusBarItem(page: Page, text: string): Locator {
+  return page.locator('.part.statusbar .statusbar-item', { hasText: text });
 }
 
 /** The side bar holding the chat panel. */

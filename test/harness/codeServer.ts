@@ -28,10 +28,12 @@ export interface CodeServerOptions {
   port?: number;
   /** Extra environment for the server and so for the extension host. */
   env?: NodeJS.ProcessEnv;
+  /** Extra user settings, e.g. a free port for the extension's server. */
+  settings?: Record<string, unknown>;
 }
 
 /** Checks that `port` is free (0: picks a free one) and returns it: a server already there would answer our health checks. */
-function freePort(port = 0): Promise<number> {
+export function freePort(port = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', (error) => reject(new Error(`port ${port} on 127.0.0.1 is not free: ${error.message}`)));
@@ -81,7 +83,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   // No welcome tab and no built-in AI chat panel in the way of the tests.
   fs.writeFileSync(
     path.join(userData, 'User', 'settings.json'),
-    JSON.stringify({ 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true }),
+    JSON.stringify({ 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true, ...options.settings }),
   );
   const config = path.join(root, 'config.yaml');
   fs.writeFileSync(config, '');

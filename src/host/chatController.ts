@@ -1,0 +1,187 @@
+// The chat as the rest of the extension sees it: at most one ChatSession (one server address) at a
+// time, the password flow around it (asked before connecting, asked again when the server rejects
+// it), a progress indicator while connecting (key derivation runs inside the client, off this
+// thread's critical path), and the ChatPanelModel the sidebar talks to.
+import * as vscode from 'vscode';
+import type { ChatMessage, ConnectionState, MessageBody } from '../client';
+import type { PanelSnapshot } from '../protocol/view';
+import type { ChatPanelModel, PanelUpdate } from './chatViewProvider';
+import { ChatSession } from './chatSession';
+import type { PasswordStore } from './passwords';
+import type { SettingsWatcher } from './settingsWatcher';
+
+const isBusy = (state: ConnectionState): boolean => state.status === 'connecting' || state.status === 'authenticating';
+
+export class ChatController implements ChatPanelModel, vscode.Disposable {
+  private session: ChatSession | undefined;
+  private readonly updates = new vscode.EventEmitter<PanelUpdate>();
+  private readonly changes = new vscode.EventEmitter<void>();
+  private readonly messages = new vscode.EventEmitter<ChatMessage>();
+  private readonly replaced = new vscode.EventEmitter<void>();
+  /** Connection state or who is online changed. */
+  readonly onDidChange = this.changes.event;
+  /** A live message from the room (not history pages). */
+  readonly onDidReceiveMessage = this.messages.event;
+  /** The session was replaced: the panel needs a fresh snapshot, the old room's messages do not apply. */
+  readonly onDidReplaceSession = this.replaced.event;
+
+  constructor(
+    private readonly passwords: PasswordStore,
+    private readonly settings: SettingsWatcher,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  get address(): string | undefined {
+    return this.session?.address;
+  }
+
+  get state(): ConnectionState | undefined {
+    return this.session?.state;
+  }
+
+  get online(): readonly string[] {
+    return this.session?.online ?? [];
+  }
+
+  get username(): string {
+    return this.session?.username ?? this.settings.current.username;
+  }
+
+  // ChatPanelModel
+
+  snapshot(): PanelSnapshot {
+    return this.session?.snapshot() ?? { connection: { status: 'disconnected' }, me: this.username, messages: [], online: [], hasOlder: false };
+  }
+
+  onDidUpdate(listener: (update: PanelUpdate) => void): vscode.Disposable {
+    return this.updates.event(listener);
+  }
+
+  send(text: string): void {
+    this.sendBody({ text });
+  }
+
+  loadOlder(beforeSeq: number): void {
+    this.session?.loadOlder(beforeSeq);
+  }
+
+  // Commands
+
+  /** Also offline (it is delivered on reconnect); throws with a message for the user when it cannot be sent. */
+  sendBody(body: MessageBody): void {
+    if (!this.session) throw new Error('Not connected to a room yet: use “Connect” or “Start Server” first.');
+    this.session.sendBody(body);
+  }
+
+  /**
+   * Connects to `address`, asking for its password first when none is stored. Resolves false when
+   * the user cancelled the password prompt.
+   */
+  async connect(address: string): Promise<boolean> {
+    if (!(await this.passwords.get(address)) && !(await this.passwords.prompt(address))) return false;
+    const current = this.session;
+    if (current?.address === address) {
+      // Already there or on the way: only a waiting or failed session needs a push.
+      if (current.state.status !== 'connected' && !isBusy(current.state)) this.retry(current);
+      return true;
+    }
+    const session = this.createSession(address);
+    this.replaceSession(session);
+    session.connect();
+    this.showProgress(session);
+    return true;
+  }
+
+  disconnect(): void {
+    this.session?.disconnect();
+  }
+
+  /** A new password was stored for `address`: a session that failed on the old one tries again. */
+  passwordChanged(address: string): void {
+    const session = this.session;
+    if (session?.address === address && session.state.status === 'error') this.retry(session);
+  }
+
+  /** From the settings; the name was validated there. */
+  setUsername(name: string): void {
+    if (this.session) this.session.setUsername(name);
+    else this.updates.fire({ type: 'config', username: name });
+  }
+
+  dispose(): void {
+    this.session?.dispose();
+    this.session = undefined;
+    for (const emitter of [this.updates, this.changes, this.messages, this.replaced]) emitter.dispose();
+  }
+
+  private createSession(address: string): ChatSession {
+    const { username, historyPageSize } = this.settings.current;
+    const session = new ChatSession({
+      address, username, historyPageSize, logger: this.log,
+      // Read when the client needs to derive the room key; a missing one fails as auth-failed, whose
+      // handler asks the user.
+      password: async () => {
+        const password = await this.passwords.get(address);
+        if (!password) throw new Error(`no room password is stored for ${address}`);
+        return password;
+      },
+    });
+    session.on('update', (update) => {
+      if (this.session === session) this.updates.fire(update);
+    });
+    session.on('message', (message) => {
+      if (this.session === session) this.messages.fire(message);
+    });
+    session.on('change', (state) => {
+      if (this.session !== session) return;
+      this.changes.fire();
+      if (state.status === 'error') void this.explainFailure(session, state);
+    });
+    return session;
+  }
+
+  private replaceSession(session: ChatSession): void {
+    const previous = this.session;
+    this.session = session;
+    previous?.dispose();
+    this.replaced.fire();
+    this.changes.fire();
+  }
+
+  private retry(session: ChatSession): void {
+    session.reconnectNow();
+    this.showProgress(session);
+  }
+
+  /** Connecting costs a key derivation and a round trip or two: show it in the status bar until it settles. */
+  private showProgress(session: ChatSession): void {
+    if (!isBusy(session.state)) return;
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `Secure Chat: connecting to ${session.address}` },
+      () => new Promise<void>((resolve) => {
+        const stop = session.on('change', (state) => {
+          if (isBusy(state)) return;
+          stop();
+          resolve();
+        });
+      }),
+    );
+  }
+
+  private async explainFailure(session: ChatSession, state: Extract<ConnectionState, { status: 'error' }>): Promise<void> {
+    const { address } = session;
+    if (state.kind !== 'auth-failed') {
+      const choice = await vscode.window.showErrorMessage(`Secure Chat: not connected to ${address}: ${state.message}.`, 'Show Log');
+      if (choice) this.log.show();
+      return;
+    }
+    const reenter = 'Re-enter Password';
+    const choice = await vscode.window.showErrorMessage(
+      `Secure Chat: wrong room password for ${address} (${state.message}).`,
+      reenter,
+    );
+    if (choice !== reenter) return;
+    const password = await this.passwords.prompt(address, 'The last password was not accepted.');
+    if (password && this.session === session) this.retry(session);
+  }
+}

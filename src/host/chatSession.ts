@@ -1,0 +1,206 @@
+// One chat client for one server address, seen the way the panel needs it: the client's events
+// become panel updates (through PanelState), and messages typed before the first verified
+// connection wait here until the room's key is known. Free of the vscode API for plain-Node tests.
+import { randomBytes } from 'crypto';
+import { ChatClient, ChatClientError } from '../client';
+import type { ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, HistoryPage, MessageBody } from '../client';
+import { TypedEmitter } from '../client/emitter';
+import { encodeBody } from '../protocol/body';
+import { MAX_PLAINTEXT_BYTES, PanelSnapshot } from '../protocol/view';
+import type { PanelUpdate } from './chatViewProvider';
+import { PanelState, localItem, receivedItem, viewConnection } from './panelState';
+
+/** Messages typed before the first connection that are held in memory, at most. */
+export const EARLY_QUEUE_LIMIT = 100;
+
+export interface ChatSessionEvents {
+  /** Something the panel should show. */
+  update: PanelUpdate;
+  /** The client's state or who is online changed (for the status bar). */
+  change: ConnectionState;
+  /** A live (or caught-up) message from the room; not history pages. */
+  message: ChatMessage;
+}
+
+export type ChatSessionOptions = Pick<ChatClientOptions, 'address' | 'password' | 'username' | 'historyPageSize' | 'logger' | 'minIterations' | 'reconnect'>;
+
+export class ChatSession {
+  readonly address: string;
+  private readonly client: ChatClient;
+  private readonly panel: PanelState;
+  private readonly pageSize: number;
+  private readonly events: TypedEmitter<ChatSessionEvents>;
+  /**
+   * Sealing needs the room's salt, known only after a verified connection; until then typed
+   * messages wait here (in memory only) under the id the panel shows for them.
+   */
+  private readonly early: { readonly viewId: string; readonly body: MessageBody }[] = [];
+  /** Client message id → the id the panel knows it by, for messages that waited in `early`. */
+  private readonly aliases = new Map<string, string>();
+  private readonly unsubscribe: (() => void)[];
+
+  /** Throws ChatClientError (address) or UsernameError for options the client refuses. */
+  constructor(options: ChatSessionOptions) {
+    this.client = new ChatClient(options);
+    this.address = options.address;
+    this.pageSize = options.historyPageSize ?? 50;
+    this.panel = new PanelState(options.address);
+    const logger = options.logger;
+    this.events = new TypedEmitter((event, error) => logger?.error(`a chat "${String(event)}" listener threw: ${error instanceof Error ? error.message : String(error)}`));
+    this.unsubscribe = [
+      this.client.on('state', (state) => this.onState(state)),
+      this.client.on('presence', (online) => {
+        this.emitUpdate(this.panel.setOnline(online));
+        this.events.emit('change', this.client.state);
+      }),
+      this.client.on('message', (message) => this.onMessage(message)),
+      this.client.on('history', (page) => this.onHistory(page)),
+      this.client.on('delivery', (update) => this.onDelivery(update)),
+    ];
+  }
+
+  get state(): ConnectionState {
+    return this.client.state;
+  }
+
+  get username(): string {
+    return this.client.username;
+  }
+
+  get online(): readonly string[] {
+    return this.client.online;
+  }
+
+  on<K extends keyof ChatSessionEvents>(event: K, listener: (payload: ChatSessionEvents[K]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  snapshot(): PanelSnapshot {
+    return this.panel.snapshot(this.client.username);
+  }
+
+  connect(): void {
+    this.client.connect();
+  }
+
+  /** Connects at once, skipping any back-off wait; the outbox is kept. */
+  reconnectNow(): void {
+    this.client.disconnect();
+    this.client.connect();
+  }
+
+  disconnect(): void {
+    this.client.disconnect();
+  }
+
+  dispose(): void {
+    // Disposing first lets listeners hear the final 'disconnected' (a progress bar waiting for it ends).
+    this.client.dispose();
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
+    this.events.clear();
+  }
+
+  send(text: string): void {
+    this.sendBody({ text });
+  }
+
+  /** Queues the message (also offline); throws ChatClientError for one that cannot be sent at all. */
+  sendBody(body: MessageBody): void {
+    if (this.early.length > 0) {
+      // Keep the order typed: once something waits, everything after it waits too.
+      this.hold(body);
+      return;
+    }
+    try {
+      const local = this.client.send(body);
+      this.showOwn(local.id, local.timestamp, body);
+    } catch (error) {
+      if (!(error instanceof ChatClientError && error.code === 'not-ready')) throw error;
+      this.hold(body);
+    }
+  }
+
+  loadOlder(beforeSeq: number): void {
+    const fromMemory = this.panel.olderPage(beforeSeq, this.pageSize);
+    if (fromMemory) {
+      this.emitUpdate(fromMemory);
+      return;
+    }
+    // The page arrives as a history event (see onHistory); a refusal must still end the view's wait.
+    this.client.loadOlder().catch((error: unknown) => {
+      this.emitUpdate(this.panel.emptyPage());
+      const offline = error instanceof ChatClientError && error.code === 'offline';
+      this.emitUpdate({ type: 'error', message: offline ? 'Older messages can be loaded once connected.' : `Could not load older messages: ${describe(error)}` });
+    });
+  }
+
+  /** Throws UsernameError for a name outside 1-16 bytes of UTF-8. */
+  setUsername(name: string): void {
+    this.client.setUsername(name);
+    this.emitUpdate({ type: 'config', username: this.client.username });
+  }
+
+  private hold(body: MessageBody): void {
+    // The client checks the size when it seals; a message that waits is checked now, while the user is there.
+    const bytes = encodeBody(body).length;
+    if (bytes > MAX_PLAINTEXT_BYTES) throw new ChatClientError('too-large', `a message can hold at most ${MAX_PLAINTEXT_BYTES} bytes (this one has ${bytes})`);
+    if (this.early.length >= EARLY_QUEUE_LIMIT) {
+      throw new ChatClientError('outbox-full', `${EARLY_QUEUE_LIMIT} messages are already waiting for the first connection to the room`);
+    }
+    const viewId = randomBytes(16).toString('hex');
+    this.early.push({ viewId, body });
+    this.showOwn(viewId, Date.now(), body);
+  }
+
+  private showOwn(id: string, timestamp: number, body: MessageBody): void {
+    const item = localItem({ id, username: this.client.username, timestamp, body, status: 'pending' });
+    if (item) this.emitUpdate(this.panel.append(item));
+  }
+
+  /** The room key is known now: seal and queue, in order, what was typed before it was. */
+  private releaseEarly(): void {
+    while (this.early.length > 0) {
+      const { viewId, body } = this.early[0];
+      try {
+        const local = this.client.send(body);
+        this.aliases.set(local.id, viewId);
+      } catch (error) {
+        if (error instanceof ChatClientError && error.code === 'not-ready') return;
+        this.emitUpdate(this.panel.setDelivery(viewId, 'failed', undefined, describe(error)));
+      }
+      this.early.shift();
+    }
+  }
+
+  private onState(state: ConnectionState): void {
+    this.emitUpdate(this.panel.setConnection(viewConnection(state, this.address)));
+    if (state.status === 'connected') this.releaseEarly();
+    this.events.emit('change', state);
+  }
+
+  private onMessage(message: ChatMessage): void {
+    const item = receivedItem(message);
+    if (item) this.emitUpdate(this.panel.append(item));
+    this.events.emit('message', message);
+  }
+
+  private onHistory(page: HistoryPage): void {
+    const items = page.messages.flatMap((message) => receivedItem(message) ?? []);
+    this.emitUpdate(this.panel.prependFromServer(items, page.hasMore));
+  }
+
+  private onDelivery(update: DeliveryUpdate): void {
+    const viewId = this.aliases.get(update.id) ?? update.id;
+    // A 'sent' without seq may be followed by one with it, so the alias lives until the seq is known.
+    if (update.status === 'failed' || update.seq !== undefined) this.aliases.delete(update.id);
+    this.emitUpdate(this.panel.setDelivery(viewId, update.status, update.seq, update.reason));
+  }
+
+  private emitUpdate(update: PanelUpdate): void {
+    this.events.emit('update', update);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

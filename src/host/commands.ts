@@ -1,0 +1,113 @@
+// Every Secure Chat command, registered in one place. Each one delegates to the module that owns
+// the job; what is left here is the input boxes and the messages around them.
+import * as vscode from 'vscode';
+import type { ChatController } from './chatController';
+import { ChatViewProvider } from './chatViewProvider';
+import type { PasswordStore } from './passwords';
+import type { ServerController } from './serverController';
+import { checkAddress, usernameProblem } from './settings';
+import type { SettingsWatcher } from './settingsWatcher';
+import { snippetBody } from './snippet';
+
+export interface CommandDeps {
+  readonly chat: ChatController;
+  readonly server: ServerController;
+  readonly passwords: PasswordStore;
+  readonly settings: SettingsWatcher;
+  readonly log: vscode.LogOutputChannel;
+}
+
+function openChat(): Thenable<unknown> {
+  return vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
+}
+
+async function connect({ chat, settings }: CommandDeps): Promise<void> {
+  const address = await vscode.window.showInputBox({
+    title: 'Secure Chat: Connect',
+    prompt: 'Address of the chat server (whoever runs it gets it with “Secure Chat: Copy Invite”).',
+    placeHolder: 'ws://host:port',
+    value: chat.address ?? settings.current.connectAddress,
+    ignoreFocusOut: true,
+    validateInput: (value) => checkAddress(value.trim()) ?? undefined,
+  });
+  if (address === undefined) return;
+  if (await chat.connect(address.trim())) await openChat();
+}
+
+/** The room a password command is about: the current connection's, else the one Connect would use. */
+function currentAddress({ chat, settings }: CommandDeps): string {
+  return chat.address ?? settings.current.connectAddress;
+}
+
+async function setPassword(deps: CommandDeps): Promise<void> {
+  const address = currentAddress(deps);
+  if (await deps.passwords.prompt(address)) deps.chat.passwordChanged(address);
+}
+
+async function forgetPassword(deps: CommandDeps): Promise<void> {
+  const address = currentAddress(deps);
+  if (!(await deps.passwords.get(address))) {
+    void vscode.window.showInformationMessage(`Secure Chat: no room password is stored for ${address}.`);
+    return;
+  }
+  await deps.passwords.forget(address);
+  void vscode.window.showInformationMessage(`Secure Chat: forgot the room password for ${address}. You will be asked for it when it is needed again.`);
+}
+
+async function setUsername({ settings }: CommandDeps): Promise<void> {
+  const name = await vscode.window.showInputBox({
+    title: 'Secure Chat: Username',
+    prompt: 'The name others see next to your messages: 1 to 16 bytes of UTF-8.',
+    value: settings.current.username,
+    ignoreFocusOut: true,
+    validateInput: (value) => usernameProblem(value.trim()) ?? undefined,
+  });
+  if (name === undefined) return;
+  // The settings watcher passes the new name on to the chat.
+  await settings.update('username', name.trim());
+}
+
+async function sendSelection({ chat }: CommandDeps): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.selection.isEmpty) {
+    void vscode.window.showInformationMessage('Secure Chat: select the code to send first.');
+    return;
+  }
+  const { document, selection } = editor;
+  chat.sendBody(snippetBody({
+    code: document.getText(selection),
+    languageId: document.languageId,
+    relativePath: vscode.workspace.asRelativePath(document.uri, false),
+    start: selection.start,
+    end: selection.end,
+  }));
+  await openChat();
+}
+
+/** Registers the commands; a command that fails says why instead of failing silently. */
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const commands: Record<string, () => unknown> = {
+    startServer: () => deps.server.start(),
+    stopServer: () => deps.server.stop(),
+    connect: () => connect(deps),
+    disconnect: () => deps.chat.disconnect(),
+    setPassword: () => setPassword(deps),
+    forgetPassword: () => forgetPassword(deps),
+    setUsername: () => setUsername(deps),
+    openChat,
+    sendSelection: () => sendSelection(deps),
+    copyInvite: () => deps.server.copyInvite(),
+    showLog: () => deps.log.show(),
+  };
+  return Object.entries(commands).map(([name, run]) =>
+    vscode.commands.registerCommand(`secureChat.${name}`, async () => {
+      try {
+        await run();
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        deps.log.error(`secureChat.${name} failed: ${message}`);
+        void vscode.window.showErrorMessage(`Secure Chat: ${message}`);
+      }
+    }),
+  );
+}

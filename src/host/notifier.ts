@@ -1,0 +1,30 @@
+// VS Code notifications for new messages, as secureChat.notifications asks (see notifyRule.ts).
+import * as vscode from 'vscode';
+import type { ChatMessage } from '../client';
+import { notificationText, shouldNotify } from './notifyRule';
+import type { SettingsWatcher } from './settingsWatcher';
+
+/** Catching up after a reconnect delivers many messages at once; one notification stands for them. */
+const QUIET_MS = 3_000;
+
+export class Notifier {
+  private lastShown = 0;
+
+  constructor(
+    private readonly settings: SettingsWatcher,
+    private readonly me: () => string,
+    private readonly chatVisible: () => boolean,
+  ) {}
+
+  notify(message: ChatMessage): void {
+    const level = this.settings.current.notifications;
+    if (!shouldNotify(level, { text: message.body.text, own: message.own }, this.me(), this.chatVisible())) return;
+    const now = Date.now();
+    if (now - this.lastShown < QUIET_MS) return;
+    this.lastShown = now;
+    const open = 'Open Chat';
+    void vscode.window.showInformationMessage(notificationText(message.username, message.body.text || '(code snippet)'), open).then((choice) => {
+      if (choice === open) void vscode.commands.executeCommand('secureChat.openChat');
+    });
+  }
+}

@@ -1,0 +1,176 @@
+// What the chat panel shows, kept in the extension host: recent messages (bounded), who is online
+// and the connection, plus the mapping from the client's events to the view's items and updates.
+// Free of the vscode API so it is unit-tested in plain Node.
+import type { ChatMessage, ConnectionState as ClientState, LocalMessage } from '../client';
+import type { MessageBody, Snippet } from '../protocol/body';
+import { ChatItem, ChatSnippet, ConnectionState, DeliveryStatus, PanelSnapshot, isWorkspaceRelativePath, parseChatItem } from '../protocol/view';
+import type { PanelUpdate } from './chatViewProvider';
+
+/** Messages in a snapshot; older ones reach the view page by page through loadOlder. */
+export const SNAPSHOT_LIMIT = 500;
+/** Messages kept in memory at all; beyond this the oldest are dropped and cannot be paged back. */
+export const ARCHIVE_LIMIT = 5_000;
+
+const UNREADABLE_TEXT = '[this message could not be shown]';
+
+/** A snippet path from another member is data: one the view would refuse becomes its last segment. */
+function viewSnippet(snippet: Snippet): ChatSnippet {
+  const last = snippet.path.split(/[/\\]/u).filter((part) => part !== '' && part !== '..').pop() ?? '';
+  const path = isWorkspaceRelativePath(snippet.path) ? snippet.path : isWorkspaceRelativePath(last) ? last : 'snippet';
+  return { ...snippet, path, language: snippet.language.slice(0, 100) };
+}
+
+/**
+ * The view item for a message; checked with the view's own parser, because one malformed item would
+ * make the page drop the whole update it came in. Undefined only for a message with no valid fields.
+ */
+export function toChatItem(
+  message: { id: string; seq?: number; username: string; timestamp: number; body: MessageBody; own: boolean },
+  status: DeliveryStatus,
+): ChatItem | undefined {
+  const { id, seq, username, timestamp, body, own } = message;
+  const base = { id, username, timestamp, own, status, ...(seq === undefined ? {} : { seq }) };
+  return (
+    parseChatItem({ ...base, text: body.text, ...(body.snippet ? { snippet: viewSnippet(body.snippet) } : {}) }) ??
+    parseChatItem({ ...base, text: UNREADABLE_TEXT }) ??
+    undefined
+  );
+}
+
+export function localItem(message: LocalMessage): ChatItem | undefined {
+  return toChatItem({ ...message, own: true }, 'pending');
+}
+
+export function receivedItem(message: ChatMessage): ChatItem | undefined {
+  return toChatItem(message, 'sent');
+}
+
+const FATAL_DETAIL: Record<Extract<ClientState, { status: 'error' }>['kind'], string> = {
+  'auth-failed': 'Wrong room password. Use “Set Password” to enter it again.',
+  'server-unverified': 'The server could not prove it knows the room password; it may not be your team’s server.',
+  incompatible: 'This server is not compatible with this version of Secure Chat.',
+};
+
+export function viewConnection(state: ClientState, address: string): ConnectionState {
+  switch (state.status) {
+    case 'disconnected':
+      return { status: 'disconnected', address };
+    case 'connecting':
+      return { status: 'connecting', address };
+    case 'authenticating':
+      return { status: 'connecting', detail: 'verifying the room password…', address };
+    case 'connected':
+      return { status: 'connected', address };
+    case 'reconnecting':
+      return { status: 'reconnecting', detail: `retrying in ${Math.max(1, Math.round(state.inMs / 1000))} s (${state.reason})`.slice(0, 1024), address };
+    case 'error':
+      return { status: 'error', detail: FATAL_DETAIL[state.kind], address };
+  }
+}
+
+/** The one name that joined or left between two presence lists, when exactly one did. */
+export function presenceChange(before: readonly string[], after: readonly string[]): { joined?: string; left?: string } {
+  // Connecting and disconnecting replace the whole list; that is not someone joining or leaving.
+  if (before.length === 0 || after.length === 0) return {};
+  const joined = after.filter((name) => !before.includes(name));
+  const left = before.filter((name) => !after.includes(name));
+  return {
+    ...(joined.length === 1 ? { joined: joined[0] } : {}),
+    ...(left.length === 1 ? { left: left[0] } : {}),
+  };
+}
+
+export class PanelState {
+  /** Oldest first: history pages go in front, live and own messages at the end. */
+  private items: ChatItem[] = [];
+  private online: readonly string[] = [];
+  private connection: ConnectionState;
+  /** The server said it holds messages older than the oldest here. */
+  private serverHasOlder = false;
+  /** Messages were dropped from the front, so the server's older pages no longer join up. */
+  private trimmed = false;
+  /** Oldest seq the view was given, to answer whether it has anything older to ask for. */
+  private viewOldest: number | undefined;
+
+  constructor(address: string) {
+    this.connection = { status: 'disconnected', address };
+  }
+
+  snapshot(me: string | null): PanelSnapshot {
+    const messages = this.items.slice(-SNAPSHOT_LIMIT);
+    this.viewOldest = oldestSeq(messages);
+    return { connection: this.connection, me, messages, online: this.online, hasOlder: this.hasOlderThan(this.viewOldest) };
+  }
+
+  setConnection(connection: ConnectionState): PanelUpdate {
+    this.connection = connection;
+    return { type: 'connection', ...connection };
+  }
+
+  setOnline(online: readonly string[]): PanelUpdate {
+    const change = presenceChange(this.online, online);
+    this.online = online;
+    return { type: 'presence', online, ...change };
+  }
+
+  append(item: ChatItem): PanelUpdate {
+    this.items.push(item);
+    if (this.items.length > ARCHIVE_LIMIT) {
+      this.items.splice(0, this.items.length - ARCHIVE_LIMIT);
+      this.trimmed = true;
+    }
+    return { type: 'messages', items: [item], position: 'append', hasOlder: this.hasOlderThan(this.viewOldest) };
+  }
+
+  /** A page from the server, older than everything here. */
+  prependFromServer(items: readonly ChatItem[], hasMore: boolean): PanelUpdate {
+    this.items.unshift(...items);
+    this.serverHasOlder = hasMore;
+    return this.prepended(items);
+  }
+
+  /** The page before `beforeSeq` when memory holds one; undefined when it must come from the server. */
+  olderPage(beforeSeq: number, pageSize: number): PanelUpdate | undefined {
+    const older = this.items.filter((item) => item.seq !== undefined && item.seq < beforeSeq);
+    if (older.length === 0 && !this.trimmed) return undefined;
+    return this.prepended(older.slice(-pageSize), beforeSeq);
+  }
+
+  /** An answer that adds nothing, so the view stops waiting for the page it asked for. */
+  emptyPage(): PanelUpdate {
+    return { type: 'messages', items: [], position: 'prepend', hasOlder: this.hasOlderThan(this.viewOldest) };
+  }
+
+  setDelivery(id: string, status: DeliveryStatus, seq?: number, reason?: string): PanelUpdate {
+    const index = this.items.findIndex((item) => item.id === id);
+    if (index >= 0) {
+      // A reason belongs to the status it came with; a later status drops it.
+      const item: ChatItem = { ...this.items[index], status, ...(seq === undefined ? {} : { seq }) };
+      this.items[index] = reason === undefined ? withoutReason(item) : { ...item, reason };
+    }
+    return { type: 'delivery', id, status, ...(reason === undefined ? {} : { reason: reason.slice(0, 1024) }) };
+  }
+
+  /** `viewEdge`: the view's oldest seq before this page, when known. */
+  private prepended(items: readonly ChatItem[], viewEdge = this.viewOldest): PanelUpdate {
+    this.viewOldest = oldestSeq(items) ?? viewEdge;
+    return { type: 'messages', items, position: 'prepend', hasOlder: this.hasOlderThan(this.viewOldest) };
+  }
+
+  private hasOlderThan(seq: number | undefined): boolean {
+    if (seq !== undefined && this.items.some((item) => item.seq !== undefined && item.seq < seq)) return true;
+    return this.serverHasOlder && !this.trimmed;
+  }
+}
+
+function withoutReason(item: ChatItem): ChatItem {
+  const copy = { ...item };
+  delete (copy as { reason?: string }).reason;
+  return copy;
+}
+
+function oldestSeq(items: readonly ChatItem[]): number | undefined {
+  let oldest: number | undefined;
+  for (const item of items) if (item.seq !== undefined && (oldest === undefined || item.seq < oldest)) oldest = item.seq;
+  return oldest;
+}

@@ -1,0 +1,191 @@
+// Start Server, Stop Server and Copy Invite: the embedded server as a person meets it. Start asks
+// for the room password when none is stored for the server's address, runs the server with its
+// data in this workspace's storage, explains a failed start with a way out (another port, the
+// right password, a retry) and connects this window's chat to it.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as vscode from 'vscode';
+import type { ChatController } from './chatController';
+import { invite, localAddress } from './invite';
+import type { PasswordStore } from './passwords';
+import { EmbeddedServer, ServerExit, ServerStartError } from './serverProcess';
+import type { SettingsWatcher } from './settingsWatcher';
+
+export interface ServerControllerOptions {
+  /** dist/server.js */
+  readonly script: string;
+  /** Where the room lives: this workspace's storage, or the global one with no folder open. */
+  readonly dataDir: string;
+  readonly passwords: PasswordStore;
+  readonly settings: SettingsWatcher;
+  readonly chat: ChatController;
+  readonly log: vscode.LogOutputChannel;
+}
+
+export interface RunningServerInfo {
+  readonly address: string;
+  readonly roomId: string;
+  readonly pid: number;
+}
+
+const RUNNING_CONTEXT = 'secureChat.serverRunning';
+
+export class ServerController implements vscode.Disposable {
+  private server: { readonly process: EmbeddedServer; readonly host: string } | undefined;
+  /** Start and stop run one at a time, so two quick clicks cannot start two servers. */
+  private queue: Promise<void> = Promise.resolve();
+  private readonly changes = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changes.event;
+
+  constructor(private readonly options: ServerControllerOptions) {}
+
+  get running(): RunningServerInfo | undefined {
+    const server = this.server?.process;
+    return server && { address: server.address, roomId: server.roomId, pid: server.pid };
+  }
+
+  start(port?: number): Promise<void> {
+    return this.serialize(() => this.doStart(port));
+  }
+
+  stop(): Promise<void> {
+    return this.serialize(() => this.doStop(true));
+  }
+
+  async copyInvite(): Promise<void> {
+    const server = this.server;
+    if (!server) {
+      const start = 'Start Server';
+      if ((await vscode.window.showInformationMessage('Secure Chat: the server is not running, so there is nothing to invite to yet.', start)) === start) await this.start();
+      return;
+    }
+    const offer = invite(server.host, server.process.port, os.networkInterfaces());
+    const share = 'Teammates connect with “Secure Chat: Connect...” and need the room password too: tell them that separately, never with the address.';
+    if (offer.reachable) {
+      await vscode.env.clipboard.writeText(offer.address);
+      void vscode.window.showInformationMessage(`Secure Chat: copied ${offer.address}. ${share}`);
+      return;
+    }
+    const openSetting = 'Open Setting';
+    const copy = 'Copy Anyway';
+    const choice = await vscode.window.showWarningMessage(
+      `Secure Chat: ${offer.why} Teammates cannot reach it. To let them in, set “secureChat.server.host” to 0.0.0.0 (every network interface) or this computer's LAN address, then restart the server.`,
+      openSetting, copy,
+    );
+    if (choice === openSetting) await vscode.commands.executeCommand('workbench.action.openSettings', 'secureChat.server.host');
+    if (choice === copy) await vscode.env.clipboard.writeText(offer.address);
+  }
+
+  /** For deactivate(): stops the server, waiting for it (bounded by EmbeddedServer.stop). */
+  dispose(): Promise<void> {
+    return this.serialize(() => this.doStop(false)).finally(() => this.changes.dispose());
+  }
+
+  private serialize(action: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(action);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async doStart(portOverride: number | undefined): Promise<void> {
+    if (this.server) {
+      void vscode.window.showInformationMessage(`Secure Chat: the server is already running on ${this.server.process.address}.`);
+      return;
+    }
+    const { passwords, settings, log, dataDir, script } = this.options;
+    const host = settings.current.serverHost;
+    const port = portOverride ?? settings.current.serverPort;
+    const address = localAddress(host, port);
+    const password = (await passwords.get(address)) ?? (await passwords.prompt(address, 'Choose the room password (teammates will need it too).'));
+    if (!password) return;
+    fs.mkdirSync(dataDir, { recursive: true });
+    let server: EmbeddedServer;
+    try {
+      server = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'Secure Chat: starting the server' },
+        () => EmbeddedServer.start({ script, password, host, port, dataDir, logger: log }),
+      );
+    } catch (error) {
+      if (!(error instanceof ServerStartError)) throw error;
+      log.error(`server did not start (${error.code}): ${error.message}`);
+      void this.explainStartFailure(error, host, port, address);
+      return;
+    }
+    this.server = { process: server, host };
+    void server.exited.then((exit) => this.onExit(server, exit));
+    log.info(`server ${server.pid} listening on ${server.address}, room ${server.roomId}`);
+    this.changed();
+    await this.options.chat.connect(localAddress(host, server.port));
+  }
+
+  private async doStop(tell: boolean): Promise<void> {
+    const server = this.server;
+    if (!server) {
+      if (tell) void vscode.window.showInformationMessage('Secure Chat: the server is not running.');
+      return;
+    }
+    await server.process.stop();
+    this.server = undefined;
+    this.options.log.info(`server ${server.process.pid} stopped`);
+    this.changed();
+  }
+
+  private onExit(server: EmbeddedServer, exit: ServerExit): void {
+    if (this.server?.process !== server) return;
+    this.server = undefined;
+    this.changed();
+    if (exit.requested) return;
+    const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+    this.options.log.error(`server ${server.pid} stopped unexpectedly (${how})`);
+    void this.offer(`the server stopped unexpectedly (${how}).`, ['Restart', () => this.start()]);
+  }
+
+  private async explainStartFailure(error: ServerStartError, host: string, port: number, address: string): Promise<void> {
+    switch (error.code) {
+      case 'port-in-use':
+        return this.offer(
+          `port ${port} on ${host} is already in use (by another program, or a Secure Chat server in another window).`,
+          ['Use Another Port', () => this.askForPort(port)],
+          ['Retry', () => this.start(port)],
+        );
+      case 'wrong-password':
+        return this.offer(
+          'the room kept in this workspace was created with a different password.',
+          ['Re-enter Password', async () => {
+            if (await this.options.passwords.prompt(address, 'Enter the password this room was created with.')) await this.start(port);
+          }],
+        );
+      case 'data-dir-locked':
+        return this.offer('another Secure Chat server already uses this workspace\'s room (is it running in another VS Code window?).', ['Retry', () => this.start(port)]);
+      case 'store-corrupt':
+        return this.offer(`the room's data in ${this.options.dataDir} is damaged: ${error.message}.`);
+      default:
+        return this.offer(`the server could not start: ${error.message}.`, ['Retry', () => this.start(port)]);
+    }
+  }
+
+  private async askForPort(taken: number): Promise<void> {
+    const answer = await vscode.window.showInputBox({
+      title: 'Secure Chat: Server Port',
+      prompt: `Port ${taken} is taken. Which port should the server listen on?`,
+      value: String(taken === 65535 ? 1024 : taken + 1),
+      validateInput: (value) => (/^\d+$/u.test(value) && Number(value) >= 1 && Number(value) <= 65535 ? undefined : 'Enter a whole number from 1 to 65535.'),
+    });
+    if (answer === undefined) return;
+    await this.options.settings.update('server.port', Number(answer));
+    await this.start(Number(answer));
+  }
+
+  /** An error with its remedies as buttons, and always the log. */
+  private async offer(problem: string, ...actions: [string, () => Promise<void>][]): Promise<void> {
+    const showLog = 'Show Log';
+    const choice = await vscode.window.showErrorMessage(`Secure Chat: ${problem}`, ...actions.map(([label]) => label), showLog);
+    if (choice === showLog) this.options.log.show();
+    await actions.find(([label]) => label === choice)?.[1]();
+  }
+
+  private changed(): void {
+    void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, this.server !== undefined);
+    this.changes.fire();
+  }
+}

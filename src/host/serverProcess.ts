@@ -1,0 +1,159 @@
+// Runs the chat server (dist/server.js) as a child of the extension host. The password goes over the
+// IPC channel only (src/protocol/serverIpc.ts), never argv or the environment; the child's stderr
+// (one log line per event, no secrets) is forwarded to the caller's logger. Free of the vscode API
+// so plain-Node tests can drive it against the real bundle.
+import { ChildProcess, fork } from 'child_process';
+import * as readline from 'readline';
+import type { Logger } from '../client';
+import { ParentToServer, ServerIpcErrorCode, parseServerMessage } from '../protocol/serverIpc';
+
+/** Why a start failed: the child's own error code, or what the parent saw happen to the child. */
+export type ServerStartErrorCode = ServerIpcErrorCode | 'exited' | 'timeout';
+
+export class ServerStartError extends Error {
+  constructor(
+    readonly code: ServerStartErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServerStartError';
+  }
+}
+
+export interface ServerStartOptions {
+  /** Path of dist/server.js. */
+  readonly script: string;
+  readonly password: string;
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly dataDir: string;
+  readonly logger: Logger;
+  /** Opening an existing room derives its keys (~150 ms), creating one more; this bounds the whole start. */
+  readonly startTimeoutMs?: number;
+}
+
+export interface ServerExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** True when stop() asked for it; false when the child died on its own. */
+  readonly requested: boolean;
+}
+
+const DEFAULT_START_TIMEOUT_MS = 30_000;
+/** The server flushes its store and closes sockets (1 s grace) before it says `stopped`. */
+const DEFAULT_STOP_TIMEOUT_MS = 5_000;
+
+export class EmbeddedServer {
+  /** ws://host:port as the server reports it (the bound interface, e.g. 0.0.0.0). */
+  readonly address: string;
+  readonly port: number;
+  /** Room id, hex. */
+  readonly roomId: string;
+  readonly pid: number;
+  /** Settles when the child has exited, for whatever reason. */
+  readonly exited: Promise<ServerExit>;
+  private stopRequested = false;
+  private stopping: Promise<void> | undefined;
+
+  private constructor(private readonly child: ChildProcess, listening: { address: string; roomId: string }, exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>) {
+    this.address = listening.address;
+    this.port = Number(new URL(listening.address).port);
+    this.roomId = listening.roomId;
+    this.pid = child.pid ?? -1;
+    this.exited = exited.then((exit) => ({ ...exit, requested: this.stopRequested }));
+  }
+
+  /** Forks the server and resolves once it listens; rejects with a ServerStartError otherwise. */
+  static async start(options: ServerStartOptions): Promise<EmbeddedServer> {
+    const child = fork(options.script, [], {
+      // The extension host's own runtime. Under Electron (desktop VS Code) that binary is Electron,
+      // which behaves as plain Node only with ELECTRON_RUN_AS_NODE; Node ignores the variable.
+      execPath: process.execPath,
+      // The host's own flags (inspector ports and the like) must not leak into the server.
+      execArgv: [],
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    forwardLog(child, options.logger);
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+    });
+    try {
+      const listening = await waitForListening(child, exited, options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS, () =>
+        send(child, { type: 'start', password: options.password, host: options.host, port: options.port, dataDir: options.dataDir }),
+      );
+      return new EmbeddedServer(child, listening, exited);
+    } catch (error) {
+      child.kill('SIGKILL');
+      await exited;
+      throw error;
+    }
+  }
+
+  /**
+   * Asks the server to stop (it flushes its store and closes every socket first) and waits for the
+   * child to exit; kills it when it does not within timeoutMs. Safe to call more than once.
+   */
+  stop(timeoutMs = DEFAULT_STOP_TIMEOUT_MS): Promise<void> {
+    this.stopping ??= (async () => {
+      this.stopRequested = true;
+      if (this.child.connected) send(this.child, { type: 'stop' });
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
+      const outcome = await Promise.race([this.exited, late]);
+      clearTimeout(timer);
+      if (outcome === 'late') {
+        this.child.kill('SIGKILL');
+        await this.exited;
+      }
+    })();
+    return this.stopping;
+  }
+}
+
+function send(child: ChildProcess, message: ParentToServer): void {
+  // A child that is already gone cannot take it; its exit is what the caller waits on either way, so
+  // the callback only keeps a failed send from surfacing as an unhandled 'error' event.
+  child.send(message, () => undefined);
+}
+
+function waitForListening(
+  child: ChildProcess,
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
+  timeoutMs: number,
+  sendStart: () => void,
+): Promise<{ address: string; roomId: string }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new ServerStartError('timeout', `the server did not start within ${timeoutMs / 1000} s`)), timeoutMs);
+    const settle = () => clearTimeout(timer);
+    child.on('message', (value: unknown) => {
+      const message = parseServerMessage(value);
+      if (message?.type === 'listening') {
+        settle();
+        resolve(message);
+      } else if (message?.type === 'error') {
+        settle();
+        reject(new ServerStartError(message.code, message.message));
+      }
+    });
+    void exited.then(({ code, signal }) => {
+      settle();
+      reject(new ServerStartError('exited', `the server process exited during start (${signal ?? `exit code ${code}`})`));
+    });
+    sendStart();
+  });
+}
+
+/** Server log lines read `<ISO time> <level> <event> key=value...`; the output channel adds its own time. */
+function forwardLog(child: ChildProcess, logger: Logger): void {
+  if (!child.stderr) return;
+  readline.createInterface({ input: child.stderr }).on('line', (line) => {
+    const match = /^\S+ (info|warn|error) (.*)$/u.exec(line);
+    const text = `server: ${match ? match[2] : line}`;
+    if (match?.[1] === 'error') logger.error(text);
+    else if (match?.[1] === 'warn') logger.warn(text);
+    else logger.info(text);
+  });
+}

@@ -1,0 +1,41 @@
+// The one Secure Chat status bar item: applies statusView() to it with the theme's colours.
+import * as vscode from 'vscode';
+import { StatusInput, StatusView, statusView } from './statusView';
+
+export class ChatStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('secureChat.status', vscode.StatusBarAlignment.Right, 100);
+  private readonly changes = new vscode.EventEmitter<StatusView>();
+  private view: StatusView;
+  readonly onDidChange = this.changes.event;
+
+  constructor(private readonly input: () => StatusInput) {
+    this.item.name = 'Secure Chat';
+    this.view = this.apply();
+    this.item.show();
+  }
+
+  get current(): StatusView {
+    return this.view;
+  }
+
+  update(): void {
+    const previous = this.view;
+    this.view = this.apply();
+    if (this.view.text !== previous.text || this.view.tooltip !== previous.tooltip) this.changes.fire(this.view);
+  }
+
+  dispose(): void {
+    this.item.dispose();
+    this.changes.dispose();
+  }
+
+  private apply(): StatusView {
+    const view = statusView(this.input());
+    this.item.text = view.text;
+    this.item.tooltip = view.tooltip;
+    this.item.command = view.command;
+    this.item.backgroundColor = view.error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.color = view.error ? new vscode.ThemeColor('statusBarItem.errorForeground') : undefined;
+    return view;
+  }
+}

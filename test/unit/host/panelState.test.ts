@@ -1,0 +1,70 @@
+import * as assert from 'assert';
+import type { ChatMessage } from '../../../src/client';
+import { ARCHIVE_LIMIT, PanelState, presenceChange, receivedItem, viewConnection } from '../../../src/host/panelState';
+import { parseHostToView } from '../../../src/protocol/view';
+
+const ADDRESS = 'ws://127.0.0.1:7777';
+
+function message(seq: number, fields: Partial<ChatMessage> = {}): ChatMessage {
+  return { id: seq.toString(16).padStart(32, '0'), seq, username: 'bob', timestamp: 1_700_000_000_000 + seq, body: { text: `message ${seq}` }, readable: true, own: false, ...fields };
+}
+
+describe('panel state', () => {
+  it('maps a received message to an item the view accepts', () => {
+    const item = receivedItem(message(3, { body: { text: 'hi', snippet: { code: 'x', language: 'ts', path: 'src/a.ts', startLine: 2, endLine: 4 } } }));
+    assert.deepStrictEqual(item, {
+      id: message(3).id, seq: 3, username: 'bob', timestamp: 1_700_000_000_003, text: 'hi', own: false, status: 'sent',
+      snippet: { code: 'x', language: 'ts', path: 'src/a.ts', startLine: 2, endLine: 4 },
+    });
+  });
+
+  it('keeps a snippet path the view would refuse from spoiling the update: it becomes the file name', () => {
+    for (const [path, shown] of [['/etc/passwd', 'passwd'], ['../../secret.ts', 'secret.ts'], ['C:\\repo\\a.ts', 'a.ts'], ['..', 'snippet']]) {
+      const item = receivedItem(message(1, { body: { text: '', snippet: { code: 'x', language: 'ts', path, startLine: 1, endLine: 1 } } }));
+      assert.strictEqual(item?.snippet?.path, shown, path);
+      assert.ok(parseHostToView({ type: 'messages', items: [item], position: 'append', hasOlder: false }), `the view accepts the item for ${path}`);
+    }
+  });
+
+  it('describes each client state for the panel', () => {
+    assert.deepStrictEqual(viewConnection({ status: 'authenticating' }, ADDRESS), { status: 'connecting', detail: 'verifying the room password…', address: ADDRESS });
+    assert.deepStrictEqual(viewConnection({ status: 'reconnecting', attempt: 2, inMs: 4_200, reason: 'connection refused' }, ADDRESS), {
+      status: 'reconnecting', detail: 'retrying in 4 s (connection refused)', address: ADDRESS,
+    });
+    assert.match(viewConnection({ status: 'error', kind: 'auth-failed', message: 'x' }, ADDRESS).detail ?? '', /Wrong room password/);
+  });
+
+  it('names one member joining or leaving, but not a whole list arriving or going', () => {
+    assert.deepStrictEqual(presenceChange([], ['alice', 'bob']), {});
+    assert.deepStrictEqual(presenceChange(['alice'], ['alice', 'bob']), { joined: 'bob' });
+    assert.deepStrictEqual(presenceChange(['alice', 'bob'], ['alice']), { left: 'bob' });
+    assert.deepStrictEqual(presenceChange(['alice', 'bob'], []), {});
+  });
+
+  it('puts history in front, tracks delivery and answers older pages from memory first', () => {
+    const state = new PanelState(ADDRESS);
+    const live = state.append(receivedItem(message(11))!);
+    assert.deepStrictEqual(live, { type: 'messages', items: [receivedItem(message(11))], position: 'append', hasOlder: false });
+    const history = state.prependFromServer([8, 9, 10].map((seq) => receivedItem(message(seq))!), true);
+    assert.strictEqual(history.type === 'messages' && history.hasOlder, true);
+    assert.deepStrictEqual(state.snapshot('me').messages.map((item) => item.seq), [8, 9, 10, 11]);
+    assert.strictEqual(state.olderPage(8, 50), undefined, 'nothing older in memory: ask the server');
+    assert.deepStrictEqual(state.olderPage(10, 1), { type: 'messages', items: [receivedItem(message(9))], position: 'prepend', hasOlder: true });
+
+    state.append({ id: 'ab', username: 'me', timestamp: 1, text: 'mine', own: true, status: 'pending' });
+    assert.deepStrictEqual(state.setDelivery('ab', 'pending', undefined, 'rate limited'), { type: 'delivery', id: 'ab', status: 'pending', reason: 'rate limited' });
+    state.setDelivery('ab', 'sent', 12);
+    assert.deepStrictEqual(state.snapshot('me').messages.at(-1), { id: 'ab', username: 'me', timestamp: 1, text: 'mine', own: true, status: 'sent', seq: 12 });
+  });
+
+  it('bounds memory: the snapshot holds the latest 500 and the oldest beyond the archive are dropped', () => {
+    const state = new PanelState(ADDRESS);
+    for (let seq = 1; seq <= ARCHIVE_LIMIT + 10; seq++) state.append(receivedItem(message(seq))!);
+    const snapshot = state.snapshot('me');
+    assert.strictEqual(snapshot.messages.length, 500);
+    assert.strictEqual(snapshot.messages[0].seq, ARCHIVE_LIMIT + 10 - 499);
+    assert.strictEqual(snapshot.hasOlder, true);
+    const page = state.olderPage(11, 50);
+    assert.deepStrictEqual(page, { type: 'messages', items: [], position: 'prepend', hasOlder: false }, 'dropped messages are not offered again');
+  });
+});

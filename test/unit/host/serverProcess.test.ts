@@ -1,0 +1,54 @@
+import * as assert from 'assert';
+import * as net from 'net';
+import { EmbeddedServer, ServerStartError } from '../../../src/host/serverProcess';
+import { SERVER_JS } from '../../support/serverProcess';
+import { TEST_PASSWORD, tempDataDir } from '../../support/testServer';
+import { RecordingLogger } from '../client/helpers';
+import { isAlive } from '../../support/pid';
+
+async function rejection(promise: Promise<unknown>): Promise<ServerStartError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof ServerStartError, String(error));
+    return error;
+  }
+  throw new Error('expected the start to fail');
+}
+
+describe('embedded server process', function () {
+  this.timeout(30_000);
+
+  it('starts over IPC, logs without the password, stops and leaves no process', async () => {
+    const logger = new RecordingLogger();
+    const dataDir = tempDataDir();
+    const server = await EmbeddedServer.start({ script: SERVER_JS, password: TEST_PASSWORD, host: '127.0.0.1', port: 0, dataDir, logger });
+    assert.match(server.address, /^ws:\/\/127\.0\.0\.1:\d+$/);
+    assert.ok(server.port > 0 && isAlive(server.pid));
+
+    const taken = await rejection(EmbeddedServer.start({ script: SERVER_JS, password: TEST_PASSWORD, host: '127.0.0.1', port: server.port, dataDir: tempDataDir(), logger }));
+    assert.strictEqual(taken.code, 'port-in-use');
+    const locked = await rejection(EmbeddedServer.start({ script: SERVER_JS, password: TEST_PASSWORD, host: '127.0.0.1', port: 0, dataDir, logger }));
+    assert.strictEqual(locked.code, 'data-dir-locked');
+
+    await server.stop();
+    assert.deepStrictEqual(await server.exited, { code: 0, signal: null, requested: true });
+    assert.strictEqual(isAlive(server.pid), false);
+    assert.ok(logger.lines.some((line) => line.startsWith('server: listening')), logger.lines.join('\n'));
+    assert.ok(!logger.lines.join('\n').includes(TEST_PASSWORD));
+
+    const wrong = await rejection(EmbeddedServer.start({ script: SERVER_JS, password: 'not the password', host: '127.0.0.1', port: 0, dataDir, logger }));
+    assert.strictEqual(wrong.code, 'wrong-password');
+  });
+
+  it('reports a child that dies as an unrequested exit', async () => {
+    const server = await EmbeddedServer.start({ script: SERVER_JS, password: TEST_PASSWORD, host: '127.0.0.1', port: 0, dataDir: tempDataDir(), logger: new RecordingLogger() });
+    process.kill(server.pid, 'SIGKILL');
+    assert.deepStrictEqual(await server.exited, { code: null, signal: 'SIGKILL', requested: false });
+    await server.stop(); // Harmless after the fact.
+    // The port is free again.
+    await new Promise<void>((resolve, reject) => {
+      const probe = net.createServer().once('error', reject).listen(server.port, '127.0.0.1', () => probe.close(() => resolve()));
+    });
+  });
+});

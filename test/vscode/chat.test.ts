@@ -1,0 +1,158 @@
+// The extension as a person uses it, inside the real VS Code: Start Server with the password from
+// SecretStorage, the status bar following the connection, messages both ways with a second
+// (headless) member, a message typed while the server restarts delivered exactly once, and Stop
+// Server leaving no process behind.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { ChatClient, ChatMessage, ConnectionState } from '../../src/client';
+import type { TestApi } from '../../src/extension';
+import type { PanelUpdate } from '../../src/host/chatViewProvider';
+import type { StatusView } from '../../src/host/statusView';
+import { PasswordStore } from '../../src/host/passwords';
+import type { ChatItem } from '../../src/protocol/view';
+import { fromEvent, waitFor, within } from './waiting';
+import { freePort } from '../harness/codeServer';
+import { isAlive } from '../support/pid';
+
+const PASSWORD = 'extension host test password';
+
+/** A second member of the room, in this process: plain Node, no VS Code. */
+class Member {
+  readonly client: ChatClient;
+  readonly received: ChatMessage[] = [];
+
+  constructor(address: string, username: string) {
+    // Quick reconnects: the test restarts the server under it.
+    this.client = new ChatClient({ address, password: PASSWORD, username, reconnect: { baseMs: 50, capMs: 500 } });
+    this.client.on('message', (message) => this.received.push(message));
+  }
+
+  connected(): Promise<ConnectionState> {
+    const state = () => (this.client.state.status === 'connected' ? this.client.state : undefined);
+    return waitFor(state, (listener) => this.client.on('state', listener), `${this.client.username} connected`);
+  }
+
+  receive(text: string): Promise<ChatMessage> {
+    return waitFor(() => this.received.find((m) => m.body.text === text), (listener) => this.client.on('message', listener), `"${text}" at ${this.client.username}`);
+  }
+}
+
+describe('chat through the extension', function () {
+  this.timeout(60_000);
+  let api: TestApi;
+  let address: string;
+  let bob: Member;
+  const updates: PanelUpdate[] = [];
+
+  /** The first panel update (since the suite began) that matches, waiting for it when there is none yet. */
+  function panelUpdate(match: (update: PanelUpdate) => boolean, what: string): Promise<PanelUpdate> {
+    return waitFor(() => updates.find(match), fromEvent(api.chat.onDidUpdate.bind(api.chat)), what);
+  }
+
+  function status(kind: string, text?: RegExp): Promise<StatusView> {
+    const current = () => {
+      const view = api.status.current();
+      return view.kind === kind && (!text || text.test(view.text)) ? view : undefined;
+    };
+    return waitFor(current, fromEvent(api.status.onDidChange), `status bar "${kind}"${text ? ` ${text}` : ''}`);
+  }
+
+  const appended = (match: (item: ChatItem) => boolean, what: string) =>
+    panelUpdate((u) => u.type === 'messages' && u.position === 'append' && u.items.some(match), what).then((u) => (u as Extract<PanelUpdate, { type: 'messages' }>).items.find(match)!);
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<TestApi | undefined>('secure-chat.secure-chat');
+    assert.ok(extension);
+    const exports = await extension.activate();
+    assert.ok(exports, 'activate() returned no TestApi in test mode');
+    api = exports;
+    api.chat.onDidUpdate((update) => updates.push(update));
+    const port = await freePort();
+    address = `ws://127.0.0.1:${port}`;
+    const config = vscode.workspace.getConfiguration('secureChat');
+    await config.update('server.port', port, vscode.ConfigurationTarget.Global);
+    await config.update('username', 'alice', vscode.ConfigurationTarget.Global);
+    await new PasswordStore(api.secrets).set(address, PASSWORD);
+  });
+
+  after(async () => {
+    bob?.client.dispose();
+    await vscode.commands.executeCommand('secureChat.stopServer');
+    await new PasswordStore(api.secrets).forget(address);
+    const config = vscode.workspace.getConfiguration('secureChat');
+    await config.update('server.port', undefined, vscode.ConfigurationTarget.Global);
+    await config.update('username', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('starts the server from the stored password and shows the connection in the status bar', async () => {
+    const kinds: string[] = [];
+    const subscription = api.status.onDidChange((view) => kinds.push(view.kind));
+    await vscode.commands.executeCommand('secureChat.startServer');
+    const connected = await status('connected', /1 online/);
+    subscription.dispose();
+    assert.ok(connected.text.startsWith('$(server)'), connected.text);
+    assert.match(connected.tooltip, new RegExp(`Connected to ${address}`));
+    assert.ok(kinds.includes('connecting'), `the status bar showed connecting first: ${kinds.join(', ')}`);
+    const pid = api.serverPid();
+    assert.ok(pid !== undefined && isAlive(pid));
+  });
+
+  it('exchanges messages both ways with another member', async () => {
+    bob = new Member(address, 'bob');
+    bob.client.connect();
+    await bob.connected();
+    await status('connected', /2 online/);
+    await panelUpdate((u) => u.type === 'presence' && u.joined === 'bob', 'bob joined in the panel');
+
+    bob.client.send({ text: 'hello from bob' });
+    const fromBob = await appended((item) => item.text === 'hello from bob', 'bob\'s message in the panel');
+    assert.deepStrictEqual([fromBob.username, fromBob.own, fromBob.status], ['bob', false, 'sent']);
+
+    api.chat.send('hello from alice');
+    const mine = await appended((item) => item.text === 'hello from alice', 'the own message as pending');
+    assert.deepStrictEqual([mine.own, mine.status], [true, 'pending']);
+    await panelUpdate((u) => u.type === 'delivery' && u.id === mine.id && u.status === 'sent', 'delivery sent');
+    const atBob = await bob.receive('hello from alice');
+    assert.strictEqual(atBob.username, 'alice');
+  });
+
+  it('delivers a message typed while the server restarts exactly once', async () => {
+    const firstPid = api.serverPid()!;
+    await vscode.commands.executeCommand('secureChat.stopServer');
+    assert.strictEqual(api.serverPid(), undefined);
+    assert.strictEqual(isAlive(firstPid), false, 'Stop Server left the server process running');
+    await status('reconnecting');
+
+    api.chat.send('typed during the restart');
+    const pending = await appended((item) => item.text === 'typed during the restart', 'the queued message');
+    assert.strictEqual(pending.status, 'pending');
+
+    await vscode.commands.executeCommand('secureChat.startServer');
+    await panelUpdate((u) => u.type === 'delivery' && u.id === pending.id && u.status === 'sent', 'the queued message sent');
+    await bob.receive('typed during the restart');
+    api.chat.send('marker after the restart');
+    await bob.receive('marker after the restart');
+    assert.strictEqual(bob.received.filter((m) => m.body.text === 'typed during the restart').length, 1);
+
+    // The room itself holds it once: a member who was never there reads it in the history.
+    const carol = new Member(address, 'carol');
+    try {
+      const history = within(new Promise<string[]>((resolve) => carol.client.on('history', (page) => resolve(page.messages.map((m) => m.body.text)))), 15_000, 'carol\'s history');
+      carol.client.connect();
+      const texts = await history;
+      assert.strictEqual(texts.filter((text) => text === 'typed during the restart').length, 1, texts.join(' | '));
+    } finally {
+      carol.client.dispose();
+    }
+  });
+
+  it('stops the server, leaving no process, and the status bar follows', async () => {
+    const pid = api.serverPid()!;
+    await vscode.commands.executeCommand('secureChat.stopServer');
+    assert.strictEqual(isAlive(pid), false);
+    const view = await status('reconnecting');
+    assert.ok(!view.text.includes('$(server)'), view.text);
+    await vscode.commands.executeCommand('secureChat.disconnect');
+    await status('offline');
+  });
+});
