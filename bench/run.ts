@@ -12,9 +12,10 @@ interface Section {
   readonly run: (log: (line: string) => void) => Promise<{ rows: Row[]; details: Record<string, unknown> }>;
 }
 
+// Ack latency first: the relay runs leave megabytes of writeback behind that would stall its fsyncs.
 const sections: Section[] = [
-  { name: 'relay throughput', run: relayThroughput },
   { name: 'ack latency', run: ackLatency },
+  { name: 'relay throughput', run: relayThroughput },
   { name: 'store scaling', run: storeScaling },
   { name: 'key derivation', run: keyDerivation },
   { name: 'panel', run: panel },
