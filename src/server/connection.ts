@@ -68,6 +68,12 @@ function oversizedEnvelopeId(raw: string): Buffer | undefined | null {
   }
 }
 
+/** Sends one frame to every member but `except`, encoded once: with many members encoding dominated. */
+function broadcast(members: Iterable<Connection>, frame: ServerFrame, except?: Connection): void {
+  const text = encodeServerFrame(frame);
+  for (const member of members) if (member !== except) member.sendEncoded(text);
+}
+
 export class Connection {
   /** The encrypted username block, once authenticated. */
   user: Buffer | null = null;
@@ -89,10 +95,14 @@ export class Connection {
     this.send({ type: 'hello', version: PROTOCOL_VERSION, room: context.room, nonce: this.nonce });
   }
 
-  /** Queues a frame; a client that lets too much pile up is closed rather than allowed to grow memory. */
   send(frame: ServerFrame): void {
+    if (!this.closed) this.sendEncoded(encodeServerFrame(frame));
+  }
+
+  /** Queues an encoded frame; a client that lets too much pile up is closed rather than allowed to grow memory. */
+  sendEncoded(text: string): void {
     if (this.closed) return;
-    this.ws.send(encodeServerFrame(frame));
+    this.ws.send(text);
     if (this.ws.bufferedAmount > this.context.limits.sendBufferBytes) {
       this.context.logger.log('warn', 'slow-consumer', { address: this.address, buffered: this.ws.bufferedAmount });
       this.closeWith('slow-consumer', CLOSE_CODES.slowConsumer);
@@ -179,7 +189,7 @@ export class Connection {
     members.add(this);
     const online = [...members].map((member) => member.user!);
     this.send({ type: 'welcome', proof: serverProof(keys, transcript), online, latestSeq: store.latestSeq() });
-    for (const member of members) if (member !== this) member.send({ type: 'join', user: frame.user });
+    broadcast(members, { type: 'join', user: frame.user }, this);
     logger.log('info', 'authenticated', { address: this.address, online: members.size });
   }
 
@@ -200,7 +210,7 @@ export class Connection {
     store.append({ messageId, messageIv, envelope }).then(
       (seq) => {
         this.send({ type: 'ack', id: messageId, seq });
-        for (const member of members) if (member !== this) member.send({ type: 'message', seq, envelope });
+        broadcast(members, { type: 'message', seq, envelope }, this);
       },
       (error: Error) => {
         logger.log('error', 'store-append-failed', { error: error.message });
@@ -220,7 +230,7 @@ export class Connection {
     clearTimeout(this.handshakeTimer);
     const { members, logger } = this.context;
     if (!this.user || !members.delete(this)) return;
-    for (const member of members) member.send({ type: 'leave', user: this.user });
+    broadcast(members, { type: 'leave', user: this.user });
     logger.log('info', 'left', { address: this.address, online: members.size });
   }
 }

@@ -3,7 +3,7 @@
 // arrived plus the columns the server indexes on; nothing in it is plaintext.
 import * as fs from 'fs';
 import * as path from 'path';
-import initSqlJs, { Database, SqlJsStatic, SqlValue } from 'sql.js';
+import initSqlJs, { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import { LAYOUT } from '../crypto/envelope';
 import { USERNAME_BLOCK_BYTES } from '../crypto';
 import type { StoredMessage } from '../protocol/wire';
@@ -58,6 +58,9 @@ export interface HistoryPage {
 export class SnapshotError extends Error {}
 
 export class MessageDatabase {
+  /** Statements prepared once and reused: preparing costs more than running the replay check itself. */
+  private readonly statements = new Map<string, Statement>();
+
   private constructor(private readonly db: Database) {}
 
   /** An empty database, or the one in `snapshot`, checked for integrity and schema. */
@@ -86,7 +89,7 @@ export class MessageDatabase {
 
   /** Inserts journal records in one transaction; all or none. */
   insert(records: readonly JournalRecord[]): void {
-    const statement = this.db.prepare(
+    const statement = this.statement(
       'INSERT INTO messages (seq, message_id, iv, user_block, sent_at, received_at, envelope) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.db.exec('BEGIN');
@@ -106,8 +109,6 @@ export class MessageDatabase {
     } catch (error) {
       this.db.exec('ROLLBACK');
       throw error;
-    } finally {
-      statement.free();
     }
   }
 
@@ -151,18 +152,29 @@ export class MessageDatabase {
   }
 
   close(): void {
+    for (const statement of this.statements.values()) statement.free();
+    this.statements.clear();
     this.db.close();
   }
 
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   private rows(sql: string, params: SqlValue[]): SqlValue[][] {
-    const statement = this.db.prepare(sql);
+    const statement = this.statement(sql);
     try {
       statement.bind(params);
       const rows: SqlValue[][] = [];
       while (statement.step()) rows.push(statement.get());
       return rows;
     } finally {
-      statement.free();
+      statement.reset();
     }
   }
 }

@@ -30,6 +30,7 @@ const stages: Stage[] = [
   { name: 'check', command: 'sh', args: ['-c', 'npm run typecheck && npm run lint'], timeoutMin: 5 },
   { name: 'build', command: 'npm', args: ['run', 'build'], timeoutMin: 3, required: true },
   { name: 'unit', command: mocha, args: [], timeoutMin: 10, tests: { dir: path.join(out, 'test', 'unit') } },
+  { name: 'reliability', command: mocha, args: ['--config', 'test/reliability/.mocharc.json'], timeoutMin: 5, tests: { dir: path.join(out, 'test', 'reliability') } },
   { name: 'install', command: node, args: [path.join(__dirname, 'install.js')], timeoutMin: 20, required: true },
   { name: 'vscode', command: node, args: [path.join(__dirname, 'runVscodeTests.js')], timeoutMin: 5, tests: { dir: path.join(out, 'test', 'vscode') } },
   { name: 'e2e', command: mocha, args: ['--config', 'test/e2e/.mocharc.json'], timeoutMin: 10, tests: { dir: path.join(out, 'test', 'e2e') } },

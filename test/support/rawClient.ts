@@ -1,5 +1,6 @@
 // A raw-protocol chat client for tests: connects, performs the handshake with the real crypto
 // functions, sends frames (well-formed or not) and waits for specific frames. Every wait is bounded.
+import type { Socket } from 'net';
 import WebSocket from 'ws';
 import {
   HandshakeTranscript, RoomKeys, RoomParams, clientProof, deriveRoomKeys, newNonce, sealMessage, sealUsername, verifyServerProof,
@@ -44,6 +45,8 @@ export class RawClient {
   readonly inbox: ServerFrame[] = [];
   readonly closed: Promise<CloseInfo>;
   keys: RoomKeys | null = null;
+  /** Every frame sent since record() was called, as sent; null while not recording. */
+  recorded: (string | Buffer)[] | null = null;
   private isClosed = false;
   private readonly waiters: Waiter[] = [];
 
@@ -117,8 +120,19 @@ export class RawClient {
     return within(this.closed, ms, 'the socket to close');
   }
 
+  /** The TCP socket under the WebSocket: pausing it makes a peer that stops reading. */
+  get socket(): Socket {
+    return (this.ws as unknown as { _socket: Socket })._socket;
+  }
+
   sendRaw(data: string | Buffer): void {
+    this.recorded?.push(data);
     this.ws.send(data);
+  }
+
+  /** Starts keeping a copy of every frame sent (for replaying a whole session). */
+  record(): void {
+    this.recorded ??= [];
   }
 
   send(frame: ClientFrame): void {

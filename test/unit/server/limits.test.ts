@@ -1,15 +1,9 @@
 import * as assert from 'assert';
-import type { Socket } from 'net';
 import { MAX_ENVELOPE_BYTES } from '../../../src/crypto';
 import { CLOSE_CODES, MAX_FRAME_BYTES } from '../../../src/protocol/wire';
 import type { Limits } from '../../../src/server/config';
 import { RawClient } from '../../support/rawClient';
 import { TEST_PASSWORD, TestServer, startTestServer } from '../../support/testServer';
-
-/** The client's TCP socket: pausing it makes a peer that stops reading. */
-function socketOf(client: RawClient): Socket {
-  return (client.ws as unknown as { _socket: Socket })._socket;
-}
 
 describe('server limits', () => {
   let server: TestServer;
@@ -81,13 +75,13 @@ describe('server limits', () => {
     await start({ sendBufferBytes: 64 * 1024, framesPerSecond: 10_000, frameBurst: 10_000 });
     const slow = await join('slow');
     const sender = await join('sender');
-    socketOf(slow).pause();
+    slow.socket.pause();
     const text = 'x'.repeat(30_000);
     for (let i = 0; i < 2_000 && !server.logger.entries.some((e) => e.event === 'slow-consumer'); i++) {
       await sender.sendAndAck(sender.seal(text));
     }
     await server.logger.next('slow-consumer');
-    socketOf(slow).resume();
+    slow.socket.resume();
     assert.strictEqual((await slow.waitClosed(10_000)).code, CLOSE_CODES.slowConsumer);
     await sender.next('leave');
   });
@@ -96,7 +90,7 @@ describe('server limits', () => {
     await start({ heartbeatMs: 100 });
     const dead = await join('dead');
     const watcher = await join('watcher');
-    socketOf(dead).pause();
+    dead.socket.pause();
     await server.logger.next('peer-dead');
     await watcher.next('leave');
   });

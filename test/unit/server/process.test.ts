@@ -1,10 +1,10 @@
 import * as assert from 'assert';
 import { randomInt } from 'crypto';
-import { peekMessageId } from '../../../src/crypto';
 import { ServerToParent, parseServerMessage } from '../../../src/protocol/serverIpc';
 import { EXIT_CODES } from '../../../src/server/cli';
 import { RawClient, within } from '../../support/rawClient';
 import { ServerProcess, forkServer, spawnServer, startLine } from '../../support/serverProcess';
+import { storedMessages } from '../../support/storedMessages';
 import { TEST_PASSWORD, tempDataDir } from '../../support/testServer';
 
 const KILLS = 5;
@@ -86,13 +86,7 @@ describe('server process', function () {
       const address = await startLine(server);
       const { client } = await RawClient.join(address, TEST_PASSWORD, 'reader');
       // Every message acknowledged before the kills is there, with its seq, exactly once.
-      const stored = new Map<string, number>();
-      for (let after = 0, more = true; more;) {
-        const page = await client.history({ after, limit: 200 });
-        for (const { seq, envelope } of page.messages) stored.set(peekMessageId(envelope)!.toString('hex'), seq);
-        after = page.messages.at(-1)?.seq ?? after;
-        more = page.hasMore;
-      }
+      const stored = await storedMessages(client);
       for (const [id, seq] of acked) assert.strictEqual(stored.get(id), seq, `acknowledged message ${id} (seq ${seq}) survives kill ${round}`);
       if (round === KILLS) {
         server.child.kill('SIGTERM');

@@ -1,0 +1,89 @@
+import * as assert from 'assert';
+import { CLOSE_CODES } from '../../src/protocol/wire';
+import { RawClient } from '../support/rawClient';
+import { storedMessages } from '../support/storedMessages';
+import { TEST_PASSWORD, TestServer, startTestServer } from '../support/testServer';
+
+const MASKS = [0x01, 0x80, 0xff, 0x5a];
+const SESSION_MESSAGES = 50;
+/** The tamper test sends one frame per byte and mask; the default rate limit would answer most with rate-limited. */
+const LIMITS = { framesPerSecond: 1_000_000, frameBurst: 1_000_000 };
+
+describe('reliability: tampered and replayed envelopes', function () {
+  this.timeout(60_000);
+  let server: TestServer;
+  const clients: RawClient[] = [];
+  const join = async (name: string) => {
+    const { client } = await RawClient.join(server.address, TEST_PASSWORD, name);
+    clients.push(client);
+    return client;
+  };
+
+  beforeEach(async () => {
+    server = await startTestServer({ limits: LIMITS });
+  });
+  afterEach(async () => {
+    clients.splice(0).forEach((client) => client.ws.terminate());
+    await server.close();
+  });
+
+  it('rejects every single-byte change of a valid envelope with bad-mac', async () => {
+    const client = await join('alice');
+    const sealed = client.seal('tamper with me');
+    const codes = new Map<string, number>();
+    let tried = 0;
+    for (let index = 0; index < sealed.envelope.length; index++) {
+      for (const mask of MASKS) {
+        const tampered = Buffer.from(sealed.envelope);
+        tampered[index] ^= mask;
+        client.send({ type: 'send', envelope: tampered });
+        tried += 1;
+      }
+    }
+    // One answer per frame, in order.
+    for (let i = 0; i < tried; i++) {
+      const answer = await client.take((frame) => frame.type === 'error' || frame.type === 'ack', 'the answer to a tampered envelope');
+      const outcome = answer.type === 'error' ? answer.code : answer.type;
+      codes.set(outcome, (codes.get(outcome) ?? 0) + 1);
+    }
+    console.log(`      tamper: ${tried} tampered envelopes (${sealed.envelope.length} bytes × ${MASKS.length} masks), ${codes.get('bad-mac') ?? 0} rejected bad-mac, ${[...codes].filter(([code]) => code !== 'bad-mac').map(([code, n]) => `${n} ${code}`).join(', ') || '0 other'}`);
+    assert.deepStrictEqual([...codes], [['bad-mac', tried]]);
+    // The untouched envelope is still good: the rejections were about the changes.
+    await client.sendAndAck(sealed);
+    assert.strictEqual((await storedMessages(client)).size, 1);
+  });
+
+  it('rejects every frame of a recorded session replayed on the same and on a new connection, storing nothing twice', async () => {
+    const victim = await RawClient.connect(server.address);
+    clients.push(victim);
+    victim.record();
+    await victim.authenticate(TEST_PASSWORD, 'alice');
+    for (let i = 0; i < SESSION_MESSAGES; i++) await victim.sendAndAck(victim.seal(`message ${i}`));
+    const session = [...victim.recorded!];
+    const [auth, ...sends] = session;
+
+    const replayed = new Map<string, number>();
+    const replayOn = async (client: RawClient) => {
+      for (const frame of sends) client.sendRaw(frame);
+      for (let i = 0; i < sends.length; i++) {
+        const answer = await client.take((frame) => frame.type === 'error' || frame.type === 'ack', 'the answer to a replayed frame');
+        const outcome = answer.type === 'error' ? answer.code : answer.type;
+        replayed.set(outcome, (replayed.get(outcome) ?? 0) + 1);
+      }
+    };
+    await replayOn(victim);
+    await replayOn(await join('mallory'));
+    // The recorded auth frame answers another connection's nonce: a new connection refuses it.
+    const impostor = await RawClient.connect(server.address);
+    clients.push(impostor);
+    await impostor.next('hello');
+    impostor.sendRaw(auth);
+    assert.strictEqual((await impostor.waitClosed()).code, CLOSE_CODES.authFailed);
+
+    const stored = await storedMessages(await join('auditor'));
+    console.log(`      replay: ${session.length} recorded frames; ${2 * sends.length} sends replayed on 2 connections, ${replayed.get('replay') ?? 0} rejected replay; recorded auth refused 4001; store holds ${stored.size} (sent ${SESSION_MESSAGES})`);
+    assert.deepStrictEqual([...replayed], [['replay', 2 * sends.length]]);
+    assert.strictEqual(sends.length, SESSION_MESSAGES);
+    assert.strictEqual(stored.size, SESSION_MESSAGES);
+  });
+});
