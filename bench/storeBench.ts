@@ -16,7 +16,7 @@ import { Row, fixed, ratio } from './report';
 import { interleave, median } from './stats';
 
 const LARGE = 100_000;
-const INGEST = 10_000;
+const INGEST = 30_000;
 /** Appends in flight at once, as many connections' messages would be. */
 const WINDOW = 128;
 const ROUNDS = 3;
@@ -52,7 +52,7 @@ function copyOf(template: string | null): string {
 
 function openStore(dataDir: string): Promise<MessageStore> {
   return MessageStore.open({
-    dataDir, logger: silentLogger, snapshotEveryMessages: DEFAULT_LIMITS.snapshotEveryMessages, snapshotEveryMs: DEFAULT_LIMITS.snapshotEveryMs,
+    dataDir, logger: silentLogger, snapshotEveryMessages: DEFAULT_LIMITS.snapshotEveryMessages, snapshotGrowth: DEFAULT_LIMITS.snapshotGrowth,
     onFatal: (error) => { throw error; },
   });
 }

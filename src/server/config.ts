@@ -30,10 +30,14 @@ export interface Limits {
   readonly sendBufferBytes: number;
   /** After closing a slow consumer, how long its socket may linger before it is destroyed. */
   readonly closeGraceMs: number;
-  /** A snapshot is taken after this many accepted messages... */
+  /** A snapshot is taken once the journal holds at least this many messages no snapshot covers... */
   readonly snapshotEveryMessages: number;
-  /** ...or this long after the first message it does not cover, whichever comes first. */
-  readonly snapshotEveryMs: number;
+  /**
+   * ...and at least this fraction of the messages already stored. A snapshot exports the whole
+   * database, so its cost grows with the store; spacing snapshots in proportion keeps the cost per
+   * message constant, however large the store.
+   */
+  readonly snapshotGrowth: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -52,7 +56,7 @@ export const DEFAULT_LIMITS: Limits = {
   sendBufferBytes: 1024 * 1024,
   closeGraceMs: 5_000,
   snapshotEveryMessages: 5_000,
-  snapshotEveryMs: 60_000,
+  snapshotGrowth: 0.25,
 };
 
 export const DEFAULT_HOST = '127.0.0.1';

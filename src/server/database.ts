@@ -80,6 +80,9 @@ export class MessageDatabase {
         if (schema !== SCHEMA_VERSION) throw new SnapshotError(`unknown schema version ${String(schema)}`);
       }
       db.exec(SCHEMA);
+      // Durability comes from the server's own journal; this database is a copy rebuilt from it, so
+      // SQLite's rollback journal only has to undo a failed batch, which it can do in memory.
+      db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF');
     } catch (error) {
       db.close();
       throw error instanceof SnapshotError ? error : new SnapshotError((error as Error).message);

@@ -72,7 +72,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
     store = await MessageStore.open({
       dataDir,
       snapshotEveryMessages: limits.snapshotEveryMessages,
-      snapshotEveryMs: limits.snapshotEveryMs,
+      snapshotGrowth: limits.snapshotGrowth,
       logger,
       onFatal: (error) => {
         fatal = error;

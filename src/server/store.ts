@@ -9,9 +9,11 @@
 //   *.corrupt-<time>       damaged files moved aside at start, kept for inspection
 //
 // An accepted message is appended to the current segment (group commit, fdatasync) and only then
-// inserted into the database, acknowledged and broadcast. Every N messages or T seconds the store
-// rotates to a new segment, exports the database (it covers exactly the older segments), writes
-// it atomically and then deletes the older segments. At start the snapshot is loaded and the
+// inserted into the database, acknowledged and broadcast. Once the journal holds max(N, a quarter of
+// the store) messages no snapshot covers, the store rotates to a new segment, exports the database
+// (it covers exactly the older segments), writes it atomically and then deletes the older segments.
+// The export costs time in proportion to the store, and so does the wait between two of them: the
+// cost per message stays the same however large the store grows. At start the snapshot is loaded and the
 // segments are replayed (records the snapshot already holds are skipped).
 //
 // Damage found at start:
@@ -34,7 +36,7 @@ export const SNAPSHOT_FILE = 'messages.sqlite';
 export interface StoreOptions {
   readonly dataDir: string;
   readonly snapshotEveryMessages: number;
-  readonly snapshotEveryMs: number;
+  readonly snapshotGrowth: number;
   readonly logger: Logger;
   /** The journal could not be written: nothing more can be made durable, the server must stop. */
   readonly onFatal: (error: Error) => void;
@@ -81,14 +83,14 @@ export class MessageStore {
   private nextSeq: number;
   /** Records in the journal that no snapshot covers yet. */
   private uncovered = 0;
-  private snapshotDue = false;
-  /** After a failed snapshot only the timer retries, so a full disk does not make the loop spin. */
-  private snapshotFailed = false;
+  /** Messages in the database, kept here because COUNT(*) reads the whole table. */
+  private stored: number;
+  /** Uncovered records at which the next snapshot is taken; after a failure, one more interval on. */
+  private snapshotAt: number;
   private commitLoop: Promise<void> | null = null;
   private snapshotWrite: Promise<void> | null = null;
   private failure: Error | null = null;
   private closing = false;
-  private readonly timer: NodeJS.Timeout;
 
   private constructor(
     private readonly options: StoreOptions,
@@ -96,12 +98,8 @@ export class MessageStore {
     private journal: JournalWriter,
   ) {
     this.nextSeq = db.latestSeq() + 1;
-    this.timer = setInterval(() => {
-      if (this.uncovered === 0) return;
-      this.snapshotDue = true;
-      this.kick();
-    }, options.snapshotEveryMs);
-    this.timer.unref();
+    this.stored = db.count();
+    this.snapshotAt = this.snapshotInterval();
   }
 
   static async open(options: StoreOptions): Promise<MessageStore> {
@@ -181,7 +179,6 @@ export class MessageStore {
   /** Commits what is pending, writes a final snapshot, drops the covered journal and closes. */
   async close(): Promise<void> {
     this.closing = true;
-    clearInterval(this.timer);
     while (this.commitLoop || this.snapshotWrite) await Promise.all([this.commitLoop, this.snapshotWrite]);
     if (!this.failure && this.uncovered > 0) await this.snapshotNow();
     await this.journal.close().catch(() => undefined);
@@ -205,7 +202,17 @@ export class MessageStore {
   }
 
   private snapshotWanted(): boolean {
-    return !this.snapshotWrite && (this.snapshotDue || (!this.snapshotFailed && this.uncovered >= this.options.snapshotEveryMessages));
+    return !this.snapshotWrite && this.uncovered >= this.snapshotAt;
+  }
+
+  private snapshotInterval(): number {
+    return Math.max(this.options.snapshotEveryMessages, Math.ceil(this.stored * this.options.snapshotGrowth));
+  }
+
+  /** A failed snapshot is tried again one interval later, so a full disk does not make the loop spin. */
+  private snapshotFailed(error: Error): void {
+    this.snapshotAt = this.uncovered + this.snapshotInterval();
+    this.options.logger.log('error', 'snapshot-failed', { error: error.message });
   }
 
   /** One group commit: one write and one fdatasync for the whole batch, then index and resolve. */
@@ -222,6 +229,7 @@ export class MessageStore {
       item.resolve(item.record.seq);
     }
     this.uncovered += batch.length;
+    this.stored += batch.length;
   }
 
   private fail(error: Error, batch: Pending[]): void {
@@ -243,26 +251,24 @@ export class MessageStore {
    * on in the background while new commits go to the new segment.
    */
   private async startSnapshot(): Promise<void> {
-    this.snapshotDue = false;
-    const { dataDir, logger } = this.options;
+    const { dataDir } = this.options;
     const old = this.journal;
     const number = old.segment.number + 1;
     try {
       this.journal = await JournalWriter.create({ number, file: segmentFile(dataDir, number) });
     } catch (error) {
-      this.snapshotFailed = true;
-      logger.log('error', 'snapshot-failed', { error: (error as Error).message });
+      this.snapshotFailed(error as Error);
       return;
     }
     const image = this.db.export();
     const covered = this.uncovered;
     this.uncovered = 0;
+    this.snapshotAt = this.snapshotInterval();
     this.snapshotWrite = this.writeSnapshot(old, image, number)
       .catch((error: Error) => {
         // The older segments stay on disk, so nothing is lost; the next snapshot covers them too.
         this.uncovered += covered;
-        this.snapshotFailed = true;
-        logger.log('error', 'snapshot-failed', { error: error.message });
+        this.snapshotFailed(error);
       })
       .finally(() => {
         this.snapshotWrite = null;
@@ -279,7 +285,6 @@ export class MessageStore {
       if (segment.number < keepFrom) await fs.promises.rm(segment.file);
     }
     await fsyncDirectory(dataDir);
-    this.snapshotFailed = false;
     logger.log('info', 'snapshot-written', { bytes: image.length, ms: Date.now() - started });
   }
 }
