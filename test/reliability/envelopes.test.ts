@@ -3,6 +3,7 @@ import { CLOSE_CODES } from '../../src/protocol/wire';
 import { RawClient } from '../support/rawClient';
 import { storedMessages } from '../support/storedMessages';
 import { TEST_PASSWORD, TestServer, startTestServer } from '../support/testServer';
+import { RawRoster } from '../support/roster';
 
 const MASKS = [0x01, 0x80, 0xff, 0x5a];
 const SESSION_MESSAGES = 50;
@@ -12,18 +13,14 @@ const LIMITS = { framesPerSecond: 1_000_000, frameBurst: 1_000_000 };
 describe('reliability: tampered and replayed envelopes', function () {
   this.timeout(60_000);
   let server: TestServer;
-  const clients: RawClient[] = [];
-  const join = async (name: string) => {
-    const { client } = await RawClient.join(server.address, TEST_PASSWORD, name);
-    clients.push(client);
-    return client;
-  };
+  const roster = new RawRoster(() => server.address);
+  const join = (name: string) => roster.join(name);
 
   beforeEach(async () => {
     server = await startTestServer({ limits: LIMITS });
   });
   afterEach(async () => {
-    clients.splice(0).forEach((client) => client.ws.terminate());
+    roster.dropAll();
     await server.close();
   });
 
@@ -54,8 +51,7 @@ describe('reliability: tampered and replayed envelopes', function () {
   });
 
   it('rejects every frame of a recorded session replayed on the same and on a new connection, storing nothing twice', async () => {
-    const victim = await RawClient.connect(server.address);
-    clients.push(victim);
+    const victim = roster.track(await RawClient.connect(server.address));
     victim.record();
     await victim.authenticate(TEST_PASSWORD, 'alice');
     for (let i = 0; i < SESSION_MESSAGES; i++) await victim.sendAndAck(victim.seal(`message ${i}`));
@@ -74,8 +70,7 @@ describe('reliability: tampered and replayed envelopes', function () {
     await replayOn(victim);
     await replayOn(await join('mallory'));
     // The recorded auth frame answers another connection's nonce: a new connection refuses it.
-    const impostor = await RawClient.connect(server.address);
-    clients.push(impostor);
+    const impostor = roster.track(await RawClient.connect(server.address));
     await impostor.next('hello');
     impostor.sendRaw(auth);
     assert.strictEqual((await impostor.waitClosed()).code, CLOSE_CODES.authFailed);

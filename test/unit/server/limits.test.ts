@@ -3,22 +3,19 @@ import { MAX_ENVELOPE_BYTES } from '../../../src/crypto';
 import { CLOSE_CODES, MAX_FRAME_BYTES } from '../../../src/protocol/wire';
 import type { Limits } from '../../../src/server/config';
 import { RawClient } from '../../support/rawClient';
-import { TEST_PASSWORD, TestServer, startTestServer } from '../../support/testServer';
+import { TestServer, startTestServer } from '../../support/testServer';
+import { RawRoster } from '../../support/roster';
 
 describe('server limits', () => {
   let server: TestServer;
-  const clients: RawClient[] = [];
+  const roster = new RawRoster(() => server.address);
   const start = async (limits: Partial<Limits> = {}) => {
     server = await startTestServer({ limits });
   };
-  const join = async (name = 'alice') => {
-    const { client } = await RawClient.join(server.address, TEST_PASSWORD, name);
-    clients.push(client);
-    return client;
-  };
+  const join = (name = 'alice') => roster.join(name);
 
   afterEach(async () => {
-    clients.splice(0).forEach((client) => client.ws.terminate());
+    roster.dropAll();
     await server.close();
   });
 
@@ -65,8 +62,7 @@ describe('server limits', () => {
     await start({ maxConnections: 2 });
     await join('alice');
     await join('bob');
-    const third = await RawClient.connect(server.address);
-    clients.push(third);
+    const third = roster.track(await RawClient.connect(server.address));
     await third.error('server-full');
     assert.strictEqual((await third.waitClosed()).code, CLOSE_CODES.serverFull);
   });

@@ -4,21 +4,18 @@ import { MAX_PLAINTEXT_BYTES, openMessage } from '../../../src/crypto';
 import { decodeBody } from '../../../src/protocol/body';
 import { RawClient } from '../../support/rawClient';
 import { TEST_PASSWORD, TestServer, startTestServer, tempDataDir } from '../../support/testServer';
+import { RawRoster } from '../../support/roster';
 
 describe('server messages', () => {
   let server: TestServer;
-  const clients: RawClient[] = [];
-  const join = async (name: string) => {
-    const { client } = await RawClient.join(server.address, TEST_PASSWORD, name);
-    clients.push(client);
-    return client;
-  };
+  const roster = new RawRoster(() => server.address);
+  const join = (name: string) => roster.join(name);
 
   beforeEach(async () => {
     server = await startTestServer({ limits: { maxClockSkewMs: 60_000 } });
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((client) => client.close()));
+    roster.dropAll();
     await server.close();
   });
 
