@@ -8,6 +8,8 @@ import { constantTimeEqual, hmacSha256 } from '../crypto/primitives';
 import { decodeBase64, encodeBase64 } from '../protocol/base64';
 import { StartError } from './errors';
 import { writeFileAtomic } from './files';
+import { listSegments } from './journal';
+import { SNAPSHOT_FILE } from './store';
 
 export const ROOM_FILE = 'room.json';
 const VERIFIER_LABEL = Buffer.from('secure-chat v1 verifier', 'ascii');
@@ -62,6 +64,11 @@ function encodeRoomFile(room: RoomParams, keys: RoomKeys): string {
 export async function openRoom(dataDir: string, password: string, newRoomIterations: number): Promise<LoadedRoom & { created: boolean }> {
   const file = path.join(dataDir, ROOM_FILE);
   if (!fs.existsSync(file)) {
+    // Messages without their room file are sealed under a room this start would not recreate:
+    // making a new room here would leave them unreadable and mix two rooms in one store.
+    if (fs.existsSync(path.join(dataDir, SNAPSHOT_FILE)) || listSegments(dataDir).length > 0) {
+      throw new StartError('store-corrupt', `${file} is missing but ${dataDir} holds messages of a room; refusing to create a new room over them. Restore ${ROOM_FILE}, or start with an empty data directory.`);
+    }
     const room = createRoomParams(newRoomIterations);
     const keys = await deriveRoomKeys(password, room);
     await writeFileAtomic(file, Buffer.from(encodeRoomFile(room, keys), 'utf8'));

@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { DEFAULT_ITERATIONS, clientProof, newNonce, openUsername } from '../../../src/crypto';
 import { CLOSE_CODES } from '../../../src/protocol/wire';
 import { startChatServer } from '../../../src/server/server';
@@ -99,6 +101,29 @@ describe('server room password at start', () => {
       (error: StartError) => error.code === 'wrong-password' && /room\.json/.test(error.message),
     );
     const again = await startTestServer({ dataDir: first.dataDir });
+    await again.close();
+  });
+
+  it('refuses to start a new room over messages whose room file is missing, and changes nothing', async () => {
+    const first = await startTestServer();
+    const { client } = await RawClient.join(first.address, TEST_PASSWORD, 'alice');
+    await client.sendAndAck(client.seal('kept'));
+    await client.close();
+    await first.close();
+    const roomFile = path.join(first.dataDir, 'room.json');
+    const saved = fs.readFileSync(roomFile);
+    fs.rmSync(roomFile);
+    const before = fs.readdirSync(first.dataDir).sort();
+    await assert.rejects(
+      startTestServer({ dataDir: first.dataDir }),
+      (error: StartError) => error.code === 'store-corrupt' && /room\.json is missing/.test(error.message),
+    );
+    assert.deepStrictEqual(fs.readdirSync(first.dataDir).sort(), before, 'nothing created, moved or deleted');
+    fs.writeFileSync(roomFile, saved);
+    const again = await startTestServer({ dataDir: first.dataDir });
+    const { client: reader } = await RawClient.join(again.address, TEST_PASSWORD, 'bob');
+    assert.strictEqual((await reader.history({ limit: 10 })).messages.length, 1);
+    await reader.close();
     await again.close();
   });
 
