@@ -5,6 +5,7 @@ import { freePort } from '../harness/codeServer';
 import { answerInput, chatFrame, openViewContainer, runCommand, screenshot, sideBar, statusBarItem, useWorkbench } from './workbench';
 
 const PASSWORD = 'purple stapler orbit';
+const FIRST_MESSAGE = 'Morning! The reconnect fix is ready for review.';
 
 describe('chat panel', () => {
   // A free port for "Start Server", so the test never meets another server on 7777.
@@ -13,16 +14,18 @@ describe('chat panel', () => {
     settings['secureChat.server.port'] = await freePort();
   });
   const workbench = useWorkbench(settings);
-  const members: ChatClient[] = [];
+  const members = new Map<string, ChatClient>();
 
   after(() => {
-    for (const member of members) member.dispose();
+    for (const member of members.values()) member.dispose();
   });
 
-  /** Another member of the room: a headless client in this (plain Node) process. */
-  async function join(username: string): Promise<ChatClient> {
+  /** Another member of the room: a headless client in this (plain Node) process, joined on first use. */
+  async function member(username: string): Promise<ChatClient> {
+    const joined = members.get(username);
+    if (joined) return joined;
     const client = new ChatClient({ address: `ws://127.0.0.1:${settings['secureChat.server.port']}`, password: PASSWORD, username });
-    members.push(client);
+    members.set(username, client);
     const connected = new Promise<void>((resolve, reject) => client.on('state', (state) => {
       if (state.status === 'connected') resolve();
       if (state.status === 'error') reject(new Error(state.message));
@@ -33,6 +36,7 @@ describe('chat panel', () => {
   }
 
   const message = (text: string) => chatFrame(workbench.page).locator('.row.message', { hasText: text });
+  const composer = () => chatFrame(workbench.page).locator('textarea.composer-input');
 
   it('opens from the activity bar', async () => {
     await openViewContainer(workbench.page, 'Secure Chat');
@@ -50,6 +54,13 @@ describe('chat panel', () => {
     assert.ok(fs.statSync(file).size > 0);
   });
 
+  it('keeps a message typed before connecting in the composer, with the reason it was not sent', async () => {
+    await composer().fill(FIRST_MESSAGE);
+    await composer().press('Enter');
+    await chatFrame(workbench.page).locator('.composer-problem', { hasText: 'Not connected to a room yet' }).waitFor();
+    assert.strictEqual(await composer().inputValue(), FIRST_MESSAGE, 'the refused text is still there to send later');
+  });
+
   it('starts a server from the palette, asks for the password and connects', async () => {
     const { page } = workbench;
     await runCommand(page, 'Secure Chat: Set Username');
@@ -59,16 +70,14 @@ describe('chat panel', () => {
     await statusBarItem(page, '1 online').waitFor();
   });
 
-  it('sends what is typed in the composer and shows it as sent', async () => {
-    const composer = chatFrame(workbench.page).locator('textarea.composer-input');
-    await composer.fill('Morning! The reconnect fix is ready for review.');
-    await composer.press('Enter');
-    await message('The reconnect fix is ready').and(chatFrame(workbench.page).locator('.own.sent')).waitFor();
-    assert.strictEqual(await composer.inputValue(), '', 'the composer is cleared after sending');
+  it('sends what is typed in the composer, once connected, and shows it as sent', async () => {
+    await composer().press('Enter');
+    await message(FIRST_MESSAGE).and(chatFrame(workbench.page).locator('.own.sent')).waitFor();
+    assert.strictEqual(await composer().inputValue(), '', 'the composer is cleared after sending');
   });
 
   it('shows messages from other members with their names: text, a snippet and a mention', async () => {
-    const bob = await join('bob');
+    const bob = await member('bob');
     await statusBarItem(workbench.page, '2 online').waitFor();
     bob.send({ text: 'Nice. Is this the part that waits before retrying?' });
     await message('the part that waits').locator('.author', { hasText: 'bob' }).waitFor();
@@ -80,13 +89,12 @@ describe('chat panel', () => {
       },
     });
     await chatFrame(workbench.page).locator('.snippet .reference', { hasText: 'src/client/backoff.ts:40-44' }).waitFor();
-    const carol = await join('carol');
+    const carol = await member('carol');
     carol.send({ text: '@alice full jitter looks right to me. **Ship it** once CI is green.' });
     await message('Ship it').and(chatFrame(workbench.page).locator('.mentions-me')).waitFor();
 
-    const composer = chatFrame(workbench.page).locator('textarea.composer-input');
-    await composer.fill('Thanks both, merging after CI.');
-    await composer.press('Enter');
+    await composer().fill('Thanks both, merging after CI.');
+    await composer().press('Enter');
     await message('merging after CI').and(chatFrame(workbench.page).locator('.own.sent')).waitFor();
     const file = await screenshot(sideBar(workbench.page), 'conversation');
     assert.ok(fs.statSync(file).size > 0);
