@@ -1,8 +1,12 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as path from 'path';
 import { ChatClient } from '../../src/client';
 import { freePort } from '../harness/codeServer';
-import { answerInput, chatFrame, openViewContainer, runCommand, screenshot, sideBar, statusBarItem, useWorkbench } from './workbench';
+import {
+  activeEditorTab, answerInput, chatFrame, cursorPosition, notification, openViewContainer, runCommand, screenshot,
+  sideBar, statusBarItem, useWorkbench,
+} from './workbench';
 
 const PASSWORD = 'purple stapler orbit';
 const FIRST_MESSAGE = 'Morning! The reconnect fix is ready for review.';
@@ -98,5 +102,40 @@ describe('chat panel', () => {
     await message('merging after CI').and(chatFrame(workbench.page).locator('.own.sent')).waitFor();
     const file = await screenshot(sideBar(workbench.page), 'conversation');
     assert.ok(fs.statSync(file).size > 0);
+  });
+
+  describe('snippet references', () => {
+    const reference = (text: string) => chatFrame(workbench.page).locator('.snippet .reference', { hasText: text });
+
+    it('opens the referenced file with the cursor on the snippet\'s first line', async () => {
+      const { page } = workbench;
+      const lines = Array.from({ length: 30 }, (_, i) => `export const step${i + 1} = ${(i + 1) * 100};`);
+      fs.mkdirSync(path.join(workbench.server.workspace, 'src'), { recursive: true });
+      fs.writeFileSync(path.join(workbench.server.workspace, 'src', 'example.ts'), `${lines.join('\n')}\n`);
+      const bob = await member('bob');
+      bob.send({
+        text: 'These are the steps I mean:',
+        snippet: { code: lines.slice(11, 14).join('\n'), language: 'typescript', path: 'src/example.ts', startLine: 12, endLine: 14 },
+      });
+      await reference('src/example.ts:12-14').click();
+      await activeEditorTab(page).filter({ hasText: 'example.ts' }).waitFor();
+      await cursorPosition(page).filter({ hasText: 'Ln 12, Col 1' }).waitFor();
+    });
+
+    it('says so when the referenced file is not in the workspace, and opens nothing', async () => {
+      const { page } = workbench;
+      const tabs = page.locator('.tabs-container .tab');
+      const openBefore = await tabs.count();
+      const bob = await member('bob');
+      bob.send({ text: '', snippet: { code: 'retry();', language: 'typescript', path: 'src/missing.ts', startLine: 5, endLine: 5 } });
+      await reference('src/missing.ts:5').click();
+      await runCommand(page, 'Notifications: Show Notifications');
+      const warning = notification(page, 'src/missing.ts is not in this workspace, so line 5 cannot be shown');
+      await warning.waitFor();
+      assert.strictEqual(await tabs.count(), openBefore, 'no editor was opened');
+      assert.match((await activeEditorTab(page).textContent()) ?? '', /example\.ts/u);
+      await runCommand(page, 'Notifications: Clear All Notifications');
+      await warning.waitFor({ state: 'detached' });
+    });
   });
 });

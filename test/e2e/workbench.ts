@@ -89,6 +89,24 @@ export function statusBarItem(page: Page, text: string): Locator {
   return page.locator('.part.statusbar .statusbar-item', { hasText: text });
 }
 
+/** The tab of the editor that has focus in the editor area. */
+export function activeEditorTab(page: Page): Locator {
+  return page.locator('.tabs-container .tab.active');
+}
+
+/** The status bar's cursor position ("Ln 12, Col 1"): the active editor's selection, whatever is scrolled into view. */
+export function cursorPosition(page: Page): Locator {
+  return page.locator('.part.statusbar [id="status.editor.selection"]');
+}
+
+/**
+ * A notification in the notification center by (part of) its text. The center, not a toast: the
+ * smoke-test driver the harness enables (for its `payload` query) keeps VS Code from showing toasts.
+ */
+export function notification(page: Page, text: string): Locator {
+  return page.locator('.notifications-center .notification-list-item', { hasText: text });
+}
+
 /** The side bar holding the chat panel. */
 export function sideBar(page: Page): Locator {
   return page.locator('.part.sidebar');
