@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import type { Dialog, Frame } from 'playwright-core';
 import { ChatClient } from '../../src/client';
 import { freePort } from '../harness/codeServer';
 import {
@@ -10,6 +11,29 @@ import {
 
 const PASSWORD = 'purple stapler orbit';
 const FIRST_MESSAGE = 'Morning! The reconnect fix is ready for review.';
+
+/**
+ * Markup a hostile member might send. None uses markdown syntax or a web link, so each must come
+ * out as exactly its own text; the hooks would retitle the page or open a dialog if they ran.
+ */
+const MESSAGE_PAYLOADS = [
+  `<img src=x onerror="document.title='pwned'">`,
+  `<script>document.title='pwned'</script>`,
+  `<svg onload="document.title='pwned'"></svg>`,
+  `<svg><script>alert('svg script')</script></svg>`,
+  `"><iframe srcdoc="<script>parent.document.title='pwned'</script>"></iframe>`,
+  `[open me](javascript:alert('markdown link'))`,
+  `[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)`,
+  `<a href="javascript:alert('anchor')">click</a>`,
+  `<body onload=alert('body')>`,
+  `<math><mtext><table><mglyph><style><img src=x onerror=alert('mxss')>`,
+  `<details open ontoggle="alert('details')">`,
+  `<object data="javascript:alert('object')"></object>`,
+];
+/** Markup as a username, within its 16 bytes. */
+const USERNAME_PAYLOAD = '<img src=x>';
+/** Elements no chat text may ever turn into (not `details`: the presence bar is one). */
+const INJECTABLE = 'img, script, svg, iframe, object, embed, math, style, link, meta, body, input';
 
 describe('chat panel', () => {
   // A free port for "Start Server", so the test never meets another server on 7777.
@@ -136,6 +160,47 @@ describe('chat panel', () => {
       assert.match((await activeEditorTab(page).textContent()) ?? '', /example\.ts/u);
       await runCommand(page, 'Notifications: Clear All Notifications');
       await warning.waitFor({ state: 'detached' });
+    });
+  });
+
+  describe('untrusted content', () => {
+    it('shows markup in messages and usernames as literal text and runs none of it', async () => {
+      const { page } = workbench;
+      const dialogs: string[] = [];
+      const navigations: string[] = [];
+      const onDialog = (dialog: Dialog): void => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      };
+      const onNavigation = (frame: Frame): void => void navigations.push(frame.url());
+      page.on('dialog', onDialog);
+      page.on('framenavigated', onNavigation);
+      try {
+        const mallory = await member(USERNAME_PAYLOAD);
+        const bodies = chatFrame(page).locator('.row.message .body');
+        // One at a time: the list only mounts rows near the bottom, so each is checked while on screen.
+        for (const payload of MESSAGE_PAYLOADS) {
+          mallory.send({ text: payload });
+          assert.strictEqual(await bodies.filter({ hasText: payload }).last().textContent(), payload);
+        }
+        const author = chatFrame(page).locator('.row.message .author', { hasText: USERNAME_PAYLOAD });
+        assert.strictEqual(await author.first().textContent(), USERNAME_PAYLOAD);
+        const online = chatFrame(page).locator('.online-list li', { hasText: USERNAME_PAYLOAD });
+        assert.strictEqual(await online.textContent(), USERNAME_PAYLOAD);
+
+        const app = chatFrame(page).locator('#app');
+        const injected = await app.locator(INJECTABLE).evaluateAll((nodes: { outerHTML: string }[]) => nodes.map((node) => node.outerHTML));
+        assert.deepStrictEqual(injected, [], 'no element was made from chat text');
+        assert.strictEqual(await app.locator('a:not([href^="http://" i]):not([href^="https://" i])').count(), 0, 'only web links');
+        // The hooks' marker: document.title rewrites the page's <title>.
+        assert.strictEqual(await chatFrame(page).locator('head > title').textContent(), 'Secure Chat');
+        assert.doesNotMatch(await page.title(), /pwned/u);
+      } finally {
+        page.off('dialog', onDialog);
+        page.off('framenavigated', onNavigation);
+      }
+      assert.deepStrictEqual(dialogs, [], 'no dialog opened');
+      assert.deepStrictEqual(navigations, [], 'no frame navigated');
     });
   });
 });
