@@ -5,7 +5,7 @@ import type { Dialog, Frame } from 'playwright-core';
 import { ChatClient } from '../../src/client';
 import { freePort } from '../harness/codeServer';
 import {
-  activeEditorTab, answerInput, chatFrame, cursorPosition, notification, openViewContainer, runCommand, screenshot,
+  activeEditorTab, activityBadge, answerInput, chatFrame, cursorPosition, notification, openViewContainer, runCommand, screenshot,
   sideBar, statusBarItem, useWorkbench,
 } from './workbench';
 
@@ -201,6 +201,26 @@ describe('chat panel', () => {
       }
       assert.deepStrictEqual(dialogs, [], 'no dialog opened');
       assert.deepStrictEqual(navigations, [], 'no frame navigated');
+    });
+  });
+
+  describe('unread badge', () => {
+    it('counts messages that arrive while the chat is hidden and clears once it is shown', async () => {
+      const { page } = workbench;
+      const badge = activityBadge(page, 'Secure Chat');
+      await openViewContainer(page, 'Explorer');
+      await sideBar(page).locator('.composite.title', { hasText: 'Explorer' }).waitFor();
+      const carol = await member('carol');
+      // The first message proves the extension has seen the chat hidden before counting on it.
+      carol.send({ text: 'CI is green on main.' });
+      await badge.filter({ hasText: /^1$/u }).waitFor();
+      carol.send({ text: 'Merged the reconnect fix.' });
+      carol.send({ text: 'Tagging 0.2.0 after lunch.' });
+      await badge.filter({ hasText: /^3$/u }).waitFor();
+
+      await openViewContainer(page, 'Secure Chat');
+      await message('Tagging 0.2.0 after lunch').waitFor();
+      await badge.waitFor({ state: 'hidden' });
     });
   });
 });
