@@ -4,7 +4,7 @@
 // implements on top of the chat client.
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
-import { HostToView, PanelSnapshot, parseViewToHost, ViewCommand, ViewToHost } from '../protocol/view';
+import { HostToView, MAX_DETAIL_LENGTH, PanelSnapshot, parseViewToHost, textProblem, ViewCommand, ViewToHost } from '../protocol/view';
 import { viewHtml } from './viewHtml';
 
 /** Every host→view message except the snapshot, which the provider asks for itself. */
@@ -18,7 +18,8 @@ export type PanelUpdate = Exclude<HostToView, { type: 'snapshot' }>;
  *   fits): new messages with position 'append' (own messages too, first as 'pending' with their
  *   final id), 'delivery' when an own message is stored or fails, 'connection', 'presence',
  *   'config' when the username changes, 'error' for a refusal the user should read.
- * - `send(text)` gets text already checked against MAX_TEXT_BYTES; it queues while offline.
+ * - `send(text)` gets text already checked against MAX_TEXT_BYTES; it queues while offline and
+ *   throws, with a message for the user, when it queues nothing.
  * - `loadOlder(beforeSeq)` answers with a 'messages' update, position 'prepend'.
  * Panel commands (the empty state's buttons) run the VS Code commands `secureChat.<name>` for
  * each name in VIEW_COMMANDS, so the extension registers `secureChat.connect`,
@@ -108,9 +109,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.postSnapshot();
         return;
       case 'send':
-        return this.guard(() => this.model.send(message.text));
-      case 'loadOlder':
-        return this.guard(() => this.model.loadOlder(message.beforeSeq));
+        return this.send(message.id, message.text);
+      case 'loadOlder': {
+        const problem = this.attempt(() => this.model.loadOlder(message.beforeSeq));
+        if (problem) this.post({ type: 'error', message: problem });
+        return;
+      }
       case 'openReference':
         return this.openReference(message.path, message.line);
       case 'openLink':
@@ -123,16 +127,27 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   private postSnapshot(): void {
-    void this.view?.webview.postMessage({ type: 'snapshot', ...this.model.snapshot() } satisfies HostToView);
+    this.post({ type: 'snapshot', ...this.model.snapshot() });
   }
 
-  /** A model call that throws tells the user in the panel instead of failing silently. */
-  private guard(action: () => void): void {
+  private post(message: HostToView): void {
+    void this.view?.webview.postMessage(message);
+  }
+
+  /** Every send is answered: the view keeps the typed text until it hears the message was queued. */
+  private send(id: number, text: string): void {
+    const refusal = textProblem(text) ?? this.attempt(() => this.model.send(text));
+    this.post({ type: 'sendResult', id, ...(refusal === null ? {} : { refusal }) });
+  }
+
+  /** Runs a model call; what it throws comes back as a message for the panel (the view's limits). */
+  private attempt(action: () => void): string | null {
     try {
       action();
+      return null;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      void this.view?.webview.postMessage({ type: 'error', message } satisfies HostToView);
+      return (message || 'Something went wrong.').slice(0, MAX_DETAIL_LENGTH);
     }
   }
 

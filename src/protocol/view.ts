@@ -79,11 +79,17 @@ export type HostToView =
   | ({ readonly type: 'connection' } & ConnectionState)
   | { readonly type: 'presence'; readonly online: readonly string[]; readonly joined?: string; readonly left?: string }
   | { readonly type: 'error'; readonly message: string }
-  | { readonly type: 'config'; readonly username: string | null };
+  | { readonly type: 'config'; readonly username: string | null }
+  /**
+   * The answer to every `send`, by its id: without `refusal` the message is in the outbox and the
+   * view may clear its draft; with it, nothing was queued and the view keeps the text.
+   */
+  | { readonly type: 'sendResult'; readonly id: number; readonly refusal?: string };
 
 export type ViewToHost =
   | { readonly type: 'ready' }
-  | { readonly type: 'send'; readonly text: string }
+  /** `id` (chosen by the view) names the `sendResult` that answers it; the host checks the text. */
+  | { readonly type: 'send'; readonly id: number; readonly text: string }
   | { readonly type: 'loadOlder'; readonly beforeSeq: number }
   | { readonly type: 'openReference'; readonly path: string; readonly line: number }
   | { readonly type: 'openLink'; readonly url: string }
@@ -271,6 +277,11 @@ export function parseHostToView(value: unknown): HostToView | null {
       return isBoundedString(f.message, MAX_DETAIL_LENGTH) && f.message.length > 0 ? { type: 'error', message: f.message } : null;
     case 'config':
       return f.username === null || isUsername(f.username) ? { type: 'config', username: f.username } : null;
+    case 'sendResult': {
+      const { id, refusal } = f;
+      if (!isCount(id, 0) || !isOptionalString(refusal, MAX_DETAIL_LENGTH) || refusal === '') return null;
+      return { type: 'sendResult', id, ...(refusal === undefined ? {} : { refusal }) };
+    }
     default:
       return null;
   }
@@ -285,7 +296,8 @@ export function parseViewToHost(value: unknown): ViewToHost | null {
     case 'markRead':
       return { type: f.type };
     case 'send':
-      return typeof f.text === 'string' && textProblem(f.text) === null ? { type: 'send', text: f.text } : null;
+      // Any draft-sized text passes: the host answers a bad one with a refusal, which a silent drop would not give.
+      return isCount(f.id, 0) && isBoundedString(f.text, MAX_DRAFT_LENGTH) ? { type: 'send', id: f.id, text: f.text } : null;
     case 'loadOlder':
       return isCount(f.beforeSeq, 0) ? { type: 'loadOlder', beforeSeq: f.beforeSeq } : null;
     case 'openReference':

@@ -35,6 +35,8 @@ export class ChatPanel {
   private online: readonly string[] = [];
   private hasOlder = false;
   private loadingOlder = false;
+  /** Id of the latest send; the composer waits for the sendResult that carries it. */
+  private lastSendId = 0;
 
   constructor(private readonly doc: Document, root: HTMLElement, private readonly host: PanelHost, draft: string) {
     this.presence = new PresenceBar(doc);
@@ -54,7 +56,8 @@ export class ChatPanel {
     });
     this.composer = new Composer(doc, {
       send: (text) => {
-        host.post({ type: 'send', text });
+        this.lastSendId += 1;
+        host.post({ type: 'send', id: this.lastSendId, text });
         this.list.scrollToBottom();
       },
       draftChanged: (text) => host.saveState({ draft: text }),
@@ -120,6 +123,11 @@ export class ChatPanel {
         this.me = message.username;
         this.composer.setUser(message.username);
         this.list.refresh();
+        break;
+      case 'sendResult':
+        if (message.id !== this.lastSendId) break;
+        if (message.refusal === undefined) this.composer.accepted();
+        else this.composer.refused(message.refusal);
         break;
     }
     this.refreshChrome();

@@ -1,6 +1,7 @@
 // The message box: Enter sends, Shift+Enter starts a new line, the draft is saved as it is typed,
 // and a line under the box says why sending is not possible (too long, no valid username) or
-// what the host refused.
+// what the host refused. Sent text stays in the box until the host has queued it, so a refusal
+// never costs the user what they typed.
 import { textProblem, usernameProblem } from '../protocol/view';
 import { button, element } from './dom';
 
@@ -21,6 +22,8 @@ export class Composer {
   private me: string | null = null;
   /** A refusal from the host, shown until the text changes. */
   private hostError: string | null = null;
+  /** Text handed to the host whose answer has not come yet; one at a time. */
+  private awaiting: string | null = null;
 
   constructor(doc: Document, private readonly callbacks: ComposerCallbacks) {
     this.root = element(doc, 'form', 'composer');
@@ -76,12 +79,31 @@ export class Composer {
     this.input.focus();
   }
 
+  /** The host queued the message: it leaves the box, and whatever was typed after it stays. */
+  accepted(): void {
+    const sent = this.awaiting;
+    this.awaiting = null;
+    if (sent === null || !this.input.value.startsWith(sent)) {
+      // The host replaced the draft meanwhile (a snapshot's draft): that text is not the one sent.
+      this.update();
+      return;
+    }
+    this.setDraft(this.input.value.slice(sent.length));
+    this.callbacks.draftChanged(this.input.value);
+  }
+
+  /** The host queued nothing: the text stays, with the reason under it. */
+  refused(reason: string): void {
+    this.awaiting = null;
+    this.showError(reason);
+  }
+
   private submit(): void {
     const text = this.input.value;
-    if (this.blocker(text) !== null || textProblem(text) !== null) return;
+    if (this.awaiting !== null || this.blocker(text) !== null || textProblem(text) !== null) return;
+    this.awaiting = text;
+    this.update();
     this.callbacks.send(text);
-    this.setDraft('');
-    this.callbacks.draftChanged('');
   }
 
   /** What prevents sending regardless of the text being empty. */
@@ -105,7 +127,7 @@ export class Composer {
     const invalid = blocker !== null && text.length > 0;
     this.problem.classList.toggle('hint', !invalid && !this.hostError);
     this.root.classList.toggle('invalid', invalid);
-    this.sendButton.disabled = blocker !== null || text.trim() === '';
+    this.sendButton.disabled = blocker !== null || text.trim() === '' || this.awaiting !== null;
     this.input.style.height = 'auto';
     this.input.style.height = `${Math.min(this.input.scrollHeight, MAX_INPUT_PX)}px`;
   }

@@ -1,10 +1,39 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as path from 'path';
+import type { Dialog, Frame } from 'playwright-core';
 import { ChatClient } from '../../src/client';
 import { freePort } from '../harness/codeServer';
-import { answerInput, chatFrame, openViewContainer, runCommand, screenshot, sideBar, statusBarItem, useWorkbench } from './workbench';
+import {
+  activeEditorTab, activityBadge, answerInput, chatFrame, cursorPosition, notification, openViewContainer, runCommand, screenshot,
+  sideBar, statusBarItem, useWorkbench,
+} from './workbench';
 
 const PASSWORD = 'purple stapler orbit';
+const FIRST_MESSAGE = 'Morning! The reconnect fix is ready for review.';
+
+/**
+ * Markup a hostile member might send. None uses markdown syntax or a web link, so each must come
+ * out as exactly its own text; the hooks would retitle the page or open a dialog if they ran.
+ */
+const MESSAGE_PAYLOADS = [
+  `<img src=x onerror="document.title='pwned'">`,
+  `<script>document.title='pwned'</script>`,
+  `<svg onload="document.title='pwned'"></svg>`,
+  `<svg><script>alert('svg script')</script></svg>`,
+  `"><iframe srcdoc="<script>parent.document.title='pwned'</script>"></iframe>`,
+  `[open me](javascript:alert('markdown link'))`,
+  `[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)`,
+  `<a href="javascript:alert('anchor')">click</a>`,
+  `<body onload=alert('body')>`,
+  `<math><mtext><table><mglyph><style><img src=x onerror=alert('mxss')>`,
+  `<details open ontoggle="alert('details')">`,
+  `<object data="javascript:alert('object')"></object>`,
+];
+/** Markup as a username, within its 16 bytes. */
+const USERNAME_PAYLOAD = '<img src=x>';
+/** Elements no chat text may ever turn into (not `details`: the presence bar is one). */
+const INJECTABLE = 'img, script, svg, iframe, object, embed, math, style, link, meta, body, input';
 
 describe('chat panel', () => {
   // A free port for "Start Server", so the test never meets another server on 7777.
@@ -13,16 +42,18 @@ describe('chat panel', () => {
     settings['secureChat.server.port'] = await freePort();
   });
   const workbench = useWorkbench(settings);
-  const members: ChatClient[] = [];
+  const members = new Map<string, ChatClient>();
 
   after(() => {
-    for (const member of members) member.dispose();
+    for (const member of members.values()) member.dispose();
   });
 
-  /** Another member of the room: a headless client in this (plain Node) process. */
-  async function join(username: string): Promise<ChatClient> {
+  /** Another member of the room: a headless client in this (plain Node) process, joined on first use. */
+  async function member(username: string): Promise<ChatClient> {
+    const joined = members.get(username);
+    if (joined) return joined;
     const client = new ChatClient({ address: `ws://127.0.0.1:${settings['secureChat.server.port']}`, password: PASSWORD, username });
-    members.push(client);
+    members.set(username, client);
     const connected = new Promise<void>((resolve, reject) => client.on('state', (state) => {
       if (state.status === 'connected') resolve();
       if (state.status === 'error') reject(new Error(state.message));
@@ -33,6 +64,7 @@ describe('chat panel', () => {
   }
 
   const message = (text: string) => chatFrame(workbench.page).locator('.row.message', { hasText: text });
+  const composer = () => chatFrame(workbench.page).locator('textarea.composer-input');
 
   it('opens from the activity bar', async () => {
     await openViewContainer(workbench.page, 'Secure Chat');
@@ -50,6 +82,13 @@ describe('chat panel', () => {
     assert.ok(fs.statSync(file).size > 0);
   });
 
+  it('keeps a message typed before connecting in the composer, with the reason it was not sent', async () => {
+    await composer().fill(FIRST_MESSAGE);
+    await composer().press('Enter');
+    await chatFrame(workbench.page).locator('.composer-problem', { hasText: 'Not connected to a room yet' }).waitFor();
+    assert.strictEqual(await composer().inputValue(), FIRST_MESSAGE, 'the refused text is still there to send later');
+  });
+
   it('starts a server from the palette, asks for the password and connects', async () => {
     const { page } = workbench;
     await runCommand(page, 'Secure Chat: Set Username');
@@ -59,16 +98,14 @@ describe('chat panel', () => {
     await statusBarItem(page, '1 online').waitFor();
   });
 
-  it('sends what is typed in the composer and shows it as sent', async () => {
-    const composer = chatFrame(workbench.page).locator('textarea.composer-input');
-    await composer.fill('Morning! The reconnect fix is ready for review.');
-    await composer.press('Enter');
-    await message('The reconnect fix is ready').and(chatFrame(workbench.page).locator('.own.sent')).waitFor();
-    assert.strictEqual(await composer.inputValue(), '', 'the composer is cleared after sending');
+  it('sends what is typed in the composer, once connected, and shows it as sent', async () => {
+    await composer().press('Enter');
+    await message(FIRST_MESSAGE).and(chatFrame(workbench.page).locator('.own.sent')).waitFor();
+    assert.strictEqual(await composer().inputValue(), '', 'the composer is cleared after sending');
   });
 
   it('shows messages from other members with their names: text, a snippet and a mention', async () => {
-    const bob = await join('bob');
+    const bob = await member('bob');
     await statusBarItem(workbench.page, '2 online').waitFor();
     bob.send({ text: 'Nice. Is this the part that waits before retrying?' });
     await message('the part that waits').locator('.author', { hasText: 'bob' }).waitFor();
@@ -80,15 +117,110 @@ describe('chat panel', () => {
       },
     });
     await chatFrame(workbench.page).locator('.snippet .reference', { hasText: 'src/client/backoff.ts:40-44' }).waitFor();
-    const carol = await join('carol');
+    const carol = await member('carol');
     carol.send({ text: '@alice full jitter looks right to me. **Ship it** once CI is green.' });
     await message('Ship it').and(chatFrame(workbench.page).locator('.mentions-me')).waitFor();
 
-    const composer = chatFrame(workbench.page).locator('textarea.composer-input');
-    await composer.fill('Thanks both, merging after CI.');
-    await composer.press('Enter');
+    await composer().fill('Thanks both, merging after CI.');
+    await composer().press('Enter');
     await message('merging after CI').and(chatFrame(workbench.page).locator('.own.sent')).waitFor();
     const file = await screenshot(sideBar(workbench.page), 'conversation');
     assert.ok(fs.statSync(file).size > 0);
+  });
+
+  describe('snippet references', () => {
+    const reference = (text: string) => chatFrame(workbench.page).locator('.snippet .reference', { hasText: text });
+
+    it('opens the referenced file with the cursor on the snippet\'s first line', async () => {
+      const { page } = workbench;
+      const lines = Array.from({ length: 30 }, (_, i) => `export const step${i + 1} = ${(i + 1) * 100};`);
+      fs.mkdirSync(path.join(workbench.server.workspace, 'src'), { recursive: true });
+      fs.writeFileSync(path.join(workbench.server.workspace, 'src', 'example.ts'), `${lines.join('\n')}\n`);
+      const bob = await member('bob');
+      bob.send({
+        text: 'These are the steps I mean:',
+        snippet: { code: lines.slice(11, 14).join('\n'), language: 'typescript', path: 'src/example.ts', startLine: 12, endLine: 14 },
+      });
+      await reference('src/example.ts:12-14').click();
+      await activeEditorTab(page).filter({ hasText: 'example.ts' }).waitFor();
+      await cursorPosition(page).filter({ hasText: 'Ln 12, Col 1' }).waitFor();
+    });
+
+    it('says so when the referenced file is not in the workspace, and opens nothing', async () => {
+      const { page } = workbench;
+      const tabs = page.locator('.tabs-container .tab');
+      const openBefore = await tabs.count();
+      const bob = await member('bob');
+      bob.send({ text: '', snippet: { code: 'retry();', language: 'typescript', path: 'src/missing.ts', startLine: 5, endLine: 5 } });
+      await reference('src/missing.ts:5').click();
+      await runCommand(page, 'Notifications: Show Notifications');
+      const warning = notification(page, 'src/missing.ts is not in this workspace, so line 5 cannot be shown');
+      await warning.waitFor();
+      assert.strictEqual(await tabs.count(), openBefore, 'no editor was opened');
+      assert.match((await activeEditorTab(page).textContent()) ?? '', /example\.ts/u);
+      await runCommand(page, 'Notifications: Clear All Notifications');
+      await warning.waitFor({ state: 'detached' });
+    });
+  });
+
+  describe('untrusted content', () => {
+    it('shows markup in messages and usernames as literal text and runs none of it', async () => {
+      const { page } = workbench;
+      const dialogs: string[] = [];
+      const navigations: string[] = [];
+      const onDialog = (dialog: Dialog): void => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      };
+      const onNavigation = (frame: Frame): void => void navigations.push(frame.url());
+      page.on('dialog', onDialog);
+      page.on('framenavigated', onNavigation);
+      try {
+        const mallory = await member(USERNAME_PAYLOAD);
+        const bodies = chatFrame(page).locator('.row.message .body');
+        // One at a time: the list only mounts rows near the bottom, so each is checked while on screen.
+        for (const payload of MESSAGE_PAYLOADS) {
+          mallory.send({ text: payload });
+          assert.strictEqual(await bodies.filter({ hasText: payload }).last().textContent(), payload);
+        }
+        const author = chatFrame(page).locator('.row.message .author', { hasText: USERNAME_PAYLOAD });
+        assert.strictEqual(await author.first().textContent(), USERNAME_PAYLOAD);
+        const online = chatFrame(page).locator('.online-list li', { hasText: USERNAME_PAYLOAD });
+        assert.strictEqual(await online.textContent(), USERNAME_PAYLOAD);
+
+        const app = chatFrame(page).locator('#app');
+        const injected = await app.locator(INJECTABLE).evaluateAll((nodes: { outerHTML: string }[]) => nodes.map((node) => node.outerHTML));
+        assert.deepStrictEqual(injected, [], 'no element was made from chat text');
+        assert.strictEqual(await app.locator('a:not([href^="http://" i]):not([href^="https://" i])').count(), 0, 'only web links');
+        // The hooks' marker: document.title rewrites the page's <title>.
+        assert.strictEqual(await chatFrame(page).locator('head > title').textContent(), 'Secure Chat');
+        assert.doesNotMatch(await page.title(), /pwned/u);
+      } finally {
+        page.off('dialog', onDialog);
+        page.off('framenavigated', onNavigation);
+      }
+      assert.deepStrictEqual(dialogs, [], 'no dialog opened');
+      assert.deepStrictEqual(navigations, [], 'no frame navigated');
+    });
+  });
+
+  describe('unread badge', () => {
+    it('counts messages that arrive while the chat is hidden and clears once it is shown', async () => {
+      const { page } = workbench;
+      const badge = activityBadge(page, 'Secure Chat');
+      await openViewContainer(page, 'Explorer');
+      await sideBar(page).locator('.composite.title', { hasText: 'Explorer' }).waitFor();
+      const carol = await member('carol');
+      // The first message proves the extension has seen the chat hidden before counting on it.
+      carol.send({ text: 'CI is green on main.' });
+      await badge.filter({ hasText: /^1$/u }).waitFor();
+      carol.send({ text: 'Merged the reconnect fix.' });
+      carol.send({ text: 'Tagging 0.2.0 after lunch.' });
+      await badge.filter({ hasText: /^3$/u }).waitFor();
+
+      await openViewContainer(page, 'Secure Chat');
+      await message('Tagging 0.2.0 after lunch').waitFor();
+      await badge.waitFor({ state: 'hidden' });
+    });
   });
 });

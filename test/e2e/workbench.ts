@@ -74,9 +74,14 @@ export async function answerInput(page: Page, text: string, title?: string): Pro
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
-/** Opens a view container from the activity bar by its title, e.g. "Secure Chat". */
+/** A view container's activity bar entry by its title, e.g. "Secure Chat". */
+function activityItem(page: Page, title: string): Locator {
+  return page.locator('.activitybar .action-item').filter({ has: page.locator(`.action-label[aria-label^="${title}"]`) });
+}
+
+/** Opens a view container from the activity bar; a click on its badge counts, as it does for a user. */
 export async function openViewContainer(page: Page, title: string): Promise<void> {
-  await page.locator(`.activitybar .action-label[aria-label^="${title}"]`).click();
+  await activityItem(page, title).click();
 }
 
 /** The chat webview's document: VS Code nests it in two iframes. */
@@ -87,6 +92,29 @@ export function chatFrame(page: Page): FrameLocator {
 /** A status bar entry by (part of) its text. */
 export function statusBarItem(page: Page, text: string): Locator {
   return page.locator('.part.statusbar .statusbar-item', { hasText: text });
+}
+
+/** The unread count on a view container's activity bar entry, e.g. "Secure Chat". */
+export function activityBadge(page: Page, title: string): Locator {
+  return activityItem(page, title).locator('.badge .badge-content');
+}
+
+/** The tab of the editor that has focus in the editor area. */
+export function activeEditorTab(page: Page): Locator {
+  return page.locator('.tabs-container .tab.active');
+}
+
+/** The status bar's cursor position ("Ln 12, Col 1"): the active editor's selection, whatever is scrolled into view. */
+export function cursorPosition(page: Page): Locator {
+  return page.locator('.part.statusbar [id="status.editor.selection"]');
+}
+
+/**
+ * A notification in the notification center by (part of) its text. The center, not a toast: the
+ * smoke-test driver the harness enables (for its `payload` query) keeps VS Code from showing toasts.
+ */
+export function notification(page: Page, text: string): Locator {
+  return page.locator('.notifications-center .notification-list-item', { hasText: text });
 }
 
 /** The side bar holding the chat panel. */

@@ -22,15 +22,51 @@ function setup(me: string | null = 'dana') {
 }
 
 describe('composer', () => {
-  it('sends on Enter, not on Shift+Enter, and clears the draft', () => {
-    const { input, sent, drafts, type, press } = setup();
+  it('sends on Enter, not on Shift+Enter, and clears the draft once the host has queued the message', () => {
+    const { composer, input, sent, drafts, type, press } = setup();
     type('hello\nworld');
     assert.strictEqual(press(true), true, 'Shift+Enter keeps its default (a new line)');
     assert.deepStrictEqual(sent, []);
     assert.strictEqual(press(false), false);
     assert.deepStrictEqual(sent, ['hello\nworld']);
+    assert.strictEqual(input.value, 'hello\nworld', 'the text stays until the host answers');
+    composer.accepted();
     assert.strictEqual(input.value, '');
     assert.deepStrictEqual(drafts, ['hello\nworld', '']);
+  });
+
+  it('keeps the text and shows the reason when the host refuses it', () => {
+    const { composer, input, sent, drafts, type, press, problem } = setup();
+    type('typed before connecting');
+    press(false);
+    composer.refused('Not connected to a room yet.');
+    assert.strictEqual(input.value, 'typed before connecting');
+    assert.deepStrictEqual(drafts, ['typed before connecting'], 'the saved draft is never cleared');
+    assert.strictEqual(problem(), 'Not connected to a room yet.');
+    press(false);
+    assert.deepStrictEqual(sent, ['typed before connecting', 'typed before connecting'], 'it can be sent again');
+  });
+
+  it('sends one message at a time and keeps what is typed while the host answers', () => {
+    const { composer, input, sent, drafts, type, press } = setup();
+    type('first');
+    press(false);
+    type('first and more');
+    assert.strictEqual((composer.root.querySelector('button.send') as HTMLButtonElement).disabled, true);
+    press(false);
+    assert.deepStrictEqual(sent, ['first'], 'no second send before the first is answered');
+    composer.accepted();
+    assert.strictEqual(input.value, ' and more');
+    assert.strictEqual(drafts.at(-1), ' and more');
+  });
+
+  it('leaves a draft the host replaced alone when the answer comes', () => {
+    const { composer, input, type, press } = setup();
+    type('sent');
+    press(false);
+    composer.setDraft('prefilled by a command');
+    composer.accepted();
+    assert.strictEqual(input.value, 'prefilled by a command');
   });
 
   it('does not send empty text', () => {

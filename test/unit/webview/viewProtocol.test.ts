@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { MAX_PLAINTEXT_BYTES as ENVELOPE_PLAINTEXT_BYTES } from '../../../src/crypto/envelope';
 import { encodeBody } from '../../../src/protocol/body';
 import {
-  ChatItem, encodedTextBytes, isWebLink, isWorkspaceRelativePath, MAX_ONLINE, MAX_PLAINTEXT_BYTES, MAX_TEXT_BYTES,
+  ChatItem, encodedTextBytes, isWebLink, isWorkspaceRelativePath, MAX_DRAFT_LENGTH, MAX_ONLINE, MAX_PLAINTEXT_BYTES, MAX_TEXT_BYTES,
   parseChatItem, parseHostToView, parseViewToHost, textProblem, usernameProblem, utf8Length,
 } from '../../../src/protocol/view';
 
@@ -91,6 +91,8 @@ describe('view protocol', () => {
       { type: 'error', message: 'Message is too long.' },
       { type: 'config', username: 'dana' },
       { type: 'config', username: null },
+      { type: 'sendResult', id: 1 },
+      { type: 'sendResult', id: 2, refusal: 'Not connected to a room yet.' },
     ];
     it('accepts every kind', () => {
       for (const message of valid) assert.deepStrictEqual(parseHostToView(message), message);
@@ -114,6 +116,8 @@ describe('view protocol', () => {
         { type: 'presence' },
         { type: 'error', message: '' },
         { type: 'config', username: 'a\u0007' },
+        { type: 'sendResult' }, { type: 'sendResult', id: -1 }, { type: 'sendResult', id: 1, refusal: '' },
+        { type: 'sendResult', id: 1, refusal: 'x'.repeat(5000) },
       ];
       for (const message of bad) assert.strictEqual(parseHostToView(message), null, JSON.stringify(message));
     });
@@ -121,7 +125,7 @@ describe('view protocol', () => {
 
   describe('parseViewToHost', () => {
     const valid: object[] = [
-      { type: 'ready' }, { type: 'markRead' }, { type: 'send', text: 'hello' }, { type: 'loadOlder', beforeSeq: 10 },
+      { type: 'ready' }, { type: 'markRead' }, { type: 'send', id: 1, text: 'hello' }, { type: 'loadOlder', beforeSeq: 10 },
       { type: 'openReference', path: 'src/a.ts', line: 3 }, { type: 'openLink', url: 'https://example.com' },
       { type: 'command', name: 'connect' }, { type: 'command', name: 'setPassword' }, { type: 'command', name: 'setUsername' },
       { type: 'command', name: 'startServer' },
@@ -131,12 +135,17 @@ describe('view protocol', () => {
     });
 
     it('drops fields it does not know', () => {
-      assert.deepStrictEqual(parseViewToHost({ type: 'send', text: 'x', html: '<b>' }), { type: 'send', text: 'x' });
+      assert.deepStrictEqual(parseViewToHost({ type: 'send', id: 1, text: 'x', html: '<b>' }), { type: 'send', id: 1, text: 'x' });
+    });
+
+    it('lets a send with unsendable text through, for the host to refuse it with a reason', () => {
+      for (const text of ['', 'a'.repeat(MAX_TEXT_BYTES + 1)]) assert.deepStrictEqual(parseViewToHost({ type: 'send', id: 3, text }), { type: 'send', id: 3, text });
     });
 
     it('rejects malformed messages', () => {
       const bad: unknown[] = [
-        undefined, 42, { type: 'send' }, { type: 'send', text: '' }, { type: 'send', text: 'a'.repeat(MAX_TEXT_BYTES + 1) },
+        undefined, 42, { type: 'send' }, { type: 'send', text: 'hi' }, { type: 'send', id: 1.5, text: 'hi' },
+        { type: 'send', id: 1, text: 'a'.repeat(MAX_DRAFT_LENGTH + 1) },
         { type: 'loadOlder', beforeSeq: -1 }, { type: 'loadOlder', beforeSeq: '5' },
         { type: 'openReference', path: '/etc/passwd', line: 1 }, { type: 'openReference', path: 'a.ts', line: 0 },
         { type: 'openLink', url: 'javascript:alert(1)' }, { type: 'openLink', url: 'vscode://settings' },

@@ -42,7 +42,7 @@ function snapshot(): PanelSnapshot {
   }
 }
 
-function reply(message: { type?: string; text?: string; beforeSeq?: number }): void {
+function reply(message: { type?: string; id?: number; text?: string; beforeSeq?: number }): void {
   switch (message.type) {
     case 'ready':
       return toView({ type: 'snapshot', ...snapshot() });
@@ -50,6 +50,7 @@ function reply(message: { type?: string; text?: string; beforeSeq?: number }): v
       const id = (nextId++).toString(16).padStart(32, '0');
       const item: ChatItem = { id, username: ME, timestamp: Date.now(), text: message.text ?? '', own: true, status: 'pending' };
       toView({ type: 'messages', items: [item], position: 'append', hasOlder: true });
+      toView({ type: 'sendResult', id: message.id ?? 0 });
       setTimeout(() => toView({ type: 'delivery', id, status: 'sent' }), 400);
       return;
     }
