@@ -1,6 +1,6 @@
 // When a message from someone else deserves a VS Code notification (secureChat.notifications).
 // Free of the vscode API so the rule is unit-tested.
-import { mentionsMe } from '../webview/mentions';
+import { mentionsMe } from '../protocol/mentions';
 import type { NotificationLevel } from './settings';
 
 export interface IncomingMessage {

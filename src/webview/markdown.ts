@@ -2,7 +2,7 @@
 // [links](https://…), bare http(s) URLs and @mentions. Parsing yields plain data; rendering builds
 // DOM nodes with createElement/textContent only, so no text a sender wrote is ever parsed as HTML.
 import { isWebLink } from '../protocol/view';
-import { findMentions } from './mentions';
+import { findMentions } from '../protocol/mentions';
 
 export type Inline =
   | { readonly kind: 'text'; readonly text: string }

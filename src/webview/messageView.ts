@@ -5,7 +5,7 @@
 import type { ChatItem, ChatSnippet } from '../protocol/view';
 import { element } from './dom';
 import { renderCodeBlock, renderMarkdown } from './markdown';
-import { mentionsMe } from './mentions';
+import { mentionsMe } from '../protocol/mentions';
 import { Row, dayLabel, fullTimeLabel, timeLabel } from './timeline';
 
 export interface RowContext {

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { findMentions, mentionsMe } from '../../../src/webview/mentions';
+import { findMentions, mentionsMe } from '../../../src/protocol/mentions';
 
 describe('mentions', () => {
   it('finds @name case-insensitively at word boundaries', () => {

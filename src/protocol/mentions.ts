@@ -1,5 +1,6 @@
-// Finds "@name" mentions of the current user. Usernames may contain spaces and punctuation, so this
-// looks for the exact name rather than guessing where a name ends.
+// Finds "@name" mentions of the current user: one rule for the panel's highlighting and the host's
+// notifications. Usernames may contain spaces and punctuation, so this looks for the exact name
+// rather than guessing where a name ends.
 
 /** A letter, digit or underscore: what may not touch a mention on either side. */
 const WORD_CHARACTER = /[\p{L}\p{N}_]/u;
