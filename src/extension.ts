@@ -8,6 +8,7 @@ import { Notifier } from './host/notifier';
 import { PasswordStore } from './host/passwords';
 import { ServerController } from './host/serverController';
 import { SettingsWatcher } from './host/settingsWatcher';
+import { LastRoom } from './host/lastRoom';
 import { ChatStatusBar } from './host/statusBar';
 import type { StatusView } from './host/statusView';
 
@@ -41,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   server = embedded;
   const statusBar = new ChatStatusBar(() => ({ connection: chat.state, address: chat.address, online: chat.online, server: embedded.running }));
   const notifier = new Notifier(settings, () => chat.username, () => view.visible);
+  const lastRoom = new LastRoom(context.workspaceState);
 
   context.subscriptions.push(
     log, settings, chat, view, statusBar,
@@ -52,8 +54,9 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     settings.onDidChange(({ settings: current, previous }) => {
       if (current.username !== previous.username) chat.setUsername(current.username);
     }),
-    ...registerCommands({ chat, server: embedded, passwords, settings, log }),
+    ...registerCommands({ chat, server: embedded, passwords, settings, lastRoom, log }),
   );
+  void lastRoom.rejoin((address) => passwords.get(address), (address) => chat.connect(address));
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return {

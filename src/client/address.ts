@@ -23,3 +23,14 @@ export function parseServerAddress(address: string): URL {
   if (url.hash !== '') throw new ChatClientError('invalid-address', `the server address must not contain a "#" fragment; ${EXAMPLE}`);
   return url;
 }
+
+/** Null for a usable server address, otherwise what is wrong with it, in the words above. */
+export function addressProblem(address: string): string | null {
+  try {
+    parseServerAddress(address);
+    return null;
+  } catch (error) {
+    if (error instanceof ChatClientError) return error.message;
+    throw error;
+  }
+}

@@ -3,9 +3,11 @@
 import * as vscode from 'vscode';
 import type { ChatController } from './chatController';
 import { ChatViewProvider } from './chatViewProvider';
+import type { LastRoom } from './lastRoom';
 import type { PasswordStore } from './passwords';
 import type { ServerController } from './serverController';
-import { checkAddress, usernameProblem } from './settings';
+import { addressProblem } from '../client/address';
+import { usernameProblem } from './settings';
 import type { SettingsWatcher } from './settingsWatcher';
 import { snippetBody } from './snippet';
 
@@ -14,6 +16,7 @@ export interface CommandDeps {
   readonly server: ServerController;
   readonly passwords: PasswordStore;
   readonly settings: SettingsWatcher;
+  readonly lastRoom: LastRoom;
   readonly log: vscode.LogOutputChannel;
 }
 
@@ -21,17 +24,24 @@ function openChat(): Thenable<unknown> {
   return vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
 }
 
-async function connect({ chat, settings }: CommandDeps): Promise<void> {
+async function connect({ chat, settings, lastRoom }: CommandDeps): Promise<void> {
   const address = await vscode.window.showInputBox({
     title: 'Secure Chat: Connect',
     prompt: 'Address of the chat server (whoever runs it gets it with “Secure Chat: Copy Invite”).',
     placeHolder: 'ws://host:port',
-    value: chat.address ?? settings.current.connectAddress,
+    value: chat.address ?? lastRoom.address ?? settings.current.connectAddress,
     ignoreFocusOut: true,
-    validateInput: (value) => checkAddress(value.trim()) ?? undefined,
+    validateInput: (value) => addressProblem(value) ?? undefined,
   });
   if (address === undefined) return;
-  if (await chat.connect(address.trim())) await openChat();
+  if (!(await chat.connect(address.trim()))) return;
+  await lastRoom.remember(address.trim());
+  await openChat();
+}
+
+function disconnect({ chat, lastRoom }: CommandDeps): Thenable<void> {
+  chat.disconnect();
+  return lastRoom.forget();
 }
 
 /** The room a password command is about: the current connection's, else the one Connect would use. */
@@ -90,7 +100,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     startServer: () => deps.server.start(),
     stopServer: () => deps.server.stop(),
     connect: () => connect(deps),
-    disconnect: () => deps.chat.disconnect(),
+    disconnect: () => disconnect(deps),
     setPassword: () => setPassword(deps),
     forgetPassword: () => forgetPassword(deps),
     setUsername: () => setUsername(deps),

@@ -2,6 +2,7 @@
 // the default is used instead, so a typo in settings.json never breaks the extension.
 import * as os from 'os';
 import * as vscode from 'vscode';
+import { addressProblem } from '../client/address';
 import { UsernameError, normalizeUsername, USERNAME_MAX_BYTES } from '../crypto';
 import { HISTORY_PAGE_MAX } from '../protocol/wire';
 
@@ -23,19 +24,6 @@ export const DEFAULTS = {
   historyPageSize: 50,
   notifications: 'mentions' as NotificationLevel,
 };
-
-/** Null when the address is a ws:// or wss:// URL with a host, otherwise why not. */
-export function checkAddress(address: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(address);
-  } catch {
-    return 'address must look like ws://host:port';
-  }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return 'address must start with ws:// or wss://';
-  if (!url.hostname) return 'address must name a host';
-  return null;
-}
 
 /** The system account name cut to a valid username, so a first run needs no setup. */
 export function defaultUsername(): string {
@@ -65,7 +53,7 @@ export function readSettings(report: (problem: string) => void): Settings {
   return {
     serverHost: pick('server.host', DEFAULTS.serverHost, (value) => (value.trim() ? null : 'must not be empty')),
     serverPort: pick('server.port', DEFAULTS.serverPort, inRange(1, 65535)),
-    connectAddress: pick('connect.address', DEFAULTS.connectAddress, checkAddress),
+    connectAddress: pick('connect.address', DEFAULTS.connectAddress, addressProblem),
     username: configuredName ? pick('username', defaultUsername(), usernameProblem) : defaultUsername(),
     historyPageSize: pick('history.pageSize', DEFAULTS.historyPageSize, inRange(1, HISTORY_PAGE_MAX)),
     notifications: pick('notifications', DEFAULTS.notifications, (value) =>
