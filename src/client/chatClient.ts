@@ -2,21 +2,22 @@
 // survive a reconnect (room keys, the outbox of sealed messages, the ledger of messages seen) and
 // rebuilds the rest (presence, in-flight send, open history requests) on every new connection.
 import {
-  CryptoError, DEFAULT_ITERATIONS, MAX_PLAINTEXT_BYTES, OpenedMessage, RoomKeys, normalizeUsername, openMessage, openUsername, sealMessage,
+  CryptoError, DEFAULT_ITERATIONS, OpenedMessage, RoomKeys, normalizeUsername, openMessage, openUsername, sealMessage,
 } from '../crypto';
-import { MessageBody, decodeBody, encodeBody } from '../protocol/body';
+import { MessageBody, decodeBody } from '../protocol/body';
 import { HISTORY_PAGE_MAX, ServerFrame, StoredMessage } from '../protocol/wire';
 import { parseServerAddress } from './address';
 import { Backoff } from './backoff';
 import { Clock, systemClock } from './clock';
 import { CloseInfo, Connection, ConnectionClosed } from './connection';
-import { ChatClientError } from './errors';
+import { ChatClientError, errorMessage } from './errors';
 import { TypedEmitter } from './emitter';
 import { HandshakeFailure, Session, performHandshake } from './handshake';
 import { HistoryAnswer, HistoryRequests } from './historyRequests';
 import { RoomKeyCache, roomFingerprint } from './keyCache';
 import { MessageLedger } from './ledger';
 import { Logger, silentLogger } from './logger';
+import { encodeMessageBody } from './messageBody';
 import { Outbox, OutboxEntry } from './outbox';
 import { Presence } from './presence';
 import type { ChatClientEvents, ChatClientOptions, ChatMessage, ConnectionState, HistoryPage, LocalMessage } from './types';
@@ -87,7 +88,7 @@ export class ChatClient {
     this.reconnectBackoff = new Backoff(options.reconnect);
     this.retryBackoff = new Backoff(options.reconnect);
     this.outbox = new Outbox(options.outboxLimit ?? 1000);
-    this.events = new TypedEmitter((event, error) => this.logger.error(`a "${String(event)}" listener threw: ${describe(error)}`));
+    this.events = new TypedEmitter((event, error) => this.logger.error(`a "${String(event)}" listener threw: ${errorMessage(error)}`));
   }
 
   get state(): ConnectionState {
@@ -146,8 +147,7 @@ export class ChatClient {
     this.assertUsable();
     const keys = this.verified?.keys;
     if (!keys) throw new ChatClientError('not-ready', 'connect to the room once before sending: messages are sealed with the room key, which depends on the server\'s room settings');
-    const plaintext = encodeBody(body);
-    if (plaintext.length > MAX_PLAINTEXT_BYTES) throw new ChatClientError('too-large', `a message can hold at most ${MAX_PLAINTEXT_BYTES} bytes (this one has ${plaintext.length})`);
+    const plaintext = encodeMessageBody(body);
     const timestamp = this.clock.now();
     const entry = this.outbox.add(sealMessage(keys, { username: this.currentUsername, plaintext, timestamp }));
     this.ledger.expectOwn(entry.wireId, entry.localId);
@@ -210,7 +210,7 @@ export class ChatClient {
     // A reconnect to the same room catches up from the last seq seen, even when that is 0 (the room
     // was empty); only a first connection starts from the latest page.
     const firstInRoom = this.verified?.room !== room;
-    if (this.verified && this.verified.room !== room) {
+    if (this.verified && firstInRoom) {
       this.logger.warn('the server now offers a different room; earlier messages and sequence numbers no longer apply');
       this.ledger.clear();
     }
@@ -243,8 +243,8 @@ export class ChatClient {
       // The WebSocket never opened: server down, refused, unreachable.
       this.scheduleReconnect(error.message);
     } else if (!(error instanceof HandshakeFailure)) {
-      this.logger.error(`connection failed unexpectedly: ${describe(error)}`);
-      this.scheduleReconnect(describe(error));
+      this.logger.error(`connection failed unexpectedly: ${errorMessage(error)}`);
+      this.scheduleReconnect(errorMessage(error));
     } else if (error.kind === 'network') {
       this.scheduleReconnect(error.message);
     } else {
@@ -481,7 +481,7 @@ export class ChatClient {
       }
     } catch (error) {
       if (error instanceof ChatClientError && error.code === 'offline') return; // The next connection catches up.
-      this.logger.error(`catching up failed: ${describe(error)}`);
+      this.logger.error(`catching up failed: ${errorMessage(error)}`);
     }
   }
 
@@ -528,8 +528,4 @@ export class ChatClient {
 
 function bySeq(messages: readonly StoredMessage[]): StoredMessage[] {
   return [...messages].sort((a, b) => a.seq - b.seq);
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -6,6 +6,7 @@ import {
 import { CLOSE_CODES, PROTOCOL_VERSION, ServerFrame } from '../protocol/wire';
 import { Connection, ConnectionClosed } from './connection';
 import type { RoomKeyCache } from './keyCache';
+import { errorMessage } from './errors';
 
 /** 'network' failures are worth retrying; the others need the user. */
 export type HandshakeFailureKind = 'auth-failed' | 'server-unverified' | 'incompatible' | 'network';
@@ -80,7 +81,7 @@ async function derive(room: RoomParams, input: HandshakeInput): Promise<RoomKeys
     keys = await deriveRoomKeys(await input.getPassword(), room);
   } catch (error) {
     // An empty password, or a prompt the user cancelled: either way the user must be asked again.
-    throw new HandshakeFailure('auth-failed', `no usable room password: ${error instanceof Error ? error.message : String(error)}`);
+    throw new HandshakeFailure('auth-failed', `no usable room password: ${errorMessage(error)}`);
   }
   input.keyCache.set(room, keys);
   return keys;

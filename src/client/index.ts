@@ -1,6 +1,7 @@
 // The chat client's public surface, for the extension host and anything else that wants to chat.
 export { ChatClient, UNREADABLE_BODY } from './chatClient';
-export { ChatClientError } from './errors';
+export { ChatClientError, errorMessage } from './errors';
+export { encodeMessageBody } from './messageBody';
 export type { ChatClientErrorCode } from './errors';
 export type { BackoffOptions } from './backoff';
 export type { Clock } from './clock';

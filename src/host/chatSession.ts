@@ -2,11 +2,10 @@
 // become panel updates (through PanelState), and messages typed before the first verified
 // connection wait here until the room's key is known. Free of the vscode API for plain-Node tests.
 import { randomBytes } from 'crypto';
-import { ChatClient, ChatClientError } from '../client';
+import { ChatClient, ChatClientError, encodeMessageBody, errorMessage } from '../client';
 import type { ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, HistoryPage, MessageBody } from '../client';
 import { TypedEmitter } from '../client/emitter';
-import { encodeBody } from '../protocol/body';
-import { MAX_PLAINTEXT_BYTES, PanelSnapshot } from '../protocol/view';
+import type { PanelSnapshot } from '../protocol/view';
 import type { PanelUpdate } from './chatViewProvider';
 import { PanelState, localItem, receivedItem, viewConnection } from './panelState';
 
@@ -46,7 +45,7 @@ export class ChatSession {
     this.pageSize = options.historyPageSize ?? 50;
     this.panel = new PanelState(options.address);
     const logger = options.logger;
-    this.events = new TypedEmitter((event, error) => logger?.error(`a chat "${String(event)}" listener threw: ${error instanceof Error ? error.message : String(error)}`));
+    this.events = new TypedEmitter((event, error) => logger?.error(`a chat "${String(event)}" listener threw: ${errorMessage(error)}`));
     this.unsubscribe = [
       this.client.on('state', (state) => this.onState(state)),
       this.client.on('presence', (online) => {
@@ -130,7 +129,7 @@ export class ChatSession {
     this.client.loadOlder().catch((error: unknown) => {
       this.emitUpdate(this.panel.emptyPage());
       const offline = error instanceof ChatClientError && error.code === 'offline';
-      this.emitUpdate({ type: 'error', message: offline ? 'Older messages can be loaded once connected.' : `Could not load older messages: ${describe(error)}` });
+      this.emitUpdate({ type: 'error', message: offline ? 'Older messages can be loaded once connected.' : `Could not load older messages: ${errorMessage(error)}` });
     });
   }
 
@@ -142,8 +141,7 @@ export class ChatSession {
 
   private hold(body: MessageBody): void {
     // The client checks the size when it seals; a message that waits is checked now, while the user is there.
-    const bytes = encodeBody(body).length;
-    if (bytes > MAX_PLAINTEXT_BYTES) throw new ChatClientError('too-large', `a message can hold at most ${MAX_PLAINTEXT_BYTES} bytes (this one has ${bytes})`);
+    encodeMessageBody(body);
     if (this.early.length >= EARLY_QUEUE_LIMIT) {
       throw new ChatClientError('outbox-full', `${EARLY_QUEUE_LIMIT} messages are already waiting for the first connection to the room`);
     }
@@ -166,7 +164,7 @@ export class ChatSession {
         this.aliases.set(local.id, viewId);
       } catch (error) {
         if (error instanceof ChatClientError && error.code === 'not-ready') return;
-        this.emitUpdate(this.panel.setDelivery(viewId, 'failed', undefined, describe(error)));
+        this.emitUpdate(this.panel.setDelivery(viewId, 'failed', undefined, errorMessage(error)));
       }
       this.early.shift();
     }
@@ -199,8 +197,4 @@ export class ChatSession {
   private emitUpdate(update: PanelUpdate): void {
     this.events.emit('update', update);
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -4,6 +4,7 @@
 // implements on top of the chat client.
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
+import { errorMessage } from '../client';
 import { HostToView, MAX_DETAIL_LENGTH, PanelSnapshot, parseViewToHost, textProblem, ViewCommand, ViewToHost } from '../protocol/view';
 import { viewHtml } from './viewHtml';
 
@@ -146,7 +147,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       action();
       return null;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       return (message || 'Something went wrong.').slice(0, MAX_DETAIL_LENGTH);
     }
   }
@@ -192,7 +193,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     try {
       await vscode.commands.executeCommand(`secureChat.${name}`);
     } catch (error) {
-      void vscode.window.showErrorMessage(`Secure Chat: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(`Secure Chat: ${errorMessage(error)}`);
     }
   }
 }

@@ -1,6 +1,7 @@
 // Every Secure Chat command, registered in one place. Each one delegates to the module that owns
 // the job; what is left here is the input boxes and the messages around them.
 import * as vscode from 'vscode';
+import { errorMessage } from '../client';
 import type { ChatController } from './chatController';
 import { ChatViewProvider } from './chatViewProvider';
 import type { LastRoom } from './lastRoom';
@@ -114,7 +115,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       try {
         await run();
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         deps.log.error(`secureChat.${name} failed: ${message}`);
         void vscode.window.showErrorMessage(`Secure Chat: ${message}`);
       }
