@@ -7,6 +7,7 @@ import {
 } from '../../src/crypto';
 import { encodeBody } from '../../src/protocol/body';
 import { ClientFrame, MAX_FRAME_BYTES, ServerFrame, encodeClientFrame, parseServerFrame } from '../../src/protocol/wire';
+import { withTimeout } from '../harness/timeout';
 
 export type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
 export interface CloseInfo {
@@ -18,11 +19,7 @@ const DEFAULT_WAIT_MS = 5_000;
 
 /** Rejects with a description of what was awaited if `promise` does not settle in time. */
 export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return withTimeout(promise, ms, `timed out after ${ms} ms waiting for ${what}`);
 }
 
 const keyCache = new Map<string, Promise<RoomKeys>>();
