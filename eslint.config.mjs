@@ -2,6 +2,39 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Dependencies point inward: extension -> host -> client/server -> protocol -> crypto. Each layer is
+// entered through its index (src/crypto/limits.ts is crypto's one browser-safe file, which the panel
+// shares); src/protocol is one module per boundary, imported module by module. The webview sees only
+// the browser-safe protocol modules. Matched on the import text, at any depth of ../
+const up = String.raw`^(?:\.\./)+`;
+const ban = {
+  cryptoDeep: { regex: `${up}crypto/(?!limits$)`, message: 'Enter src/crypto through its index (or crypto/limits for the shared limits).' },
+  cryptoButLimits: { regex: `${up}crypto(?!/limits$)(?:/|$)`, message: 'The webview may use crypto/limits only: no keys or Node crypto in the page.' },
+  protocol: { regex: `${up}protocol(?:/|$)`, message: 'crypto is the innermost layer; it must not import protocol.' },
+  nodeProtocol: { regex: `${up}protocol/(?:wire|base64|serverIpc)$`, message: 'The webview may use the browser-safe protocol modules only.' },
+  client: { regex: `${up}client(?:/|$)`, message: 'Imports point inward: this layer must not import the client.' },
+  clientDeep: { regex: `${up}client/`, message: 'Enter src/client through its index.' },
+  server: { regex: `${up}server(?:/|$)`, message: 'Imports point inward: this layer must not import the server (the host spawns it as a process).' },
+  host: { regex: `${up}host(?:/|$)`, message: 'Imports point inward: only src/extension.ts imports the host.' },
+  webview: { regex: `${up}webview(?:/|$)`, message: 'The webview is a separate browser build; share code through src/protocol.' },
+  extension: { regex: `${up}extension$`, message: 'Imports point inward: nothing imports src/extension.ts.' },
+};
+const vscodeBan = { name: 'vscode', message: 'Only src/extension.ts and src/host may import vscode.' };
+const nodeIo = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'ws', 'http', 'node:http'];
+
+function layerRules() {
+  const layer = (files, patterns, paths = []) => ({ files, rules: { 'no-restricted-imports': ['error', { paths, patterns }] } });
+  return [
+    layer(['src/crypto/**/*.ts'], [ban.protocol, ban.client, ban.server, ban.host, ban.webview, ban.extension], [vscodeBan, ...nodeIo]),
+    layer(['src/protocol/**/*.ts'], [ban.cryptoDeep, ban.client, ban.server, ban.host, ban.webview, ban.extension], [vscodeBan]),
+    layer(['src/client/**/*.ts'], [ban.cryptoDeep, ban.server, ban.host, ban.webview, ban.extension], [vscodeBan]),
+    layer(['src/server/**/*.ts'], [ban.cryptoDeep, ban.client, ban.host, ban.webview, ban.extension], [vscodeBan]),
+    layer(['src/host/**/*.ts'], [ban.cryptoDeep, ban.clientDeep, ban.server, ban.webview, ban.extension]),
+    layer(['src/extension.ts'], [{ regex: String.raw`^\./(?!host$)`, message: 'src/extension.ts enters the host through its index.' }]),
+    layer(['src/webview/**/*.ts'], [ban.cryptoButLimits, ban.nodeProtocol, ban.client, ban.server, ban.host, ban.extension], [vscodeBan]),
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-results/**'] },
   js.configs.recommended,
@@ -27,16 +60,5 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
-  {
-    files: ['src/crypto/**/*.ts', 'src/server/**/*.ts', 'src/client/**/*.ts', 'src/protocol/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'This layer is pure Node; only src/extension.ts and src/host may import vscode.' }] }],
-    },
-  },
-  {
-    files: ['src/crypto/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: ['vscode', 'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'ws', 'http', 'node:http'] }],
-    },
-  },
+  ...layerRules(),
 );

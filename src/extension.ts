@@ -1,16 +1,10 @@
 // Wiring only: creates the parts (settings, passwords, chat, embedded server, panel, status bar,
 // notifications, commands) and connects their events. Each part lives in its own module in host/.
 import * as vscode from 'vscode';
-import { ChatController } from './host/chatController';
-import { ChatPanelModel, ChatViewProvider } from './host/chatViewProvider';
-import { registerCommands } from './host/commands';
-import { Notifier } from './host/notifier';
-import { PasswordStore } from './host/passwords';
-import { ServerController } from './host/serverController';
-import { SettingsWatcher } from './host/settingsWatcher';
-import { LastRoom } from './host/lastRoom';
-import { ChatStatusBar } from './host/statusBar';
-import type { StatusView } from './host/statusView';
+import {
+  ChatController, ChatPanelModel, ChatStatusBar, ChatViewProvider, LastRoom, Notifier, PasswordStore, ServerController, SettingsWatcher,
+  StatusView, registerCommands,
+} from './host';
 
 /**
  * Handed to the extension-host tests, only in extension test mode: any other extension can read an

@@ -5,7 +5,8 @@ import {
   CryptoError, DEFAULT_ITERATIONS, OpenedMessage, RoomKeys, normalizeUsername, openMessage, openUsername, sealMessage,
 } from '../crypto';
 import { MessageBody, decodeBody } from '../protocol/body';
-import { HISTORY_PAGE_MAX, ServerFrame, StoredMessage } from '../protocol/wire';
+import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '../protocol/limits';
+import { ServerFrame, StoredMessage } from '../protocol/wire';
 import { parseServerAddress } from './address';
 import { Backoff } from './backoff';
 import { Clock, systemClock } from './clock';
@@ -76,7 +77,7 @@ export class ChatClient {
     const { password } = options;
     this.getPassword = typeof password === 'function' ? async () => password() : async () => password;
     this.minIterations = options.minIterations ?? DEFAULT_ITERATIONS;
-    this.pageSize = options.historyPageSize ?? 50;
+    this.pageSize = options.historyPageSize ?? HISTORY_PAGE_DEFAULT;
     if (!Number.isSafeInteger(this.pageSize) || this.pageSize < 1 || this.pageSize > HISTORY_PAGE_MAX) {
       throw new ChatClientError('invalid-option', `historyPageSize must be an integer from 1 to ${HISTORY_PAGE_MAX}`);
     }

@@ -1,5 +1,7 @@
 // The chat client's public surface, for the extension host and anything else that wants to chat.
+export { addressProblem } from './address';
 export { ChatClient, UNREADABLE_BODY } from './chatClient';
+export { TypedEmitter } from './emitter';
 export { ChatClientError, errorMessage } from './errors';
 export { encodeMessageBody } from './messageBody';
 export type { ChatClientErrorCode } from './errors';

@@ -3,14 +3,14 @@
 import { CryptoError } from './errors';
 import { ROOM_ID_BYTES, RoomKeys } from './keys';
 import { AES_BLOCK_BYTES, SHA256_BYTES, aesCbcDecrypt, aesCbcEncrypt, constantTimeEqual, hmacSha256, randomBytes } from './primitives';
-import { padUsername, unpadUsername, USERNAME_MAX_BYTES } from './username';
+import { MAX_PLAINTEXT_BYTES, USERNAME_MAX_BYTES } from './limits';
+import { padUsername, unpadUsername } from './username';
 
 export const ENVELOPE_VERSION = 1;
 export const MESSAGE_ID_BYTES = 16;
 export const IV_BYTES = AES_BLOCK_BYTES;
 /** Encrypted username as it travels: its own IV, then one AES block. */
 export const USERNAME_BLOCK_BYTES = IV_BYTES + USERNAME_MAX_BYTES;
-export const MAX_PLAINTEXT_BYTES = 32 * 1024;
 
 /** Byte offsets of the envelope fields. */
 export const LAYOUT = {

@@ -6,9 +6,11 @@ export {
   checkRoomParams, createRoomParams, deriveRoomKeys,
 } from './keys';
 export type { KdfParams, RoomKeys, RoomParams } from './keys';
-export { USERNAME_MAX_BYTES, UsernameError, normalizeUsername } from './username';
+export { MAX_PLAINTEXT_BYTES, USERNAME_MAX_BYTES } from './limits';
+export { UsernameError, normalizeUsername } from './username';
+export { VERIFIER_BYTES, roomVerifier, verifierMatches } from './verifier';
 export {
-  MAX_ENVELOPE_BYTES, MAX_PLAINTEXT_BYTES, MESSAGE_ID_BYTES, MIN_ENVELOPE_BYTES, USERNAME_BLOCK_BYTES,
+  MAX_ENVELOPE_BYTES, MESSAGE_ID_BYTES, MIN_ENVELOPE_BYTES, USERNAME_BLOCK_BYTES,
   openMessage, openUsername, peekMessageId, sealMessage, sealUsername,
 } from './envelope';
 export type { MessageToSeal, OpenedMessage, SealedMessage } from './envelope';

@@ -1,8 +1,7 @@
 // Usernames are at most 16 bytes of UTF-8 (the original design's limit) and are padded to exactly one
 // AES block so that every encrypted username has the same length and reveals nothing about the name.
 
-export const USERNAME_MAX_BYTES = 16;
-export const USERNAME_RULE = 'username must be 1-16 bytes of UTF-8';
+import { CONTROL_CHARACTERS, USERNAME_MAX_BYTES, USERNAME_RULE } from './limits';
 
 export class UsernameError extends Error {
   constructor(detail: string) {
@@ -10,10 +9,6 @@ export class UsernameError extends Error {
     this.name = 'UsernameError';
   }
 }
-
-// Control characters are refused: NUL is the padding byte, and the rest have no place in a display name.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/u;
 
 /** Checks a username and returns its canonical (NFC) form; throws UsernameError with a clear reason. */
 export function normalizeUsername(username: string): string {

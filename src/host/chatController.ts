@@ -4,8 +4,8 @@
 // thread's critical path), and the ChatPanelModel the sidebar talks to.
 import * as vscode from 'vscode';
 import type { ChatMessage, ConnectionState, MessageBody } from '../client';
-import type { PanelSnapshot } from '../protocol/view';
-import type { ChatPanelModel, PanelUpdate } from './chatViewProvider';
+import type { PanelSnapshot, PanelUpdate } from '../protocol/view';
+import type { ChatPanelModel } from './chatViewProvider';
 import { ChatSession } from './chatSession';
 import type { PasswordStore } from './passwords';
 import type { SettingsWatcher } from './settingsWatcher';

@@ -2,11 +2,10 @@
 // become panel updates (through PanelState), and messages typed before the first verified
 // connection wait here until the room's key is known. Free of the vscode API for plain-Node tests.
 import { randomBytes } from 'crypto';
-import { ChatClient, ChatClientError, encodeMessageBody, errorMessage } from '../client';
+import { ChatClient, ChatClientError, TypedEmitter, encodeMessageBody, errorMessage } from '../client';
 import type { ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, HistoryPage, MessageBody } from '../client';
-import { TypedEmitter } from '../client/emitter';
-import type { PanelSnapshot } from '../protocol/view';
-import type { PanelUpdate } from './chatViewProvider';
+import { HISTORY_PAGE_DEFAULT } from '../protocol/limits';
+import type { PanelSnapshot, PanelUpdate } from '../protocol/view';
 import { PanelState, localItem, receivedItem, viewConnection } from './panelState';
 
 /** Messages typed before the first connection that are held in memory, at most. */
@@ -42,7 +41,7 @@ export class ChatSession {
   constructor(options: ChatSessionOptions) {
     this.client = new ChatClient(options);
     this.address = options.address;
-    this.pageSize = options.historyPageSize ?? 50;
+    this.pageSize = options.historyPageSize ?? HISTORY_PAGE_DEFAULT;
     this.panel = new PanelState(options.address);
     const logger = options.logger;
     this.events = new TypedEmitter((event, error) => logger?.error(`a chat "${String(event)}" listener threw: ${errorMessage(error)}`));

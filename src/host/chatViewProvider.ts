@@ -5,11 +5,9 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { errorMessage } from '../client';
-import { HostToView, MAX_DETAIL_LENGTH, PanelSnapshot, parseViewToHost, textProblem, ViewCommand, ViewToHost } from '../protocol/view';
+import { MAX_DETAIL_LENGTH } from '../protocol/limits';
+import { HostToView, PanelSnapshot, PanelUpdate, parseViewToHost, textProblem, ViewCommand, ViewToHost } from '../protocol/view';
 import { viewHtml } from './viewHtml';
-
-/** Every host→view message except the snapshot, which the provider asks for itself. */
-export type PanelUpdate = Exclude<HostToView, { type: 'snapshot' }>;
 
 /**
  * What the chat panel needs from the chat client. Contract:

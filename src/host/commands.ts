@@ -1,13 +1,12 @@
 // Every Secure Chat command, registered in one place. Each one delegates to the module that owns
 // the job; what is left here is the input boxes and the messages around them.
 import * as vscode from 'vscode';
-import { errorMessage } from '../client';
+import { addressProblem, errorMessage } from '../client';
 import type { ChatController } from './chatController';
 import { ChatViewProvider } from './chatViewProvider';
 import type { LastRoom } from './lastRoom';
 import type { PasswordStore } from './passwords';
 import type { ServerController } from './serverController';
-import { addressProblem } from '../client/address';
 import { usernameProblem } from './settings';
 import type { SettingsWatcher } from './settingsWatcher';
 import { snippetBody } from './snippet';

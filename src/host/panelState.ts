@@ -3,8 +3,9 @@
 // Free of the vscode API so it is unit-tested in plain Node.
 import type { ChatMessage, ConnectionState as ClientState, LocalMessage } from '../client';
 import type { MessageBody, Snippet } from '../protocol/body';
-import { ChatItem, ChatSnippet, ConnectionState, DeliveryStatus, PanelSnapshot, isWorkspaceRelativePath, parseChatItem } from '../protocol/view';
-import type { PanelUpdate } from './chatViewProvider';
+import { MAX_DETAIL_LENGTH } from '../protocol/limits';
+import { ChatItem, ConnectionState, DeliveryStatus, PanelSnapshot, PanelUpdate, isWorkspaceRelativePath, parseChatItem } from '../protocol/view';
+import { retryDelayText } from './retryDelay';
 
 /** Messages in a snapshot; older ones reach the view page by page through loadOlder. */
 export const SNAPSHOT_LIMIT = 500;
@@ -14,7 +15,7 @@ export const ARCHIVE_LIMIT = 5_000;
 const UNREADABLE_TEXT = '[this message could not be shown]';
 
 /** A snippet path from another member is data: one the view would refuse becomes its last segment. */
-function viewSnippet(snippet: Snippet): ChatSnippet {
+function viewSnippet(snippet: Snippet): Snippet {
   const last = snippet.path.split(/[/\\]/u).filter((part) => part !== '' && part !== '..').pop() ?? '';
   const path = isWorkspaceRelativePath(snippet.path) ? snippet.path : isWorkspaceRelativePath(last) ? last : 'snippet';
   return { ...snippet, path, language: snippet.language.slice(0, 100) };
@@ -62,7 +63,7 @@ export function viewConnection(state: ClientState, address: string): ConnectionS
     case 'connected':
       return { status: 'connected', address };
     case 'reconnecting':
-      return { status: 'reconnecting', detail: `retrying in ${Math.max(1, Math.round(state.inMs / 1000))} s (${state.reason})`.slice(0, 1024), address };
+      return { status: 'reconnecting', detail: `retrying in ${retryDelayText(state.inMs)} (${state.reason})`.slice(0, MAX_DETAIL_LENGTH), address };
     case 'error':
       return { status: 'error', detail: FATAL_DETAIL[state.kind], address };
   }
@@ -148,7 +149,7 @@ export class PanelState {
       const item: ChatItem = { ...this.items[index], status, ...(seq === undefined ? {} : { seq }) };
       this.items[index] = reason === undefined ? withoutReason(item) : { ...item, reason };
     }
-    return { type: 'delivery', id, status, ...(reason === undefined ? {} : { reason: reason.slice(0, 1024) }) };
+    return { type: 'delivery', id, status, ...(reason === undefined ? {} : { reason: reason.slice(0, MAX_DETAIL_LENGTH) }) };
   }
 
   /** `viewEdge`: the view's oldest seq before this page, when known. */

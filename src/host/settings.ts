@@ -2,9 +2,9 @@
 // the default is used instead, so a typo in settings.json never breaks the extension.
 import * as os from 'os';
 import * as vscode from 'vscode';
-import { addressProblem } from '../client/address';
+import { addressProblem } from '../client';
 import { UsernameError, normalizeUsername, USERNAME_MAX_BYTES } from '../crypto';
-import { HISTORY_PAGE_MAX } from '../protocol/wire';
+import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '../protocol/limits';
 
 export type NotificationLevel = 'all' | 'mentions' | 'off';
 
@@ -21,7 +21,7 @@ export const DEFAULTS = {
   serverHost: '127.0.0.1',
   serverPort: 7777,
   connectAddress: 'ws://127.0.0.1:7777',
-  historyPageSize: 50,
+  historyPageSize: HISTORY_PAGE_DEFAULT,
   notifications: 'mentions' as NotificationLevel,
 };
 

@@ -1,6 +1,7 @@
 // What the status bar item says for a given connection and server state. Free of the vscode API
 // so the wording is unit-tested; statusBar.ts applies it to the item.
 import type { ConnectionState } from '../client';
+import { retryDelayText } from './retryDelay';
 
 export type StatusKind = 'offline' | 'server' | 'connecting' | 'reconnecting' | 'connected' | 'error';
 
@@ -45,7 +46,7 @@ function connectionPart(input: StatusInput): { kind: StatusKind; text: string; l
     case 'reconnecting':
       return {
         kind: 'reconnecting', text: '$(sync~spin) Chat reconnecting…',
-        line: `Reconnecting to ${where} in ${Math.max(1, Math.round(state.inMs / 1000))} s (attempt ${state.attempt}): ${state.reason}`,
+        line: `Reconnecting to ${where} in ${retryDelayText(state.inMs)} (attempt ${state.attempt}): ${state.reason}`,
       };
     case 'connected':
       return {

@@ -1,6 +1,7 @@
 // What is inside a message envelope once decrypted: UTF-8 JSON with the text (a small markdown
 // subset) and, for "Send Selection to Chat", a code snippet with where it came from. Only clients
-// read it; the server verifies envelopes without looking at their contents.
+// read it; the server verifies envelopes without looking at their contents. No Node or DOM API here:
+// the panel's build measures texts against this encoding.
 
 export interface Snippet {
   readonly code: string;
@@ -18,10 +19,13 @@ export interface MessageBody {
   readonly snippet?: Snippet;
 }
 
-export function encodeBody(body: MessageBody): Buffer {
+export function encodeBody(body: MessageBody): Uint8Array {
   const { text, snippet } = body;
-  return Buffer.from(JSON.stringify(snippet ? { text, snippet } : { text }), 'utf8');
+  return new TextEncoder().encode(JSON.stringify(snippet ? { text, snippet } : { text }));
 }
+
+/** Bytes of the smallest body around a text, `{"text":""}`. */
+export const BODY_OVERHEAD_BYTES = encodeBody({ text: '' }).length;
 
 function isLine(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;

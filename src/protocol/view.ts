@@ -3,19 +3,15 @@
 // Both sides validate everything they receive (a webview is a browser page; the host treats it as
 // untrusted input), so each direction has a parser that returns null for anything malformed.
 // This module is compiled for Node and for the browser, so it uses neither Node nor DOM APIs.
+import { CONTROL_CHARACTERS, MAX_PLAINTEXT_BYTES, USERNAME_MAX_BYTES } from '../crypto/limits';
+import { BODY_OVERHEAD_BYTES, Snippet } from './body';
+import { MAX_DETAIL_LENGTH, MAX_ONLINE } from './limits';
 
-/** The envelope's plaintext limit (src/crypto/envelope.ts MAX_PLAINTEXT_BYTES; a unit test keeps them equal). */
-export const MAX_PLAINTEXT_BYTES = 32 * 1024;
-/** Bytes of `{"text":""}`, the smallest body around a text. */
-const BODY_OVERHEAD_BYTES = 11;
 /** Largest text, in UTF-8 bytes, that fits one envelope once wrapped in its JSON body. */
 export const MAX_TEXT_BYTES = MAX_PLAINTEXT_BYTES - BODY_OVERHEAD_BYTES;
-export const USERNAME_MAX_BYTES = 16;
 /** Sanity caps for fields the view only displays or hands back; they bound memory, not meaning. */
-export const MAX_ONLINE = 1024;
 export const MAX_PATH_LENGTH = 1024;
 export const MAX_URL_LENGTH = 2048;
-export const MAX_DETAIL_LENGTH = 1024;
 /** A draft may be longer than a message (the composer then says by how much). */
 export const MAX_DRAFT_LENGTH = 1024 * 1024;
 
@@ -25,16 +21,6 @@ export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected' | 're
 export const VIEW_COMMANDS = ['connect', 'setPassword', 'setUsername', 'startServer'] as const;
 export type ViewCommand = (typeof VIEW_COMMANDS)[number];
 
-export interface ChatSnippet {
-  readonly code: string;
-  /** VS Code language id, e.g. "typescript". */
-  readonly language: string;
-  /** Workspace-relative path with forward slashes. */
-  readonly path: string;
-  /** 1-based, inclusive. */
-  readonly startLine: number;
-  readonly endLine: number;
-}
 
 export interface ChatItem {
   /** Hex message id; stable across pending → sent, so delivery updates find the item. */
@@ -45,7 +31,7 @@ export interface ChatItem {
   /** Sender's clock, ms since the epoch. */
   readonly timestamp: number;
   readonly text: string;
-  readonly snippet?: ChatSnippet;
+  readonly snippet?: Snippet;
   readonly own: boolean;
   readonly status: DeliveryStatus;
   /** Why delivery failed (status 'failed' only). */
@@ -86,6 +72,9 @@ export type HostToView =
    */
   | { readonly type: 'sendResult'; readonly id: number; readonly refusal?: string };
 
+/** Every host→view message except the snapshot, which the panel's provider asks for itself. */
+export type PanelUpdate = Exclude<HostToView, { type: 'snapshot' }>;
+
 export type ViewToHost =
   | { readonly type: 'ready' }
   /** `id` (chosen by the view) names the `sendResult` that answers it; the host checks the text. */
@@ -121,14 +110,11 @@ export function textProblem(text: string): string | null {
   return null;
 }
 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/u;
-
 /** Why this username is unusable (same rule as src/crypto/username.ts), or null when it is fine. */
 export function usernameProblem(username: string | null): string | null {
-  if (username === null || username.length === 0) return 'Set a username (1–16 bytes) to chat.';
+  if (username === null || username.length === 0) return `Set a username (1–${USERNAME_MAX_BYTES} bytes) to chat.`;
   const bytes = utf8Length(username.normalize('NFC'));
-  if (bytes > USERNAME_MAX_BYTES) return `Username must be 1–16 bytes of UTF-8 (it has ${bytes}).`;
+  if (bytes > USERNAME_MAX_BYTES) return `Username must be 1–${USERNAME_MAX_BYTES} bytes of UTF-8 (it has ${bytes}).`;
   if (CONTROL_CHARACTERS.test(username)) return 'Username must not contain control characters.';
   return null;
 }
@@ -175,7 +161,7 @@ function isUsername(value: unknown): value is string {
 const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'sent', 'failed'];
 const CONNECTION_STATUSES: readonly ConnectionStatus[] = ['disconnected', 'connecting', 'connected', 'reconnecting', 'error'];
 
-function parseSnippet(value: unknown): ChatSnippet | null {
+function parseSnippet(value: unknown): Snippet | null {
   const f = fields(value);
   if (!f) return null;
   const { code, language, path, startLine, endLine } = f;

@@ -7,14 +7,12 @@ import {
   ROOM_ID_BYTES, RoomParams, SALT_BYTES, USERNAME_BLOCK_BYTES,
 } from '../crypto';
 import { decodeBase64, encodeBase64 } from './base64';
+import { HISTORY_PAGE_MAX, MAX_ONLINE } from './limits';
 
 export const PROTOCOL_VERSION = 1;
 /** ws maxPayload: a maximal envelope in base64 inside its frame fits with room to spare. */
 export const MAX_FRAME_BYTES = 64 * 1024;
-export const HISTORY_PAGE_MAX = 200;
 export const MAX_REQUEST_ID_LENGTH = 64;
-/** Cap on the online list a client accepts, matching the server's default connection limit. */
-export const MAX_ONLINE = 1024;
 
 export const ERROR_CODES = [
   'bad-frame', 'too-large', 'bad-mac', 'stale', 'replay', 'rate-limited', 'auth-failed',

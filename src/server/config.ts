@@ -1,7 +1,8 @@
 // Every tunable of the server in one place, with the defaults it runs with. Tests and benchmarks
 // override single fields through `limits`; the CLI exposes only host, port and data directory.
 import { DEFAULT_ITERATIONS } from '../crypto';
-import { MAX_FRAME_BYTES, MAX_ONLINE } from '../protocol/wire';
+import { MAX_ONLINE } from '../protocol/limits';
+import { MAX_FRAME_BYTES } from '../protocol/wire';
 
 export interface Limits {
   /** ws maxPayload: larger frames close the socket with 1009 before any parsing. */

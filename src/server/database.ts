@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import initSqlJs, { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
+// eslint-disable-next-line no-restricted-imports -- until crypto has a reader for the envelope's unverified header
 import { LAYOUT } from '../crypto/envelope';
 import { USERNAME_BLOCK_BYTES } from '../crypto';
 import type { StoredMessage } from '../protocol/wire';

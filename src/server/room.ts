@@ -1,10 +1,12 @@
 // The room a data directory serves: created on first start, then loaded. room.json holds public
-// parameters only (id, salt, work factor) plus a verifier, HMAC(handshakeAuth, label), which lets a
-// restart tell a wrong password from a right one without storing anything that reveals the keys.
+// parameters only (id, salt, work factor) plus the room verifier (src/crypto/verifier.ts), which lets
+// a restart tell a wrong password from a right one without storing anything that reveals the keys.
 import * as fs from 'fs';
 import * as path from 'path';
-import { KDF_NAME, RoomKeys, RoomParams, checkRoomParams, createRoomParams, deriveRoomKeys } from '../crypto';
-import { constantTimeEqual, hmacSha256 } from '../crypto/primitives';
+import {
+  KDF_NAME, ROOM_ID_BYTES, RoomKeys, RoomParams, SALT_BYTES, VERIFIER_BYTES, checkRoomParams, createRoomParams, deriveRoomKeys,
+  roomVerifier, verifierMatches,
+} from '../crypto';
 import { decodeBase64, encodeBase64 } from '../protocol/base64';
 import { StartError } from './errors';
 import { writeFileAtomic } from './files';
@@ -12,16 +14,10 @@ import { listSegments } from './journal';
 import { SNAPSHOT_FILE } from './store';
 
 export const ROOM_FILE = 'room.json';
-const VERIFIER_LABEL = Buffer.from('secure-chat v1 verifier', 'ascii');
-const VERIFIER_BYTES = 32;
 
 export interface LoadedRoom {
   readonly room: RoomParams;
   readonly keys: RoomKeys;
-}
-
-function verifier(keys: RoomKeys): Buffer {
-  return hmacSha256(keys.handshakeAuth, VERIFIER_LABEL);
 }
 
 interface RoomFile {
@@ -38,8 +34,8 @@ function parseRoomFile(file: string, text: string): RoomFile {
     throw corrupt('not JSON');
   }
   const kdf = (value?.kdf ?? {}) as Record<string, unknown>;
-  const roomId = decodeBase64(value?.roomId, 16);
-  const salt = decodeBase64(kdf.salt, 16);
+  const roomId = decodeBase64(value?.roomId, ROOM_ID_BYTES);
+  const salt = decodeBase64(kdf.salt, SALT_BYTES);
   const check = decodeBase64(value?.verifier, VERIFIER_BYTES);
   if (value?.version !== 1 || !roomId || !salt || !check || kdf.name !== KDF_NAME || typeof kdf.iterations !== 'number') {
     throw corrupt('missing or malformed fields');
@@ -56,7 +52,7 @@ function encodeRoomFile(room: RoomParams, keys: RoomKeys): string {
     version: 1,
     roomId: encodeBase64(room.roomId),
     kdf: { name: room.kdf.name, iterations: room.kdf.iterations, salt: encodeBase64(room.kdf.salt) },
-    verifier: encodeBase64(verifier(keys)),
+    verifier: encodeBase64(roomVerifier(keys)),
   }, null, 2)}\n`;
 }
 
@@ -76,7 +72,7 @@ export async function openRoom(dataDir: string, password: string, newRoomIterati
   }
   const stored = parseRoomFile(file, await fs.promises.readFile(file, 'utf8'));
   const keys = await deriveRoomKeys(password, stored.room);
-  if (!constantTimeEqual(verifier(keys), stored.verifier)) {
+  if (!verifierMatches(keys, stored.verifier)) {
     throw new StartError('wrong-password', `the password does not match the room stored in ${file}; refusing to start`);
   }
   return { room: stored.room, keys, created: false };

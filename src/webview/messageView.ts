@@ -2,7 +2,8 @@
 // and time, its text as markdown, an optional code snippet with its file reference, and the
 // delivery state of the user's own messages. Clicks on links and references are handled by the
 // list (event delegation) through the data attributes set here.
-import type { ChatItem, ChatSnippet } from '../protocol/view';
+import type { Snippet } from '../protocol/body';
+import type { ChatItem } from '../protocol/view';
 import { element } from './dom';
 import { renderCodeBlock, renderMarkdown } from './markdown';
 import { mentionsMe } from '../protocol/mentions';
@@ -68,11 +69,11 @@ function renderMeta(doc: Document, item: ChatItem): HTMLElement {
   return meta;
 }
 
-function lineRange(snippet: ChatSnippet): string {
+function lineRange(snippet: Snippet): string {
   return snippet.endLine > snippet.startLine ? `${snippet.startLine}-${snippet.endLine}` : `${snippet.startLine}`;
 }
 
-function renderSnippet(doc: Document, snippet: ChatSnippet): HTMLElement {
+function renderSnippet(doc: Document, snippet: Snippet): HTMLElement {
   const box = element(doc, 'figure', 'snippet');
   const caption = element(doc, 'figcaption', 'snippet-header');
   const reference = element(doc, 'button', 'reference', `${snippet.path}:${lineRange(snippet)}`);

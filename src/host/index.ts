@@ -1,0 +1,12 @@
+// The host layer's surface for src/extension.ts, which only wires these parts together.
+export { ChatController } from './chatController';
+export { ChatViewProvider } from './chatViewProvider';
+export type { ChatPanelModel } from './chatViewProvider';
+export { registerCommands } from './commands';
+export { LastRoom } from './lastRoom';
+export { Notifier } from './notifier';
+export { PasswordStore } from './passwords';
+export { ServerController } from './serverController';
+export { SettingsWatcher } from './settingsWatcher';
+export { ChatStatusBar } from './statusBar';
+export type { StatusView } from './statusView';

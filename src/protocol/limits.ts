@@ -1,0 +1,11 @@
+// Limits more than one boundary enforces: the wire, the panel and the server's configuration. No Node
+// or DOM API here, so the webview's build shares this file with the Node code.
+
+/** Most members a room has online at once: the server's default connection limit and the cap on every online list. */
+export const MAX_ONLINE = 1024;
+/** Cap on a human-readable detail (a refusal, a failure reason, a connection note) the panel shows. */
+export const MAX_DETAIL_LENGTH = 1024;
+/** Most messages one history request may ask for. */
+export const HISTORY_PAGE_MAX = 200;
+/** Messages per history page when the settings say nothing else. */
+export const HISTORY_PAGE_DEFAULT = 50;
