@@ -27,7 +27,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const settings = new SettingsWatcher();
   const passwords = new PasswordStore(context.secrets);
   const chat = new ChatController(passwords, settings, log);
-  const view = new ChatViewProvider(context.extensionUri, chat);
+  const view = new ChatViewProvider(context.extensionUri, chat, log);
   const embedded = new ServerController({
     script: context.asAbsolutePath('dist/server.js'),
     dataDir: vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'server').fsPath,

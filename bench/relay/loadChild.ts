@@ -94,8 +94,8 @@ async function latency(request: LatencyRequest): Promise<LatencyResult> {
     sender.ws.on('message', (data: Buffer) => {
       const arrived = performance.now();
       const parsed = parseServerFrame(data.toString('utf8'));
-      if (!parsed.ok || parsed.frame.type !== 'ack') return;
-      const at = sentAt.get(parsed.frame.id.toString('hex'));
+      if (!parsed.ok || parsed.value.type !== 'ack') return;
+      const at = sentAt.get(parsed.value.id.toString('hex'));
       if (at !== undefined) latenciesMs.push(arrived - at);
       if (latenciesMs.length === total) finish();
     });

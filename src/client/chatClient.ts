@@ -230,7 +230,7 @@ export class ChatClient {
     // move lastSeq past messages stored while this client was away.
     const resumeFrom = firstInRoom ? null : this.ledger.lastSeq;
     connection.listen((received) => {
-      if (received.ok) this.onFrame(live, received.frame);
+      if (received.ok) this.onFrame(live, received.value);
       else this.logger.warn(`ignored an invalid frame from the server: ${received.error}`);
     });
     // Resend first, then catch up: the server answers in order, so anything our resends stored
@@ -341,10 +341,10 @@ export class ChatClient {
     if (verdict.kind === 'own') this.delivered(verdict.localId, stored.seq);
     if (verdict.kind !== 'new') return undefined;
     const body = decodeBody(opened.plaintext);
-    if (!body) this.logger.warn(`message #${stored.seq} has a body this client cannot read`);
+    if (!body.ok) this.logger.warn(`message #${stored.seq} has a body this client cannot read: ${body.error}`);
     return {
       id, seq: stored.seq, username: opened.username, timestamp: opened.timestamp,
-      body: body ?? UNREADABLE_BODY, readable: body !== null, own: opened.username === this.currentUsername,
+      body: body.ok ? body.value : UNREADABLE_BODY, readable: body.ok, own: opened.username === this.currentUsername,
     };
   }
 

@@ -3,7 +3,8 @@
 // every timeoutMs notices a dead link (laptop asleep, cable out) that TCP alone would not report
 // for many minutes.
 import WebSocket from 'ws';
-import { CLOSE_CODES, ClientFrame, MAX_FRAME_BYTES, Parsed, ServerFrame, encodeClientFrame, parseServerFrame } from '../protocol/wire';
+import type { Checked } from '../protocol/check';
+import { CLOSE_CODES, ClientFrame, MAX_FRAME_BYTES, ServerFrame, encodeClientFrame, parseServerFrame } from '../protocol/wire';
 import type { Clock } from './clock';
 
 export interface ConnectionOptions {
@@ -26,7 +27,7 @@ export class ConnectionClosed extends Error {
   }
 }
 
-type Received = Parsed<ServerFrame>;
+type Received = Checked<ServerFrame>;
 
 /** RFC 6455 "abnormal closure": the code ws reports when a link dies without a close frame. */
 const ABNORMAL_CLOSURE = 1006;

@@ -97,7 +97,7 @@ async function expectFrame<T extends ServerFrame['type']>(connection: Connection
     throw new HandshakeFailure('network', error.info.reason);
   }
   if (!received.ok) throw new HandshakeFailure('incompatible', `the server sent an invalid handshake frame: ${received.error}`);
-  const frame = received.frame;
+  const frame = received.value;
   if (frame.type === type) return frame as Extract<ServerFrame, { type: T }>;
   if (frame.type === 'error') {
     if (frame.code === 'auth-failed') throw new HandshakeFailure('auth-failed', 'the server rejected the room password');

@@ -1,10 +1,12 @@
 // Hosts the sidebar chat webview. The page is untrusted: every message from it is validated with
-// parseViewToHost and malformed ones are ignored; it only ever receives decrypted chat items.
+// parseViewToHost and malformed ones are dropped with a log line saying why; it only ever receives
+// decrypted chat items.
 // The provider knows nothing of sockets or keys: it talks to a ChatPanelModel, which the extension
 // implements on top of the chat client.
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { errorMessage } from '../client';
+import type { Logger } from '../client';
 import { MAX_DETAIL_LENGTH } from '../protocol/limits';
 import { HostToView, PanelSnapshot, PanelUpdate, parseViewToHost, textProblem, ViewCommand, ViewToHost } from '../protocol/view';
 import { viewHtml } from './viewHtml';
@@ -44,6 +46,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly model: ChatPanelModel,
+    private readonly log: Logger,
   ) {
     this.subscription = model.onDidUpdate((update) => this.onUpdate(update));
   }
@@ -76,7 +79,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     });
     view.webview.onDidReceiveMessage((raw: unknown) => {
       const message = parseViewToHost(raw);
-      if (message) void this.onViewMessage(message);
+      if (message.ok) void this.onViewMessage(message.value);
+      else this.log.warn(`chat panel: dropped a malformed message (${message.error})`);
     });
     view.onDidChangeVisibility(() => {
       if (!view.visible) return;

@@ -3,6 +3,7 @@
 // Free of the vscode API so it is unit-tested in plain Node.
 import type { ChatMessage, ConnectionState as ClientState, LocalMessage } from '../client';
 import type { MessageBody, Snippet } from '../protocol/body';
+import { valueOrNull } from '../protocol/check';
 import { MAX_DETAIL_LENGTH } from '../protocol/limits';
 import { ChatItem, ConnectionState, DeliveryStatus, PanelSnapshot, PanelUpdate, isWorkspaceRelativePath, parseChatItem } from '../protocol/view';
 import { retryDelayText } from './retryDelay';
@@ -32,8 +33,8 @@ export function toChatItem(
   const { id, seq, username, timestamp, body, own } = message;
   const base = { id, username, timestamp, own, status, ...(seq === undefined ? {} : { seq }) };
   return (
-    parseChatItem({ ...base, text: body.text, ...(body.snippet ? { snippet: viewSnippet(body.snippet) } : {}) }) ??
-    parseChatItem({ ...base, text: UNREADABLE_TEXT }) ??
+    valueOrNull(parseChatItem({ ...base, text: body.text, ...(body.snippet ? { snippet: viewSnippet(body.snippet) } : {}) })) ??
+    valueOrNull(parseChatItem({ ...base, text: UNREADABLE_TEXT })) ??
     undefined
   );
 }

@@ -129,11 +129,13 @@ function waitForListening(
     const timer = setTimeout(() => reject(new ServerStartError('timeout', `the server did not start within ${timeoutMs / 1000} s`)), timeoutMs);
     const settle = () => clearTimeout(timer);
     child.on('message', (value: unknown) => {
-      const message = parseServerMessage(value);
-      if (message?.type === 'listening') {
+      const checked = parseServerMessage(value);
+      if (!checked.ok) return;
+      const message = checked.value;
+      if (message.type === 'listening') {
         settle();
         resolve(message);
-      } else if (message?.type === 'error') {
+      } else if (message.type === 'error') {
         settle();
         reject(new ServerStartError(message.code, message.message));
       }

@@ -1,6 +1,8 @@
 // Strict standard base64 (RFC 4648 section 4, with padding). Node's decoder silently skips bad
 // characters, which would let two different strings name the same bytes; the wire accepts only the
 // canonical encoding.
+import * as v from 'valibot';
+
 const CANONICAL = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export function encodeBase64(bytes: Uint8Array): string {
@@ -13,4 +15,20 @@ export function decodeBase64(text: unknown, minBytes: number, maxBytes: number =
   const bytes = Buffer.from(text, 'base64');
   if (bytes.length < minBytes || bytes.length > maxBytes || bytes.toString('base64') !== text) return null;
   return bytes;
+}
+
+/** Schema for a byte field: canonical base64 of [minBytes, maxBytes] bytes, decoded to a Buffer. */
+export function base64Bytes(minBytes: number, maxBytes: number = minBytes) {
+  const message = minBytes === maxBytes ? `must be ${minBytes} bytes of base64` : `must be ${minBytes}-${maxBytes} bytes of base64`;
+  return v.pipe(
+    v.unknown(),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const bytes = decodeBase64(dataset.value, minBytes, maxBytes);
+      if (bytes === null) {
+        addIssue({ message });
+        return NEVER;
+      }
+      return bytes;
+    }),
+  );
 }

@@ -2,22 +2,26 @@
 // subset) and, for "Send Selection to Chat", a code snippet with where it came from. Only clients
 // read it; the server verifies envelopes without looking at their contents. No Node or DOM API here:
 // the panel's build measures texts against this encoding.
+import * as v from 'valibot';
+import { Checked, check, integer, text, textWhere } from './check';
 
-export interface Snippet {
-  readonly code: string;
-  /** VS Code language id, e.g. "typescript". */
-  readonly language: string;
-  /** Workspace-relative path with forward slashes. */
-  readonly path: string;
-  /** 1-based, inclusive. */
-  readonly startLine: number;
-  readonly endLine: number;
-}
+const SnippetSchema = v.pipe(
+  v.object({
+    code: v.string('must be a string'),
+    /** VS Code language id, e.g. "typescript". */
+    language: text(100),
+    /** Workspace-relative path with forward slashes (the panel checks it again before showing it). */
+    path: textWhere((path) => path.length > 0, 'must be a non-empty string'),
+    /** 1-based, inclusive. */
+    startLine: integer(1),
+    endLine: integer(1),
+  }, 'must be an object'),
+  v.check((snippet) => snippet.endLine >= snippet.startLine, '"endLine" must not be before "startLine"'),
+);
+export type Snippet = v.InferOutput<typeof SnippetSchema>;
 
-export interface MessageBody {
-  readonly text: string;
-  readonly snippet?: Snippet;
-}
+const MessageBodySchema = v.object({ text: v.string('must be a string'), snippet: v.optional(SnippetSchema) });
+export type MessageBody = v.InferOutput<typeof MessageBodySchema>;
 
 export function encodeBody(body: MessageBody): Uint8Array {
   const { text, snippet } = body;
@@ -27,30 +31,14 @@ export function encodeBody(body: MessageBody): Uint8Array {
 /** Bytes of the smallest body around a text, `{"text":""}`. */
 export const BODY_OVERHEAD_BYTES = encodeBody({ text: '' }).length;
 
-function isLine(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
-}
-
-function parseSnippet(value: unknown): Snippet | null {
-  if (value === null || typeof value !== 'object') return null;
-  const { code, language, path, startLine, endLine } = value as Record<string, unknown>;
-  if (typeof code !== 'string' || typeof language !== 'string' || typeof path !== 'string') return null;
-  if (!isLine(startLine) || !isLine(endLine) || endLine < startLine || path.length === 0 || language.length > 100) return null;
-  return { code, language, path, startLine, endLine };
-}
-
-/** Null for anything that is not a well-formed body (a member's buggy or newer client). */
-export function decodeBody(plaintext: Uint8Array): MessageBody | null {
+/** A member's buggy or newer client may send anything: a rejection says which field is wrong. */
+export function decodeBody(plaintext: Uint8Array): Checked<MessageBody> {
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plaintext));
   } catch {
-    return null;
+    return { ok: false, error: 'the body is not UTF-8 JSON' };
   }
-  if (value === null || typeof value !== 'object') return null;
-  const { text, snippet } = value as Record<string, unknown>;
-  if (typeof text !== 'string') return null;
-  if (snippet === undefined) return { text };
-  const parsed = parseSnippet(snippet);
-  return parsed ? { text, snippet: parsed } : null;
+  if (value === null || typeof value !== 'object') return { ok: false, error: 'the body must be a JSON object' };
+  return check(MessageBodySchema, value);
 }

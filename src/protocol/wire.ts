@@ -4,9 +4,11 @@
 // docs/PROTOCOL.md is the normative description of every frame.
 import {
   KDF_NAME, MAX_ENVELOPE_BYTES, MAX_ITERATIONS, MESSAGE_ID_BYTES, MIN_ENVELOPE_BYTES, NONCE_BYTES, PROOF_BYTES,
-  ROOM_ID_BYTES, RoomParams, SALT_BYTES, USERNAME_BLOCK_BYTES,
+  ROOM_ID_BYTES, SALT_BYTES, USERNAME_BLOCK_BYTES,
 } from '../crypto';
-import { decodeBase64, encodeBase64 } from './base64';
+import * as v from 'valibot';
+import { base64Bytes, encodeBase64 } from './base64';
+import { Checked, check, flag, integer, list, oneOf, text } from './check';
 import { HISTORY_PAGE_MAX, MAX_ONLINE } from './limits';
 
 export const PROTOCOL_VERSION = 1;
@@ -31,31 +33,45 @@ export const CLOSE_CODES = {
   serverFull: 4006,
 } as const;
 
-export interface StoredMessage {
-  readonly seq: number;
-  readonly envelope: Buffer;
-}
+// Each frame is declared once; its type is derived from the declaration.
+const envelope = () => base64Bytes(MIN_ENVELOPE_BYTES, MAX_ENVELOPE_BYTES);
+const requestId = () => text(MAX_REQUEST_ID_LENGTH, 1);
+
+const StoredMessageSchema = v.object({ seq: integer(1), envelope: envelope() }, 'must be an object');
+export type StoredMessage = v.InferOutput<typeof StoredMessageSchema>;
+
+const KdfSchema = v.object({
+  name: v.literal(KDF_NAME, `must be "${KDF_NAME}"`),
+  iterations: integer(1, MAX_ITERATIONS),
+  salt: base64Bytes(SALT_BYTES),
+}, 'must be an object');
 
 // Server to client.
-export type ServerFrame =
-  | { type: 'hello'; version: number; room: RoomParams; nonce: Buffer }
-  | { type: 'welcome'; proof: Buffer; online: Buffer[]; latestSeq: number }
-  | { type: 'ack'; id: Buffer; seq: number }
-  | { type: 'message'; seq: number; envelope: Buffer }
-  | { type: 'history'; requestId: string; messages: StoredMessage[]; hasMore: boolean }
-  | { type: 'join'; user: Buffer }
-  | { type: 'leave'; user: Buffer }
-  | { type: 'error'; code: ErrorCode; message: string; id?: Buffer };
+const ServerFrameSchema = v.variant('type', [
+  v.pipe(
+    v.object({ type: v.literal('hello'), version: integer(1), room: base64Bytes(ROOM_ID_BYTES), kdf: KdfSchema, nonce: base64Bytes(NONCE_BYTES) }),
+    v.transform(({ version, room, kdf, nonce }) => ({ type: 'hello' as const, version, room: { roomId: room, kdf }, nonce })),
+  ),
+  v.object({ type: v.literal('welcome'), proof: base64Bytes(PROOF_BYTES), online: list(base64Bytes(USERNAME_BLOCK_BYTES), MAX_ONLINE), latestSeq: integer(0) }),
+  v.object({ type: v.literal('ack'), id: base64Bytes(MESSAGE_ID_BYTES), seq: integer(1) }),
+  v.object({ type: v.literal('message'), seq: integer(1), envelope: envelope() }),
+  v.object({ type: v.literal('history'), requestId: requestId(), messages: list(StoredMessageSchema, HISTORY_PAGE_MAX), hasMore: flag() }),
+  v.object({ type: v.literal('join'), user: base64Bytes(USERNAME_BLOCK_BYTES) }),
+  v.object({ type: v.literal('leave'), user: base64Bytes(USERNAME_BLOCK_BYTES) }),
+  v.object({ type: v.literal('error'), code: oneOf(ERROR_CODES, 'error code'), message: text(500), id: v.optional(base64Bytes(MESSAGE_ID_BYTES)) }),
+], 'must be a known frame type');
+export type ServerFrame = v.InferOutput<typeof ServerFrameSchema>;
 
 // Client to server.
-export type ClientFrame =
-  | { type: 'auth'; nonce: Buffer; user: Buffer; proof: Buffer }
-  | { type: 'send'; envelope: Buffer }
-  | { type: 'history'; requestId: string; before?: number; after?: number; limit: number };
-
-export type Parsed<T> = { ok: true; frame: T } | { ok: false; error: string };
-
-type Json = Record<string, unknown>;
+const ClientFrameSchema = v.variant('type', [
+  v.object({ type: v.literal('auth'), nonce: base64Bytes(NONCE_BYTES), user: base64Bytes(USERNAME_BLOCK_BYTES), proof: base64Bytes(PROOF_BYTES) }),
+  v.object({ type: v.literal('send'), envelope: envelope() }),
+  v.pipe(
+    v.object({ type: v.literal('history'), requestId: requestId(), before: v.optional(integer(1)), after: v.optional(integer(0)), limit: integer(1, HISTORY_PAGE_MAX) }),
+    v.check((frame) => frame.before === undefined || frame.after === undefined, '"before" and "after" cannot both be given'),
+  ),
+], 'must be a known frame type');
+export type ClientFrame = v.InferOutput<typeof ClientFrameSchema>;
 
 // Buffers become base64 strings; undefined optional fields are left out.
 function toWire(frame: object): unknown {
@@ -79,135 +95,25 @@ export function encodeClientFrame(frame: ClientFrame): string {
   return JSON.stringify(toWire(frame));
 }
 
-/** Thrown inside the parsers; turned into a Parsed error at their edge. */
-class FrameError extends Error {}
-
-function parseObject(text: string): Json {
-  let value: unknown;
+function parseJson(raw: string): Checked<unknown> {
   try {
-    value = JSON.parse(text);
+    return { ok: true, value: JSON.parse(raw) };
   } catch {
-    throw new FrameError('frame is not valid JSON');
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new FrameError('frame must be a JSON object');
-  return value as Json;
-}
-
-function bytes(object: Json, key: string, min: number, max: number = min): Buffer {
-  const decoded = decodeBase64(object[key], min, max);
-  if (!decoded) throw new FrameError(min === max ? `"${key}" must be ${min} bytes of base64` : `"${key}" must be ${min}-${max} bytes of base64`);
-  return decoded;
-}
-
-function integer(object: Json, key: string, min: number, max: number = Number.MAX_SAFE_INTEGER): number {
-  const value = object[key];
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new FrameError(`"${key}" must be an integer from ${min} to ${max}`);
-  }
-  return value;
-}
-
-function optionalInteger(object: Json, key: string, min: number): number | undefined {
-  return object[key] === undefined ? undefined : integer(object, key, min);
-}
-
-function text(object: Json, key: string, maxLength: number, minLength = 0): string {
-  const value = object[key];
-  if (typeof value !== 'string' || value.length < minLength || value.length > maxLength) {
-    throw new FrameError(`"${key}" must be a string of ${minLength}-${maxLength} characters`);
-  }
-  return value;
-}
-
-function boolean(object: Json, key: string): boolean {
-  if (typeof object[key] !== 'boolean') throw new FrameError(`"${key}" must be true or false`);
-  return object[key] as boolean;
-}
-
-function array(object: Json, key: string, maxItems: number): unknown[] {
-  const value = object[key];
-  if (!Array.isArray(value) || value.length > maxItems) throw new FrameError(`"${key}" must be an array of at most ${maxItems} items`);
-  return value;
-}
-
-function envelope(object: Json, key = 'envelope'): Buffer {
-  return bytes(object, key, MIN_ENVELOPE_BYTES, MAX_ENVELOPE_BYTES);
-}
-
-function userBlocks(object: Json, key: string): Buffer[] {
-  return array(object, key, MAX_ONLINE).map((item) => bytes({ item }, 'item', USERNAME_BLOCK_BYTES));
-}
-
-function storedMessages(object: Json): StoredMessage[] {
-  return array(object, 'messages', HISTORY_PAGE_MAX).map((item) => {
-    if (item === null || typeof item !== 'object') throw new FrameError('"messages" items must be objects');
-    return { seq: integer(item as Json, 'seq', 1), envelope: envelope(item as Json) };
-  });
-}
-
-function room(object: Json): RoomParams {
-  const kdf = object.kdf;
-  if (kdf === null || typeof kdf !== 'object') throw new FrameError('"kdf" must be an object');
-  const params = kdf as Json;
-  if (params.name !== KDF_NAME) throw new FrameError(`"kdf.name" must be "${KDF_NAME}"`);
-  return {
-    roomId: bytes(object, 'room', ROOM_ID_BYTES),
-    kdf: { name: KDF_NAME, iterations: integer(params, 'iterations', 1, MAX_ITERATIONS), salt: bytes(params, 'salt', SALT_BYTES) },
-  };
-}
-
-function parseWith<T>(raw: string, parse: (object: Json) => T): Parsed<T> {
-  try {
-    return { ok: true, frame: parse(parseObject(raw)) };
-  } catch (error) {
-    if (error instanceof FrameError) return { ok: false, error: error.message };
-    throw error;
+    return { ok: false, error: 'frame is not valid JSON' };
   }
 }
 
-export function parseClientFrame(raw: string): Parsed<ClientFrame> {
-  return parseWith<ClientFrame>(raw, (o) => {
-    switch (o.type) {
-      case 'auth':
-        return { type: 'auth', nonce: bytes(o, 'nonce', NONCE_BYTES), user: bytes(o, 'user', USERNAME_BLOCK_BYTES), proof: bytes(o, 'proof', PROOF_BYTES) };
-      case 'send':
-        return { type: 'send', envelope: envelope(o) };
-      case 'history': {
-        const before = optionalInteger(o, 'before', 1);
-        const after = optionalInteger(o, 'after', 0);
-        if (before !== undefined && after !== undefined) throw new FrameError('"before" and "after" cannot both be given');
-        return { type: 'history', requestId: text(o, 'requestId', MAX_REQUEST_ID_LENGTH, 1), before, after, limit: integer(o, 'limit', 1, HISTORY_PAGE_MAX) };
-      }
-      default:
-        throw new FrameError('unknown frame type');
-    }
-  });
+function parseWith<S extends v.GenericSchema>(schema: S, raw: string): Checked<v.InferOutput<S>> {
+  const json = parseJson(raw);
+  if (!json.ok) return json;
+  if (json.value === null || typeof json.value !== 'object' || Array.isArray(json.value)) return { ok: false, error: 'frame must be a JSON object' };
+  return check(schema, json.value);
 }
 
-export function parseServerFrame(raw: string): Parsed<ServerFrame> {
-  return parseWith<ServerFrame>(raw, (o) => {
-    switch (o.type) {
-      case 'hello':
-        return { type: 'hello', version: integer(o, 'version', 1), room: room(o), nonce: bytes(o, 'nonce', NONCE_BYTES) };
-      case 'welcome':
-        return { type: 'welcome', proof: bytes(o, 'proof', PROOF_BYTES), online: userBlocks(o, 'online'), latestSeq: integer(o, 'latestSeq', 0) };
-      case 'ack':
-        return { type: 'ack', id: bytes(o, 'id', MESSAGE_ID_BYTES), seq: integer(o, 'seq', 1) };
-      case 'message':
-        return { type: 'message', seq: integer(o, 'seq', 1), envelope: envelope(o) };
-      case 'history':
-        return { type: 'history', requestId: text(o, 'requestId', MAX_REQUEST_ID_LENGTH, 1), messages: storedMessages(o), hasMore: boolean(o, 'hasMore') };
-      case 'join':
-      case 'leave':
-        return { type: o.type, user: bytes(o, 'user', USERNAME_BLOCK_BYTES) };
-      case 'error': {
-        const code = o.code;
-        if (!ERROR_CODES.includes(code as ErrorCode)) throw new FrameError('unknown error code');
-        const id = o.id === undefined ? undefined : bytes(o, 'id', MESSAGE_ID_BYTES);
-        return { type: 'error', code: code as ErrorCode, message: text(o, 'message', 500), id };
-      }
-      default:
-        throw new FrameError('unknown frame type');
-    }
-  });
+export function parseClientFrame(raw: string): Checked<ClientFrame> {
+  return parseWith(ClientFrameSchema, raw);
+}
+
+export function parseServerFrame(raw: string): Checked<ServerFrame> {
+  return parseWith(ServerFrameSchema, raw);
 }

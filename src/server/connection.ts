@@ -150,7 +150,7 @@ export class Connection {
       else this.error('bad-frame');
       return this.countBadFrame();
     }
-    const frame = parsed.frame;
+    const frame = parsed.value;
     if (!this.user) {
       if (frame.type !== 'auth') return this.closeWith('not-authenticated', CLOSE_CODES.protocolViolation);
       return this.authenticate(frame);

@@ -54,7 +54,8 @@ function runUntilStopped(server: RunningServer): void {
   process.on('SIGTERM', stop);
   process.on('disconnect', stop);
   process.on('message', (value: unknown) => {
-    if (parseParentMessage(value)?.type === 'stop') stop();
+    const message = parseParentMessage(value);
+    if (message.ok && message.value.type === 'stop') stop();
   });
   void server.stopped.then(async (fatal) => {
     await tell({ type: 'stopped' });
@@ -73,8 +74,8 @@ function waitForStartMessage(): Promise<Extract<ParentToServer, { type: 'start' 
   return new Promise((resolve, reject) => {
     process.once('message', (value: unknown) => {
       const message = parseParentMessage(value);
-      if (message?.type === 'start') resolve(message);
-      else reject(new UsageError('the first IPC message must be a valid "start"'));
+      if (message.ok && message.value.type === 'start') resolve(message.value);
+      else reject(new UsageError(`the first IPC message must be a valid "start" (${message.ok ? 'it was not "start"' : message.error})`));
     });
     process.once('disconnect', () => reject(new UsageError('the parent closed the IPC channel before "start"')));
   });

@@ -7,7 +7,9 @@ import {
   KDF_NAME, ROOM_ID_BYTES, RoomKeys, RoomParams, SALT_BYTES, VERIFIER_BYTES, checkRoomParams, createRoomParams, deriveRoomKeys,
   roomVerifier, verifierMatches,
 } from '../crypto';
-import { decodeBase64, encodeBase64 } from '../protocol/base64';
+import * as v from 'valibot';
+import { base64Bytes, encodeBase64 } from '../protocol/base64';
+import { check } from '../protocol/check';
 import { StartError } from './errors';
 import { writeFileAtomic } from './files';
 import { listSegments } from './journal';
@@ -20,31 +22,30 @@ export interface LoadedRoom {
   readonly keys: RoomKeys;
 }
 
-interface RoomFile {
-  readonly room: RoomParams;
-  readonly verifier: Buffer;
-}
+const RoomFileSchema = v.object({
+  version: v.literal(1, 'must be 1'),
+  roomId: base64Bytes(ROOM_ID_BYTES),
+  // The work factor's range is checkRoomParams's to judge, below.
+  kdf: v.object({ name: v.literal(KDF_NAME, `must be "${KDF_NAME}"`), iterations: v.number('must be a number'), salt: base64Bytes(SALT_BYTES) }, 'must be an object'),
+  verifier: base64Bytes(VERIFIER_BYTES),
+});
 
-function parseRoomFile(file: string, text: string): RoomFile {
+function parseRoomFile(file: string, text: string): { room: RoomParams; verifier: Buffer } {
   const corrupt = (why: string) => new StartError('store-corrupt', `${file} is not a valid room file (${why}); it was left as it is`);
-  let value: Record<string, unknown>;
+  let value: unknown;
   try {
-    value = JSON.parse(text) as Record<string, unknown>;
+    value = JSON.parse(text);
   } catch {
     throw corrupt('not JSON');
   }
-  const kdf = (value?.kdf ?? {}) as Record<string, unknown>;
-  const roomId = decodeBase64(value?.roomId, ROOM_ID_BYTES);
-  const salt = decodeBase64(kdf.salt, SALT_BYTES);
-  const check = decodeBase64(value?.verifier, VERIFIER_BYTES);
-  if (value?.version !== 1 || !roomId || !salt || !check || kdf.name !== KDF_NAME || typeof kdf.iterations !== 'number') {
-    throw corrupt('missing or malformed fields');
-  }
-  const room: RoomParams = { roomId, kdf: { name: KDF_NAME, iterations: kdf.iterations, salt } };
+  const checked = check(RoomFileSchema, value);
+  if (!checked.ok) throw corrupt(checked.error);
+  const { roomId, kdf, verifier } = checked.value;
+  const room: RoomParams = { roomId, kdf };
   // The room's own file may use a lower work factor than new rooms get (tests create such rooms).
   const problem = checkRoomParams(room, 1);
   if (problem) throw corrupt(problem);
-  return { room, verifier: check };
+  return { room, verifier };
 }
 
 function encodeRoomFile(room: RoomParams, keys: RoomKeys): string {

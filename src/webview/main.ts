@@ -9,7 +9,8 @@ if (root) {
   const panel = new ChatPanel(document, root, host, host.initialState.draft);
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     const message = parseHostToView(event.data);
-    if (message) panel.handle(message);
+    if (message.ok) panel.handle(message.value);
+    else console.warn(`Secure Chat panel: dropped a malformed message from the host (${message.error})`);
   });
   host.post({ type: 'ready' });
 }

@@ -57,9 +57,9 @@ export class RawClient {
     ws.on('message', (data, isBinary) => {
       const parsed = parseServerFrame(isBinary ? '' : data.toString('utf8'));
       if (!parsed.ok) throw new Error(`server sent a malformed frame: ${parsed.error}`);
-      const waiter = this.waiters.findIndex((w) => w.match(parsed.frame));
-      if (waiter >= 0) this.waiters.splice(waiter, 1)[0].resolve(parsed.frame);
-      else this.inbox.push(parsed.frame);
+      const waiter = this.waiters.findIndex((w) => w.match(parsed.value));
+      if (waiter >= 0) this.waiters.splice(waiter, 1)[0].resolve(parsed.value);
+      else this.inbox.push(parsed.value);
     });
   }
 

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { ChatClient, DeliveryUpdate } from '../../../src/client';
 import { openMessage } from '../../../src/crypto';
 import { decodeBody } from '../../../src/protocol/body';
+import { valueOrNull } from '../../../src/protocol/check';
 import { RecordingLogger, TestClock, cleanUp, connectedPair, next, record, stateIs, texts } from './helpers';
 import { ScriptedServer } from './scriptedServer';
 
@@ -9,7 +10,7 @@ const FIVE_MINUTES = 5 * 60 * 1000;
 
 /** The texts the server stored, in its order. */
 function storedTexts(server: ScriptedServer): string[] {
-  return server.stored.map((m) => decodeBody(openMessage(server.keys, m.envelope).plaintext)?.text ?? '?');
+  return server.stored.map((m) => valueOrNull(decodeBody(openMessage(server.keys, m.envelope).plaintext))?.text ?? '?');
 }
 
 function sent(client: ChatClient, count: number): Promise<DeliveryUpdate[]> {

@@ -140,8 +140,8 @@ export class ScriptedServer extends EventEmitter {
         fail(peer, 'bad-frame', parsed.error);
         return;
       }
-      if (peer.user) this.onFrame(peer, parsed.frame);
-      else this.authenticate(peer, nonce, parsed.frame);
+      if (peer.user) this.onFrame(peer, parsed.value);
+      else this.authenticate(peer, nonce, parsed.value);
     });
     socket.on('close', () => {
       this.peers.delete(peer);

@@ -14,8 +14,8 @@ function nextIpc(server: ServerProcess, ms = 10_000): Promise<ServerToParent> {
   return within(new Promise((resolve, reject) => {
     server.child.once('message', (value) => {
       const message = parseServerMessage(value);
-      if (message) resolve(message);
-      else reject(new Error(`invalid IPC message ${JSON.stringify(value)}`));
+      if (message.ok) resolve(message.value);
+      else reject(new Error(`invalid IPC message ${JSON.stringify(value)}: ${message.error}`));
     });
   }), ms, 'an IPC message from the server');
 }

@@ -59,10 +59,10 @@ describe('view protocol', () => {
 
   describe('parseChatItem', () => {
     it('accepts a full item and one without optional fields', () => {
-      assert.deepStrictEqual(parseChatItem(item), item);
+      assert.deepStrictEqual(parseChatItem(item), { ok: true, value: item });
       const minimal = without(item, 'seq', 'snippet');
-      assert.deepStrictEqual(parseChatItem(minimal), minimal);
-      assert.deepStrictEqual(parseChatItem({ ...item, status: 'failed', reason: 'rate limited' }), { ...item, status: 'failed', reason: 'rate limited' });
+      assert.deepStrictEqual(parseChatItem(minimal), { ok: true, value: minimal });
+      assert.deepStrictEqual(parseChatItem({ ...item, status: 'failed', reason: 'rate limited' }), { ok: true, value: { ...item, status: 'failed', reason: 'rate limited' } });
     });
 
     it('rejects malformed items', () => {
@@ -73,7 +73,7 @@ describe('view protocol', () => {
         { ...item, snippet: { ...item.snippet, path: '../secret' } }, { ...item, snippet: { ...item.snippet, startLine: 0 } },
         { ...item, snippet: { ...item.snippet, endLine: 2 } }, without(item, 'text'), without(item, 'own'),
       ];
-      for (const value of bad) assert.strictEqual(parseChatItem(value), null, JSON.stringify(value));
+      for (const value of bad) assert.strictEqual(parseChatItem(value).ok, false, JSON.stringify(value));
     });
   });
 
@@ -95,7 +95,7 @@ describe('view protocol', () => {
       { type: 'sendResult', id: 2, refusal: 'Not connected to a room yet.' },
     ];
     it('accepts every kind', () => {
-      for (const message of valid) assert.deepStrictEqual(parseHostToView(message), message);
+      for (const message of valid) assert.deepStrictEqual(parseHostToView(message), { ok: true, value: message });
     });
 
     it('rejects malformed messages', () => {
@@ -119,7 +119,19 @@ describe('view protocol', () => {
         { type: 'sendResult' }, { type: 'sendResult', id: -1 }, { type: 'sendResult', id: 1, refusal: '' },
         { type: 'sendResult', id: 1, refusal: 'x'.repeat(5000) },
       ];
-      for (const message of bad) assert.strictEqual(parseHostToView(message), null, JSON.stringify(message));
+      for (const message of bad) assert.strictEqual(parseHostToView(message).ok, false, JSON.stringify(message));
+    });
+  });
+
+  describe('rejections', () => {
+    it('name the field and why', () => {
+      assert.deepStrictEqual(parseViewToHost({ type: 'openLink', url: 'javascript:alert(1)' }), { ok: false, error: '"url" must be an http(s) link' });
+      assert.deepStrictEqual(parseViewToHost({ type: 'nope' }), { ok: false, error: '"type" must be a known message type' });
+      assert.deepStrictEqual(
+        parseHostToView({ type: 'messages', items: [{ ...item, snippet: { ...item.snippet, path: '../etc/passwd' } }], position: 'append', hasOlder: false }),
+        { ok: false, error: '"items.0.snippet.path" must be a workspace-relative path' },
+      );
+      assert.deepStrictEqual(parseHostToView([]), { ok: false, error: 'must be an object' });
     });
   });
 
@@ -131,15 +143,15 @@ describe('view protocol', () => {
       { type: 'command', name: 'startServer' },
     ];
     it('accepts every kind', () => {
-      for (const message of valid) assert.deepStrictEqual(parseViewToHost(message), message);
+      for (const message of valid) assert.deepStrictEqual(parseViewToHost(message), { ok: true, value: message });
     });
 
     it('drops fields it does not know', () => {
-      assert.deepStrictEqual(parseViewToHost({ type: 'send', id: 1, text: 'x', html: '<b>' }), { type: 'send', id: 1, text: 'x' });
+      assert.deepStrictEqual(parseViewToHost({ type: 'send', id: 1, text: 'x', html: '<b>' }), { ok: true, value: { type: 'send', id: 1, text: 'x' } });
     });
 
     it('lets a send with unsendable text through, for the host to refuse it with a reason', () => {
-      for (const text of ['', 'a'.repeat(MAX_TEXT_BYTES + 1)]) assert.deepStrictEqual(parseViewToHost({ type: 'send', id: 3, text }), { type: 'send', id: 3, text });
+      for (const text of ['', 'a'.repeat(MAX_TEXT_BYTES + 1)]) assert.deepStrictEqual(parseViewToHost({ type: 'send', id: 3, text }), { ok: true, value: { type: 'send', id: 3, text } });
     });
 
     it('rejects malformed messages', () => {
@@ -151,7 +163,7 @@ describe('view protocol', () => {
         { type: 'openLink', url: 'javascript:alert(1)' }, { type: 'openLink', url: 'vscode://settings' },
         { type: 'command', name: 'deleteEverything' }, { type: 'command' }, { type: 'snapshot' },
       ];
-      for (const message of bad) assert.strictEqual(parseViewToHost(message), null, JSON.stringify(message));
+      for (const message of bad) assert.strictEqual(parseViewToHost(message).ok, false, JSON.stringify(message));
     });
   });
 });

@@ -1,0 +1,39 @@
+import * as assert from 'assert';
+import { decodeBase64 } from '../../../src/protocol/base64';
+import { parseClientFrame, parseServerFrame } from '../../../src/protocol/wire';
+
+const NONCE = Buffer.alloc(32, 7).toString('base64');
+const USER = Buffer.alloc(32, 1).toString('base64');
+const PROOF = Buffer.alloc(32, 2).toString('base64');
+
+describe('wire protocol', () => {
+  it('accepts only the canonical base64 of the exact length', () => {
+    assert.deepStrictEqual(decodeBase64('AAE=', 2), Buffer.from([0, 1]));
+    // "AAF=" decodes to the same bytes in Node but is not the canonical spelling.
+    for (const text of ['AAF=', 'AAE', 'AA E=', 'AAE==', '****', 42]) assert.strictEqual(decodeBase64(text, 2), null, String(text));
+    assert.strictEqual(decodeBase64('AAE=', 3), null);
+  });
+
+  it('rejections name the field and why', () => {
+    assert.deepStrictEqual(parseClientFrame('{'), { ok: false, error: 'frame is not valid JSON' });
+    assert.deepStrictEqual(parseClientFrame('[1]'), { ok: false, error: 'frame must be a JSON object' });
+    assert.deepStrictEqual(parseClientFrame('{"type":"shout"}'), { ok: false, error: '"type" must be a known frame type' });
+    assert.deepStrictEqual(
+      parseClientFrame(JSON.stringify({ type: 'auth', nonce: NONCE, user: USER.slice(0, -4), proof: PROOF })),
+      { ok: false, error: '"user" must be 32 bytes of base64' },
+    );
+    assert.deepStrictEqual(
+      parseClientFrame(JSON.stringify({ type: 'history', requestId: 'r1', before: 5, after: 1, limit: 10 })),
+      { ok: false, error: '"before" and "after" cannot both be given' },
+    );
+    assert.deepStrictEqual(
+      parseServerFrame(JSON.stringify({ type: 'hello', version: 1, room: Buffer.alloc(16).toString('base64'), kdf: { name: 'pbkdf2-sha256', iterations: 1, salt: 'AA==' }, nonce: NONCE })),
+      { ok: false, error: '"kdf.salt" must be 16 bytes of base64' },
+    );
+  });
+
+  it('decodes byte fields to Buffers and leaves unknown fields out', () => {
+    const parsed = parseClientFrame(JSON.stringify({ type: 'auth', nonce: NONCE, user: USER, proof: PROOF, extra: 1 }));
+    assert.deepStrictEqual(parsed, { ok: true, value: { type: 'auth', nonce: Buffer.alloc(32, 7), user: Buffer.alloc(32, 1), proof: Buffer.alloc(32, 2) } });
+  });
+});
