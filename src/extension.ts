@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import {
   ChatController, ChatPanelModel, ChatStatusBar, ChatViewProvider, LastRoom, Notifier, PasswordStore, ServerController, SettingsWatcher,
-  StatusView, registerCommands,
+  StatusBarText, registerCommands,
 } from './host';
 
 /**
@@ -15,7 +15,7 @@ export interface TestApi {
   /** What the chat panel talks to: sending as a person types, and the updates the panel shows. */
   readonly chat: ChatPanelModel;
   /** The status bar item's text and state, and when they change. */
-  readonly status: { current(): StatusView; readonly onDidChange: vscode.Event<StatusView> };
+  readonly status: { current(): StatusBarText; readonly onDidChange: vscode.Event<StatusBarText> };
   /** The embedded server's process id while it runs. */
   serverPid(): number | undefined;
 }

@@ -32,7 +32,7 @@ const MAX_STALE_ANSWERS = 3;
 type TimerName = 'reconnect' | 'stable' | 'retry' | 'history-retry';
 
 /** What exists only while a connection is authenticated. */
-interface Live {
+interface LiveConnection {
   readonly connection: Connection;
   readonly latestSeq: number;
   /** Local id of the one message awaiting the server's answer (one at a time keeps the order). */
@@ -65,7 +65,7 @@ export class ChatClient {
   private verified: { readonly room: string; readonly keys: RoomKeys } | undefined;
   /** The connection being opened or authenticated, if any. */
   private pending: Connection | undefined;
-  private live: Live | undefined;
+  private live: LiveConnection | undefined;
   /** The user wants to be online: losing the connection means reconnecting. */
   private wanted = false;
   private disposed = false;
@@ -216,7 +216,7 @@ export class ChatClient {
       this.ledger.clear();
     }
     this.verified = { room, keys: session.keys };
-    const live: Live = { connection, latestSeq: session.latestSeq, inFlight: undefined, history: new HistoryRequests((frame) => connection.send(frame)) };
+    const live: LiveConnection = { connection, latestSeq: session.latestSeq, inFlight: undefined, history: new HistoryRequests((frame) => connection.send(frame)) };
     this.live = live;
     connection.onClose((info) => this.onConnectionLost(live, info));
     this.logger.info(`connected to ${this.url.host}`);
@@ -257,7 +257,7 @@ export class ChatClient {
     }
   }
 
-  private onConnectionLost(live: Live, info: CloseInfo): void {
+  private onConnectionLost(live: LiveConnection, info: CloseInfo): void {
     if (this.live !== live) return;
     this.endLive(new ChatClientError('offline', `the connection was lost: ${info.reason}`));
     this.logger.info(`connection lost: ${info.reason}`);
@@ -293,7 +293,7 @@ export class ChatClient {
 
   // Frames.
 
-  private onFrame(live: Live, frame: ServerFrame): void {
+  private onFrame(live: LiveConnection, frame: ServerFrame): void {
     switch (frame.type) {
       case 'message': {
         const message = this.receive(frame);
@@ -384,7 +384,7 @@ export class ChatClient {
     this.delivered(entry.localId, seq);
   }
 
-  private onServerError(live: Live, frame: Extract<ServerFrame, { type: 'error' }>): void {
+  private onServerError(live: LiveConnection, frame: Extract<ServerFrame, { type: 'error' }>): void {
     if (!frame.id && frame.code === 'rate-limited' && live.history.outstanding) {
       // Sends are refused by id, so an unnamed refusal is about the outstanding history request.
       this.setTimer('history-retry', this.retryBackoff.next(), () => live.history.resend());
@@ -464,7 +464,7 @@ export class ChatClient {
    * After a reconnect, everything stored after resumeFrom (the last seq seen before this connection);
    * on the first connection to a room (resumeFrom null), the latest page.
    */
-  private async catchUp(live: Live, resumeFrom: number | null): Promise<void> {
+  private async catchUp(live: LiveConnection, resumeFrom: number | null): Promise<void> {
     try {
       if (resumeFrom === null) {
         if (live.latestSeq > 0) this.emitHistory(await live.history.request({ before: live.latestSeq + 1, limit: this.pageSize }));
@@ -499,7 +499,7 @@ export class ChatClient {
 
   // Small helpers.
 
-  private requireLive(): Live {
+  private requireLive(): LiveConnection {
     if (!this.live) throw new ChatClientError('offline', 'not connected to the server');
     return this.live;
   }

@@ -4,7 +4,7 @@
 // thread's critical path), and the ChatPanelModel the sidebar talks to.
 import * as vscode from 'vscode';
 import type { ChatMessage, ConnectionState, MessageBody } from '../client';
-import type { PanelSnapshot, PanelUpdate } from '../protocol/view';
+import type { PanelSnapshot, PanelUpdate } from '../protocol/panel';
 import type { ChatPanelModel } from './chatViewProvider';
 import { ChatSession } from './chatSession';
 import type { PasswordStore } from './passwords';

@@ -5,8 +5,8 @@ import { randomBytes } from 'crypto';
 import { ChatClient, ChatClientError, TypedEmitter, encodeMessageBody, errorMessage } from '../client';
 import type { ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, HistoryPage, MessageBody } from '../client';
 import { HISTORY_PAGE_DEFAULT } from '../protocol/limits';
-import type { PanelSnapshot, PanelUpdate } from '../protocol/view';
-import { PanelState, localItem, receivedItem, viewConnection } from './panelState';
+import type { PanelSnapshot, PanelUpdate } from '../protocol/panel';
+import { PanelState, localItem, receivedItem, panelConnection } from './panelState';
 
 /** Messages typed before the first connection that are held in memory, at most. */
 export const EARLY_QUEUE_LIMIT = 100;
@@ -32,7 +32,7 @@ export class ChatSession {
    * Sealing needs the room's salt, known only after a verified connection; until then typed
    * messages wait here (in memory only) under the id the panel shows for them.
    */
-  private readonly early: { readonly viewId: string; readonly body: MessageBody }[] = [];
+  private readonly early: { readonly panelId: string; readonly body: MessageBody }[] = [];
   /** Client message id → the id the panel knows it by, for messages that waited in `early`. */
   private readonly aliases = new Map<string, string>();
   private readonly unsubscribe: (() => void)[];
@@ -144,9 +144,9 @@ export class ChatSession {
     if (this.early.length >= EARLY_QUEUE_LIMIT) {
       throw new ChatClientError('outbox-full', `${EARLY_QUEUE_LIMIT} messages are already waiting for the first connection to the room`);
     }
-    const viewId = randomBytes(16).toString('hex');
-    this.early.push({ viewId, body });
-    this.showOwn(viewId, Date.now(), body);
+    const panelId = randomBytes(16).toString('hex');
+    this.early.push({ panelId, body });
+    this.showOwn(panelId, Date.now(), body);
   }
 
   private showOwn(id: string, timestamp: number, body: MessageBody): void {
@@ -157,20 +157,20 @@ export class ChatSession {
   /** The room key is known now: seal and queue, in order, what was typed before it was. */
   private releaseEarly(): void {
     while (this.early.length > 0) {
-      const { viewId, body } = this.early[0];
+      const { panelId, body } = this.early[0];
       try {
         const local = this.client.send(body);
-        this.aliases.set(local.id, viewId);
+        this.aliases.set(local.id, panelId);
       } catch (error) {
         if (error instanceof ChatClientError && error.code === 'not-ready') return;
-        this.emitUpdate(this.panel.setDelivery(viewId, 'failed', undefined, errorMessage(error)));
+        this.emitUpdate(this.panel.setDelivery(panelId, 'failed', undefined, errorMessage(error)));
       }
       this.early.shift();
     }
   }
 
   private onState(state: ConnectionState): void {
-    this.emitUpdate(this.panel.setConnection(viewConnection(state, this.address)));
+    this.emitUpdate(this.panel.setConnection(panelConnection(state, this.address)));
     if (state.status === 'connected') this.releaseEarly();
     this.events.emit('change', state);
   }
@@ -187,10 +187,10 @@ export class ChatSession {
   }
 
   private onDelivery(update: DeliveryUpdate): void {
-    const viewId = this.aliases.get(update.id) ?? update.id;
+    const panelId = this.aliases.get(update.id) ?? update.id;
     // A 'sent' without seq may be followed by one with it, so the alias lives until the seq is known.
     if (update.status === 'failed' || update.seq !== undefined) this.aliases.delete(update.id);
-    this.emitUpdate(this.panel.setDelivery(viewId, update.status, update.seq, update.reason));
+    this.emitUpdate(this.panel.setDelivery(panelId, update.status, update.seq, update.reason));
   }
 
   private emitUpdate(update: PanelUpdate): void {

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../client';
 import type { Logger } from '../client';
 import { MAX_DETAIL_LENGTH } from '../protocol/limits';
-import { HostToView, PanelSnapshot, PanelUpdate, parseViewToHost, textProblem, ViewCommand, ViewToHost } from '../protocol/view';
+import { HostToView, PanelSnapshot, PanelUpdate, parseViewToHost, textProblem, PanelCommand, ViewToHost } from '../protocol/panel';
 import { viewHtml } from './viewHtml';
 
 /**
@@ -23,7 +23,7 @@ import { viewHtml } from './viewHtml';
  *   throws, with a message for the user, when it queues nothing.
  * - `loadOlder(beforeSeq)` answers with a 'messages' update, position 'prepend'.
  * Panel commands (the empty state's buttons) run the VS Code commands `secureChat.<name>` for
- * each name in VIEW_COMMANDS, so the extension registers `secureChat.connect`,
+ * each name in PANEL_COMMANDS, so the extension registers `secureChat.connect`,
  * `secureChat.setPassword`, `secureChat.setUsername` and `secureChat.startServer`.
  */
 export interface ChatPanelModel {
@@ -191,7 +191,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     if (choice === open) await vscode.env.openExternal(vscode.Uri.parse(url, true));
   }
 
-  private async runCommand(name: ViewCommand): Promise<void> {
+  private async runCommand(name: PanelCommand): Promise<void> {
     try {
       await vscode.commands.executeCommand(`secureChat.${name}`);
     } catch (error) {

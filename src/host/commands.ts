@@ -7,7 +7,7 @@ import { ChatViewProvider } from './chatViewProvider';
 import type { LastRoom } from './lastRoom';
 import type { PasswordStore } from './passwords';
 import type { ServerController } from './serverController';
-import { usernameProblem } from './settings';
+import { usernameSettingProblem } from './settings';
 import type { SettingsWatcher } from './settingsWatcher';
 import { snippetBody } from './snippet';
 
@@ -70,7 +70,7 @@ async function setUsername({ settings }: CommandDeps): Promise<void> {
     prompt: 'The name others see next to your messages: 1 to 16 bytes of UTF-8.',
     value: settings.current.username,
     ignoreFocusOut: true,
-    validateInput: (value) => usernameProblem(value.trim()) ?? undefined,
+    validateInput: (value) => usernameSettingProblem(value.trim()) ?? undefined,
   });
   if (name === undefined) return;
   // The settings watcher passes the new name on to the chat.

@@ -9,4 +9,4 @@ export { PasswordStore } from './passwords';
 export { ServerController } from './serverController';
 export { SettingsWatcher } from './settingsWatcher';
 export { ChatStatusBar } from './statusBar';
-export type { StatusView } from './statusView';
+export type { StatusBarText } from './statusBarText';

@@ -5,7 +5,7 @@ import type { ChatMessage, ConnectionState as ClientState, LocalMessage } from '
 import type { MessageBody, Snippet } from '../protocol/body';
 import { valueOrNull } from '../protocol/check';
 import { MAX_DETAIL_LENGTH } from '../protocol/limits';
-import { ChatItem, ConnectionState, DeliveryStatus, PanelSnapshot, PanelUpdate, isWorkspaceRelativePath, parseChatItem } from '../protocol/view';
+import { ChatItem, PanelConnection, DeliveryStatus, PanelSnapshot, PanelUpdate, isWorkspaceRelativePath, parseChatItem } from '../protocol/panel';
 import { retryDelayText } from './retryDelay';
 
 /** Messages in a snapshot; older ones reach the view page by page through loadOlder. */
@@ -16,7 +16,7 @@ export const ARCHIVE_LIMIT = 5_000;
 const UNREADABLE_TEXT = '[this message could not be shown]';
 
 /** A snippet path from another member is data: one the view would refuse becomes its last segment. */
-function viewSnippet(snippet: Snippet): Snippet {
+function panelSnippet(snippet: Snippet): Snippet {
   const last = snippet.path.split(/[/\\]/u).filter((part) => part !== '' && part !== '..').pop() ?? '';
   const path = isWorkspaceRelativePath(snippet.path) ? snippet.path : isWorkspaceRelativePath(last) ? last : 'snippet';
   return { ...snippet, path, language: snippet.language.slice(0, 100) };
@@ -33,7 +33,7 @@ export function toChatItem(
   const { id, seq, username, timestamp, body, own } = message;
   const base = { id, username, timestamp, own, status, ...(seq === undefined ? {} : { seq }) };
   return (
-    valueOrNull(parseChatItem({ ...base, text: body.text, ...(body.snippet ? { snippet: viewSnippet(body.snippet) } : {}) })) ??
+    valueOrNull(parseChatItem({ ...base, text: body.text, ...(body.snippet ? { snippet: panelSnippet(body.snippet) } : {}) })) ??
     valueOrNull(parseChatItem({ ...base, text: UNREADABLE_TEXT })) ??
     undefined
   );
@@ -53,7 +53,7 @@ const FATAL_DETAIL: Record<Extract<ClientState, { status: 'error' }>['kind'], st
   incompatible: 'This server is not compatible with this version of Secure Chat.',
 };
 
-export function viewConnection(state: ClientState, address: string): ConnectionState {
+export function panelConnection(state: ClientState, address: string): PanelConnection {
   switch (state.status) {
     case 'disconnected':
       return { status: 'disconnected', address };
@@ -86,7 +86,7 @@ export class PanelState {
   /** Oldest first: history pages go in front, live and own messages at the end. */
   private items: ChatItem[] = [];
   private online: readonly string[] = [];
-  private connection: ConnectionState;
+  private connection: PanelConnection;
   /** The server said it holds messages older than the oldest here. */
   private serverHasOlder = false;
   /** Messages were dropped from the front, so the server's older pages no longer join up. */
@@ -104,7 +104,7 @@ export class PanelState {
     return { connection: this.connection, me, messages, online: this.online, hasOlder: this.hasOlderThan(this.viewOldest) };
   }
 
-  setConnection(connection: ConnectionState): PanelUpdate {
+  setConnection(connection: PanelConnection): PanelUpdate {
     this.connection = connection;
     return { type: 'connection', ...connection };
   }

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { ChatController } from './chatController';
 import { invite, localAddress } from './invite';
 import type { PasswordStore } from './passwords';
-import { EmbeddedServer, ServerExit, ServerStartError } from './serverProcess';
+import { EmbeddedServer, ServerExit, ServerProcessError } from './serverProcess';
 import type { SettingsWatcher } from './settingsWatcher';
 
 export interface ServerControllerOptions {
@@ -106,7 +106,7 @@ export class ServerController implements vscode.Disposable {
         () => EmbeddedServer.start({ script, password, host, port, dataDir, logger: log }),
       );
     } catch (error) {
-      if (!(error instanceof ServerStartError)) throw error;
+      if (!(error instanceof ServerProcessError)) throw error;
       log.error(`server did not start (${error.code}): ${error.message}`);
       void this.explainStartFailure(error, host, port, address);
       return;
@@ -137,30 +137,30 @@ export class ServerController implements vscode.Disposable {
     if (exit.requested) return;
     const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
     this.options.log.error(`server ${server.pid} stopped unexpectedly (${how})`);
-    void this.offer(`the server stopped unexpectedly (${how}).`, ['Restart', () => this.start()]);
+    void this.offerActions(`the server stopped unexpectedly (${how}).`, ['Restart', () => this.start()]);
   }
 
-  private async explainStartFailure(error: ServerStartError, host: string, port: number, address: string): Promise<void> {
+  private async explainStartFailure(error: ServerProcessError, host: string, port: number, address: string): Promise<void> {
     switch (error.code) {
       case 'port-in-use':
-        return this.offer(
+        return this.offerActions(
           `port ${port} on ${host} is already in use (by another program, or a Secure Chat server in another window).`,
           ['Use Another Port', () => this.askForPort(port)],
           ['Retry', () => this.start(port)],
         );
       case 'wrong-password':
-        return this.offer(
+        return this.offerActions(
           'the room kept in this workspace was created with a different password.',
           ['Re-enter Password', async () => {
             if (await this.options.passwords.prompt(address, 'Enter the password this room was created with.')) await this.start(port);
           }],
         );
       case 'data-dir-locked':
-        return this.offer('another Secure Chat server already uses this workspace\'s room (is it running in another VS Code window?).', ['Retry', () => this.start(port)]);
+        return this.offerActions('another Secure Chat server already uses this workspace\'s room (is it running in another VS Code window?).', ['Retry', () => this.start(port)]);
       case 'store-corrupt':
-        return this.offer(`the room's data in ${this.options.dataDir} is damaged: ${error.message}.`);
+        return this.offerActions(`the room's data in ${this.options.dataDir} is damaged: ${error.message}.`);
       default:
-        return this.offer(`the server could not start: ${error.message}.`, ['Retry', () => this.start(port)]);
+        return this.offerActions(`the server could not start: ${error.message}.`, ['Retry', () => this.start(port)]);
     }
   }
 
@@ -177,7 +177,7 @@ export class ServerController implements vscode.Disposable {
   }
 
   /** An error with its remedies as buttons, and always the log. */
-  private async offer(problem: string, ...actions: [string, () => Promise<void>][]): Promise<void> {
+  private async offerActions(problem: string, ...actions: [string, () => Promise<void>][]): Promise<void> {
     const showLog = 'Show Log';
     const choice = await vscode.window.showErrorMessage(`Secure Chat: ${problem}`, ...actions.map(([label]) => label), showLog);
     if (choice === showLog) this.options.log.show();

@@ -8,15 +8,15 @@ import type { Logger } from '../client';
 import { ParentToServer, ServerIpcErrorCode, parseServerMessage } from '../protocol/serverIpc';
 
 /** Why a start failed: the child's own error code, or what the parent saw happen to the child. */
-export type ServerStartErrorCode = ServerIpcErrorCode | 'exited' | 'timeout';
+export type ServerProcessErrorCode = ServerIpcErrorCode | 'exited' | 'timeout';
 
-export class ServerStartError extends Error {
+export class ServerProcessError extends Error {
   constructor(
-    readonly code: ServerStartErrorCode,
+    readonly code: ServerProcessErrorCode,
     message: string,
   ) {
     super(message);
-    this.name = 'ServerStartError';
+    this.name = 'ServerProcessError';
   }
 }
 
@@ -64,7 +64,7 @@ export class EmbeddedServer {
     this.exited = exited.then((exit) => ({ ...exit, requested: this.stopRequested }));
   }
 
-  /** Forks the server and resolves once it listens; rejects with a ServerStartError otherwise. */
+  /** Forks the server and resolves once it listens; rejects with a ServerProcessError otherwise. */
   static async start(options: ServerStartOptions): Promise<EmbeddedServer> {
     const child = fork(options.script, [], {
       // The extension host's own runtime. Under Electron (desktop VS Code) that binary is Electron,
@@ -126,7 +126,7 @@ function waitForListening(
   sendStart: () => void,
 ): Promise<{ address: string; roomId: string }> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new ServerStartError('timeout', `the server did not start within ${timeoutMs / 1000} s`)), timeoutMs);
+    const timer = setTimeout(() => reject(new ServerProcessError('timeout', `the server did not start within ${timeoutMs / 1000} s`)), timeoutMs);
     const settle = () => clearTimeout(timer);
     child.on('message', (value: unknown) => {
       const checked = parseServerMessage(value);
@@ -137,12 +137,12 @@ function waitForListening(
         resolve(message);
       } else if (message.type === 'error') {
         settle();
-        reject(new ServerStartError(message.code, message.message));
+        reject(new ServerProcessError(message.code, message.message));
       }
     });
     void exited.then(({ code, signal }) => {
       settle();
-      reject(new ServerStartError('exited', `the server process exited during start (${signal ?? `exit code ${code}`})`));
+      reject(new ServerProcessError('exited', `the server process exited during start (${signal ?? `exit code ${code}`})`));
     });
     sendStart();
   });

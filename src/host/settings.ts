@@ -54,7 +54,7 @@ export function readSettings(report: (problem: string) => void): Settings {
     serverHost: pick('server.host', DEFAULTS.serverHost, (value) => (value.trim() ? null : 'must not be empty')),
     serverPort: pick('server.port', DEFAULTS.serverPort, inRange(1, 65535)),
     connectAddress: pick('connect.address', DEFAULTS.connectAddress, addressProblem),
-    username: configuredName ? pick('username', defaultUsername(), usernameProblem) : defaultUsername(),
+    username: configuredName ? pick('username', defaultUsername(), usernameSettingProblem) : defaultUsername(),
     historyPageSize: pick('history.pageSize', DEFAULTS.historyPageSize, inRange(1, HISTORY_PAGE_MAX)),
     notifications: pick('notifications', DEFAULTS.notifications, (value) =>
       value === 'all' || value === 'mentions' || value === 'off' ? null : 'must be "all", "mentions" or "off"'),
@@ -62,7 +62,7 @@ export function readSettings(report: (problem: string) => void): Settings {
 }
 
 /** Null for a valid username, otherwise the reason in the words users see everywhere. */
-export function usernameProblem(name: string): string | null {
+export function usernameSettingProblem(name: string): string | null {
   try {
     normalizeUsername(name);
     return null;

@@ -1,11 +1,11 @@
-// The one Secure Chat status bar item: applies statusView() to it with the theme's colours.
+// The one Secure Chat status bar item: applies statusBarText() to it with the theme's colours.
 import * as vscode from 'vscode';
-import { StatusInput, StatusView, statusView } from './statusView';
+import { StatusInput, StatusBarText, statusBarText } from './statusBarText';
 
 export class ChatStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('secureChat.status', vscode.StatusBarAlignment.Right, 100);
-  private readonly changes = new vscode.EventEmitter<StatusView>();
-  private view: StatusView;
+  private readonly changes = new vscode.EventEmitter<StatusBarText>();
+  private view: StatusBarText;
   readonly onDidChange = this.changes.event;
 
   constructor(private readonly input: () => StatusInput) {
@@ -14,7 +14,7 @@ export class ChatStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  get current(): StatusView {
+  get current(): StatusBarText {
     return this.view;
   }
 
@@ -29,8 +29,8 @@ export class ChatStatusBar implements vscode.Disposable {
     this.changes.dispose();
   }
 
-  private apply(): StatusView {
-    const view = statusView(this.input());
+  private apply(): StatusBarText {
+    const view = statusBarText(this.input());
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.command = view.command;

@@ -50,7 +50,7 @@ function loadEngine(): Promise<SqlJsStatic> {
 const HISTORY_ITEM_OVERHEAD = 40;
 
 export type HistoryQuery = { before?: number; after?: number; limit: number };
-export interface HistoryPage {
+export interface StoredPage {
   readonly messages: StoredMessage[];
   readonly hasMore: boolean;
 }
@@ -135,7 +135,7 @@ export class MessageDatabase {
    * requested seq; one row more than asked tells `hasMore`. The byte budget counts each message as it
    * will appear in the frame (base64 plus its JSON), and the first message is always included.
    */
-  history({ before, after, limit }: HistoryQuery, maxEncodedBytes: number): HistoryPage {
+  history({ before, after, limit }: HistoryQuery, maxEncodedBytes: number): StoredPage {
     const rows = after !== undefined
       ? this.rows('SELECT seq, envelope FROM messages WHERE seq > ? ORDER BY seq ASC LIMIT ?', [after, limit + 1])
       : this.rows('SELECT seq, envelope FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?', [before ?? Number.MAX_SAFE_INTEGER, limit + 1]);

@@ -24,7 +24,7 @@ function toStartError(error: unknown): StartError {
 }
 
 /** Sends to the parent when there is one; resolves once the message is handed over. */
-function tell(message: ServerToParent): Promise<void> {
+function sendToParent(message: ServerToParent): Promise<void> {
   const send = process.send?.bind(process);
   if (!send || !process.connected) return Promise.resolve();
   return new Promise((resolve) => send(message, undefined, {}, () => resolve()));
@@ -38,7 +38,7 @@ async function exit(code: number): Promise<never> {
 async function fail(error: unknown): Promise<never> {
   const startError = toStartError(error);
   stderrLogger.log('error', 'start-failed', { code: startError.code, error: startError.message });
-  await tell({ type: 'error', code: startError.code, message: startError.message });
+  await sendToParent({ type: 'error', code: startError.code, message: startError.message });
   return exit(EXIT_FOR[startError.code]);
 }
 
@@ -58,7 +58,7 @@ function runUntilStopped(server: RunningServer): void {
     if (message.ok && message.value.type === 'stop') stop();
   });
   void server.stopped.then(async (fatal) => {
-    await tell({ type: 'stopped' });
+    await sendToParent({ type: 'stopped' });
     return exit(fatal ? EXIT_CODES.internal : EXIT_CODES.ok);
   });
 }
@@ -66,7 +66,7 @@ function runUntilStopped(server: RunningServer): void {
 async function start(options: { password: string; host: string; port: number; dataDir: string }): Promise<void> {
   const server = await startChatServer(options);
   process.stdout.write(`${server.address}\n`);
-  await tell({ type: 'listening', address: server.address, roomId: server.roomId });
+  await sendToParent({ type: 'listening', address: server.address, roomId: server.roomId });
   runUntilStopped(server);
 }
 

@@ -7,7 +7,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { DEFAULT_ITERATIONS } from '../crypto';
 import { CLOSE_CODES } from '../protocol/wire';
 import { DEFAULT_HOST, DEFAULT_PORT, Limits, resolveLimits } from './config';
-import { Connection, ConnectionContext, refuse } from './connection';
+import { MemberConnection, ConnectionContext, refuse } from './memberConnection';
 import { StartError } from './errors';
 import { AuthBackoff } from './limiters';
 import { lockDataDir } from './lock';
@@ -91,7 +91,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
       members: new Set(),
       isShuttingDown: () => shuttingDown,
     };
-    const connections = new Set<Connection>();
+    const connections = new Set<MemberConnection>();
     wss.on('connection', (ws: WebSocket, request: http.IncomingMessage) => {
       const address = request.socket.remoteAddress ?? 'unknown';
       if (shuttingDown) return refuse(ws, 'shutting-down', CLOSE_CODES.goingAway);
@@ -100,7 +100,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
         logger.log('warn', 'server-full', { address });
         return refuse(ws, 'server-full', CLOSE_CODES.serverFull);
       }
-      const connection = new Connection(ws, address, context);
+      const connection = new MemberConnection(ws, address, context);
       connections.add(connection);
       ws.on('close', () => connections.delete(connection));
     });
@@ -140,7 +140,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
 }
 
 /** Closes every socket with 1001 and waits for them, destroying stragglers after the grace period. */
-async function closeSockets(wss: WebSocketServer, connections: Set<Connection>, graceMs: number): Promise<void> {
+async function closeSockets(wss: WebSocketServer, connections: Set<MemberConnection>, graceMs: number): Promise<void> {
   for (const connection of connections) connection.goAway();
   const sockets = [...wss.clients].filter((ws) => ws.readyState !== WebSocket.CLOSED);
   const allClosed = Promise.all(sockets.map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve()))));

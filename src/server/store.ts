@@ -27,7 +27,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { StartError } from './errors';
 import { fsyncDirectory, moveAside, writeFileAtomic } from './files';
-import { HistoryPage, HistoryQuery, MessageDatabase, SnapshotError } from './database';
+import { StoredPage, HistoryQuery, MessageDatabase, SnapshotError } from './database';
 import { JournalRecord, JournalWriter, encodeRecord, listSegments, scanJournal, segmentFile } from './journal';
 import type { Logger } from './logger';
 
@@ -172,7 +172,7 @@ export class MessageStore {
     return this.db.latestSeq();
   }
 
-  history(query: HistoryQuery, maxEncodedBytes: number): HistoryPage {
+  history(query: HistoryQuery, maxEncodedBytes: number): StoredPage {
     return this.db.history(query, maxEncodedBytes);
   }
 

@@ -1,6 +1,6 @@
 // Ties the panel together: applies what the host sends to the conversation and the views, and
 // turns what the user does into messages for the host. Holds no keys and does no networking.
-import { ChatItem, ConnectionState, HostToView, isWebLink, isWorkspaceRelativePath, ViewToHost } from '../protocol/view';
+import { ChatItem, PanelConnection, HostToView, isWebLink, isWorkspaceRelativePath, ViewToHost } from '../protocol/panel';
 import { Composer } from './composer';
 import { Change, Conversation } from './conversation';
 import { button, element } from './dom';
@@ -30,7 +30,7 @@ export class ChatPanel {
   private readonly scroller: HTMLElement;
   private readonly announcer: HTMLElement;
   private readonly root: HTMLElement;
-  private connection: ConnectionState = { status: 'connecting' };
+  private connection: PanelConnection = { status: 'connecting' };
   private me: string | null = null;
   private online: readonly string[] = [];
   private hasOlder = false;

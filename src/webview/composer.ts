@@ -2,7 +2,7 @@
 // and a line under the box says why sending is not possible (too long, no valid username) or
 // what the host refused. Sent text stays in the box until the host has queued it, so a refusal
 // never costs the user what they typed.
-import { textProblem, usernameProblem } from '../protocol/view';
+import { textProblem, usernameProblem } from '../protocol/panel';
 import { button, element } from './dom';
 
 export interface ComposerCallbacks {

@@ -1,7 +1,7 @@
 // The messages the panel holds, oldest first, and their display rows. Appends extend the rows in
 // place (so the list only renders what is new); a reset or a prepend rebuilds them, because older
 // history can change the grouping at its boundary.
-import type { ChatItem, DeliveryStatus } from '../protocol/view';
+import type { ChatItem, DeliveryStatus } from '../protocol/panel';
 import { Row, rowsAfter } from './timeline';
 
 export type Change =

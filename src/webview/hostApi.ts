@@ -1,6 +1,6 @@
 // The webview's handle on VS Code: typed posting to the host and the persisted view state (which
 // survives the panel being hidden and the webview reloading).
-import type { ViewToHost } from '../protocol/view';
+import type { ViewToHost } from '../protocol/panel';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

@@ -1,5 +1,5 @@
 // Browser side of the chat panel: renders and collects input; holds no keys.
-import { parseHostToView } from '../protocol/view';
+import { parseHostToView } from '../protocol/panel';
 import { ChatPanel } from './chatPanel';
 import { connectToHost } from './hostApi';
 

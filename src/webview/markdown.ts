@@ -1,7 +1,7 @@
 // The small markdown subset chat messages use: fenced code blocks, inline code, **bold**, *italics*,
 // [links](https://…), bare http(s) URLs and @mentions. Parsing yields plain data; rendering builds
 // DOM nodes with createElement/textContent only, so no text a sender wrote is ever parsed as HTML.
-import { isWebLink } from '../protocol/view';
+import { isWebLink } from '../protocol/panel';
 import { findMentions } from '../protocol/mentions';
 
 export type Inline =

@@ -3,7 +3,7 @@
 // delivery state of the user's own messages. Clicks on links and references are handled by the
 // list (event delegation) through the data attributes set here.
 import type { Snippet } from '../protocol/body';
-import type { ChatItem } from '../protocol/view';
+import type { ChatItem } from '../protocol/panel';
 import { element } from './dom';
 import { renderCodeBlock, renderMarkdown } from './markdown';
 import { mentionsMe } from '../protocol/mentions';

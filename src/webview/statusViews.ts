@@ -1,6 +1,6 @@
 // The parts of the panel around the list: who is online (with join/leave shown briefly), the
 // offline banner, and the empty state whose buttons ask the host to connect or set things up.
-import type { ConnectionState, ViewCommand } from '../protocol/view';
+import type { PanelConnection, PanelCommand } from '../protocol/panel';
 import { button, element } from './dom';
 
 /** How long "bob joined" stays in the presence bar. */
@@ -24,7 +24,7 @@ export class PresenceBar {
     this.root.append(details, this.event);
   }
 
-  show(online: readonly string[], connection: ConnectionState, me: string | null): void {
+  show(online: readonly string[], connection: PanelConnection, me: string | null): void {
     const connected = connection.status === 'connected';
     this.summary.replaceChildren(
       element(this.doc, 'span', `dot ${connected ? 'on' : 'off'}`),
@@ -43,7 +43,7 @@ export class PresenceBar {
   }
 }
 
-export function statusLabel(connection: ConnectionState): string {
+export function statusLabel(connection: PanelConnection): string {
   switch (connection.status) {
     case 'connected': return 'Connected';
     case 'connecting': return 'Connecting…';
@@ -63,7 +63,7 @@ export class ConnectionBanner {
     this.root.hidden = true;
   }
 
-  show(connection: ConnectionState, hasMessages: boolean): void {
+  show(connection: PanelConnection, hasMessages: boolean): void {
     this.root.hidden = connection.status === 'connected' || !hasMessages;
     this.root.classList.toggle('error', connection.status === 'error');
     const title = `${statusLabel(connection)}${connection.detail ? ` ${connection.detail}` : ''}`;
@@ -74,7 +74,7 @@ export class ConnectionBanner {
   }
 }
 
-const COMMAND_LABELS: Record<ViewCommand, string> = {
+const COMMAND_LABELS: Record<PanelCommand, string> = {
   connect: 'Connect',
   setPassword: 'Set Room Password',
   setUsername: 'Set Username',
@@ -85,11 +85,11 @@ const COMMAND_LABELS: Record<ViewCommand, string> = {
 export class EmptyState {
   readonly root: HTMLElement;
 
-  constructor(private readonly doc: Document, private readonly run: (name: ViewCommand) => void) {
+  constructor(private readonly doc: Document, private readonly run: (name: PanelCommand) => void) {
     this.root = element(doc, 'section', 'empty');
   }
 
-  show(connection: ConnectionState, me: string | null, hasMessages: boolean): void {
+  show(connection: PanelConnection, me: string | null, hasMessages: boolean): void {
     this.root.hidden = hasMessages;
     if (hasMessages) return;
     const connected = connection.status === 'connected';
@@ -97,7 +97,7 @@ export class EmptyState {
     const text = connected
       ? 'Say hello. Messages are encrypted on this machine before they leave it.'
       : connection.detail ?? 'Connect to your team’s server, or start one here. Messages are end-to-end encrypted with the room password.';
-    const commands: ViewCommand[] = connected ? (me ? [] : ['setUsername']) : ['connect', 'setPassword', 'setUsername', 'startServer'];
+    const commands: PanelCommand[] = connected ? (me ? [] : ['setUsername']) : ['connect', 'setPassword', 'setUsername', 'startServer'];
     const actions = element(this.doc, 'div', 'empty-actions');
     commands.forEach((name, index) => actions.appendChild(button(this.doc, COMMAND_LABELS[name], index === 0 ? 'primary' : 'secondary', () => this.run(name))));
     this.root.replaceChildren(element(this.doc, 'h2', '', title), element(this.doc, 'p', '', text), actions);

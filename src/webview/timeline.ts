@@ -1,6 +1,6 @@
 // Turns the ordered message list into display rows: a separator at each new day, and a header only
 // on the first message of a group (same sender, same day, a few minutes apart at most).
-import type { ChatItem } from '../protocol/view';
+import type { ChatItem } from '../protocol/panel';
 
 /** Messages further apart than this start a new group even from the same sender. */
 export const GROUP_GAP_MS = 5 * 60 * 1000;

@@ -6,9 +6,9 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { ChatClient, ChatMessage, ConnectionState } from '../../src/client';
 import type { TestApi } from '../../src/extension';
-import type { StatusView } from '../../src/host/statusView';
+import type { StatusBarText } from '../../src/host/statusBarText';
 import { PasswordStore } from '../../src/host/passwords';
-import type { ChatItem, PanelUpdate } from '../../src/protocol/view';
+import type { ChatItem, PanelUpdate } from '../../src/protocol/panel';
 import { fromEvent, waitFor, within } from './waiting';
 import { freePort } from '../harness/codeServer';
 import { isAlive } from '../support/pid';
@@ -48,7 +48,7 @@ describe('chat through the extension', function () {
     return waitFor(() => updates.find(match), fromEvent(api.chat.onDidUpdate.bind(api.chat)), what);
   }
 
-  function status(kind: string, text?: RegExp): Promise<StatusView> {
+  function status(kind: string, text?: RegExp): Promise<StatusBarText> {
     const current = () => {
       const view = api.status.current();
       return view.kind === kind && (!text || text.test(view.text)) ? view : undefined;

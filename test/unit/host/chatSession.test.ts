@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { ChatClient } from '../../../src/client';
-import type { PanelUpdate } from '../../../src/protocol/view';
+import type { PanelUpdate } from '../../../src/protocol/panel';
 import { ChatSession } from '../../../src/host/chatSession';
 import { within } from '../../support/rawClient';
 import { TEST_ITERATIONS, TEST_PASSWORD, TestServer, startTestServer } from '../../support/testServer';

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import type { ChatMessage } from '../../../src/client';
-import { ARCHIVE_LIMIT, PanelState, presenceChange, receivedItem, viewConnection } from '../../../src/host/panelState';
-import { parseHostToView } from '../../../src/protocol/view';
+import { ARCHIVE_LIMIT, PanelState, presenceChange, receivedItem, panelConnection } from '../../../src/host/panelState';
+import { parseHostToView } from '../../../src/protocol/panel';
 
 const ADDRESS = 'ws://127.0.0.1:7777';
 
@@ -27,11 +27,11 @@ describe('panel state', () => {
   });
 
   it('describes each client state for the panel', () => {
-    assert.deepStrictEqual(viewConnection({ status: 'authenticating' }, ADDRESS), { status: 'connecting', detail: 'verifying the room password…', address: ADDRESS });
-    assert.deepStrictEqual(viewConnection({ status: 'reconnecting', attempt: 2, inMs: 4_200, reason: 'connection refused' }, ADDRESS), {
+    assert.deepStrictEqual(panelConnection({ status: 'authenticating' }, ADDRESS), { status: 'connecting', detail: 'verifying the room password…', address: ADDRESS });
+    assert.deepStrictEqual(panelConnection({ status: 'reconnecting', attempt: 2, inMs: 4_200, reason: 'connection refused' }, ADDRESS), {
       status: 'reconnecting', detail: 'retrying in 4 s (connection refused)', address: ADDRESS,
     });
-    assert.match(viewConnection({ status: 'error', kind: 'auth-failed', message: 'x' }, ADDRESS).detail ?? '', /Wrong room password/);
+    assert.match(panelConnection({ status: 'error', kind: 'auth-failed', message: 'x' }, ADDRESS).detail ?? '', /Wrong room password/);
   });
 
   it('names one member joining or leaving, but not a whole list arriving or going', () => {

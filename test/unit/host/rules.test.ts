@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { invite, localAddress } from '../../../src/host/invite';
 import { notificationText, shouldNotify } from '../../../src/host/notifyRule';
 import { snippetBody } from '../../../src/host/snippet';
-import { statusView } from '../../../src/host/statusView';
+import { statusBarText } from '../../../src/host/statusBarText';
 
 const LAN = {
   lo: [{ address: '127.0.0.1', netmask: '255.0.0.0', family: 'IPv4' as const, mac: '00:00:00:00:00:00', internal: true, cidr: '127.0.0.1/8' }],
@@ -14,17 +14,17 @@ describe('host rules', () => {
     const address = 'ws://127.0.0.1:7777';
     const server = { address, roomId: '0123456789abcdef0123' };
     assert.deepStrictEqual(
-      [undefined, { status: 'connecting' as const }, { status: 'connected' as const }].map((connection) => statusView({ connection, address, online: ['a', 'b'], server: undefined }).text),
+      [undefined, { status: 'connecting' as const }, { status: 'connected' as const }].map((connection) => statusBarText({ connection, address, online: ['a', 'b'], server: undefined }).text),
       ['$(debug-disconnect) Chat offline', '$(sync~spin) Chat connecting…', '$(comment-discussion) 2 online'],
     );
-    const reconnecting = statusView({ connection: { status: 'reconnecting', attempt: 3, inMs: 8000, reason: 'refused' }, address, online: [], server });
+    const reconnecting = statusBarText({ connection: { status: 'reconnecting', attempt: 3, inMs: 8000, reason: 'refused' }, address, online: [], server });
     assert.strictEqual(reconnecting.text, '$(server) $(sync~spin) Chat reconnecting…');
     assert.match(reconnecting.tooltip, /Reconnecting to ws:\/\/127\.0\.0\.1:7777 in 8 s \(attempt 3\): refused/);
     assert.match(reconnecting.tooltip, /room 0123456789ab…/);
-    const failed = statusView({ connection: { status: 'error', kind: 'auth-failed', message: 'rejected' }, address, online: [], server: undefined });
+    const failed = statusBarText({ connection: { status: 'error', kind: 'auth-failed', message: 'rejected' }, address, online: [], server: undefined });
     assert.deepStrictEqual([failed.text, failed.error, failed.command], ['$(error) Chat: wrong password', true, 'secureChat.openChat']);
-    assert.strictEqual(statusView({ connection: undefined, address: undefined, online: [], server: undefined }).command, 'secureChat.connect');
-    assert.strictEqual(statusView({ connection: undefined, address: undefined, online: [], server }).kind, 'server');
+    assert.strictEqual(statusBarText({ connection: undefined, address: undefined, online: [], server: undefined }).command, 'secureChat.connect');
+    assert.strictEqual(statusBarText({ connection: undefined, address: undefined, online: [], server }).kind, 'server');
   });
 
   it('invite: loopback cannot be shared, a wildcard bind offers the LAN address', () => {

@@ -1,16 +1,16 @@
 import * as assert from 'assert';
 import * as net from 'net';
-import { EmbeddedServer, ServerStartError } from '../../../src/host/serverProcess';
+import { EmbeddedServer, ServerProcessError } from '../../../src/host/serverProcess';
 import { SERVER_JS } from '../../support/serverProcess';
 import { TEST_PASSWORD, tempDataDir } from '../../support/testServer';
 import { RecordingLogger } from '../client/helpers';
 import { isAlive } from '../../support/pid';
 
-async function rejection(promise: Promise<unknown>): Promise<ServerStartError> {
+async function rejection(promise: Promise<unknown>): Promise<ServerProcessError> {
   try {
     await promise;
   } catch (error) {
-    assert.ok(error instanceof ServerStartError, String(error));
+    assert.ok(error instanceof ServerProcessError, String(error));
     return error;
   }
   throw new Error('expected the start to fail');

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import type { ViewToHost } from '../../../src/protocol/view';
+import type { ViewToHost } from '../../../src/protocol/panel';
 import { ChatPanel } from '../../../src/webview/chatPanel';
 import type { ViewState } from '../../../src/webview/hostApi';
 import { newDocument } from './dom';

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { MAX_TEXT_BYTES } from '../../../src/protocol/view';
+import { MAX_TEXT_BYTES } from '../../../src/protocol/panel';
 import { Composer } from '../../../src/webview/composer';
 import { newDocument } from './dom';
 

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import type { ChatItem } from '../../../src/protocol/view';
+import type { ChatItem } from '../../../src/protocol/panel';
 import { Conversation } from '../../../src/webview/conversation';
 import { estimateRowHeight } from '../../../src/webview/messageView';
 import { dayLabel, GROUP_GAP_MS, rowsAfter, startOfDay } from '../../../src/webview/timeline';

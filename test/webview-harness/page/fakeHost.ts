@@ -1,7 +1,7 @@
 // Stands in for VS Code and the extension host in the harness page: provides acquireVsCodeApi,
 // applies a theme, and answers the webview like the extension would, from a sample conversation.
 // Loaded before dist/webview.js. Query: ?theme=dark|light|hc&scenario=conversation|offline|reconnecting|bench
-import type { ChatItem, HostToView, PanelSnapshot } from '../../../src/protocol/view';
+import type { ChatItem, HostToView, PanelSnapshot } from '../../../src/protocol/panel';
 import { bulkConversation, ME, sampleConversation, TEAM } from './sampleConversation';
 import { applyTheme, ThemeName } from './themes';
 

@@ -1,6 +1,6 @@
 // A deterministic, realistic team conversation for the harness: a few people, several days,
 // code, a snippet, links, mentions, one failed and one pending message, and XSS payloads as text.
-import type { ChatItem } from '../../../src/protocol/view';
+import type { ChatItem } from '../../../src/protocol/panel';
 
 export const ME = 'dana';
 export const TEAM = ['alice', 'bob', 'carol', ME];

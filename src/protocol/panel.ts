@@ -22,8 +22,8 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const CONNECTION_STATUSES = ['disconnected', 'connecting', 'connected', 'reconnecting', 'error'] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 /** Buttons of the empty/offline state; the host runs the command `secureChat.<name>`. */
-export const VIEW_COMMANDS = ['connect', 'setPassword', 'setUsername', 'startServer'] as const;
-export type ViewCommand = (typeof VIEW_COMMANDS)[number];
+export const PANEL_COMMANDS = ['connect', 'setPassword', 'setUsername', 'startServer'] as const;
+export type PanelCommand = (typeof PANEL_COMMANDS)[number];
 
 /** UTF-8 length without TextEncoder or Buffer, so both builds share it. Lone surrogates count as U+FFFD (3 bytes). */
 export function utf8Length(text: string): number {
@@ -113,14 +113,14 @@ const connectionEntries = {
   /** Server address, shown in the banner. */
   address: optionalText(MAX_URL_LENGTH),
 };
-const ConnectionStateSchema = v.pipe(v.object(connectionEntries, 'must be an object'), v.readonly());
-export type ConnectionState = v.InferOutput<typeof ConnectionStateSchema>;
+const PanelConnectionSchema = v.pipe(v.object(connectionEntries, 'must be an object'), v.readonly());
+export type PanelConnection = v.InferOutput<typeof PanelConnectionSchema>;
 
 const items = () => v.pipe(v.array(ChatItemSchema, 'must be an array'), v.readonly());
 const online = () => v.pipe(list(username(), MAX_ONLINE), v.readonly());
 
 const snapshotEntries = {
-  connection: ConnectionStateSchema,
+  connection: PanelConnectionSchema,
   /** Current username, or null when none is set yet. */
   me: v.nullable(username()),
   /** The most recent messages, oldest first; older ones come through loadOlder. */
@@ -161,7 +161,7 @@ const ViewToHostSchema = v.variant('type', [
   v.object({ type: v.literal('openReference'), path: textWhere(isWorkspaceRelativePath, 'must be a workspace-relative path'), line: integer(1) }),
   v.object({ type: v.literal('openLink'), url: textWhere(isWebLink, 'must be an http(s) link') }),
   v.object({ type: v.literal('markRead') }),
-  v.object({ type: v.literal('command'), name: oneOf(VIEW_COMMANDS, 'command') }),
+  v.object({ type: v.literal('command'), name: oneOf(PANEL_COMMANDS, 'command') }),
 ], 'must be a known message type');
 export type ViewToHost = v.InferOutput<typeof ViewToHostSchema>;
 

@@ -14,7 +14,7 @@ export interface StatusInput {
   readonly server: { readonly address: string; readonly roomId: string } | undefined;
 }
 
-export interface StatusView {
+export interface StatusBarText {
   readonly kind: StatusKind;
   /** With codicons, e.g. "$(sync~spin) Chat connecting…". */
   readonly text: string;
@@ -58,7 +58,7 @@ function connectionPart(input: StatusInput): { kind: StatusKind; text: string; l
   }
 }
 
-export function statusView(input: StatusInput): StatusView {
+export function statusBarText(input: StatusInput): StatusBarText {
   const part = connectionPart(input);
   const lines = ['Secure Chat', part.line];
   if (input.server) lines.push(`Server running on ${input.server.address}, room ${shortRoom(input.server.roomId)}`);

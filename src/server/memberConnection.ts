@@ -26,7 +26,7 @@ export interface ConnectionContext {
   readonly logger: Logger;
   readonly backoff: AuthBackoff;
   /** Authenticated connections, in the order they joined. */
-  readonly members: Set<Connection>;
+  readonly members: Set<MemberConnection>;
   isShuttingDown(): boolean;
 }
 
@@ -47,7 +47,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   internal: 'internal server error',
 };
 
-/** Sends one error frame and closes; for refusals before a Connection exists. */
+/** Sends one error frame and closes; for refusals before a MemberConnection exists. */
 export function refuse(ws: WebSocket, code: ErrorCode, closeCode: number): void {
   ws.send(encodeServerFrame({ type: 'error', code, message: MESSAGES[code] }));
   ws.close(closeCode, code);
@@ -69,12 +69,12 @@ function oversizedEnvelopeId(raw: string): Buffer | undefined | null {
 }
 
 /** Sends one frame to every member but `except`, encoded once: with many members encoding dominated. */
-function broadcast(members: Iterable<Connection>, frame: ServerFrame, except?: Connection): void {
+function broadcast(members: Iterable<MemberConnection>, frame: ServerFrame, except?: MemberConnection): void {
   const text = encodeServerFrame(frame);
   for (const member of members) if (member !== except) member.sendEncoded(text);
 }
 
-export class Connection {
+export class MemberConnection {
   /** The encrypted username block, once authenticated. */
   user: Buffer | null = null;
   /** Cleared on each ping, set by the pong: a peer still unset at the next ping is dead. */

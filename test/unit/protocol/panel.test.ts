@@ -5,7 +5,7 @@ import { MAX_ONLINE } from '../../../src/protocol/limits';
 import {
   ChatItem, encodedTextBytes, isWebLink, isWorkspaceRelativePath, MAX_DRAFT_LENGTH, MAX_TEXT_BYTES,
   parseChatItem, parseHostToView, parseViewToHost, textProblem, usernameProblem, utf8Length,
-} from '../../../src/protocol/view';
+} from '../../../src/protocol/panel';
 
 const item: ChatItem = {
   id: '00ff', seq: 7, username: 'alice', timestamp: 1_700_000_000_000, text: 'hi', own: false, status: 'sent',
