@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import {
   ChatController, ChatPanelModel, ChatStatusBar, ChatViewProvider, LastRoom, Notifier, PasswordStore, ServerController, SettingsWatcher,
-  StatusBarText, registerCommands,
+  StatusBarText, channelLogger, registerCommands,
 } from './host';
 
 /**
@@ -23,7 +23,8 @@ export interface TestApi {
 let server: ServerController | undefined;
 
 export function activate(context: vscode.ExtensionContext): TestApi | undefined {
-  const log = vscode.window.createOutputChannel('Secure Chat', { log: true });
+  const channel = vscode.window.createOutputChannel('Secure Chat', { log: true });
+  const log = channelLogger(channel);
   const settings = new SettingsWatcher();
   const passwords = new PasswordStore(context.secrets);
   const chat = new ChatController(passwords, settings, log);
@@ -39,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const lastRoom = new LastRoom(context.workspaceState);
 
   context.subscriptions.push(
-    log, settings, chat, view, statusBar,
+    channel, settings, chat, view, statusBar,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view),
     chat.onDidChange(() => statusBar.update()),
     embedded.onDidChange(() => statusBar.update()),

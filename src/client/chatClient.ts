@@ -17,7 +17,7 @@ import { HandshakeFailure, Session, performHandshake } from './handshake';
 import { HistoryAnswer, HistoryRequests } from './historyRequests';
 import { RoomKeyCache, roomFingerprint } from './keyCache';
 import { MessageLedger } from './ledger';
-import { Logger, silentLogger } from './logger';
+import { Logger, silentLogger } from '../protocol/log';
 import { encodeMessageBody } from './messageBody';
 import { Outbox, OutboxEntry } from './outbox';
 import { Presence } from './presence';
@@ -89,7 +89,7 @@ export class ChatClient {
     this.reconnectBackoff = new Backoff(options.reconnect);
     this.retryBackoff = new Backoff(options.reconnect);
     this.outbox = new Outbox(options.outboxLimit ?? 1000);
-    this.events = new TypedEmitter((event, error) => this.logger.error(`a "${String(event)}" listener threw: ${errorMessage(error)}`));
+    this.events = new TypedEmitter((event, error) => this.logger.log('error', 'listener-threw', { event: String(event), error: errorMessage(error) }));
   }
 
   get state(): ConnectionState {
@@ -212,14 +212,14 @@ export class ChatClient {
     // was empty); only a first connection starts from the latest page.
     const firstInRoom = this.verified?.room !== room;
     if (this.verified && firstInRoom) {
-      this.logger.warn('the server now offers a different room; earlier messages and sequence numbers no longer apply');
+      this.logger.log('warn', 'room-changed', { note: 'earlier messages and sequence numbers no longer apply' });
       this.ledger.clear();
     }
     this.verified = { room, keys: session.keys };
     const live: LiveConnection = { connection, latestSeq: session.latestSeq, inFlight: undefined, history: new HistoryRequests((frame) => connection.send(frame)) };
     this.live = live;
     connection.onClose((info) => this.onConnectionLost(live, info));
-    this.logger.info(`connected to ${this.url.host}`);
+    this.logger.log('info', 'connected', { host: this.url.host });
     this.setState({ status: 'connected' });
     this.setTimer('stable', this.stableMs, () => this.reconnectBackoff.reset());
     this.updatePresence(this.presence.replace(session.online.flatMap((block) => {
@@ -231,7 +231,7 @@ export class ChatClient {
     const resumeFrom = firstInRoom ? null : this.ledger.lastSeq;
     connection.listen((received) => {
       if (received.ok) this.onFrame(live, received.value);
-      else this.logger.warn(`ignored an invalid frame from the server: ${received.error}`);
+      else this.logger.log('warn', 'invalid-frame-ignored', { why: received.error });
     });
     // Resend first, then catch up: the server answers in order, so anything our resends stored
     // shows up in the catch-up as our own and is not shown twice.
@@ -244,7 +244,7 @@ export class ChatClient {
       // The WebSocket never opened: server down, refused, unreachable.
       this.scheduleReconnect(error.message);
     } else if (!(error instanceof HandshakeFailure)) {
-      this.logger.error(`connection failed unexpectedly: ${errorMessage(error)}`);
+      this.logger.log('error', 'connection-failed-unexpectedly', { error: errorMessage(error) });
       this.scheduleReconnect(errorMessage(error));
     } else if (error.kind === 'network') {
       this.scheduleReconnect(error.message);
@@ -252,7 +252,7 @@ export class ChatClient {
       // The user must act (retype the password, fix the address); retrying would only repeat it.
       this.wanted = false;
       if (error.kind === 'auth-failed') this.verified = undefined;
-      this.logger.warn(`connection refused (${error.kind}): ${error.message}`);
+      this.logger.log('warn', 'connection-refused', { kind: error.kind, why: error.message });
       this.setState({ status: 'error', kind: error.kind, message: error.message });
     }
   }
@@ -260,14 +260,14 @@ export class ChatClient {
   private onConnectionLost(live: LiveConnection, info: CloseInfo): void {
     if (this.live !== live) return;
     this.endLive(new ChatClientError('offline', `the connection was lost: ${info.reason}`));
-    this.logger.info(`connection lost: ${info.reason}`);
+    this.logger.log('info', 'connection-lost', { why: info.reason });
     if (this.wanted) this.scheduleReconnect(info.reason);
   }
 
   private scheduleReconnect(reason: string): void {
     const inMs = this.reconnectBackoff.next();
     const attempt = this.reconnectBackoff.attempt;
-    this.logger.info(`reconnecting in ${inMs} ms (attempt ${attempt}): ${reason}`);
+    this.logger.log('info', 'reconnecting', { inMs, attempt, why: reason });
     this.setState({ status: 'reconnecting', attempt, inMs, reason });
     this.setTimer('reconnect', inMs, () => this.open());
   }
@@ -307,7 +307,7 @@ export class ChatClient {
         this.onServerError(live, frame);
         return;
       case 'history':
-        if (!live.history.answer(frame.requestId, frame)) this.logger.warn('ignored a history page nobody asked for');
+        if (!live.history.answer(frame.requestId, frame)) this.logger.log('warn', 'unrequested-history-ignored');
         return;
       case 'join': {
         const name = this.openName(frame.user);
@@ -318,7 +318,7 @@ export class ChatClient {
         this.updatePresence(this.presence.leave(frame.user));
         return;
       default:
-        this.logger.warn(`ignored an unexpected "${frame.type}" frame from the server`);
+        this.logger.log('warn', 'unexpected-frame-ignored', { type: frame.type });
     }
   }
 
@@ -333,7 +333,7 @@ export class ChatClient {
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
       this.dropped += 1;
-      this.logger.warn(`dropped message #${stored.seq}: it failed verification (${this.dropped} dropped so far)`);
+      this.logger.log('warn', 'message-failed-verification', { seq: stored.seq, droppedSoFar: this.dropped });
       return undefined;
     }
     const id = opened.messageId.toString('hex');
@@ -341,7 +341,7 @@ export class ChatClient {
     if (verdict.kind === 'own') this.delivered(verdict.localId, stored.seq);
     if (verdict.kind !== 'new') return undefined;
     const body = decodeBody(opened.plaintext);
-    if (!body.ok) this.logger.warn(`message #${stored.seq} has a body this client cannot read: ${body.error}`);
+    if (!body.ok) this.logger.log('warn', 'message-body-unreadable', { seq: stored.seq, why: body.error });
     return {
       id, seq: stored.seq, username: opened.username, timestamp: opened.timestamp,
       body: body.ok ? body.value : UNREADABLE_BODY, readable: body.ok, own: opened.username === this.currentUsername,
@@ -355,7 +355,7 @@ export class ChatClient {
       return openUsername(keys, block);
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
-      this.logger.warn('ignored an online user whose name failed to decrypt');
+      this.logger.log('warn', 'online-name-failed-verification');
       return undefined;
     }
   }
@@ -392,7 +392,7 @@ export class ChatClient {
     }
     const entry = frame.id && this.outbox.byWireId(frame.id.toString('hex'));
     if (!entry) {
-      this.logger.warn(`server error (${frame.code}): ${frame.message}`);
+      this.logger.log('warn', 'server-error', { code: frame.code, message: frame.message });
       return;
     }
     switch (frame.code) {
@@ -425,7 +425,7 @@ export class ChatClient {
   private failed(entry: OutboxEntry, reason: string): void {
     this.outbox.remove(entry.localId);
     this.settleInFlight(entry.localId);
-    this.logger.warn(`message not delivered: ${reason}`);
+    this.logger.log('warn', 'message-not-delivered', { why: reason });
     this.events.emit('delivery', { id: entry.localId, status: 'failed', reason });
     this.pump();
   }
@@ -442,7 +442,7 @@ export class ChatClient {
     const { username, plaintext } = openMessage(keys, entry.envelope);
     this.outbox.reseal(entry, sealMessage(keys, { username, plaintext, timestamp: this.clock.now() }));
     this.ledger.expectOwn(entry.wireId, entry.localId);
-    this.logger.info('the server found a message stale; sent it again with a fresh timestamp');
+    this.logger.log('info', 'stale-message-resent');
     this.settleInFlight(entry.localId);
     this.pump();
   }
@@ -482,7 +482,7 @@ export class ChatClient {
       }
     } catch (error) {
       if (error instanceof ChatClientError && error.code === 'offline') return; // The next connection catches up.
-      this.logger.error(`catching up failed: ${errorMessage(error)}`);
+      this.logger.log('error', 'catch-up-failed', { error: errorMessage(error) });
     }
   }
 

@@ -7,7 +7,7 @@ export { encodeMessageBody } from './messageBody';
 export type { ChatClientErrorCode } from './errors';
 export type { BackoffOptions } from './backoff';
 export type { Clock } from './clock';
-export type { Logger } from './logger';
+export type { LogFields, LogLevel, Logger } from '../protocol/log';
 export type {
   ChatClientEvents, ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, FatalErrorKind, HistoryPage, LocalMessage,
   ReconnectOptions,

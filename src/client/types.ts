@@ -3,7 +3,7 @@ import type WebSocket from 'ws';
 import type { MessageBody } from '../protocol/body';
 import type { BackoffOptions } from './backoff';
 import type { Clock } from './clock';
-import type { Logger } from './logger';
+import type { Logger } from '../protocol/log';
 
 /** Problems that stop reconnecting until connect() is called again (after the user acts). */
 export type FatalErrorKind = 'auth-failed' | 'server-unverified' | 'incompatible';

@@ -7,6 +7,7 @@ import type { ChatMessage, ConnectionState, MessageBody } from '../client';
 import type { PanelSnapshot, PanelUpdate } from '../protocol/panel';
 import type { ChatPanelModel } from './chatViewProvider';
 import { ChatSession } from './chatSession';
+import type { ChannelLogger } from './logChannel';
 import type { PasswordStore } from './passwords';
 import type { SettingsWatcher } from './settingsWatcher';
 
@@ -28,7 +29,7 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
   constructor(
     private readonly passwords: PasswordStore,
     private readonly settings: SettingsWatcher,
-    private readonly log: vscode.LogOutputChannel,
+    private readonly log: ChannelLogger,
   ) {}
 
   get address(): string | undefined {

@@ -44,7 +44,7 @@ export class ChatSession {
     this.pageSize = options.historyPageSize ?? HISTORY_PAGE_DEFAULT;
     this.panel = new PanelState(options.address);
     const logger = options.logger;
-    this.events = new TypedEmitter((event, error) => logger?.error(`a chat "${String(event)}" listener threw: ${errorMessage(error)}`));
+    this.events = new TypedEmitter((event, error) => logger?.log('error', 'chat-listener-threw', { event: String(event), error: errorMessage(error) }));
     this.unsubscribe = [
       this.client.on('state', (state) => this.onState(state)),
       this.client.on('presence', (online) => {

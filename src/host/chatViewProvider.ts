@@ -80,7 +80,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     view.webview.onDidReceiveMessage((raw: unknown) => {
       const message = parseViewToHost(raw);
       if (message.ok) void this.onViewMessage(message.value);
-      else this.log.warn(`chat panel: dropped a malformed message (${message.error})`);
+      else this.log.log('warn', 'panel-message-dropped', { why: message.error });
     });
     view.onDidChangeVisibility(() => {
       if (!view.visible) return;

@@ -5,6 +5,7 @@ import { addressProblem, errorMessage } from '../client';
 import type { ChatController } from './chatController';
 import { ChatViewProvider } from './chatViewProvider';
 import type { LastRoom } from './lastRoom';
+import type { ChannelLogger } from './logChannel';
 import type { PasswordStore } from './passwords';
 import type { ServerController } from './serverController';
 import { usernameSettingProblem } from './settings';
@@ -17,7 +18,7 @@ export interface CommandDeps {
   readonly passwords: PasswordStore;
   readonly settings: SettingsWatcher;
   readonly lastRoom: LastRoom;
-  readonly log: vscode.LogOutputChannel;
+  readonly log: ChannelLogger;
 }
 
 function openChat(): Thenable<unknown> {
@@ -115,7 +116,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         await run();
       } catch (error) {
         const message = errorMessage(error);
-        deps.log.error(`secureChat.${name} failed: ${message}`);
+        deps.log.log('error', 'command-failed', { command: `secureChat.${name}`, why: message });
         void vscode.window.showErrorMessage(`Secure Chat: ${message}`);
       }
     }),

@@ -4,6 +4,7 @@ export { ChatViewProvider } from './chatViewProvider';
 export type { ChatPanelModel } from './chatViewProvider';
 export { registerCommands } from './commands';
 export { LastRoom } from './lastRoom';
+export { channelLogger } from './logChannel';
 export { Notifier } from './notifier';
 export { PasswordStore } from './passwords';
 export { ServerController } from './serverController';

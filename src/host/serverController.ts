@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as vscode from 'vscode';
 import type { ChatController } from './chatController';
 import { invite, localAddress } from './invite';
+import type { ChannelLogger } from './logChannel';
 import type { PasswordStore } from './passwords';
 import { EmbeddedServer, ServerExit, ServerProcessError } from './serverProcess';
 import type { SettingsWatcher } from './settingsWatcher';
@@ -19,7 +20,7 @@ export interface ServerControllerOptions {
   readonly passwords: PasswordStore;
   readonly settings: SettingsWatcher;
   readonly chat: ChatController;
-  readonly log: vscode.LogOutputChannel;
+  readonly log: ChannelLogger;
 }
 
 export interface RunningServerInfo {
@@ -107,13 +108,13 @@ export class ServerController implements vscode.Disposable {
       );
     } catch (error) {
       if (!(error instanceof ServerProcessError)) throw error;
-      log.error(`server did not start (${error.code}): ${error.message}`);
+      log.log('error', 'server-start-failed', { code: error.code, why: error.message });
       void this.explainStartFailure(error, host, port, address);
       return;
     }
     this.server = { process: server, host };
     void server.exited.then((exit) => this.onExit(server, exit));
-    log.info(`server ${server.pid} listening on ${server.address}, room ${server.roomId}`);
+    log.log('info', 'server-listening', { pid: server.pid, address: server.address, room: server.roomId });
     this.changed();
     await this.options.chat.connect(localAddress(host, server.port));
   }
@@ -126,7 +127,7 @@ export class ServerController implements vscode.Disposable {
     }
     await server.process.stop();
     this.server = undefined;
-    this.options.log.info(`server ${server.process.pid} stopped`);
+    this.options.log.log('info', 'server-stopped', { pid: server.process.pid });
     this.changed();
   }
 
@@ -136,7 +137,7 @@ export class ServerController implements vscode.Disposable {
     this.changed();
     if (exit.requested) return;
     const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
-    this.options.log.error(`server ${server.pid} stopped unexpectedly (${how})`);
+    this.options.log.log('error', 'server-stopped-unexpectedly', { pid: server.pid, how });
     void this.offerActions(`the server stopped unexpectedly (${how}).`, ['Restart', () => this.start()]);
   }
 

@@ -5,6 +5,7 @@
 import { ChildProcess, fork } from 'child_process';
 import * as readline from 'readline';
 import type { Logger } from '../client';
+import { parseLogLine } from '../protocol/log';
 import { ParentToServer, ServerIpcErrorCode, parseServerMessage } from '../protocol/serverIpc';
 
 /** Why a start failed: the child's own error code, or what the parent saw happen to the child. */
@@ -148,14 +149,12 @@ function waitForListening(
   });
 }
 
-/** Server log lines read `<ISO time> <level> <event> key=value...`; the output channel adds its own time. */
+/** Server lines are already `event key=value...` (the logger adds its own time); anything else is quoted as one field. */
 function forwardLog(child: ChildProcess, logger: Logger): void {
   if (!child.stderr) return;
   readline.createInterface({ input: child.stderr }).on('line', (line) => {
-    const match = /^\S+ (info|warn|error) (.*)$/u.exec(line);
-    const text = `server: ${match ? match[2] : line}`;
-    if (match?.[1] === 'error') logger.error(text);
-    else if (match?.[1] === 'warn') logger.warn(text);
-    else logger.info(text);
+    const parsed = parseLogLine(line);
+    if (parsed) logger.log(parsed.level, `server: ${parsed.text}`);
+    else logger.log('info', 'server-output', { line });
   });
 }

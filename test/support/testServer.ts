@@ -4,40 +4,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Limits } from '../../src/server/config';
-import { LogFields, LogLevel, Logger } from '../../src/server/logger';
 import { RunningServer, startChatServer } from '../../src/server/server';
-import { within } from './rawClient';
+import { RecordingLogger } from './recordingLogger';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 export const TEST_ITERATIONS = 1_000;
-
-export interface LogEntry {
-  readonly level: LogLevel;
-  readonly event: string;
-  readonly fields: LogFields;
-}
-
-/** Keeps every log entry and lets a test wait for one. */
-export class RecordingLogger implements Logger {
-  readonly entries: LogEntry[] = [];
-  private readonly waiters: { event: string; resolve: (entry: LogEntry) => void }[] = [];
-
-  log(level: LogLevel, event: string, fields: LogFields = {}): void {
-    const entry = { level, event, fields };
-    this.entries.push(entry);
-    for (const waiter of this.waiters.filter((w) => w.event === event)) {
-      this.waiters.splice(this.waiters.indexOf(waiter), 1);
-      waiter.resolve(entry);
-    }
-  }
-
-  /** The first entry for `event`, logged already or to come. */
-  next(event: string, ms = 5_000): Promise<LogEntry> {
-    const seen = this.entries.find((entry) => entry.event === event);
-    if (seen) return Promise.resolve(seen);
-    return within(new Promise((resolve) => this.waiters.push({ event, resolve })), ms, `log event ${event}`);
-  }
-}
 
 export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'secure-chat-test-'));

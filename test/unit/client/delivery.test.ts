@@ -3,7 +3,8 @@ import { ChatClient, DeliveryUpdate } from '../../../src/client';
 import { openMessage } from '../../../src/crypto';
 import { decodeBody } from '../../../src/protocol/body';
 import { valueOrNull } from '../../../src/protocol/check';
-import { RecordingLogger, TestClock, cleanUp, connectedPair, next, record, stateIs, texts } from './helpers';
+import { RecordingLogger } from '../../support/recordingLogger';
+import { TestClock, cleanUp, connectedPair, next, record, stateIs, texts } from './helpers';
 import { ScriptedServer } from './scriptedServer';
 
 const FIVE_MINUTES = 5 * 60 * 1000;

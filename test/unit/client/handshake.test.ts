@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import { ConnectionState } from '../../../src/client';
 import { SERVER_UNVERIFIED_MESSAGE } from '../../../src/client/handshake';
-import { RecordingLogger, TestClock, cleanUp, connected, connectedPair, makeClient, next, record, startServer, stateIs } from './helpers';
+import { RecordingLogger } from '../../support/recordingLogger';
+import { TestClock, cleanUp, connected, connectedPair, makeClient, next, record, startServer, stateIs } from './helpers';
 import { TEST_PASSWORD } from './scriptedServer';
 
 describe('client handshake', () => {

@@ -1,23 +1,6 @@
-// Shared test plumbing: a client wired to a scripted server with fast reconnects, a logger that
-// records what it is told, a clock that counts its pending timers, and awaiting a client's events.
-import { ChatClient, ChatClientEvents, ChatClientOptions, ChatMessage, Clock, Logger } from '../../../src/client';
+// Shared test plumbing: a client wired to a scripted server with fast reconnects, a clock that counts its pending timers, and awaiting a client's events.
+import { ChatClient, ChatClientEvents, ChatClientOptions, ChatMessage, Clock } from '../../../src/client';
 import { ScriptedServer, ScriptedServerOptions, TEST_ITERATIONS, TEST_PASSWORD } from './scriptedServer';
-
-export class RecordingLogger implements Logger {
-  readonly lines: string[] = [];
-  debug(message: string): void {
-    this.lines.push(message);
-  }
-  info(message: string): void {
-    this.lines.push(message);
-  }
-  warn(message: string): void {
-    this.lines.push(message);
-  }
-  error(message: string): void {
-    this.lines.push(message);
-  }
-}
 
 /** Real timers and a shiftable now(), so tests can see whether anything is scheduled. */
 export class TestClock implements Clock {

@@ -3,7 +3,7 @@ import * as net from 'net';
 import { EmbeddedServer, ServerProcessError } from '../../../src/host/serverProcess';
 import { SERVER_JS } from '../../support/serverProcess';
 import { TEST_PASSWORD, tempDataDir } from '../../support/testServer';
-import { RecordingLogger } from '../client/helpers';
+import { RecordingLogger } from '../../support/recordingLogger';
 import { isAlive } from '../../support/pid';
 
 async function rejection(promise: Promise<unknown>): Promise<ServerProcessError> {

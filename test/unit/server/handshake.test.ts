@@ -6,7 +6,8 @@ import { CLOSE_CODES } from '../../../src/protocol/wire';
 import { startChatServer } from '../../../src/server/server';
 import { StartError } from '../../../src/server/errors';
 import { RawClient, roomKeys } from '../../support/rawClient';
-import { RecordingLogger, TEST_PASSWORD, TestServer, startTestServer, tempDataDir } from '../../support/testServer';
+import { RecordingLogger } from '../../support/recordingLogger';
+import { TEST_PASSWORD, TestServer, startTestServer, tempDataDir } from '../../support/testServer';
 
 describe('server handshake and presence', () => {
   let server: TestServer;
