@@ -66,7 +66,7 @@ export function calculateGenerator(prs: Uint8Array, ci: Uint8Array, sid: Uint8Ar
  * sample_scalar as section 8.3 recommends: 32 random bytes with the bits above 2^252 cleared, read
  * little-endian (below the group order). Zero, which no honest draw gives, is drawn again.
  */
-export function sampleScalar(random: RandomSource = randomBytes): Buffer {
+export function sampleScalar(random: RandomSource): Buffer {
   for (;;) {
     const scalar = random(CPACE_ELEMENT_BYTES);
     scalar[CPACE_ELEMENT_BYTES - 1] &= 0x0f;

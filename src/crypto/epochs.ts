@@ -31,9 +31,13 @@ const VERIFIER_LABEL = Buffer.from('secure-chat v1 verifier', 'ascii');
 
 type RandomSource = (length: number) => Buffer;
 
-/** Throws a RangeError unless the number can be an epoch (a u32). */
+function isEpoch(epoch: number): boolean {
+  return Number.isInteger(epoch) && epoch >= 0 && epoch <= MAX_EPOCH;
+}
+
+/** Throws a RangeError unless the number can be an epoch (a u32): for what a caller seals. */
 export function checkEpoch(epoch: number): void {
-  if (!Number.isInteger(epoch) || epoch < 0 || epoch > MAX_EPOCH) throw new RangeError(`epoch must be an integer from 0 to ${MAX_EPOCH}`);
+  if (!isEpoch(epoch)) throw new RangeError(`epoch must be an integer from 0 to ${MAX_EPOCH}`);
 }
 
 export function newEpochSecret(): Buffer {
@@ -64,8 +68,7 @@ export function roomVerifier(master: Uint8Array, roomId: Buffer): Buffer {
 
 /** Everything the tag covers before the IV and ciphertext: the label, the room and the epoch number. */
 function sealedSecretHeader(roomId: Buffer, epoch: number): Buffer {
-  checkEpoch(epoch);
-  if (roomId.length !== ROOM_ID_BYTES) throw new CryptoError();
+  if (!isEpoch(epoch) || roomId.length !== ROOM_ID_BYTES) throw new CryptoError();
   const number = Buffer.alloc(4);
   number.writeUInt32BE(epoch);
   return Buffer.concat([SEALED_SECRET_LABEL, roomId, number]);
@@ -88,6 +91,7 @@ export function openEpochSecret(keys: SecretSealingKeys, roomId: Buffer, epoch: 
 /** Sealing with an explicit randomness source: only the worked-example test passes anything but crypto.randomBytes. */
 export function sealEpochSecretWith(keys: SecretSealingKeys, roomId: Buffer, epoch: number, secret: Uint8Array, random: RandomSource): Buffer {
   if (secret.length !== EPOCH_SECRET_BYTES) throw new RangeError(`an epoch secret is ${EPOCH_SECRET_BYTES} bytes`);
+  checkEpoch(epoch);
   const header = sealedSecretHeader(roomId, epoch);
   const iv = random(AES_BLOCK_BYTES);
   const body = Buffer.concat([iv, aesCbcEncrypt(keys.encryption, iv, secret, false)]);

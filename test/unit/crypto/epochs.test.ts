@@ -80,6 +80,8 @@ describe('room key epochs', () => {
       const sealed = sealEpochSecret(channel, room.roomId, 5, newEpochSecret());
       assert.throws(() => openEpochSecret(channel, room.roomId, 6, sealed), GENERIC);
       assert.throws(() => openEpochSecret(channel, testRoom(12).roomId, 5, sealed), GENERIC);
+      for (const epoch of [-1, 2 ** 32, 5.5, Number.NaN]) assert.throws(() => openEpochSecret(channel, room.roomId, epoch, sealed), GENERIC, `epoch ${epoch}`);
+      assert.throws(() => openEpochSecret(channel, room.roomId.subarray(1), 5, sealed), GENERIC);
     });
 
     it('every bit flip, truncation and extension is the generic error; the tag is checked before decryption', () => {
