@@ -4,6 +4,7 @@ import * as path from 'path';
 import { BENCH_LIMITS, ackLatency, relayThroughput } from './relay/relayBench';
 import { storeScaling } from './storeBench';
 import { keyDerivation } from './kdfBench';
+import { cpaceHandshake } from './cpaceBench';
 import { panel } from './panelBench';
 import { Row, formatTable, machine, writeResults } from './report';
 
@@ -18,6 +19,7 @@ const sections: Section[] = [
   { name: 'relay throughput', run: relayThroughput },
   { name: 'store scaling', run: storeScaling },
   { name: 'key derivation', run: keyDerivation },
+  { name: 'handshake crypto', run: cpaceHandshake },
   { name: 'panel', run: panel },
 ];
 

@@ -1,5 +1,8 @@
 // The message envelope: AES-256-CBC for the message and, separately, for the username, then one
 // HMAC-SHA256 over every byte before the tag (encrypt-then-MAC). docs/PROTOCOL.md has the layout.
+// Version 1 is sealed under the password-derived room keys; version 2 carries the number of the
+// key epoch it is sealed under (epochs.ts) and is otherwise the same layout, four bytes later.
+import { EpochKeys, checkEpoch } from './epochs';
 import { CryptoError } from './errors';
 import { ROOM_ID_BYTES, RoomKeys } from './keys';
 import { AES_BLOCK_BYTES, SHA256_BYTES, aesCbcDecrypt, aesCbcEncrypt, constantTimeEqual, hmacSha256, randomBytes } from './primitives';
@@ -7,24 +10,41 @@ import { MAX_PLAINTEXT_BYTES, USERNAME_MAX_BYTES } from './limits';
 import { padUsername, unpadUsername } from './username';
 
 export const ENVELOPE_VERSION = 1;
+export const ENVELOPE_VERSION_EPOCHS = 2;
 export const MESSAGE_ID_BYTES = 16;
 export const IV_BYTES = AES_BLOCK_BYTES;
+const EPOCH_BYTES = 4;
 /** Encrypted username as it travels: its own IV, then one AES block. */
 export const USERNAME_BLOCK_BYTES = IV_BYTES + USERNAME_MAX_BYTES;
-
-/** Byte offsets of the envelope fields. */
-export const LAYOUT = {
-  version: 0,
-  roomId: 1,
-  messageId: 1 + ROOM_ID_BYTES,
-  timestamp: 1 + ROOM_ID_BYTES + MESSAGE_ID_BYTES,
-  username: 1 + ROOM_ID_BYTES + MESSAGE_ID_BYTES + 8,
-  messageIv: 1 + ROOM_ID_BYTES + MESSAGE_ID_BYTES + 8 + USERNAME_BLOCK_BYTES,
-  ciphertext: 1 + ROOM_ID_BYTES + MESSAGE_ID_BYTES + 8 + USERNAME_BLOCK_BYTES + IV_BYTES,
-} as const;
 const MAX_CIPHERTEXT_BYTES = (Math.floor(MAX_PLAINTEXT_BYTES / AES_BLOCK_BYTES) + 1) * AES_BLOCK_BYTES;
+
+/** Byte offsets of the envelope fields; `epoch` is empty (equal to `messageId`) in version 1. */
+function layoutWith(epochBytes: number) {
+  const messageId = 1 + ROOM_ID_BYTES + epochBytes;
+  return {
+    version: 0,
+    roomId: 1,
+    epoch: 1 + ROOM_ID_BYTES,
+    messageId,
+    timestamp: messageId + MESSAGE_ID_BYTES,
+    username: messageId + MESSAGE_ID_BYTES + 8,
+    messageIv: messageId + MESSAGE_ID_BYTES + 8 + USERNAME_BLOCK_BYTES,
+    ciphertext: messageId + MESSAGE_ID_BYTES + 8 + USERNAME_BLOCK_BYTES + IV_BYTES,
+  } as const;
+}
+type Layout = ReturnType<typeof layoutWith>;
+
+/** Version 1 offsets. */
+export const LAYOUT = layoutWith(0);
+/** Version 2 offsets: the u32 epoch number after the room id. */
+export const LAYOUT_V2 = layoutWith(EPOCH_BYTES);
 export const MIN_ENVELOPE_BYTES = LAYOUT.ciphertext + AES_BLOCK_BYTES + SHA256_BYTES;
 export const MAX_ENVELOPE_BYTES = LAYOUT.ciphertext + MAX_CIPHERTEXT_BYTES + SHA256_BYTES;
+export const MIN_ENVELOPE_V2_BYTES = MIN_ENVELOPE_BYTES + EPOCH_BYTES;
+export const MAX_ENVELOPE_V2_BYTES = MAX_ENVELOPE_BYTES + EPOCH_BYTES;
+
+/** Where the layout of each version differs; the byte at offset 0 says which applies. */
+const FORMATS = new Map<number, Layout>([[ENVELOPE_VERSION, LAYOUT], [ENVELOPE_VERSION_EPOCHS, LAYOUT_V2]]);
 
 export interface MessageToSeal {
   readonly username: string;
@@ -65,43 +85,70 @@ export function openUsername(keys: RoomKeys, block: Uint8Array): string {
   return name;
 }
 
+/** A version-1 envelope, under the password-derived room keys (the protocol of today's clients). */
 export function sealMessage(keys: RoomKeys, message: MessageToSeal): SealedMessage {
   return sealMessageWith(keys, message, randomBytes);
 }
 
-/**
- * Verifies the MAC in constant time before decrypting anything, then decrypts. Every failure is the
- * same CryptoError.
- */
+/** A version-2 envelope, under the keys of one epoch, carrying its number. */
+export function sealEpochMessage(keys: EpochKeys, message: MessageToSeal): SealedMessage {
+  return sealEpochMessageWith(keys, message, randomBytes);
+}
+
+/** Opens a version-1 envelope. Every failure is the same CryptoError. */
 export function openMessage(keys: RoomKeys, envelope: Uint8Array): OpenedMessage {
-  const ciphertextLength = envelope.length - LAYOUT.ciphertext - SHA256_BYTES;
-  if (
-    envelope.length < MIN_ENVELOPE_BYTES ||
-    envelope.length > MAX_ENVELOPE_BYTES ||
-    ciphertextLength % AES_BLOCK_BYTES !== 0 ||
-    envelope[LAYOUT.version] !== ENVELOPE_VERSION
-  ) {
+  if (envelope[LAYOUT.version] !== ENVELOPE_VERSION) throw new CryptoError();
+  return openWith(keys, LAYOUT, envelope);
+}
+
+/** The keys of an epoch the caller holds, or undefined. Epoch 0 is the password-derived room keys. */
+export type EpochKeyring = (epoch: number) => RoomKeys | undefined;
+
+export interface OpenedEpochMessage extends OpenedMessage {
+  readonly epoch: number;
+}
+
+/**
+ * Opens a version-2 envelope under the keys of the epoch it names, or a version-1 envelope under
+ * epoch 0's. An epoch the keyring lacks is refused like a forgery (peekEpoch tells the two apart
+ * beforehand, without verifying anything). Every failure is the same CryptoError.
+ */
+export function openEpochMessage(keyring: EpochKeyring, envelope: Uint8Array): OpenedEpochMessage {
+  const epoch = peekEpoch(envelope);
+  const keys = epoch === null ? undefined : keyring(epoch);
+  const layout = FORMATS.get(envelope[LAYOUT.version]);
+  if (epoch === null || keys === undefined || layout === undefined) throw new CryptoError();
+  return { ...openWith(keys, layout, envelope), epoch };
+}
+
+/**
+ * Verifies the MAC in constant time before decrypting anything, then decrypts. The caller has
+ * picked the layout from the version byte, which the MAC covers.
+ */
+function openWith(keys: RoomKeys, layout: Layout, envelope: Uint8Array): OpenedMessage {
+  const ciphertextLength = envelope.length - layout.ciphertext - SHA256_BYTES;
+  if (ciphertextLength < AES_BLOCK_BYTES || ciphertextLength > MAX_CIPHERTEXT_BYTES || ciphertextLength % AES_BLOCK_BYTES !== 0) {
     throw new CryptoError();
   }
   const bytes = Buffer.from(envelope.buffer, envelope.byteOffset, envelope.length);
   const macOffset = envelope.length - SHA256_BYTES;
   const expectedMac = hmacSha256(keys.messageMac, bytes.subarray(0, macOffset));
   const macMatches = constantTimeEqual(expectedMac, bytes.subarray(macOffset));
-  const roomMatches = constantTimeEqual(keys.roomId, bytes.subarray(LAYOUT.roomId, LAYOUT.messageId));
+  const roomMatches = constantTimeEqual(keys.roomId, bytes.subarray(layout.roomId, layout.epoch));
   if (!macMatches || !roomMatches) throw new CryptoError();
 
-  const timestamp = bytes.readBigUInt64BE(LAYOUT.timestamp);
+  const timestamp = bytes.readBigUInt64BE(layout.timestamp);
   if (timestamp > BigInt(Number.MAX_SAFE_INTEGER)) throw new CryptoError();
-  const messageIv = Buffer.from(bytes.subarray(LAYOUT.messageIv, LAYOUT.ciphertext));
+  const messageIv = Buffer.from(bytes.subarray(layout.messageIv, layout.ciphertext));
   let plaintext: Buffer;
   try {
-    plaintext = aesCbcDecrypt(keys.messageEncryption, messageIv, bytes.subarray(LAYOUT.ciphertext, macOffset));
+    plaintext = aesCbcDecrypt(keys.messageEncryption, messageIv, bytes.subarray(layout.ciphertext, macOffset));
   } catch {
     throw new CryptoError();
   }
-  const usernameBlock = Buffer.from(bytes.subarray(LAYOUT.username, LAYOUT.messageIv));
+  const usernameBlock = Buffer.from(bytes.subarray(layout.username, layout.messageIv));
   return {
-    messageId: Buffer.from(bytes.subarray(LAYOUT.messageId, LAYOUT.timestamp)),
+    messageId: Buffer.from(bytes.subarray(layout.messageId, layout.timestamp)),
     timestamp: Number(timestamp),
     username: openUsername(keys, usernameBlock),
     plaintext,
@@ -115,6 +162,18 @@ export function openMessage(keys: RoomKeys, envelope: Uint8Array): OpenedMessage
  * crypto.randomBytes; it is not exported from the crypto module's public index.
  */
 export function sealMessageWith(keys: RoomKeys, message: MessageToSeal, random: RandomSource): SealedMessage {
+  return sealWith(keys, Buffer.from([ENVELOPE_VERSION]), message, random);
+}
+
+export function sealEpochMessageWith(keys: EpochKeys, message: MessageToSeal, random: RandomSource): SealedMessage {
+  checkEpoch(keys.epoch);
+  const epoch = Buffer.alloc(EPOCH_BYTES);
+  epoch.writeUInt32BE(keys.epoch);
+  return sealWith(keys, Buffer.from([ENVELOPE_VERSION_EPOCHS]), message, random, epoch);
+}
+
+/** version ‖ room id ‖ epoch (v2 only) ‖ message id ‖ timestamp ‖ username block ‖ IV ‖ ciphertext ‖ tag. */
+function sealWith(keys: RoomKeys, version: Buffer, message: MessageToSeal, random: RandomSource, epoch = Buffer.alloc(0)): SealedMessage {
   if (message.plaintext.length > MAX_PLAINTEXT_BYTES) {
     throw new RangeError(`message must be at most ${MAX_PLAINTEXT_BYTES} bytes of UTF-8`);
   }
@@ -125,8 +184,9 @@ export function sealMessageWith(keys: RoomKeys, message: MessageToSeal, random: 
   const timestamp = Buffer.alloc(8);
   timestamp.writeBigUInt64BE(BigInt(message.timestamp));
   const authenticated = Buffer.concat([
-    Buffer.from([ENVELOPE_VERSION]),
+    version,
     keys.roomId,
+    epoch,
     messageId,
     timestamp,
     usernameBlock,
@@ -142,8 +202,25 @@ export function sealUsernameWith(keys: RoomKeys, username: string, random: Rando
   return Buffer.concat([iv, aesCbcEncrypt(keys.usernameEncryption, iv, block, false)]);
 }
 
+/** Where the fields of an unverified envelope sit: by its version byte, else version 1's. */
+function layoutOf(envelope: Uint8Array): Layout {
+  return FORMATS.get(envelope[LAYOUT.version]) ?? LAYOUT;
+}
+
 /** The message id of an envelope without verifying it: lets a server name the message it rejects. */
 export function peekMessageId(envelope: Uint8Array): Buffer | null {
-  if (envelope.length < LAYOUT.timestamp) return null;
-  return Buffer.from(envelope.subarray(LAYOUT.messageId, LAYOUT.timestamp));
+  const layout = layoutOf(envelope);
+  if (envelope.length < layout.timestamp) return null;
+  return Buffer.from(envelope.subarray(layout.messageId, layout.timestamp));
+}
+
+/**
+ * The epoch an envelope says it is sealed under, without verifying it (0 for version 1; null for
+ * anything that is neither version): lets a client ask for an epoch it lacks before opening.
+ */
+export function peekEpoch(envelope: Uint8Array): number | null {
+  const version = envelope[LAYOUT.version];
+  if (version === ENVELOPE_VERSION) return 0;
+  if (version !== ENVELOPE_VERSION_EPOCHS || envelope.length < LAYOUT_V2.messageId) return null;
+  return Buffer.from(envelope.buffer, envelope.byteOffset, envelope.length).readUInt32BE(LAYOUT_V2.epoch);
 }

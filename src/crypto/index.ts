@@ -3,17 +3,27 @@
 export { CryptoError } from './errors';
 export {
   DEFAULT_ITERATIONS, KDF_NAME, MAX_ITERATIONS, ROOM_ID_BYTES, SALT_BYTES,
-  checkRoomParams, createRoomParams, deriveRoomKeys,
+  checkRoomParams, createRoomParams, deriveMasterSecret, deriveRoomKeys,
 } from './keys';
 export type { KdfParams, RoomKeys, RoomParams } from './keys';
 export { MAX_PLAINTEXT_BYTES, USERNAME_MAX_BYTES } from './limits';
 export { UsernameError, normalizeUsername } from './username';
 export { VERIFIER_BYTES, roomVerifier, verifierMatches } from './verifier';
 export {
-  MAX_ENVELOPE_BYTES, MESSAGE_ID_BYTES, MIN_ENVELOPE_BYTES, USERNAME_BLOCK_BYTES,
-  openMessage, openUsername, peekMessageId, sealMessage, sealUsername,
+  MAX_ENVELOPE_BYTES, MAX_ENVELOPE_V2_BYTES, MESSAGE_ID_BYTES, MIN_ENVELOPE_BYTES, MIN_ENVELOPE_V2_BYTES,
+  USERNAME_BLOCK_BYTES,
+  openEpochMessage, openMessage, openUsername, peekEpoch, peekMessageId, sealEpochMessage, sealMessage, sealUsername,
 } from './envelope';
-export type { MessageToSeal, OpenedMessage, SealedMessage } from './envelope';
+export type { EpochKeyring, MessageToSeal, OpenedEpochMessage, OpenedMessage, SealedMessage } from './envelope';
+export {
+  CONFIRMATION_BYTES, CPACE_ELEMENT_BYTES, CPACE_NONCE_BYTES, respondCpaceServer, startCpaceClient,
+} from './cpace';
+export type { ChannelKeys, CpaceClient, CpaceContext, CpaceServer } from './cpace';
+export {
+  EPOCH_SECRET_BYTES, MAX_EPOCH, SEALED_EPOCH_SECRET_BYTES,
+  checkEpoch, epochKeys, newEpochSecret, openEpochSecret, sealEpochSecret, storageKeys,
+} from './epochs';
+export type { EpochKeys, SecretSealingKeys } from './epochs';
 export {
   NONCE_BYTES, PROOF_BYTES, clientProof, newNonce, serverProof, verifyClientProof, verifyServerProof,
 } from './handshake';

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { CryptoError, MAX_PLAINTEXT_BYTES, RoomKeys, deriveRoomKeys, openMessage, sealMessage, sealUsername, openUsername } from '../../../src/crypto';
 import { LAYOUT, MAX_ENVELOPE_BYTES, MIN_ENVELOPE_BYTES } from '../../../src/crypto/envelope';
 import { aesCbcEncrypt, hmacSha256 } from '../../../src/crypto/primitives';
-import { testKeys, testRoom } from './fixtures';
+import { everyTamperOf, testKeys, testRoom } from './fixtures';
 
 const GENERIC = /^message rejected: it failed verification$/;
 const now = 1_767_225_600_000;
@@ -37,15 +37,7 @@ describe('message envelope', () => {
 
   it('rejects every single-byte change, every truncation and any extension with the one generic error', () => {
     const { envelope } = sealMessage(keys, { username: 'dana', plaintext, timestamp: now });
-    for (let i = 0; i < envelope.length; i++) {
-      for (const mask of [0x01, 0x80, 0xff]) {
-        const tampered = Buffer.from(envelope);
-        tampered[i] ^= mask;
-        assertRejected(keys, tampered, `byte ${i} ^ ${mask}`);
-      }
-    }
-    for (let length = 0; length < envelope.length; length++) assertRejected(keys, envelope.subarray(0, length), `truncated to ${length}`);
-    assertRejected(keys, Buffer.concat([envelope, Buffer.alloc(16)]), 'extended by a block');
+    for (const { bytes, why } of everyTamperOf(envelope)) assertRejected(keys, bytes, why);
     assert.doesNotThrow(() => openMessage(keys, envelope), 'the original still opens');
   });
 

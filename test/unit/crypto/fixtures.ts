@@ -19,3 +19,18 @@ export function testRoom(fill: number): RoomParams {
 export function testKeys(password = 'room password', room = testRoom(7)): Promise<RoomKeys> {
   return deriveRoomKeys(password, room);
 }
+
+/** Every single-byte change (three masks per byte), every truncation and one extension: each must be refused. */
+export function everyTamperOf(envelope: Buffer): { readonly bytes: Buffer; readonly why: string }[] {
+  const variants: { bytes: Buffer; why: string }[] = [];
+  for (let i = 0; i < envelope.length; i++) {
+    for (const mask of [0x01, 0x80, 0xff]) {
+      const bytes = Buffer.from(envelope);
+      bytes[i] ^= mask;
+      variants.push({ bytes, why: `byte ${i} ^ ${mask}` });
+    }
+  }
+  for (let length = 0; length < envelope.length; length++) variants.push({ bytes: envelope.subarray(0, length), why: `truncated to ${length}` });
+  variants.push({ bytes: Buffer.concat([envelope, Buffer.alloc(16)]), why: 'extended by a block' });
+  return variants;
+}
