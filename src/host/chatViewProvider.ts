@@ -9,8 +9,8 @@ import { errorMessage } from '../client';
 import type { Logger } from '../client';
 import { MAX_DETAIL_LENGTH } from '../protocol/limits';
 import { HostToView, PanelSnapshot, PanelUpdate, parseViewToHost, textProblem, PanelCommand, ViewToHost } from '../protocol/panel';
-import { commandId } from './commandNames';
-import { viewHtml } from './viewHtml';
+import { commandId } from './rules/commandNames';
+import { viewHtml } from './rules/viewHtml';
 
 /**
  * What the chat panel needs from the chat client. Contract:

@@ -3,15 +3,15 @@
 import * as vscode from 'vscode';
 import { addressProblem, errorMessage } from '../client';
 import type { ChatController } from './chatController';
-import { COMMAND_NAMES, CommandName, commandId } from './commandNames';
+import { COMMAND_NAMES, CommandName, commandId } from './rules/commandNames';
 import { ChatViewProvider } from './chatViewProvider';
-import type { LastRoom } from './lastRoom';
+import type { LastRoom } from './rules/lastRoom';
 import type { ChannelLogger } from './logChannel';
 import type { PasswordStore } from './passwords';
 import type { ServerController } from './serverController';
 import { usernameSettingProblem } from './settings';
 import type { SettingsWatcher } from './settingsWatcher';
-import { snippetBody } from './snippet';
+import { snippetBody } from './rules/snippet';
 
 export interface CommandDeps {
   readonly chat: ChatController;

@@ -1,8 +1,8 @@
 // VS Code notifications for new messages, as secureChat.notifications asks (see notifyRule.ts).
 import * as vscode from 'vscode';
 import type { ChatMessage } from '../client';
-import { commandId } from './commandNames';
-import { notificationText, shouldNotify } from './notifyRule';
+import { commandId } from './rules/commandNames';
+import { notificationText, shouldNotify } from './rules/notifyRule';
 import type { SettingsWatcher } from './settingsWatcher';
 
 /** Catching up after a reconnect delivers many messages at once; one notification stands for them. */

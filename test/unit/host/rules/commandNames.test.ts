@@ -1,13 +1,13 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { COMMAND_NAMES, commandId } from '../../../src/host/commandNames';
+import { COMMAND_NAMES, commandId } from '../../../../src/host/rules/commandNames';
 
 interface Manifest {
   contributes: { commands: { command: string }[]; menus: Record<string, { command: string }[]> };
 }
 
-const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as Manifest;
+const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', '..', 'package.json'), 'utf8')) as Manifest;
 
 describe('command names', () => {
   it('are exactly the commands package.json contributes', () => {

@@ -1,6 +1,6 @@
 // What the status bar item says for a given connection and server state. Free of the vscode API
 // so the wording is unit-tested; statusBar.ts applies it to the item.
-import type { ConnectionState } from '../client';
+import type { ConnectionState } from '../../client';
 import type { CommandId } from './commandNames';
 import { retryDelayText } from './retryDelay';
 

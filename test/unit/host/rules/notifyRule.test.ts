@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { notificationText, shouldNotify } from '../../../src/host/notifyRule';
+import { notificationText, shouldNotify } from '../../../../src/host/rules/notifyRule';
 
 describe('notification rule', () => {
   it('never for own messages or while the chat is in view; mentions by default', () => {

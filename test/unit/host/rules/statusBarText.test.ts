@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { statusBarText } from '../../../src/host/statusBarText';
+import { statusBarText } from '../../../../src/host/rules/statusBarText';
 
 describe('status bar text', () => {
   it('one text per state, theme error colours only for errors, a click that fits', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { invite, localAddress } from '../../../src/host/invite';
+import { invite, localAddress } from '../../../../src/host/rules/invite';
 
 const LAN = {
   lo: [{ address: '127.0.0.1', netmask: '255.0.0.0', family: 'IPv4' as const, mac: '00:00:00:00:00:00', internal: true, cidr: '127.0.0.1/8' }],

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { snippetBody } from '../../../src/host/snippet';
+import { snippetBody } from '../../../../src/host/rules/snippet';
 
 describe('snippet body', () => {
   it('lines are 1-based and inclusive, a path outside the workspace is the file name', () => {
