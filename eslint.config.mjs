@@ -23,13 +23,16 @@ const vscodeBan = { name: 'vscode', message: 'Only src/extension.ts and src/host
 const nodeIo = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'ws', 'http', 'node:http'];
 
 function layerRules() {
+  const hostBans = [ban.cryptoDeep, ban.clientDeep, ban.server, ban.webview, ban.extension];
   const layer = (files, patterns, paths = []) => ({ files, rules: { 'no-restricted-imports': ['error', { paths, patterns }] } });
   return [
     layer(['src/crypto/**/*.ts'], [ban.protocol, ban.client, ban.server, ban.host, ban.webview, ban.extension], [vscodeBan, ...nodeIo]),
     layer(['src/protocol/**/*.ts'], [ban.cryptoDeep, ban.client, ban.server, ban.host, ban.webview, ban.extension], [vscodeBan]),
     layer(['src/client/**/*.ts'], [ban.cryptoDeep, ban.server, ban.host, ban.webview, ban.extension], [vscodeBan]),
     layer(['src/server/**/*.ts'], [ban.cryptoDeep, ban.client, ban.host, ban.webview, ban.extension], [vscodeBan]),
-    layer(['src/host/**/*.ts'], [ban.cryptoDeep, ban.clientDeep, ban.server, ban.webview, ban.extension]),
+    layer(['src/host/**/*.ts'], hostBans),
+    // The host's rules are unit-tested in plain Node: no vscode there, only in the thin wrappers beside the folder.
+    layer(['src/host/rules/**/*.ts'], hostBans, [{ name: 'vscode', message: 'src/host/rules is free of the vscode API; use it from a wrapper in src/host.' }]),
     layer(['src/extension.ts'], [{ regex: String.raw`^\./(?!host$)`, message: 'src/extension.ts enters the host through its index.' }]),
     layer(['src/webview/**/*.ts'], [ban.cryptoButLimits, ban.nodeProtocol, ban.client, ban.server, ban.host, ban.extension], [vscodeBan]),
   ];

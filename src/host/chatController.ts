@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { ChatMessage, ConnectionState, MessageBody } from '../client';
 import type { PanelSnapshot, PanelUpdate } from '../protocol/panel';
 import type { ChatPanelModel } from './chatViewProvider';
-import { ChatSession } from './chatSession';
+import { ChatSession } from './rules/chatSession';
 import type { ChannelLogger } from './logChannel';
 import type { PasswordStore } from './passwords';
 import type { SettingsWatcher } from './settingsWatcher';

@@ -9,7 +9,8 @@ import { errorMessage } from '../client';
 import type { Logger } from '../client';
 import { MAX_DETAIL_LENGTH } from '../protocol/limits';
 import { HostToView, PanelSnapshot, PanelUpdate, parseViewToHost, textProblem, PanelCommand, ViewToHost } from '../protocol/panel';
-import { viewHtml } from './viewHtml';
+import { commandId } from './rules/commandNames';
+import { viewHtml } from './rules/viewHtml';
 
 /**
  * What the chat panel needs from the chat client. Contract:
@@ -193,7 +194,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private async runCommand(name: PanelCommand): Promise<void> {
     try {
-      await vscode.commands.executeCommand(`secureChat.${name}`);
+      // commandId takes only names of the command table, so a panel button cannot name a command that does not exist.
+      await vscode.commands.executeCommand(commandId(name));
     } catch (error) {
       void vscode.window.showErrorMessage(`Secure Chat: ${errorMessage(error)}`);
     }

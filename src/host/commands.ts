@@ -3,14 +3,15 @@
 import * as vscode from 'vscode';
 import { addressProblem, errorMessage } from '../client';
 import type { ChatController } from './chatController';
+import { COMMAND_NAMES, CommandName, commandId } from './rules/commandNames';
 import { ChatViewProvider } from './chatViewProvider';
-import type { LastRoom } from './lastRoom';
+import type { LastRoom } from './rules/lastRoom';
 import type { ChannelLogger } from './logChannel';
 import type { PasswordStore } from './passwords';
 import type { ServerController } from './serverController';
 import { usernameSettingProblem } from './settings';
 import type { SettingsWatcher } from './settingsWatcher';
-import { snippetBody } from './snippet';
+import { snippetBody } from './rules/snippet';
 
 export interface CommandDeps {
   readonly chat: ChatController;
@@ -97,7 +98,7 @@ async function sendSelection({ chat }: CommandDeps): Promise<void> {
 
 /** Registers the commands; a command that fails says why instead of failing silently. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const commands: Record<string, () => unknown> = {
+  const commands: Record<CommandName, () => unknown> = {
     startServer: () => deps.server.start(),
     stopServer: () => deps.server.stop(),
     connect: () => connect(deps),
@@ -110,13 +111,13 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     copyInvite: () => deps.server.copyInvite(),
     showLog: () => deps.log.show(),
   };
-  return Object.entries(commands).map(([name, run]) =>
-    vscode.commands.registerCommand(`secureChat.${name}`, async () => {
+  return COMMAND_NAMES.map((name) =>
+    vscode.commands.registerCommand(commandId(name), async () => {
       try {
-        await run();
+        await commands[name]();
       } catch (error) {
         const message = errorMessage(error);
-        deps.log.log('error', 'command-failed', { command: `secureChat.${name}`, why: message });
+        deps.log.log('error', 'command-failed', { command: commandId(name), why: message });
         void vscode.window.showErrorMessage(`Secure Chat: ${message}`);
       }
     }),

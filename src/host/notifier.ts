@@ -1,7 +1,8 @@
 // VS Code notifications for new messages, as secureChat.notifications asks (see notifyRule.ts).
 import * as vscode from 'vscode';
 import type { ChatMessage } from '../client';
-import { notificationText, shouldNotify } from './notifyRule';
+import { commandId } from './rules/commandNames';
+import { notificationText, shouldNotify } from './rules/notifyRule';
 import type { SettingsWatcher } from './settingsWatcher';
 
 /** Catching up after a reconnect delivers many messages at once; one notification stands for them. */
@@ -24,7 +25,7 @@ export class Notifier {
     this.lastShown = now;
     const open = 'Open Chat';
     void vscode.window.showInformationMessage(notificationText(message.username, message.body.text || '(code snippet)'), open).then((choice) => {
-      if (choice === open) void vscode.commands.executeCommand('secureChat.openChat');
+      if (choice === open) void vscode.commands.executeCommand(commandId('openChat'));
     });
   }
 }

@@ -6,10 +6,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as vscode from 'vscode';
 import type { ChatController } from './chatController';
-import { invite, localAddress } from './invite';
+import { invite, localAddress } from './rules/invite';
 import type { ChannelLogger } from './logChannel';
 import type { PasswordStore } from './passwords';
-import { EmbeddedServer, ServerExit, ServerProcessError } from './serverProcess';
+import { EmbeddedServer, ServerExit, ServerProcessError } from './rules/serverProcess';
 import type { SettingsWatcher } from './settingsWatcher';
 
 export interface ServerControllerOptions {

@@ -1,6 +1,6 @@
 // The one Secure Chat status bar item: applies statusBarText() to it with the theme's colours.
 import * as vscode from 'vscode';
-import { StatusInput, StatusBarText, statusBarText } from './statusBarText';
+import { StatusInput, StatusBarText, statusBarText } from './rules/statusBarText';
 
 export class ChatStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('secureChat.status', vscode.StatusBarAlignment.Right, 100);

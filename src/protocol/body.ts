@@ -16,7 +16,7 @@ const SnippetSchema = v.pipe(
     startLine: integer(1),
     endLine: integer(1),
   }, 'must be an object'),
-  v.check((snippet) => snippet.endLine >= snippet.startLine, '"endLine" must not be before "startLine"'),
+  v.check((snippet) => snippet.endLine >= snippet.startLine, 'has "endLine" before "startLine"'),
 );
 export type Snippet = v.InferOutput<typeof SnippetSchema>;
 

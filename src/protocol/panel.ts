@@ -86,7 +86,7 @@ const PanelSnippetSchema = v.pipe(
     startLine: integer(1),
     endLine: integer(1),
   }, 'must be an object'),
-  v.check((snippet) => snippet.endLine >= snippet.startLine, '"endLine" must not be before "startLine"'),
+  v.check((snippet) => snippet.endLine >= snippet.startLine, 'has "endLine" before "startLine"'),
 );
 
 const ChatItemSchema = v.pipe(v.object({

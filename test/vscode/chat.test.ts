@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { ChatClient, ChatMessage, ConnectionState } from '../../src/client';
 import type { TestApi } from '../../src/extension';
-import type { StatusBarText } from '../../src/host/statusBarText';
+import type { StatusBarText } from '../../src/host/rules/statusBarText';
 import { PasswordStore } from '../../src/host/passwords';
 import type { ChatItem, PanelUpdate } from '../../src/protocol/panel';
 import { fromEvent, waitFor, within } from './waiting';

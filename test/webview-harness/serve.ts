@@ -6,7 +6,7 @@ import { readFileSync } from 'fs';
 import { createServer, Server } from 'http';
 import { AddressInfo } from 'net';
 import { join } from 'path';
-import { viewHtml } from '../../src/host/viewHtml';
+import { viewHtml } from '../../src/host/rules/viewHtml';
 
 const root = join(__dirname, '..', '..', '..');
 

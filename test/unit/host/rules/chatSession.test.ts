@@ -1,9 +1,9 @@
 import * as assert from 'assert';
-import { ChatClient } from '../../../src/client';
-import type { PanelUpdate } from '../../../src/protocol/panel';
-import { ChatSession } from '../../../src/host/chatSession';
-import { within } from '../../support/rawClient';
-import { TEST_ITERATIONS, TEST_PASSWORD, TestServer, startTestServer } from '../../support/testServer';
+import { ChatClient } from '../../../../src/client';
+import type { PanelUpdate } from '../../../../src/protocol/panel';
+import { ChatSession } from '../../../../src/host/rules/chatSession';
+import { within } from '../../../support/rawClient';
+import { TEST_ITERATIONS, TEST_PASSWORD, TestServer, startTestServer } from '../../../support/testServer';
 
 /** Collects a session's panel updates and lets a test wait for one that matches. */
 function recordUpdates(session: ChatSession): { all: PanelUpdate[]; next(match: (update: PanelUpdate) => boolean, what: string): Promise<PanelUpdate> } {

@@ -1,6 +1,7 @@
 // What the status bar item says for a given connection and server state. Free of the vscode API
 // so the wording is unit-tested; statusBar.ts applies it to the item.
-import type { ConnectionState } from '../client';
+import type { ConnectionState } from '../../client';
+import type { CommandId } from './commandNames';
 import { retryDelayText } from './retryDelay';
 
 export type StatusKind = 'offline' | 'server' | 'connecting' | 'reconnecting' | 'connected' | 'error';
@@ -22,7 +23,7 @@ export interface StatusBarText {
   /** Shown with the theme's error colours. */
   readonly error: boolean;
   /** Run on click: open the chat, or offer to connect when there is nothing to open. */
-  readonly command: 'secureChat.openChat' | 'secureChat.connect';
+  readonly command: Extract<CommandId, 'secureChat.openChat' | 'secureChat.connect'>;
 }
 
 const ERROR_TEXT = { 'auth-failed': 'wrong password', 'server-unverified': 'server not verified', incompatible: 'incompatible server' } as const;

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
-import type { ChatMessage } from '../../../src/client';
-import { ARCHIVE_LIMIT, PanelState, presenceChange, receivedItem, panelConnection } from '../../../src/host/panelState';
-import { parseHostToView } from '../../../src/protocol/panel';
+import type { ChatMessage } from '../../../../src/client';
+import { ARCHIVE_LIMIT, PanelState, presenceChange, receivedItem, panelConnection } from '../../../../src/host/rules/panelState';
+import { parseHostToView } from '../../../../src/protocol/panel';
 
 const ADDRESS = 'ws://127.0.0.1:7777';
 

@@ -1,10 +1,10 @@
 import * as assert from 'assert';
 import * as net from 'net';
-import { EmbeddedServer, ServerProcessError } from '../../../src/host/serverProcess';
-import { SERVER_JS } from '../../support/serverProcess';
-import { TEST_PASSWORD, tempDataDir } from '../../support/testServer';
-import { RecordingLogger } from '../../support/recordingLogger';
-import { isAlive } from '../../support/pid';
+import { EmbeddedServer, ServerProcessError } from '../../../../src/host/rules/serverProcess';
+import { SERVER_JS } from '../../../support/serverProcess';
+import { TEST_PASSWORD, tempDataDir } from '../../../support/testServer';
+import { RecordingLogger } from '../../../support/recordingLogger';
+import { isAlive } from '../../../support/pid';
 
 async function rejection(promise: Promise<unknown>): Promise<ServerProcessError> {
   try {

@@ -4,9 +4,9 @@
 // so plain-Node tests can drive it against the real bundle.
 import { ChildProcess, fork } from 'child_process';
 import * as readline from 'readline';
-import type { Logger } from '../client';
-import { parseLogLine } from '../protocol/log';
-import { ParentToServer, ServerIpcErrorCode, parseServerMessage } from '../protocol/serverIpc';
+import type { Logger } from '../../client';
+import { parseLogLine } from '../../protocol/log';
+import { ParentToServer, ServerIpcErrorCode, parseServerMessage } from '../../protocol/serverIpc';
 
 /** Why a start failed: the child's own error code, or what the parent saw happen to the child. */
 export type ServerProcessErrorCode = ServerIpcErrorCode | 'exited' | 'timeout';

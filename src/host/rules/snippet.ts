@@ -1,7 +1,7 @@
 // The message "Send Selection to Chat" sends: the selected code with its language, path and lines.
 // Free of the vscode API so the rules are unit-tested; the command gathers the inputs.
-import type { MessageBody } from '../protocol/body';
-import { isWorkspaceRelativePath } from '../protocol/panel';
+import type { MessageBody } from '../../protocol/body';
+import { isWorkspaceRelativePath } from '../../protocol/panel';
 
 export interface SelectionInput {
   readonly code: string;

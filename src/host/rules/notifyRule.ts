@@ -1,7 +1,7 @@
 // When a message from someone else deserves a VS Code notification (secureChat.notifications).
 // Free of the vscode API so the rule is unit-tested.
-import { mentionsMe } from '../protocol/mentions';
-import type { NotificationLevel } from './settings';
+import { mentionsMe } from '../../protocol/mentions';
+import type { NotificationLevel } from '../settings';
 
 export interface IncomingMessage {
   readonly text: string;

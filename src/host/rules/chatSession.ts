@@ -2,10 +2,10 @@
 // become panel updates (through PanelState), and messages typed before the first verified
 // connection wait here until the room's key is known. Free of the vscode API for plain-Node tests.
 import { randomBytes } from 'crypto';
-import { ChatClient, ChatClientError, TypedEmitter, encodeMessageBody, errorMessage } from '../client';
-import type { ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, HistoryPage, MessageBody } from '../client';
-import { HISTORY_PAGE_DEFAULT } from '../protocol/limits';
-import type { PanelSnapshot, PanelUpdate } from '../protocol/panel';
+import { ChatClient, ChatClientError, TypedEmitter, encodeMessageBody, errorMessage } from '../../client';
+import type { ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, HistoryPage, MessageBody } from '../../client';
+import { HISTORY_PAGE_DEFAULT } from '../../protocol/limits';
+import type { PanelSnapshot, PanelUpdate } from '../../protocol/panel';
 import { PanelState, localItem, receivedItem, panelConnection } from './panelState';
 
 /** Messages typed before the first connection that are held in memory, at most. */

@@ -1,11 +1,11 @@
 // What the chat panel shows, kept in the extension host: recent messages (bounded), who is online
 // and the connection, plus the mapping from the client's events to the view's items and updates.
 // Free of the vscode API so it is unit-tested in plain Node.
-import type { ChatMessage, ConnectionState as ClientState, LocalMessage } from '../client';
-import type { MessageBody, Snippet } from '../protocol/body';
-import { valueOrNull } from '../protocol/check';
-import { MAX_DETAIL_LENGTH } from '../protocol/limits';
-import { ChatItem, PanelConnection, DeliveryStatus, PanelSnapshot, PanelUpdate, isWorkspaceRelativePath, parseChatItem } from '../protocol/panel';
+import type { ChatMessage, ConnectionState as ClientState, LocalMessage } from '../../client';
+import type { MessageBody, Snippet } from '../../protocol/body';
+import { valueOrNull } from '../../protocol/check';
+import { MAX_DETAIL_LENGTH } from '../../protocol/limits';
+import { ChatItem, PanelConnection, DeliveryStatus, PanelSnapshot, PanelUpdate, isWorkspaceRelativePath, parseChatItem } from '../../protocol/panel';
 import { retryDelayText } from './retryDelay';
 
 /** Messages in a snapshot; older ones reach the view page by page through loadOlder. */

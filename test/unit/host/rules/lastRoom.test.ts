@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { LastRoom, StateStore } from '../../../src/host/lastRoom';
+import { LastRoom, StateStore } from '../../../../src/host/rules/lastRoom';
 
 /** Workspace state as VS Code keeps it: a key-value store whose updates settle later. */
 class MemoryState implements StateStore {

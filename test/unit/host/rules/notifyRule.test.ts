@@ -1,0 +1,16 @@
+import * as assert from 'assert';
+import { notificationText, shouldNotify } from '../../../../src/host/rules/notifyRule';
+
+describe('notification rule', () => {
+  it('never for own messages or while the chat is in view; mentions by default', () => {
+    const fromBob = { text: 'hey @alice, look', own: false };
+    assert.strictEqual(shouldNotify('mentions', fromBob, 'alice', false), true);
+    assert.strictEqual(shouldNotify('mentions', { text: 'hey all', own: false }, 'alice', false), false);
+    assert.strictEqual(shouldNotify('all', { text: 'hey all', own: false }, 'alice', false), true);
+    assert.strictEqual(shouldNotify('all', fromBob, 'alice', true), false);
+    assert.strictEqual(shouldNotify('off', fromBob, 'alice', false), false);
+    assert.strictEqual(shouldNotify('all', { ...fromBob, own: true }, 'alice', false), false);
+    assert.strictEqual(notificationText('bob', 'a\n  b', 120), 'bob: a b');
+    assert.strictEqual(notificationText('bob', 'x'.repeat(200), 10), `bob: ${'x'.repeat(9)}…`);
+  });
+});

@@ -1,0 +1,21 @@
+import * as assert from 'assert';
+import { statusBarText } from '../../../../src/host/rules/statusBarText';
+
+describe('status bar text', () => {
+  it('one text per state, theme error colours only for errors, a click that fits', () => {
+    const address = 'ws://127.0.0.1:7777';
+    const server = { address, roomId: '0123456789abcdef0123' };
+    assert.deepStrictEqual(
+      [undefined, { status: 'connecting' as const }, { status: 'connected' as const }].map((connection) => statusBarText({ connection, address, online: ['a', 'b'], server: undefined }).text),
+      ['$(debug-disconnect) Chat offline', '$(sync~spin) Chat connecting…', '$(comment-discussion) 2 online'],
+    );
+    const reconnecting = statusBarText({ connection: { status: 'reconnecting', attempt: 3, inMs: 8000, reason: 'refused' }, address, online: [], server });
+    assert.strictEqual(reconnecting.text, '$(server) $(sync~spin) Chat reconnecting…');
+    assert.match(reconnecting.tooltip, /Reconnecting to ws:\/\/127\.0\.0\.1:7777 in 8 s \(attempt 3\): refused/);
+    assert.match(reconnecting.tooltip, /room 0123456789ab…/);
+    const failed = statusBarText({ connection: { status: 'error', kind: 'auth-failed', message: 'rejected' }, address, online: [], server: undefined });
+    assert.deepStrictEqual([failed.text, failed.error, failed.command], ['$(error) Chat: wrong password', true, 'secureChat.openChat']);
+    assert.strictEqual(statusBarText({ connection: undefined, address: undefined, online: [], server: undefined }).command, 'secureChat.connect');
+    assert.strictEqual(statusBarText({ connection: undefined, address: undefined, online: [], server }).kind, 'server');
+  });
+});
