@@ -31,6 +31,9 @@ export function useWorkbench(settings: Record<string, unknown> = {}): Workbench 
     page.setDefaultTimeout(20000);
     await page.goto(server.workbenchUrl());
     await page.locator('.monaco-workbench').waitFor();
+    // The workbench is ready for a user once our contributions are in: on a loaded machine that
+    // takes longer than one action's timeout, so the first test would otherwise time out on it.
+    await activityItem(page, 'Secure Chat').waitFor({ timeout: 60000 });
   });
   after(async function () {
     this.timeout(30000);
