@@ -83,6 +83,40 @@ async function bench(count: number): Promise<Record<string, number>> {
   return { count, firstScreenMs, appendMs, jumpMs, mountedRows: document.querySelectorAll('.row').length };
 }
 
+/** One message's render, from the start of the frame that mounts it to the end of the list's work in it (layout included). */
+function renderTime(item: ChatItem): Promise<number> {
+  return new Promise((resolve) => {
+    // Registered after the panel's listener, so this frame callback runs after the list's, in the same frame.
+    const listener = (): void => {
+      window.removeEventListener('message', listener);
+      requestAnimationFrame((frameStart) => resolve(performance.now() - frameStart));
+    };
+    window.addEventListener('message', listener);
+    toView({ type: 'messages', items: [item], position: 'append', hasOlder: false });
+  });
+}
+
+/** The longest message text the view accepts, made of `unit` repeated. */
+function fullMessage(unit: string): string {
+  return unit.repeat(Math.floor((32 * 1024) / unit.length));
+}
+
+/** Median render time of a 32 KiB message of hostile markdown (`*a ` repeated) and of plain prose of the same length, interleaved. */
+async function markdownBench(runs: number): Promise<Record<string, number>> {
+  const hostile = fullMessage('*a ');
+  const plain = fullMessage('We shipped it. ').slice(0, hostile.length);
+  const times: Record<'hostile' | 'plain', number[]> = { hostile: [], plain: [] };
+  for (let run = 0; run < runs; run++) {
+    for (const kind of ['plain', 'hostile'] as const) {
+      const id = (nextId++).toString(16).padStart(32, '0');
+      const text = kind === 'plain' ? plain : hostile;
+      times[kind].push(await renderTime({ id, username: 'mallory', timestamp: Date.now(), text, own: false, status: 'sent' }));
+    }
+  }
+  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return { length: hostile.length, plainMs: median(times.plain), hostileMs: median(times.hostile) };
+}
+
 applyTheme(theme);
 Object.assign(window, {
   acquireVsCodeApi: () => ({
@@ -93,5 +127,5 @@ Object.assign(window, {
     getState: () => state,
     setState: (value: unknown) => (state = value),
   }),
-  harness: { posted, bench, toView },
+  harness: { posted, bench, markdownBench, toView },
 });
