@@ -6,6 +6,7 @@
 // here with createElement/textContent only, so no text a sender wrote is ever parsed as HTML.
 // A message's text is at most 32 KiB (the view protocol refuses longer), which bounds the work.
 import MarkdownIt from 'markdown-it';
+import { isolate } from './dom';
 import { isWebLink } from '../protocol/view';
 import { findMentions } from '../protocol/mentions';
 
@@ -29,7 +30,7 @@ export function renderMarkdown(doc: Document, text: string, me: string | null): 
   for (const token of parser.parse(text, {})) {
     switch (token.type) {
       case 'paragraph_open':
-        paragraph = fragment.appendChild(doc.createElement('p'));
+        paragraph = fragment.appendChild(isolate(doc.createElement('p')));
         break;
       case 'inline':
         renderInline(doc, token.children ?? [], paragraph ?? fragment, me);
@@ -54,7 +55,7 @@ function renderInline(doc: Document, tokens: readonly MarkdownIt.Token[], parent
         appendText(doc, current, token.content, me, inLink);
         break;
       case 'code_inline':
-        current.appendChild(doc.createElement('code')).textContent = token.content;
+        current.appendChild(isolate(doc.createElement('code'))).textContent = token.content;
         break;
       case 'softbreak':
       case 'hardbreak':
@@ -62,13 +63,13 @@ function renderInline(doc: Document, tokens: readonly MarkdownIt.Token[], parent
         break;
       case 'strong_open':
       case 'em_open':
-        open.push(current.appendChild(doc.createElement(token.tag === 'strong' ? 'strong' : 'em')));
+        open.push(current.appendChild(isolate(doc.createElement(token.tag === 'strong' ? 'strong' : 'em'))));
         break;
       case 'link_open': {
         const url = String(token.attrGet('href') ?? '');
         // validateLink already refused other links; a second check costs nothing.
         if (isWebLink(url)) {
-          const link = current.appendChild(doc.createElement('a'));
+          const link = current.appendChild(isolate(doc.createElement('a')));
           link.setAttribute('href', url);
           open.push(link);
         } else {
@@ -94,7 +95,7 @@ function appendText(doc: Document, parent: Node, text: string, me: string | null
     const url = match[0].replace(URL_TRAILER, '');
     if (!isWebLink(url)) continue;
     appendMentions(doc, parent, text.slice(last, match.index), me);
-    const link = parent.appendChild(doc.createElement('a'));
+    const link = parent.appendChild(isolate(doc.createElement('a')));
     link.setAttribute('href', url);
     link.textContent = url;
     last = match.index + url.length;
@@ -106,7 +107,7 @@ function appendMentions(doc: Document, parent: Node, text: string, me: string | 
   let last = 0;
   for (const [start, end] of me ? findMentions(text, me) : []) {
     if (start > last) parent.appendChild(doc.createTextNode(text.slice(last, start)));
-    const mention = parent.appendChild(doc.createElement('span'));
+    const mention = parent.appendChild(isolate(doc.createElement('span')));
     mention.className = 'mention';
     mention.textContent = text.slice(start, end);
     last = end;
@@ -116,7 +117,7 @@ function appendMentions(doc: Document, parent: Node, text: string, me: string | 
 
 /** A code block; shared with snippet messages. */
 export function renderCodeBlock(doc: Document, code: string): HTMLElement {
-  const pre = doc.createElement('pre');
+  const pre = isolate(doc.createElement('pre'));
   const element = doc.createElement('code');
   element.textContent = code;
   pre.appendChild(element);

@@ -13,12 +13,14 @@ function render(text: string, me: string | null = 'dana'): HTMLElement {
   return container;
 }
 
-/** Every element is an allowed one, and the only attributes are http(s) hrefs on links and the mention class. */
+/** Every element is an allowed one, and the only attributes are http(s) hrefs on links, the mention class and dir="auto" (bidi isolation). */
 function assertOnlyAllowedMarkup(container: HTMLElement): void {
   for (const element of Array.from(container.querySelectorAll('*'))) {
     assert.ok(ALLOWED_TAGS.has(element.tagName), `unexpected <${element.tagName}>`);
     for (const attribute of Array.from(element.attributes)) {
-      if (attribute.name === 'href') {
+      if (attribute.name === 'dir') {
+        assert.strictEqual(attribute.value, 'auto');
+      } else if (attribute.name === 'href') {
         assert.strictEqual(element.tagName, 'A');
         assert.match(attribute.value, /^https?:\/\//iu);
       } else {
@@ -39,9 +41,9 @@ describe('markdown', () => {
     assert.strictEqual(container.textContent, 'Use npm ci, really, now: docs or https://example.org/x.');
   });
 
-  /** The rendered markup, tags and text only, for exact comparisons. */
+  /** The rendered markup without the bidi attributes, for exact comparisons. */
   function markup(text: string): string {
-    return render(text).innerHTML;
+    return render(text).innerHTML.replace(/ dir="auto"/gu, '');
   }
 
   it('nests emphasis and keeps markup out of code spans', () => {
@@ -96,6 +98,14 @@ describe('markdown', () => {
   it('trims sentence punctuation from bare URLs and does not link inside words', () => {
     assert.strictEqual(render('see https://example.com/a).').querySelector('a')?.getAttribute('href'), 'https://example.com/a');
     assert.strictEqual(render('xhttps://example.com').querySelector('a'), null);
+  });
+
+  it('isolates every run of text a sender wrote (bidi), so override characters cannot reorder the rest', () => {
+    const container = render('\u202eevil **bold** *em* `code` [link](https://example.com) https://example.org @dana\n\n```\nblock\n```');
+    const runs = Array.from(container.querySelectorAll('p, pre, strong, em, code, a, .mention')).filter((node) => node.parentElement?.tagName !== 'PRE');
+    assert.deepStrictEqual(runs.map((node) => [node.tagName, node.getAttribute('dir')]), [
+      ['P', 'auto'], ['STRONG', 'auto'], ['EM', 'auto'], ['CODE', 'auto'], ['A', 'auto'], ['A', 'auto'], ['SPAN', 'auto'], ['PRE', 'auto'],
+    ]);
   });
 
   it('highlights mentions of the current user only', () => {
