@@ -78,6 +78,11 @@ describe('chat panel', () => {
     const heading = chatFrame(workbench.page).locator('h2');
     await heading.waitFor();
     assert.strictEqual(await heading.textContent(), 'Offline', 'the panel starts in its offline state');
+    // Opening the chat puts the keyboard in the composer: what is typed next is a message.
+    await chatFrame(workbench.page).locator('textarea.composer-input:focus').waitFor();
+    await workbench.page.keyboard.type('typed');
+    assert.strictEqual(await composer().inputValue(), 'typed');
+    await composer().fill('');
     const file = await screenshot(sideBar(workbench.page), 'chat-panel');
     assert.ok(fs.statSync(file).size > 0);
   });
@@ -102,6 +107,8 @@ describe('chat panel', () => {
     await composer().press('Enter');
     await message(FIRST_MESSAGE).and(chatFrame(workbench.page).locator('.own.sent')).waitFor();
     assert.strictEqual(await composer().inputValue(), '', 'the composer is cleared after sending');
+    // The refusal from before connecting is answered: no stale "Not connected" under the composer.
+    await chatFrame(workbench.page).locator('.composer-problem').waitFor({ state: 'hidden' });
   });
 
   it('shows messages from other members with their names: text, a snippet and a mention', async () => {
