@@ -55,7 +55,7 @@ export async function panel(log: (line: string) => void): Promise<{ rows: Row[];
   log(`  first screen (ms): ${runs.map((r) => fixed(r.firstScreenMs)).join(', ')}; append 1,000 (ms): ${runs.map((r) => fixed(r.appendMs)).join(', ')}`);
   return {
     rows: [
-      { bench: 'panel (Chromium)', metric: `first screen of ${fixed(COUNT)} messages`, baseline: '', subject: `${fixed(firstScreen)} ms`, ratio: '', target: '' },
+      { bench: 'panel (Chromium)', metric: `first screen of a ${fixed(COUNT)}-message snapshot`, baseline: '', subject: `${fixed(firstScreen)} ms`, ratio: '', target: '' },
       { bench: 'panel (Chromium)', metric: 'append 1,000 messages', baseline: '', subject: `${fixed(append)} ms`, ratio: '', target: '' },
       {
         bench: 'panel (Chromium)', metric: `render a ${fixed(markdownRuns[0].length)}-char message: \`*a \` repeated vs plain text`,
