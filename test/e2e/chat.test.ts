@@ -64,6 +64,15 @@ describe('chat panel', () => {
   }
 
   const message = (text: string) => chatFrame(workbench.page).locator('.row.message', { hasText: text });
+  /** How far the message list is from its bottom, in px, once the panel has drawn a few frames. */
+  const fromBottom = () => chatFrame(workbench.page).locator('.scroller').evaluate(
+    (node: { scrollHeight: number; clientHeight: number; scrollTop: number }) => new Promise<number>((resolve) => {
+      // Page code: the browser's requestAnimationFrame, which this file's (Node) types do not name.
+      const nextFrame = (globalThis as unknown as { requestAnimationFrame(callback: () => void): number }).requestAnimationFrame;
+      const frames = (left: number): void => void nextFrame(() => (left <= 1 ? resolve(node.scrollHeight - node.clientHeight - node.scrollTop) : frames(left - 1)));
+      frames(3);
+    }),
+  );
   const composer = () => chatFrame(workbench.page).locator('textarea.composer-input');
 
   it('opens from the activity bar', async () => {
@@ -131,6 +140,10 @@ describe('chat panel', () => {
     await composer().fill('Thanks both, merging after CI.');
     await composer().press('Enter');
     await message('merging after CI').and(chatFrame(workbench.page).locator('.own.sent')).waitFor();
+    // The list still follows after the send: a reply arrives in view.
+    carol.send({ text: '@alice one more thing: tag the release.' });
+    await message('tag the release').waitFor();
+    assert.ok(await fromBottom() <= 1, 'the list follows after a send');
     const file = await screenshot(sideBar(workbench.page), 'conversation');
     assert.ok(fs.statSync(file).size > 0);
   });
@@ -227,6 +240,7 @@ describe('chat panel', () => {
 
       await openViewContainer(page, 'Secure Chat');
       await message('Tagging 0.2.0 after lunch').waitFor();
+      assert.strictEqual(await fromBottom(), 0, 'opened at the very bottom');
       await badge.waitFor({ state: 'hidden' });
     });
   });
