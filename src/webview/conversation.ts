@@ -20,7 +20,7 @@ export const MAX_DATE_MS = 8.64e15;
 
 export type Change =
   | { readonly kind: 'reset' }
-  /** The rows were rebuilt with older messages added or dropped in front. */
+  /** The rows were rebuilt with the oldest messages dropped (the bound). */
   | { readonly kind: 'rebuilt' }
   | { readonly kind: 'appended'; readonly from: number }
   | { readonly kind: 'updated'; readonly rows: readonly number[] };
@@ -65,9 +65,9 @@ export class Conversation {
     return { kind: 'reset' };
   }
 
-  prepend(items: readonly ChatItem[]): Change {
+  /** Older history in front; the rows are rebuilt, as grouping at the old top may change. */
+  prepend(items: readonly ChatItem[]): void {
     this.rebuild([...dedupe(items, new Set(this.rowOf.keys())), ...this.messages()]);
-    return { kind: 'rebuilt' };
   }
 
   /** New messages go at the end; ones already shown (a pending message now stored) are replaced. */
