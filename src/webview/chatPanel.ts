@@ -2,7 +2,7 @@
 // turns what the user does into messages for the host. Holds no keys and does no networking.
 import { ChatItem, PanelConnection, HostToView, isWebLink, isWorkspaceRelativePath, ViewToHost } from '../protocol/panel';
 import { Composer } from './composer';
-import { Change, Conversation } from './conversation';
+import { Change, Conversation, MAX_MESSAGES } from './conversation';
 import { button, element } from './dom';
 import type { ViewState } from './hostApi';
 import { estimateRowHeight, renderRow } from './messageView';
@@ -30,6 +30,7 @@ export class ChatPanel {
   private readonly scroller: HTMLElement;
   private readonly announcer: HTMLElement;
   private readonly root: HTMLElement;
+  private readonly loading: HTMLElement;
   private connection: PanelConnection = { status: 'connecting' };
   private me: string | null = null;
   private online: readonly string[] = [];
@@ -66,21 +67,31 @@ export class ChatPanel {
     this.composer.setDraft(draft);
     this.announcer = element(doc, 'div', 'visually-hidden');
     this.announcer.setAttribute('aria-live', 'polite');
-    root.append(this.presence.root, this.banner.root, this.empty.root, this.scroller, this.composer.root, this.announcer);
-    // Nothing is known until the host's first snapshot; showing "offline" meanwhile would flicker.
-    root.hidden = true;
+    // Nothing is known until the host's first snapshot; showing "offline" meanwhile would flicker,
+    // and showing nothing looks broken, so the panel says it is loading.
+    this.loading = element(doc, 'div', 'loading', 'Loading Secure Chat…');
+    this.loading.setAttribute('role', 'status');
+    root.append(this.loading, this.presence.root, this.banner.root, this.empty.root, this.scroller, this.composer.root, this.announcer);
+    root.classList.add('starting');
+    root.setAttribute('aria-busy', 'true');
     this.root = root;
     canvas.addEventListener('click', (event) => this.onListClick(event));
-    this.scroller.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape') this.composer.focus();
+    this.scroller.addEventListener('keydown', (event) => this.onListKey(event));
+    root.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && !this.composer.focused) {
+        event.preventDefault();
+        this.composer.focus();
+      }
     });
+    // VS Code focuses the webview when the chat is opened (Open Chat, a notification's button, Focus
+    // on Chat View): the keyboard then belongs in the composer, unless something in the panel has it.
+    doc.defaultView?.addEventListener('focus', () => this.focusComposerIfIdle());
     this.refreshChrome();
   }
 
   handle(message: HostToView): void {
     switch (message.type) {
       case 'snapshot':
-        this.root.hidden = false;
         this.connection = message.connection;
         this.me = message.me;
         this.online = message.online;
@@ -90,12 +101,14 @@ export class ChatPanel {
         this.list.reset(this.conversation.rows);
         this.composer.setUser(message.me);
         if (message.draft !== undefined) this.composer.setDraft(message.draft);
+        this.started();
         break;
       case 'messages':
         this.hasOlder = message.hasOlder;
         if (message.position === 'prepend') {
           this.loadingOlder = false;
-          this.apply(this.conversation.prepend(message.items), false);
+          this.conversation.prepend(message.items);
+          this.list.prepended(this.conversation.rows);
         } else {
           const follow = message.items.some((item) => item.own);
           for (const change of this.conversation.append(message.items)) this.apply(change, follow);
@@ -113,8 +126,8 @@ export class ChatPanel {
         break;
       case 'presence':
         this.online = message.online;
-        if (message.joined) this.presenceEvent(`${message.joined} joined`);
-        if (message.left) this.presenceEvent(`${message.left} left`);
+        if (message.joined) this.presenceEvent(message.joined, 'joined');
+        if (message.left) this.presenceEvent(message.left, 'left');
         break;
       case 'error':
         this.composer.showError(message.message);
@@ -137,10 +150,40 @@ export class ChatPanel {
     const rows = this.conversation.rows;
     switch (change.kind) {
       case 'reset': return this.list.reset(rows);
-      case 'prepended': return this.list.prepended(rows);
+      case 'rebuilt':
+        this.list.rebuilt(rows);
+        if (follow) this.list.scrollToBottom();
+        return;
       case 'appended': return this.list.appended(rows, change.from, follow);
       case 'updated': return this.list.updated(rows, change.rows);
     }
+  }
+
+  /** The first snapshot is in: the loading line gives way to the panel. */
+  private started(): void {
+    if (!this.root.classList.contains('starting')) return;
+    this.loading.remove();
+    this.root.classList.remove('starting');
+    this.root.removeAttribute('aria-busy');
+    // The view may have been focused while it was loading, when the composer could not take it.
+    this.focusComposerIfIdle();
+  }
+
+  private focusComposerIfIdle(): void {
+    const active = this.doc.activeElement;
+    if (this.doc.hasFocus() && (active === null || active === this.doc.body || active === this.root)) this.composer.focus();
+  }
+
+  /** Up and Down move between messages; Escape (handled for the whole panel) returns to the composer. */
+  private onListKey(event: KeyboardEvent): void {
+    if ((event.key !== 'ArrowUp' && event.key !== 'ArrowDown') || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    this.list.focusMessage(event.key === 'ArrowUp' ? -1 : 1);
+  }
+
+  /** Older history can be paged in: the host has some, or the panel dropped some, and there is room. */
+  private get olderAvailable(): boolean {
+    return (this.hasOlder || this.conversation.trimmed) && !this.conversation.full;
   }
 
   private refreshChrome(): void {
@@ -152,15 +195,17 @@ export class ChatPanel {
     this.historyEdge.replaceChildren(
       !hasMessages ? '' : this.loadingOlder
         ? element(this.doc, 'span', '', 'Loading older messages…')
-        : this.hasOlder
+        : this.olderAvailable
           ? button(this.doc, 'Load older messages', 'link-button', () => this.loadOlder())
-          : element(this.doc, 'span', '', 'Start of the conversation'),
+          : this.hasOlder || this.conversation.trimmed
+            ? element(this.doc, 'span', '', `The panel keeps the latest ${MAX_MESSAGES.toLocaleString('en-US')} messages`)
+            : element(this.doc, 'span', '', 'Start of the conversation'),
     );
   }
 
   private loadOlder(): void {
     const beforeSeq = this.conversation.oldestSeq();
-    if (!this.hasOlder || this.loadingOlder || beforeSeq === undefined) return;
+    if (!this.olderAvailable || this.loadingOlder || beforeSeq === undefined) return;
     this.loadingOlder = true;
     this.host.post({ type: 'loadOlder', beforeSeq });
     this.refreshChrome();
@@ -188,9 +233,9 @@ export class ChatPanel {
     if (this.list.atBottom && this.doc.visibilityState === 'visible') this.host.post({ type: 'markRead' });
   }
 
-  private presenceEvent(text: string): void {
-    this.presence.flash(text);
-    this.announce(text);
+  private presenceEvent(name: string, what: string): void {
+    this.presence.flash(name, what);
+    this.announce(`${name} ${what}`);
   }
 
   private announce(text: string): void {

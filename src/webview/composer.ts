@@ -11,9 +11,6 @@ export interface ComposerCallbacks {
   setUsername(): void;
 }
 
-/** Tallest the box grows before it scrolls. */
-const MAX_INPUT_PX = 200;
-
 export class Composer {
   readonly root: HTMLFormElement;
   private readonly input: HTMLTextAreaElement;
@@ -79,6 +76,11 @@ export class Composer {
     this.input.focus();
   }
 
+  /** Whether the message box has the keyboard focus. */
+  get focused(): boolean {
+    return this.input.ownerDocument.activeElement === this.input;
+  }
+
   /** The host queued the message: it leaves the box, and whatever was typed after it stays. */
   accepted(): void {
     const sent = this.awaiting;
@@ -101,6 +103,8 @@ export class Composer {
   private submit(): void {
     const text = this.input.value;
     if (this.awaiting !== null || this.blocker(text) !== null || textProblem(text) !== null) return;
+    // A refusal answered the previous attempt; this one gets its own answer.
+    this.hostError = null;
     this.awaiting = text;
     this.update();
     this.callbacks.send(text);
@@ -128,7 +132,5 @@ export class Composer {
     this.problem.classList.toggle('hint', !invalid && !this.hostError);
     this.root.classList.toggle('invalid', invalid);
     this.sendButton.disabled = blocker !== null || text.trim() === '' || this.awaiting !== null;
-    this.input.style.height = 'auto';
-    this.input.style.height = `${Math.min(this.input.scrollHeight, MAX_INPUT_PX)}px`;
   }
 }

@@ -18,3 +18,12 @@ export function button(doc: Document, label: string, className: string, onClick:
   node.addEventListener('click', onClick);
   return node;
 }
+
+/**
+ * An element for text from someone else (a name, a path, a message): dir="auto" makes it its own
+ * bidi run, like <bdi>, so right-to-left or override characters in it cannot reorder what surrounds it.
+ */
+export function isolate<T extends HTMLElement>(node: T): T {
+  node.dir = 'auto';
+  return node;
+}

@@ -1,177 +1,123 @@
 // The small markdown subset chat messages use: fenced code blocks, inline code, **bold**, *italics*,
-// [links](https://…), bare http(s) URLs and @mentions. Parsing yields plain data; rendering builds
-// DOM nodes with createElement/textContent only, so no text a sender wrote is ever parsed as HTML.
+// [links](https://…), bare http(s) URLs and @mentions. markdown-it parses (its CommonMark rules are
+// linear in the text: delimiter runs are paired with precomputed bounds, so hostile input such as
+// `*a ` repeated costs no more than its length), every other rule is off (no raw HTML, headings,
+// lists, images or entities), and its HTML renderer is never used: the tokens become DOM nodes
+// here with createElement/textContent only, so no text a sender wrote is ever parsed as HTML.
+// A message's text is at most 32 KiB (the view protocol refuses longer), which bounds the work.
+import MarkdownIt from 'markdown-it';
+import { isolate } from './dom';
 import { isWebLink } from '../protocol/panel';
 import { findMentions } from '../protocol/mentions';
 
-export type Inline =
-  | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'code'; readonly text: string }
-  | { readonly kind: 'strong' | 'em'; readonly children: readonly Inline[] }
-  | { readonly kind: 'link'; readonly url: string; readonly children: readonly Inline[] }
-  | { readonly kind: 'mention'; readonly text: string };
+/** Deepest emphasis nesting rendered as markup; deeper markers stay text (markdown-it's own bound). */
+const MAX_NESTING = 20;
 
-export type Block =
-  | { readonly kind: 'paragraph'; readonly lines: readonly (readonly Inline[])[] }
-  | { readonly kind: 'code'; readonly code: string };
+const parser = new MarkdownIt('zero', { html: false, linkify: false, typographer: false, maxNesting: MAX_NESTING })
+  .enable(['fence', 'backticks', 'emphasis', 'link', 'newline']);
+// Only web links become links; markdown-it leaves any other destination as literal text.
+parser.validateLink = isWebLink;
 
-/** An opening fence; its language word is accepted and ignored (there is no highlighting). */
-const FENCE = /^\s*```\s*[\w+#.-]*\s*$/u;
-
-/** Splits text into fenced code blocks and paragraphs (blank-line separated). An unclosed fence runs to the end. */
-export function parseBlocks(text: string, me: string | null): Block[] {
-  const blocks: Block[] = [];
-  let paragraph: string[] = [];
-  const flush = (): void => {
-    if (paragraph.length > 0) blocks.push({ kind: 'paragraph', lines: paragraph.map((line) => parseInline(line, me)) });
-    paragraph = [];
-  };
-  const lines = text.split(/\r?\n/u);
-  for (let i = 0; i < lines.length; i++) {
-    if (FENCE.test(lines[i])) {
-      flush();
-      const code: string[] = [];
-      for (i++; i < lines.length && !/^\s*```\s*$/u.test(lines[i]); i++) code.push(lines[i]);
-      blocks.push({ kind: 'code', code: code.join('\n') });
-    } else if (lines[i].trim() === '') {
-      flush();
-    } else {
-      paragraph.push(lines[i]);
-    }
-  }
-  flush();
-  return blocks;
-}
-
-const LINK = /^\[([^\]\n]+)\]\((\S+?)\)/u;
-const BARE_URL = /^https?:\/\/[^\s<>]+/iu;
+/** A bare http(s) URL not glued to the word before it. */
+const BARE_URL = /(?<![\p{L}\p{N}_])https?:\/\/[^\s<>]+/giu;
 /** Punctuation that usually ends a sentence rather than a URL. */
 const URL_TRAILER = /[.,;:!?'")\]]+$/u;
-
-/** Emphasis closes at the next `marker` that follows a non-space character. */
-function closingMarker(text: string, from: number, marker: string): number {
-  if (from >= text.length || /\s/u.test(text[from])) return -1;
-  for (let end = text.indexOf(marker, from + 1); end !== -1; end = text.indexOf(marker, end + 1)) {
-    if (!/\s/u.test(text[end - 1])) return end;
-  }
-  return -1;
-}
-
-/** Inline markup of one line. `me` marks mentions of the current user; links never nest. */
-export function parseInline(text: string, me: string | null, inLink = false): Inline[] {
-  const out: Inline[] = [];
-  let plain = '';
-  const pushPlain = (): void => {
-    if (plain) out.push(...splitMentions(plain, me));
-    plain = '';
-  };
-  for (let i = 0; i < text.length;) {
-    const rest = text.slice(i);
-    if (text[i] === '`') {
-      const end = text.indexOf('`', i + 1);
-      if (end > i + 1) {
-        pushPlain();
-        out.push({ kind: 'code', text: text.slice(i + 1, end) });
-        i = end + 1;
-        continue;
-      }
-    }
-    const marker = rest.startsWith('**') ? '**' : text[i] === '*' ? '*' : null;
-    if (marker) {
-      const end = closingMarker(text, i + marker.length, marker);
-      if (end !== -1) {
-        pushPlain();
-        const children = parseInline(text.slice(i + marker.length, end), me, inLink);
-        out.push({ kind: marker === '**' ? 'strong' : 'em', children });
-        i = end + marker.length;
-        continue;
-      }
-    }
-    if (!inLink) {
-      const link = LINK.exec(rest);
-      if (link && isWebLink(link[2])) {
-        pushPlain();
-        out.push({ kind: 'link', url: link[2], children: parseInline(link[1], me, true) });
-        i += link[0].length;
-        continue;
-      }
-      const bare = /\w$/u.test(plain) ? null : BARE_URL.exec(rest);
-      const url = bare?.[0].replace(URL_TRAILER, '');
-      if (url && isWebLink(url)) {
-        pushPlain();
-        out.push({ kind: 'link', url, children: [{ kind: 'text', text: url }] });
-        i += url.length;
-        continue;
-      }
-    }
-    plain += text[i];
-    i++;
-  }
-  pushPlain();
-  return out;
-}
-
-function splitMentions(text: string, me: string | null): Inline[] {
-  const out: Inline[] = [];
-  let last = 0;
-  for (const [start, end] of me ? findMentions(text, me) : []) {
-    if (start > last) out.push({ kind: 'text', text: text.slice(last, start) });
-    out.push({ kind: 'mention', text: text.slice(start, end) });
-    last = end;
-  }
-  if (last < text.length) out.push({ kind: 'text', text: text.slice(last) });
-  return out;
-}
-
-/** Builds DOM for parsed inline nodes. Links carry their URL in href for hover and keyboard; clicks go to the host. */
-function renderInline(doc: Document, nodes: readonly Inline[], parent: Node): void {
-  for (const node of nodes) {
-    switch (node.kind) {
-      case 'text':
-        parent.appendChild(doc.createTextNode(node.text));
-        break;
-      case 'code':
-      case 'mention': {
-        const element = doc.createElement(node.kind === 'code' ? 'code' : 'span');
-        if (node.kind === 'mention') element.className = 'mention';
-        element.textContent = node.text;
-        parent.appendChild(element);
-        break;
-      }
-      case 'strong':
-      case 'em':
-      case 'link': {
-        const element = doc.createElement(node.kind === 'link' ? 'a' : node.kind);
-        if (node.kind === 'link') element.setAttribute('href', node.url);
-        renderInline(doc, node.children, element);
-        parent.appendChild(element);
-        break;
-      }
-    }
-  }
-}
 
 /** The message text as DOM: <p> per paragraph with <br> between lines, <pre><code> per fenced block. */
 export function renderMarkdown(doc: Document, text: string, me: string | null): DocumentFragment {
   const fragment = doc.createDocumentFragment();
-  for (const block of parseBlocks(text, me)) {
-    if (block.kind === 'code') {
-      fragment.appendChild(renderCodeBlock(doc, block.code));
-      continue;
+  let paragraph: HTMLElement | null = null;
+  for (const token of parser.parse(text, {})) {
+    switch (token.type) {
+      case 'paragraph_open':
+        paragraph = fragment.appendChild(isolate(doc.createElement('p')));
+        break;
+      case 'inline':
+        renderInline(doc, token.children ?? [], paragraph ?? fragment, me);
+        break;
+      case 'fence':
+        // The fence's content ends with the newline before the closing fence.
+        fragment.appendChild(renderCodeBlock(doc, token.content.replace(/\n$/u, '')));
+        break;
     }
-    const paragraph = doc.createElement('p');
-    block.lines.forEach((line, index) => {
-      if (index > 0) paragraph.appendChild(doc.createElement('br'));
-      renderInline(doc, line, paragraph);
-    });
-    fragment.appendChild(paragraph);
   }
   return fragment;
 }
 
+/** Builds DOM for one paragraph's tokens. Links carry their URL in href for hover and keyboard; clicks go to the host. */
+function renderInline(doc: Document, tokens: readonly MarkdownIt.Token[], parent: Node, me: string | null): void {
+  const open: Node[] = [parent];
+  let inLink = false;
+  for (const token of tokens) {
+    const current = open[open.length - 1];
+    switch (token.type) {
+      case 'text':
+        appendText(doc, current, token.content, me, inLink);
+        break;
+      case 'code_inline':
+        current.appendChild(isolate(doc.createElement('code'))).textContent = token.content;
+        break;
+      case 'softbreak':
+      case 'hardbreak':
+        current.appendChild(doc.createElement('br'));
+        break;
+      case 'strong_open':
+      case 'em_open':
+        open.push(current.appendChild(isolate(doc.createElement(token.tag === 'strong' ? 'strong' : 'em'))));
+        break;
+      case 'link_open': {
+        const url = String(token.attrGet('href') ?? '');
+        // validateLink already refused other links; a second check costs nothing.
+        if (isWebLink(url)) {
+          const link = current.appendChild(isolate(doc.createElement('a')));
+          link.setAttribute('href', url);
+          open.push(link);
+        } else {
+          open.push(current);
+        }
+        inLink = true;
+        break;
+      }
+      case 'strong_close':
+      case 'em_close':
+      case 'link_close':
+        if (open.length > 1) open.pop();
+        if (token.type === 'link_close') inLink = false;
+        break;
+    }
+  }
+}
+
+/** Plain text with bare URLs linked (not inside a link) and mentions of the current user marked. */
+function appendText(doc: Document, parent: Node, text: string, me: string | null, inLink: boolean): void {
+  let last = 0;
+  for (const match of inLink ? [] : text.matchAll(BARE_URL)) {
+    const url = match[0].replace(URL_TRAILER, '');
+    if (!isWebLink(url)) continue;
+    appendMentions(doc, parent, text.slice(last, match.index), me);
+    const link = parent.appendChild(isolate(doc.createElement('a')));
+    link.setAttribute('href', url);
+    link.textContent = url;
+    last = match.index + url.length;
+  }
+  appendMentions(doc, parent, text.slice(last), me);
+}
+
+function appendMentions(doc: Document, parent: Node, text: string, me: string | null): void {
+  let last = 0;
+  for (const [start, end] of me ? findMentions(text, me) : []) {
+    if (start > last) parent.appendChild(doc.createTextNode(text.slice(last, start)));
+    const mention = parent.appendChild(isolate(doc.createElement('span')));
+    mention.className = 'mention';
+    mention.textContent = text.slice(start, end);
+    last = end;
+  }
+  if (last < text.length) parent.appendChild(doc.createTextNode(text.slice(last)));
+}
+
 /** A code block; shared with snippet messages. */
 export function renderCodeBlock(doc: Document, code: string): HTMLElement {
-  const pre = doc.createElement('pre');
+  const pre = isolate(doc.createElement('pre'));
   const element = doc.createElement('code');
   element.textContent = code;
   pre.appendChild(element);

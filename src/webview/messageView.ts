@@ -4,7 +4,7 @@
 // list (event delegation) through the data attributes set here.
 import type { Snippet } from '../protocol/body';
 import type { ChatItem } from '../protocol/panel';
-import { element } from './dom';
+import { element, isolate } from './dom';
 import { renderCodeBlock, renderMarkdown } from './markdown';
 import { mentionsMe } from '../protocol/mentions';
 import { Row, dayLabel, fullTimeLabel, timeLabel } from './timeline';
@@ -26,7 +26,16 @@ export function avatarColour(username: string): number {
   return ((hash ^ (hash >>> 12)) >>> 0) % AVATAR_COLOURS;
 }
 
+/** A row as DOM. One row that cannot be rendered becomes a placeholder: it never stops the list. */
 export function renderRow(doc: Document, row: Row, context: RowContext): HTMLElement {
+  try {
+    return renderRowContent(doc, row, context);
+  } catch {
+    return element(doc, 'div', 'row message unreadable', 'This message could not be shown.');
+  }
+}
+
+function renderRowContent(doc: Document, row: Row, context: RowContext): HTMLElement {
   if (row.kind === 'day') {
     const separator = element(doc, 'div', 'row day');
     separator.appendChild(element(doc, 'span', 'day-label', dayLabel(row.day, context.now)));
@@ -60,7 +69,7 @@ function renderAvatar(doc: Document, username: string): HTMLElement {
 
 function renderMeta(doc: Document, item: ChatItem): HTMLElement {
   const meta = element(doc, 'div', 'meta');
-  meta.appendChild(element(doc, 'span', 'author', item.username));
+  meta.appendChild(isolate(element(doc, 'span', 'author', item.username)));
   if (item.own) meta.appendChild(element(doc, 'span', 'you', '(you)'));
   const time = element(doc, 'time', 'time', timeLabel(item.timestamp));
   time.dateTime = new Date(item.timestamp).toISOString();
@@ -76,20 +85,21 @@ function lineRange(snippet: Snippet): string {
 function renderSnippet(doc: Document, snippet: Snippet): HTMLElement {
   const box = element(doc, 'figure', 'snippet');
   const caption = element(doc, 'figcaption', 'snippet-header');
-  const reference = element(doc, 'button', 'reference', `${snippet.path}:${lineRange(snippet)}`);
+  const reference = element(doc, 'button', 'reference');
+  reference.append(isolate(element(doc, 'span', 'path', snippet.path)), `:${lineRange(snippet)}`);
   reference.type = 'button';
   reference.title = `Open ${snippet.path} at line ${snippet.startLine}`;
   reference.dataset.path = snippet.path;
   reference.dataset.line = String(snippet.startLine);
   caption.appendChild(reference);
-  if (snippet.language) caption.appendChild(element(doc, 'span', 'language', snippet.language));
+  if (snippet.language) caption.appendChild(isolate(element(doc, 'span', 'language', snippet.language)));
   box.append(caption, renderCodeBlock(doc, snippet.code));
   return box;
 }
 
 function renderDelivery(doc: Document, item: ChatItem): HTMLElement {
   const text = item.status === 'pending' ? 'Sending…' : `Not sent${item.reason ? `: ${item.reason}` : ''}`;
-  return element(doc, 'div', 'delivery', text);
+  return isolate(element(doc, 'div', 'delivery', text));
 }
 
 // Metrics of chat.css, used to guess the height of rows never yet on screen. The guess only has to

@@ -1,7 +1,7 @@
 // The parts of the panel around the list: who is online (with join/leave shown briefly), the
 // offline banner, and the empty state whose buttons ask the host to connect or set things up.
 import type { PanelConnection, PanelCommand } from '../protocol/panel';
-import { button, element } from './dom';
+import { button, element, isolate } from './dom';
 
 /** How long "bob joined" stays in the presence bar. */
 const PRESENCE_EVENT_MS = 5000;
@@ -32,13 +32,17 @@ export class PresenceBar {
     );
     this.summary.title = connection.address ? `${statusLabel(connection)}: ${connection.address}` : statusLabel(connection);
     const names = [...online].sort((a, b) => a.localeCompare(b));
-    this.list.replaceChildren(...names.map((name) => element(this.doc, 'li', name === me ? 'me' : '', name === me ? `${name} (you)` : name)));
+    this.list.replaceChildren(...names.map((name) => {
+      const item = element(this.doc, 'li', name === me ? 'me' : '');
+      item.append(isolate(element(this.doc, 'span', 'name', name)), name === me ? ' (you)' : '');
+      return item;
+    }));
   }
 
-  /** A discreet, temporary note; screen readers are told through the page's live region instead. */
-  flash(text: string): void {
+  /** A discreet, temporary note about `name` ("bob joined"); screen readers are told through the page's live region instead. */
+  flash(name: string, what: string): void {
     clearTimeout(this.eventTimer);
-    this.event.textContent = text;
+    this.event.replaceChildren(isolate(element(this.doc, 'bdi', '', name)), ` ${what}`);
     this.eventTimer = setTimeout(() => (this.event.textContent = ''), PRESENCE_EVENT_MS);
   }
 }

@@ -35,6 +35,8 @@ export class VirtualList {
   private following = true;
   private frame: number | null = null;
   private anchor: { key: string; delta: number } | null = null;
+  /** scrollTop at the previous scroll event: which way the user moved. */
+  private lastScrollTop = 0;
 
   constructor(
     private readonly scroller: HTMLElement,
@@ -60,9 +62,23 @@ export class VirtualList {
     this.schedule();
   }
 
-  /** Rows were rebuilt with older ones in front: keep the row being read where it is. */
+  /**
+   * Older rows came in front (history the user asked for): the top row in view stays where it is on
+   * screen, even at the bottom of a list short enough to fit, so the user keeps their place.
+   */
   prepended(rows: readonly Row[]): void {
+    this.anchor = this.anchor ?? this.topAnchor();
+    if (this.anchor) this.following = false;
+    this.replaceRows(rows);
+  }
+
+  /** Rows were rebuilt (the oldest dropped at the bound): the row being read stays, or the list keeps following. */
+  rebuilt(rows: readonly Row[]): void {
     this.anchor = this.anchor ?? this.currentAnchor();
+    this.replaceRows(rows);
+  }
+
+  private replaceRows(rows: readonly Row[]): void {
     this.rows = rows;
     this.heights.reset(rows.map((row) => this.heightOf(row)));
     // Grouping at the old top may have changed, so rows are rendered afresh.
@@ -100,16 +116,57 @@ export class VirtualList {
     return this.measured.get(row.key) ?? this.callbacks.estimate(row, this.width);
   }
 
+  /** The row being read, when the list is not following the bottom. */
   private currentAnchor(): { key: string; delta: number } | null {
+    return this.following ? null : this.topAnchor();
+  }
+
+  /**
+   * The message at the top of the view and how far into it the view starts. A message, not a day
+   * separator: a separator's key names the day's first message, which older history can change.
+   */
+  private topAnchor(): { key: string; delta: number } | null {
     const top = this.scroller.scrollTop - this.canvas.offsetTop;
-    const index = this.heights.indexAt(Math.max(0, top));
-    if (index < 0 || this.following) return null;
+    let index = this.heights.indexAt(Math.max(0, top));
+    if (index < 0) return null;
+    while (index < this.rows.length - 1 && this.rows[index].kind !== 'message') index++;
     return { key: this.rows[index].key, delta: top - this.heights.offsetOf(index) };
+  }
+
+  /**
+   * Moves the keyboard focus to the message above (-1) or below (1) the focused one; with none
+   * focused, to the last (or first) message in view. The list scrolls to keep it in view.
+   */
+  focusMessage(direction: -1 | 1): void {
+    const active = this.scroller.ownerDocument.activeElement;
+    const current = [...this.mounted.values()].find((entry) => active !== null && entry.element.contains(active));
+    const top = Math.max(0, this.scroller.scrollTop - this.canvas.offsetTop);
+    let index = current ? current.index + direction : this.heights.indexAt(direction < 0 ? top + this.scroller.clientHeight - 1 : top);
+    while (index >= 0 && index < this.rows.length && this.rows[index].kind !== 'message') index += direction;
+    if (index < 0 || index >= this.rows.length) return;
+    const key = this.rows[index].key;
+    if (!this.mounted.has(key)) {
+      // Beyond the rendered rows (after a very tall one): bring it in first.
+      this.following = false;
+      this.anchor = { key, delta: 0 };
+      if (this.frame !== null) cancelAnimationFrame(this.frame);
+      this.render();
+    }
+    this.mounted.get(key)?.element.focus();
   }
 
   private onScroll(): void {
     const { scrollTop, clientHeight, scrollHeight } = this.scroller;
-    this.following = scrollTop + clientHeight >= scrollHeight - BOTTOM_SLACK_PX;
+    const fromBottom = scrollHeight - clientHeight - scrollTop;
+    // Any move up is the user leaving the bottom, however small: a 5 px wheel step and the first
+    // frame of a smooth PageUp are within the slack, and snapping back to the bottom cancelled them.
+    // At the very bottom the list follows whichever way it got there (a taller panel clamps scrollTop).
+    // A move down never leaves the bottom: the event of the list's own scroll to the bottom can
+    // arrive after the panel shrank (the composer grew), and must not stop the following.
+    if (fromBottom <= 1) this.following = true;
+    else if (scrollTop < this.lastScrollTop) this.following = false;
+    else if (scrollTop > this.lastScrollTop && fromBottom <= BOTTOM_SLACK_PX) this.following = true;
+    this.lastScrollTop = scrollTop;
     if (scrollTop < NEAR_TOP_PX) this.callbacks.nearTop();
     this.schedule();
   }
@@ -147,6 +204,9 @@ export class VirtualList {
       if (!changed) break;
     }
     this.anchor = null;
+    // Still near the top after older rows came in (a short page, or a view that did not move): there
+    // is no scroll event to ask for the next page, so ask here, or loading would stop at the top.
+    if (!this.following && this.rows.length > 0 && this.scroller.scrollTop < NEAR_TOP_PX) this.callbacks.nearTop();
   }
 
   private mountRange(): void {
@@ -158,8 +218,12 @@ export class VirtualList {
     const { start, end } = visibleRange(this.heights, top, this.scroller.clientHeight, OVERSCAN_PX);
     const wanted = new Set<string>();
     for (let index = start; index < end; index++) wanted.add(this.rows[index].key);
+    const active = this.scroller.ownerDocument.activeElement;
+    let refocus: string | null = null;
     for (const [key, entry] of this.mounted) {
       if (!wanted.has(key) || this.stale.has(key)) {
+        // A row re-rendered in place (its delivery state changed) keeps the keyboard focus.
+        if (active !== null && entry.element.contains(active) && wanted.has(key)) refocus = key;
         entry.element.remove();
         this.mounted.delete(key);
       }
@@ -171,6 +235,8 @@ export class VirtualList {
       if (!entry) {
         entry = { element: this.callbacks.render(row), index };
         entry.element.setAttribute('role', 'listitem');
+        // Focusable by the arrow keys (focusMessage), not a Tab stop each: the list is one.
+        entry.element.tabIndex = -1;
         this.canvas.appendChild(entry.element);
         this.mounted.set(row.key, entry);
       }
@@ -178,6 +244,7 @@ export class VirtualList {
       entry.element.setAttribute('aria-posinset', String(index + 1));
       entry.element.setAttribute('aria-setsize', String(this.rows.length));
       entry.element.style.transform = `translateY(${this.heights.offsetOf(index)}px)`;
+      if (row.key === refocus) entry.element.focus({ preventScroll: true });
     }
   }
 

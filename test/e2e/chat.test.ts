@@ -64,6 +64,15 @@ describe('chat panel', () => {
   }
 
   const message = (text: string) => chatFrame(workbench.page).locator('.row.message', { hasText: text });
+  /** How far the message list is from its bottom, in px, once the panel has drawn a few frames. */
+  const fromBottom = () => chatFrame(workbench.page).locator('.scroller').evaluate(
+    (node: { scrollHeight: number; clientHeight: number; scrollTop: number }) => new Promise<number>((resolve) => {
+      // Page code: the browser's requestAnimationFrame, which this file's (Node) types do not name.
+      const nextFrame = (globalThis as unknown as { requestAnimationFrame(callback: () => void): number }).requestAnimationFrame;
+      const frames = (left: number): void => void nextFrame(() => (left <= 1 ? resolve(node.scrollHeight - node.clientHeight - node.scrollTop) : frames(left - 1)));
+      frames(3);
+    }),
+  );
   const composer = () => chatFrame(workbench.page).locator('textarea.composer-input');
 
   it('opens from the activity bar', async () => {
@@ -78,6 +87,11 @@ describe('chat panel', () => {
     const heading = chatFrame(workbench.page).locator('h2');
     await heading.waitFor();
     assert.strictEqual(await heading.textContent(), 'Offline', 'the panel starts in its offline state');
+    // Opening the chat puts the keyboard in the composer: what is typed next is a message.
+    await chatFrame(workbench.page).locator('textarea.composer-input:focus').waitFor();
+    await workbench.page.keyboard.type('typed');
+    assert.strictEqual(await composer().inputValue(), 'typed');
+    await composer().fill('');
     const file = await screenshot(sideBar(workbench.page), 'chat-panel');
     assert.ok(fs.statSync(file).size > 0);
   });
@@ -102,6 +116,8 @@ describe('chat panel', () => {
     await composer().press('Enter');
     await message(FIRST_MESSAGE).and(chatFrame(workbench.page).locator('.own.sent')).waitFor();
     assert.strictEqual(await composer().inputValue(), '', 'the composer is cleared after sending');
+    // The refusal from before connecting is answered: no stale "Not connected" under the composer.
+    await chatFrame(workbench.page).locator('.composer-problem').waitFor({ state: 'hidden' });
   });
 
   it('shows messages from other members with their names: text, a snippet and a mention', async () => {
@@ -124,6 +140,10 @@ describe('chat panel', () => {
     await composer().fill('Thanks both, merging after CI.');
     await composer().press('Enter');
     await message('merging after CI').and(chatFrame(workbench.page).locator('.own.sent')).waitFor();
+    // The list still follows after the send: a reply arrives in view.
+    carol.send({ text: '@alice one more thing: tag the release.' });
+    await message('tag the release').waitFor();
+    assert.ok(await fromBottom() <= 1, 'the list follows after a send');
     const file = await screenshot(sideBar(workbench.page), 'conversation');
     assert.ok(fs.statSync(file).size > 0);
   });
@@ -220,6 +240,7 @@ describe('chat panel', () => {
 
       await openViewContainer(page, 'Secure Chat');
       await message('Tagging 0.2.0 after lunch').waitFor();
+      assert.strictEqual(await fromBottom(), 0, 'opened at the very bottom');
       await badge.waitFor({ state: 'hidden' });
     });
   });

@@ -35,6 +35,21 @@ describe('composer', () => {
     assert.deepStrictEqual(drafts, ['hello\nworld', '']);
   });
 
+  it('drops a refusal\'s reason once the same text is sent again and accepted (no stale "Not connected")', () => {
+    const { composer, input, sent, type, press, problem } = setup();
+    type('typed before connecting');
+    press(false);
+    composer.refused('Not connected to a room yet.');
+    assert.strictEqual(problem(), 'Not connected to a room yet.');
+    press(false);
+    assert.deepStrictEqual(sent, ['typed before connecting', 'typed before connecting']);
+    assert.strictEqual(problem(), '', 'the new attempt waits for its own answer');
+    composer.accepted();
+    assert.strictEqual(input.value, '');
+    assert.strictEqual(problem(), '');
+    assert.strictEqual((composer.root.querySelector('.composer-problem') as HTMLElement).hidden, true);
+  });
+
   it('keeps the text and shows the reason when the host refuses it', () => {
     const { composer, input, sent, drafts, type, press, problem } = setup();
     type('typed before connecting');

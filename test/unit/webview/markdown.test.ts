@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { parseBlocks, parseInline, renderMarkdown } from '../../../src/webview/markdown';
+import { renderMarkdown } from '../../../src/webview/markdown';
 import { renderRow } from '../../../src/webview/messageView';
 import { newDocument } from './dom';
 import { XSS_PAYLOADS } from './xssPayloads';
@@ -13,12 +13,14 @@ function render(text: string, me: string | null = 'dana'): HTMLElement {
   return container;
 }
 
-/** Every element is an allowed one, and the only attributes are http(s) hrefs on links and the mention class. */
+/** Every element is an allowed one, and the only attributes are http(s) hrefs on links, the mention class and dir="auto" (bidi isolation). */
 function assertOnlyAllowedMarkup(container: HTMLElement): void {
   for (const element of Array.from(container.querySelectorAll('*'))) {
     assert.ok(ALLOWED_TAGS.has(element.tagName), `unexpected <${element.tagName}>`);
     for (const attribute of Array.from(element.attributes)) {
-      if (attribute.name === 'href') {
+      if (attribute.name === 'dir') {
+        assert.strictEqual(attribute.value, 'auto');
+      } else if (attribute.name === 'href') {
         assert.strictEqual(element.tagName, 'A');
         assert.match(attribute.value, /^https?:\/\//iu);
       } else {
@@ -39,17 +41,20 @@ describe('markdown', () => {
     assert.strictEqual(container.textContent, 'Use npm ci, really, now: docs or https://example.org/x.');
   });
 
+  /** The rendered markup without the bidi attributes, for exact comparisons. */
+  function markup(text: string): string {
+    return render(text).innerHTML.replace(/ dir="auto"/gu, '');
+  }
+
   it('nests emphasis and keeps markup out of code spans', () => {
-    assert.deepStrictEqual(parseInline('**a *b* c**', null), [
-      { kind: 'strong', children: [{ kind: 'text', text: 'a ' }, { kind: 'em', children: [{ kind: 'text', text: 'b' }] }, { kind: 'text', text: ' c' }] },
-    ]);
-    assert.deepStrictEqual(parseInline('`**x**`', null), [{ kind: 'code', text: '**x**' }]);
-    assert.deepStrictEqual(parseInline('2 * 3 * 4', null), [{ kind: 'text', text: '2 * 3 * 4' }]);
-    assert.deepStrictEqual(parseInline('unclosed **bold and `code', null), [{ kind: 'text', text: 'unclosed **bold and `code' }]);
+    assert.strictEqual(markup('**a *b* c**'), '<p><strong>a <em>b</em> c</strong></p>');
+    assert.strictEqual(markup('`**x**`'), '<p><code>**x**</code></p>');
+    assert.strictEqual(markup('2 * 3 * 4'), '<p>2 * 3 * 4</p>');
+    assert.strictEqual(markup('unclosed **bold and `code'), '<p>unclosed **bold and `code</p>');
   });
 
   it('splits paragraphs and fenced code blocks, with <br> between lines', () => {
-    assert.deepStrictEqual(parseBlocks('a\nb\n\n```ts\nconst x = 1;\n\n**y**\n```\nc', null).map((block) => block.kind), ['paragraph', 'code', 'paragraph']);
+    assert.strictEqual(markup('a\nb\n\n```ts\nconst x = 1;\n\n**y**\n```\nc'), '<p>a<br>b</p><pre><code>const x = 1;\n\n**y**</code></pre><p>c</p>');
     const container = render('one\ntwo\n\n```\n<b>code</b>\n```');
     assert.strictEqual(container.querySelectorAll('p').length, 1);
     assert.strictEqual(container.querySelectorAll('br').length, 1);
@@ -57,7 +62,29 @@ describe('markdown', () => {
   });
 
   it('runs an unclosed fence to the end of the message', () => {
-    assert.deepStrictEqual(parseBlocks('```\nline 1\nline 2', null), [{ kind: 'code', code: 'line 1\nline 2' }]);
+    assert.strictEqual(markup('```\nline 1\nline 2'), '<pre><code>line 1\nline 2</code></pre>');
+  });
+
+  it('keeps the syntax it does not support as text: headings, lists, quotes, images, HTML, entities', () => {
+    const text = '# not a heading\n- not a list\n> not a quote\n![img](https://example.com/x.png) &amp; <b>x</b>';
+    const container = render(text);
+    assert.strictEqual(container.querySelectorAll('h1, ul, li, blockquote, img, b').length, 0);
+    assert.strictEqual(container.textContent, text.replace(/\n/gu, '').replace('[img](https://example.com/x.png)', 'img'));
+  });
+
+  it('renders text that would be quadratic for a naive parser in time linear in its length', () => {
+    const time = (text: string): number => {
+      const start = performance.now();
+      render(text);
+      return performance.now() - start;
+    };
+    const hostile = (bytes: number) => '*a '.repeat(bytes / 3);
+    time(hostile(3 * 1024)); // warm up
+    const small = Math.min(time(hostile(3 * 1024)), time(hostile(3 * 1024)));
+    const large = Math.min(time(hostile(30 * 1024)), time(hostile(30 * 1024)));
+    // Ten times the text: linear work takes about ten times as long, quadratic a hundred.
+    assert.ok(large < small * 40 + 20, `3 KiB: ${small.toFixed(1)} ms, 30 KiB: ${large.toFixed(1)} ms`);
+    assert.strictEqual(render(hostile(30 * 1024)).querySelectorAll('em, strong').length, 0);
   });
 
   it('links only http and https', () => {
@@ -71,6 +98,14 @@ describe('markdown', () => {
   it('trims sentence punctuation from bare URLs and does not link inside words', () => {
     assert.strictEqual(render('see https://example.com/a).').querySelector('a')?.getAttribute('href'), 'https://example.com/a');
     assert.strictEqual(render('xhttps://example.com').querySelector('a'), null);
+  });
+
+  it('isolates every run of text a sender wrote (bidi), so override characters cannot reorder the rest', () => {
+    const container = render('\u202eevil **bold** *em* `code` [link](https://example.com) https://example.org @dana\n\n```\nblock\n```');
+    const runs = Array.from(container.querySelectorAll('p, pre, strong, em, code, a, .mention')).filter((node) => node.parentElement?.tagName !== 'PRE');
+    assert.deepStrictEqual(runs.map((node) => [node.tagName, node.getAttribute('dir')]), [
+      ['P', 'auto'], ['STRONG', 'auto'], ['EM', 'auto'], ['CODE', 'auto'], ['A', 'auto'], ['A', 'auto'], ['SPAN', 'auto'], ['PRE', 'auto'],
+    ]);
   });
 
   it('highlights mentions of the current user only', () => {

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import type { ChatItem } from '../../../src/protocol/panel';
-import { Conversation } from '../../../src/webview/conversation';
+import { Conversation, MAX_DATE_MS, MAX_MESSAGES, MAX_TEXT_UNITS } from '../../../src/webview/conversation';
 import { estimateRowHeight } from '../../../src/webview/messageView';
 import { dayLabel, GROUP_GAP_MS, rowsAfter, startOfDay } from '../../../src/webview/timeline';
 
@@ -83,9 +83,45 @@ describe('conversation', () => {
     const conversation = new Conversation();
     conversation.reset([message(5, 'alice', base + 5 * MINUTE), message(6, 'bob', base + 6 * MINUTE)]);
     assert.strictEqual(conversation.oldestSeq(), 5);
-    const change = conversation.prepend([message(4, 'alice', base + 4 * MINUTE), message(5, 'alice', base + 5 * MINUTE)]);
-    assert.deepStrictEqual(change, { kind: 'prepended', rows: 1 });
+    conversation.prepend([message(4, 'alice', base + 4 * MINUTE), message(5, 'alice', base + 5 * MINUTE)]);
     assert.deepStrictEqual(shape([...conversation.rows]), ['day', 'H4', '-5', 'H6']);
     assert.strictEqual(conversation.oldestSeq(), 4);
+  });
+
+  it('keeps at most MAX_MESSAGES messages however many arrive, dropping the oldest and saying so', () => {
+    const conversation = new Conversation();
+    conversation.reset([]);
+    const kinds = new Set<string>();
+    for (let n = 1; n <= MAX_MESSAGES * 2; n++) {
+      for (const change of conversation.append([message(n, n % 2 ? 'alice' : 'bob', base + n)])) kinds.add(change.kind);
+      assert.ok(conversation.size <= MAX_MESSAGES, `${conversation.size} messages after ${n}`);
+    }
+    assert.deepStrictEqual([...kinds].sort(), ['appended', 'rebuilt']);
+    assert.strictEqual(conversation.trimmed, true);
+    assert.strictEqual(conversation.full, true, 'no more paging in at the bound');
+    const rows = conversation.rows;
+    const last = rows[rows.length - 1];
+    assert.ok(last.kind === 'message' && last.item.seq === MAX_MESSAGES * 2, 'the newest is kept');
+    assert.strictEqual(conversation.oldestSeq(), MAX_MESSAGES * 2 - conversation.size + 1, 'only the oldest are dropped');
+    conversation.reset([message(1, 'alice', base)]);
+    assert.strictEqual(conversation.trimmed, false);
+  });
+
+  it('bounds the text it holds too: maximal messages are dropped oldest first', () => {
+    const conversation = new Conversation();
+    const text = 'x'.repeat(32 * 1024);
+    const count = Math.ceil(MAX_TEXT_UNITS / text.length) + 10;
+    for (let n = 1; n <= count; n++) conversation.append([message(n, 'alice', base + n, { text })]);
+    assert.ok(conversation.size * text.length <= MAX_TEXT_UNITS, `${conversation.size} messages of 32 KiB`);
+    assert.ok(conversation.size > 0 && conversation.trimmed);
+  });
+
+  it('shows a timestamp beyond what Date can hold as the latest it can, and dates stay formattable', () => {
+    const conversation = new Conversation();
+    conversation.reset([message(1, 'alice', Number.MAX_SAFE_INTEGER)]);
+    conversation.append([message(2, 'bob', 9e15)]);
+    const times = conversation.rows.flatMap((row) => (row.kind === 'message' ? [row.item.timestamp] : []));
+    assert.deepStrictEqual(times, [MAX_DATE_MS, MAX_DATE_MS]);
+    assert.strictEqual(new Date(times[0]).toISOString(), '+275760-09-13T00:00:00.000Z');
   });
 });

@@ -37,7 +37,7 @@ const themes: Record<ThemeName, { bodyClass: string; colors: Record<string, stri
       'input-background': '#ffffff', 'input-foreground': '#3b3b3b', 'input-border': '#cecece', 'input-placeholderForeground': '#767676',
       'inputValidation-warningBackground': '#f6f5d2', 'inputValidation-warningBorder': '#b89500',
       'inputValidation-errorBackground': '#f2dede', 'inputValidation-errorBorder': '#be1100', errorForeground: '#e51400',
-      'list-hoverBackground': '#f2f2f2', 'list-inactiveSelectionBackground': '#e4e6f1', 'textCodeBlock-background': '#eaeaea', 'widget-border': '#e5e5e5', 'panel-border': '#e5e5e5',
+      'list-hoverBackground': '#f2f2f2', 'list-inactiveSelectionBackground': '#e4e6f1', 'textCodeBlock-background': '#f8f8f8', 'widget-border': '#e5e5e5', 'panel-border': '#e5e5e5',
       'sideBarSectionHeader-border': '#e5e5e5', 'editor-background': '#ffffff',
       'charts-blue': '#1a85ff', 'charts-green': '#388a34', 'charts-orange': '#d18616', 'charts-purple': '#652d90', 'charts-red': '#e51400', 'charts-yellow': '#bf8803',
       'editor-findMatchHighlightBackground': '#ea5c0033', 'editor-wordHighlightBackground': '#57575725', 'editorWarning-foreground': '#bf8803',
