@@ -10,8 +10,8 @@ export interface SegmentBounds {
 }
 
 export type SegmentRequest =
-  /** Seal seqs firstSeq..lastSeq, read back from these fsync'd journal files, into new segments. */
-  | { kind: 'seal'; dataDir: string; journals: string[]; firstSeq: number; lastSeq: number; bounds: SegmentBounds }
+  /** Seal seqs firstSeq..lastSeq (`count` messages), read back from these fsync'd journal files, into new segments. */
+  | { kind: 'seal'; dataDir: string; journals: string[]; firstSeq: number; lastSeq: number; count: number; bounds: SegmentBounds }
   /** Copy the earlier layout's snapshot, from seq afterSeq on, into new segments. */
   | { kind: 'migrate'; dataDir: string; snapshot: string; afterSeq: number; bounds: SegmentBounds }
   /** Up to `limit` rows of one segment nearest to `from` (exclusive), nearest first. */

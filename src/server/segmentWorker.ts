@@ -81,7 +81,9 @@ async function seal(request: Extract<SegmentRequest, { kind: 'seal' }>): Promise
   }
   // Records kept from a damaged file were written again to a later file, out of file order.
   records.sort((a, b) => a.seq - b.seq);
-  if (records.length === 0 || records.at(-1)!.seq !== request.lastSeq) throw new Error(`the journal does not hold seqs ${request.firstSeq}-${request.lastSeq}`);
+  if (records.length !== request.count || records.at(-1)?.seq !== request.lastSeq) {
+    throw new Error(`the journal files hold ${records.length} of the ${request.count} messages of seqs ${request.firstSeq}-${request.lastSeq}`);
+  }
   return writeSegments(request.dataDir, records, request.firstSeq - 1, request.bounds);
 }
 

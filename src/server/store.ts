@@ -406,22 +406,22 @@ export class MessageStore {
   private async startSeal(): Promise<void> {
     const { dataDir, logger } = this.options;
     const old = this.journal;
+    this.sealable = { messages: 0, bytes: 0 };
     try {
       this.journal = await JournalWriter.create(journalFile(dataDir, old.journal.number + 1));
-      await old.close();
     } catch (error) {
       // The next segment's worth tries again; nothing is lost, the journal keeps going.
-      this.sealable = { messages: 0, bytes: 0 };
       logger.log('error', 'seal-failed', { error: (error as Error).message });
       return;
     }
     const journals = [...this.olderJournals, old.journal];
     this.olderJournals = journals;
+    await old.close().catch((error: Error) => logger.log('warn', 'journal-close-failed', { file: old.journal.file, error: error.message }));
     const firstSeq = this.lastSealed() + 1;
     const lastSeq = this.committedSeq;
-    this.sealable = { messages: 0, bytes: 0 };
+    const count = this.records.length;
     const started = Date.now();
-    this.sealing = this.sealer.request({ kind: 'seal', dataDir, journals: journals.map((j) => j.file), firstSeq, lastSeq, bounds: boundsOf(this.options) })
+    this.sealing = this.sealer.request({ kind: 'seal', dataDir, journals: journals.map((j) => j.file), firstSeq, lastSeq, count, bounds: boundsOf(this.options) })
       .then((sealed) => this.sealed(sealed, journals, started))
       .catch((error: Error) => {
         if (!this.closing) logger.log('error', 'seal-failed', { error: error.message });
