@@ -29,10 +29,15 @@ export class RecentKeys {
     return this.ids.has(keyOf(messageId)) || this.ivs.has(keyOf(messageIv));
   }
 
-  /** A message on its way to the journal or not sealed yet: kept until it is sealed and old. */
-  add(messageId: Uint8Array, messageIv: Uint8Array): void {
-    this.ids.add(keyOf(messageId));
-    this.ivs.add(keyOf(messageIv));
+  /**
+   * A message on its way to the journal or not sealed yet: kept until it is sealed and old. Returns
+   * its keys, for `sealedAs` later, so sealing does not read the envelopes again.
+   */
+  add(messageId: Uint8Array, messageIv: Uint8Array): { readonly id: string; readonly iv: string } {
+    const keys = { id: keyOf(messageId), iv: keyOf(messageIv) };
+    this.ids.add(keys.id);
+    this.ivs.add(keys.iv);
+    return keys;
   }
 
   /** Keys already held (added while unsealed), now belonging to a sealed segment. */

@@ -33,7 +33,7 @@ import { StartError } from './errors';
 import { fsyncDirectory, moveAside } from './files';
 import { JournalFile, JournalRecord, JournalWriter, encodeRecord, journalFile, listJournals, scanJournal } from './journal';
 import type { Logger } from './logger';
-import { RecentKeys, keyOf } from './recentKeys';
+import { RecentKeys } from './recentKeys';
 import type { SegmentBounds } from './segmentRequests';
 import { SegmentThread, SegmentWorkerError } from './segmentThread';
 import { SegmentInfo, continuityProblem, listSegments, segmentHolding, temporarySegmentFiles } from './segments';
@@ -75,8 +75,13 @@ export interface HistoryPage {
 /** `{"seq":9007199254740991,"envelope":""},` */
 const HISTORY_ITEM_OVERHEAD = 40;
 
+/** A durable record kept in memory until sealed, with its replay-index keys. */
+interface KeptRecord extends JournalRecord {
+  readonly keys: { readonly id: string; readonly iv: string };
+}
+
 interface Pending {
-  readonly record: JournalRecord;
+  readonly record: KeptRecord;
   readonly done: Durable;
 }
 
@@ -201,7 +206,7 @@ export class MessageStore {
     private readonly reader: SegmentThread,
     private readonly segments: SegmentInfo[],
     /** Durable records no segment holds yet, in seq order. */
-    private readonly records: JournalRecord[],
+    private readonly records: KeptRecord[],
     /** Journal files before the current one still holding some of `records`. */
     private olderJournals: JournalFile[],
     private journal: JournalWriter,
@@ -226,10 +231,11 @@ export class MessageStore {
       const number = Math.max(0, ...listJournals(dataDir).map((j) => j.number)) + 1;
       const { records, journals, rescued } = await replayJournals(dataDir, segments.at(-1)?.lastSeq ?? 0, logger);
       const recent = new RecentKeys();
-      for (const record of records) {
-        const header = readEnvelopeHeader(record.envelope);
-        if (header) recent.add(header.messageId, header.messageIv);
-      }
+      const kept = records.map((record): KeptRecord => {
+        // Every journalled envelope was verified before it was written, so its header reads.
+        const header = readEnvelopeHeader(record.envelope)!;
+        return { ...record, keys: recent.add(header.messageId, header.messageIv) };
+      });
       const horizon = Date.now() - options.freshnessMs - CLOCK_STEP_MARGIN_MS;
       for (const segment of segments.filter((s) => s.maxSentAt >= horizon)) {
         const keys = await reader.request({ kind: 'keys', dataDir, segment });
@@ -238,7 +244,7 @@ export class MessageStore {
       const journal = await JournalWriter.create(journalFile(dataDir, number));
       // What a damaged file held before the damage lives on in the new journal file.
       if (rescued.length > 0) await journal.append(Buffer.concat(rescued.map(encodeRecord)));
-      const store = new MessageStore(options, sealer, reader, segments, records, journals, journal, recent);
+      const store = new MessageStore(options, sealer, reader, segments, kept, journals, journal, recent);
       logger.log('info', 'store-opened', { latestSeq: store.latestSeq(), segments: segments.length, replayed: records.length });
       store.kick();
       return store;
@@ -271,8 +277,8 @@ export class MessageStore {
   /** Calls `done` once the message is durable; the caller must have checked `holdsRecent`. */
   append(message: AcceptedEnvelope, done: Durable): void {
     if (this.failure || this.closing) return done(this.failure ?? new Error('the store is closing'), 0);
-    this.recent.add(message.messageId, message.messageIv);
-    this.pending.push({ record: { seq: this.nextSeq++, receivedAt: Date.now(), envelope: message.envelope }, done });
+    const keys = this.recent.add(message.messageId, message.messageIv);
+    this.pending.push({ record: { seq: this.nextSeq++, receivedAt: Date.now(), envelope: message.envelope, keys }, done });
     this.kick();
   }
 
@@ -440,8 +446,7 @@ export class MessageStore {
     const records = this.records.splice(0, count);
     for (const segment of sealed) {
       const inSegment = records.slice(firstAfter(records, segment.firstSeq - 1), firstAfter(records, segment.lastSeq));
-      const headers = inSegment.map((record) => readEnvelopeHeader(record.envelope)!);
-      this.recent.sealedAs(segment.maxSentAt, headers.map((h) => keyOf(h.messageId)), headers.map((h) => keyOf(h.messageIv)));
+      this.recent.sealedAs(segment.maxSentAt, inSegment.map((record) => record.keys.id), inSegment.map((record) => record.keys.iv));
     }
     this.segments.push(...sealed);
     this.olderJournals = this.olderJournals.filter((journal) => !journals.includes(journal));
