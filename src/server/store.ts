@@ -306,6 +306,11 @@ export class MessageStore {
     return { messages: after !== undefined ? page : page.reverse(), hasMore };
   }
 
+  /** Resolves once nothing is pending, being committed or being sealed (for benchmarks and tests). */
+  async idle(): Promise<void> {
+    while (this.commitLoop || this.sealing) await Promise.all([this.commitLoop, this.sealing]);
+  }
+
   /** Commits what is pending, then stops: a seal in progress is abandoned (its journal files stay). */
   async close(): Promise<void> {
     this.closing = true;
