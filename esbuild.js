@@ -1,4 +1,4 @@
-// Builds the three bundles: the extension host, the webview and the standalone server.
+// Builds the bundles: the extension host, the webview, the standalone server and its store worker.
 // Usage: node esbuild.js [--production] [--watch]
 const esbuild = require('esbuild');
 const fs = require('fs');
@@ -22,6 +22,8 @@ const common = {
 const bundles = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js', platform: 'node', format: 'cjs', target: 'node20' },
+  // The store's worker threads load it by path, next to server.js.
+  { ...common, entryPoints: ['src/server/segmentWorker.ts'], outfile: 'dist/segmentWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 

@@ -1,127 +1,154 @@
-// Store scaling, through the store module directly (no network): ingest into an empty store vs one
-// already holding 100k messages, the time to open the 100k store, and to read a history page.
+// Store scale: stores of 1M (and, on request, 10M) messages next to an empty store in the same run,
+// each measured in its own process (store/storeChild.ts): start, RSS, history pages, ingest while
+// segments are sealed, the worst event-loop stall and ack meanwhile, stop. Then the floor: what the
+// server must do per message at the least, each operation timed alone.
+//
+// BENCH_STORE_SIZES=1000000,10000000 picks the sizes (default 1,000,000: building 10M takes about
+// ten times as long, see the README for what was run).
+import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { RoomKeys, createRoomParams, deriveRoomKeys, sealMessage } from '../src/crypto';
+import { createRoomParams, deriveRoomKeys, openMessage, sealMessage } from '../src/crypto';
 import { LAYOUT } from '../src/crypto/envelope';
+import { hmacSha256 } from '../src/crypto/primitives';
 import { encodeBody } from '../src/protocol/body';
-import { MAX_FRAME_BYTES } from '../src/protocol/wire';
 import { DEFAULT_LIMITS } from '../src/server/config';
-import { MessageDatabase } from '../src/server/database';
-import { silentLogger } from '../src/server/logger';
-import { AcceptedEnvelope, MessageStore, SNAPSHOT_FILE } from '../src/server/store';
+import { buildSegmentImage } from '../src/server/database';
+import { JournalWriter, encodeRecord, journalFile } from '../src/server/journal';
+import { RecentKeys } from '../src/server/recentKeys';
+import { within } from '../test/support/rawClient';
 import { tempDataDir } from '../test/support/testServer';
 import { Row, fixed, ratio } from './report';
-import { interleave, median } from './stats';
+import { median } from './stats';
+import { TEXT_BYTES, buildStore } from './store/buildStore';
+import type { StoreRunRequest, StoreRunResult } from './store/storeChild';
 
-const LARGE = 100_000;
 const INGEST = 30_000;
-/** Appends in flight at once, as many connections' messages would be. */
 const WINDOW = 128;
-const ROUNDS = 3;
-const OPEN_RUNS = 5;
-const PAGE_RUNS = 50;
+const PAGES = 100;
+const ROUNDS = 2;
+/** A 500-person organisation at 50,000 messages a day: 1M is 20 days of history, 10M 200 days. */
+const PER_DAY = 50_000;
+const FLOOR_SAMPLES = 20_000;
+const COMMIT_BATCH = 128;
 
-function seal(keys: RoomKeys, count: number): AcceptedEnvelope[] {
-  const plaintext = encodeBody({ text: 'x'.repeat(200) });
-  return Array.from({ length: count }, () => {
-    const { messageId, envelope } = sealMessage(keys, { username: 'bench', plaintext, timestamp: Date.now() });
-    return { messageId, messageIv: envelope.subarray(LAYOUT.messageIv, LAYOUT.ciphertext), envelope };
-  });
+function sizes(): number[] {
+  const chosen = process.env.BENCH_STORE_SIZES?.split(',').map(Number).filter((n) => Number.isSafeInteger(n) && n > 0);
+  return chosen && chosen.length > 0 ? chosen : [1_000_000];
 }
 
-/** A data directory whose snapshot holds `count` messages, written through the database module in bulk. */
-async function buildLarge(keys: RoomKeys, count: number): Promise<string> {
+function runChild(request: StoreRunRequest): Promise<StoreRunResult> {
+  const child = fork(path.join(__dirname, 'store', 'storeChild.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return within(new Promise<StoreRunResult>((resolve, reject) => {
+    child.once('message', (reply: { ok: true; result: StoreRunResult } | { ok: false; message: string }) => (reply.ok ? resolve(reply.result) : reject(new Error(reply.message))));
+    child.once('exit', (code) => reject(new Error(`the store process exited (${code}) without a result`)));
+    child.send(request);
+  }), 300_000, 'the store process');
+}
+
+/** Microseconds per call of `body`, over `count` calls. */
+function perCall(count: number, body: (i: number) => void): number {
+  const started = performance.now();
+  for (let i = 0; i < count; i++) body(i);
+  return ((performance.now() - started) * 1000) / count;
+}
+
+interface Floor {
+  readonly macUs: number;
+  readonly openUs: number;
+  readonly replayUs: number;
+  readonly journalUs: number;
+  readonly sealUs: number;
+}
+
+/** Each required operation alone, per message. */
+async function floor(): Promise<Floor> {
+  const keys = await deriveRoomKeys('floor bench', createRoomParams(1));
+  const plaintext = encodeBody({ text: 'x'.repeat(TEXT_BYTES) });
+  const envelopes = Array.from({ length: FLOOR_SAMPLES }, () => sealMessage(keys, { username: 'bench', plaintext, timestamp: Date.now() }).envelope);
+  const macUs = perCall(envelopes.length, (i) => hmacSha256(keys.messageMac, envelopes[i].subarray(0, envelopes[i].length - 32)));
+  const openUs = perCall(envelopes.length, (i) => openMessage(keys, envelopes[i]));
+  const recent = new RecentKeys();
+  const ids = envelopes.map((e) => e.subarray(LAYOUT.messageId, LAYOUT.timestamp));
+  const ivs = envelopes.map((e) => e.subarray(LAYOUT.messageIv, LAYOUT.ciphertext));
+  const replayUs = perCall(envelopes.length, (i) => {
+    if (!recent.has(ids[i], ivs[i])) recent.add(ids[i], ivs[i]);
+  });
   const dir = tempDataDir();
-  const db = await MessageDatabase.open();
-  const chunk = 10_000;
-  for (let first = 1; first <= count; first += chunk) {
-    db.insert(seal(keys, Math.min(chunk, count - first + 1)).map((message, i) => ({ seq: first + i, receivedAt: Date.now(), envelope: message.envelope })));
+  const journal = await JournalWriter.create(journalFile(dir, 1));
+  const started = performance.now();
+  for (let first = 0; first < envelopes.length; first += COMMIT_BATCH) {
+    const batch = envelopes.slice(first, first + COMMIT_BATCH).map((envelope, i) => encodeRecord({ seq: first + i + 1, receivedAt: Date.now(), envelope }));
+    await journal.append(Buffer.concat(batch));
   }
-  fs.writeFileSync(path.join(dir, SNAPSHOT_FILE), db.export());
-  db.close();
-  return dir;
-}
-
-function copyOf(template: string | null): string {
-  const dir = tempDataDir();
-  if (template) fs.copyFileSync(path.join(template, SNAPSHOT_FILE), path.join(dir, SNAPSHOT_FILE));
-  return dir;
-}
-
-function openStore(dataDir: string): Promise<MessageStore> {
-  return MessageStore.open({
-    dataDir, logger: silentLogger, snapshotEveryMessages: DEFAULT_LIMITS.snapshotEveryMessages, snapshotGrowth: DEFAULT_LIMITS.snapshotGrowth,
-    onFatal: (error) => { throw error; },
-  });
-}
-
-/** Messages per second through what the server does per message: the replay check, then the durable append. */
-async function ingest(template: string | null, messages: AcceptedEnvelope[]): Promise<number> {
-  const dataDir = copyOf(template);
-  const store = await openStore(dataDir);
-  const started = performance.now();
-  let next = 0;
-  const lane = async () => {
-    while (next < messages.length) {
-      const message = messages[next++];
-      if (store.contains(message.messageId, message.messageIv)) throw new Error('a fresh message reads as stored');
-      await store.append(message);
-    }
-  };
-  await Promise.all(Array.from({ length: WINDOW }, lane));
-  const rate = (messages.length / (performance.now() - started)) * 1000;
-  await store.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  return rate;
-}
-
-async function timed(body: () => Promise<unknown> | unknown): Promise<number> {
-  const started = performance.now();
-  await body();
-  return performance.now() - started;
+  const journalUs = ((performance.now() - started) * 1000) / envelopes.length;
+  await journal.close();
+  const records = envelopes.slice(0, DEFAULT_LIMITS.segmentMessages).map((envelope, i) => ({ seq: i + 1, receivedAt: Date.now(), envelope }));
+  const sealStarted = performance.now();
+  await buildSegmentImage(records);
+  const sealUs = ((performance.now() - sealStarted) * 1000) / records.length;
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { macUs, openUs, replayUs, journalUs, sealUs };
 }
 
 export async function storeScaling(log: (line: string) => void): Promise<{ rows: Row[]; details: Record<string, unknown> }> {
+  const rows: Row[] = [];
+  const details: Record<string, unknown> = {};
   const keys = await deriveRoomKeys('store bench', createRoomParams(1));
-  let large = '';
-  const buildMs = await timed(async () => (large = await buildLarge(keys, LARGE)));
-  const snapshotBytes = fs.statSync(path.join(large, SNAPSHOT_FILE)).size;
-  log(`  built a ${fixed(LARGE)}-message store in ${fixed(buildMs)} ms (snapshot ${fixed(snapshotBytes / 2 ** 20, 1)} MiB)`);
-
-  const runs = await interleave(ROUNDS, () => ingest(null, seal(keys, INGEST)), () => ingest(large, seal(keys, INGEST)));
-  log(`  ingest of ${fixed(INGEST)} (msg/s): empty ${runs.baseline.map((r) => fixed(r)).join(', ')}; 100k ${runs.subject.map((r) => fixed(r)).join(', ')}`);
-  const empty = median(runs.baseline);
-  const full = median(runs.subject);
-
-  const openMs: number[] = [];
-  for (let run = 0; run < OPEN_RUNS; run++) {
-    const dataDir = copyOf(large);
-    let store: MessageStore | undefined;
-    openMs.push(await timed(async () => (store = await openStore(dataDir))));
-    await store!.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+  const request = (dataDir: string): StoreRunRequest => ({ dataDir, ingest: INGEST, window: WINDOW, pages: PAGES });
+  for (const size of sizes()) {
+    const large = tempDataDir();
+    const buildStarted = performance.now();
+    await buildStore(large, keys, size, DEFAULT_LIMITS.segmentMessages, PER_DAY);
+    const buildMs = performance.now() - buildStarted;
+    const bytes = fs.readdirSync(large).reduce((sum, name) => sum + fs.statSync(path.join(large, name)).size, 0);
+    log(`  built ${fixed(size)} messages (${fixed(size / DEFAULT_LIMITS.segmentMessages)} sealed segments, ${fixed(bytes / 2 ** 20)} MiB) in ${fixed(buildMs / 1000, 1)} s`);
+    const empty: StoreRunResult[] = [];
+    const full: StoreRunResult[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const emptyDir = tempDataDir();
+      empty.push(await runChild(request(emptyDir)));
+      fs.rmSync(emptyDir, { recursive: true, force: true });
+      full.push(await runChild(request(large)));
+    }
+    fs.rmSync(large, { recursive: true, force: true });
+    for (const [name, runs] of [['empty', empty], [fixed(size), full]] as const) {
+      log(`  ${name}: ${runs.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v * 100) / 100])))).join('\n    ')}`);
+    }
+    const m = (runs: StoreRunResult[], key: keyof StoreRunResult) => median(runs.map((r) => r[key]));
+    const worst = (runs: StoreRunResult[], key: keyof StoreRunResult) => Math.max(...runs.map((r) => r[key]));
+    const label = `${fixed(size / 1e6)}M`;
+    const bench = `store scale ${label}`;
+    const pair = (key: keyof StoreRunResult, digits: number, unit: string, target: string, met: (value: number) => boolean, pick = m): Row => ({
+      bench, metric: key, baseline: `${fixed(pick(empty, key), digits)} ${unit} (empty)`, subject: `${fixed(pick(full, key), digits)} ${unit}`,
+      ratio: '', target, met: target ? met(pick(full, key)) : undefined,
+    });
+    const ingestRatio = m(full, 'ingestPerSecond') / m(empty, 'ingestPerSecond');
+    rows.push(
+      pair('openMs', 0, 'ms', '< 1,000 ms', (v) => v < 1000),
+      pair('rssAfterOpenMiB', 0, 'MiB', '< 250 MiB', (v) => v < 250),
+      pair('peakRssMiB', 0, 'MiB', '< 250 MiB', (v) => v < 250, worst),
+      pair('latestPageP99Ms', 2, 'ms', '< 20 ms', (v) => v < 20),
+      pair('oldestPageP99Ms', 2, 'ms', '< 20 ms', (v) => v < 20),
+      pair('oldestColdPageMs', 1, 'ms', '< 20 ms', (v) => v < 20, worst),
+      { bench, metric: `ingest msgs/s (replay check + durable append, ${WINDOW} in flight, ${fixed(INGEST)} msgs, sealing meanwhile)`, baseline: `${fixed(m(empty, 'ingestPerSecond'))} (empty)`, subject: fixed(m(full, 'ingestPerSecond')), ratio: ratio(m(full, 'ingestPerSecond'), m(empty, 'ingestPerSecond')), target: '≥ 0.95×', met: ingestRatio >= 0.95 },
+      pair('worstStallMs', 1, 'ms', '< 50 ms', (v) => v < 50, worst),
+      pair('worstAckMs', 1, 'ms', '< 100 ms', (v) => v < 100, worst),
+      pair('closeMs', 0, 'ms', '< 1,000 ms', (v) => v < 1000, worst),
+    );
+    details[`store-${label}`] = { size, buildMs, bytes, empty, full };
   }
-  log(`  open 100k store (ms): ${openMs.map((ms) => fixed(ms)).join(', ')}`);
 
-  const store = await openStore(copyOf(large));
-  const latestMs: number[] = [];
-  const middleMs: number[] = [];
-  for (let run = 0; run < PAGE_RUNS; run++) {
-    latestMs.push(await timed(() => store.history({ limit: 100 }, MAX_FRAME_BYTES)));
-    middleMs.push(await timed(() => store.history({ before: LARGE / 2, limit: 100 }, MAX_FRAME_BYTES)));
-  }
-  await store.close();
-  fs.rmSync(large, { recursive: true, force: true });
-
-  const rows: Row[] = [
-    {
-      bench: 'store scaling', metric: `ingest msgs/s (replay check + durable append, ${WINDOW} in flight)`,
-      baseline: `${fixed(empty)} (empty)`, subject: `${fixed(full)} (100k stored)`, ratio: ratio(full, empty), target: '≥ 0.95×', met: full / empty >= 0.95,
-    },
-    { bench: 'store scaling', metric: 'open a 100k-message store', baseline: '', subject: `${fixed(median(openMs))} ms`, ratio: '', target: '< 300 ms', met: median(openMs) < 300 },
-    { bench: 'store scaling', metric: '100-message history page (latest / middle)', baseline: '', subject: `${median(latestMs).toFixed(2)} / ${median(middleMs).toFixed(2)} ms`, ratio: '', target: '' },
-  ];
-  return { rows, details: { store: { buildMs, snapshotBytes, ingest: runs, openMs, latestMs: median(latestMs), middleMs: median(middleMs) } } };
+  const f = await floor();
+  const required = f.openUs + f.replayUs + f.journalUs;
+  log(`  floor per message (us): MAC ${f.macUs.toFixed(1)}, openMessage (MAC + both decrypts) ${f.openUs.toFixed(1)}, replay check ${f.replayUs.toFixed(2)}, journal (encode + write + fdatasync per ${COMMIT_BATCH}) ${f.journalUs.toFixed(1)}, sealing into a segment (worker) ${f.sealUs.toFixed(1)}`);
+  const storeFloor = f.replayUs + f.journalUs + f.sealUs;
+  const storeCpu = median(Object.values(details).flatMap((d) => (d as { empty: StoreRunResult[] }).empty.map((r) => r.cpuUsPerMessage)));
+  rows.push(
+    { bench: 'per-message floor', metric: 'required event-loop work: openMessage + replay check + journal share', baseline: '', subject: `${required.toFixed(1)} µs`, ratio: '', target: '' },
+    { bench: 'per-message floor', metric: 'store CPU per message (all threads) vs its floor (replay + journal + seal share)', baseline: `${storeFloor.toFixed(1)} µs (floor)`, subject: `${storeCpu.toFixed(1)} µs`, ratio: ratio(storeCpu, storeFloor), target: '≤ 1.30×', met: storeCpu / storeFloor <= 1.3 },
+  );
+  details.floor = { ...f, required, storeFloor, storeCpu };
+  return { rows, details };
 }

@@ -28,3 +28,5 @@ export {
   NONCE_BYTES, PROOF_BYTES, clientProof, newNonce, serverProof, verifyClientProof, verifyServerProof,
 } from './handshake';
 export type { HandshakeTranscript } from './handshake';
+export { readEnvelopeHeader } from './envelopeHeader';
+export type { EnvelopeHeader } from './envelopeHeader';

@@ -31,14 +31,12 @@ export interface Limits {
   readonly sendBufferBytes: number;
   /** After closing a slow consumer, how long its socket may linger before it is destroyed. */
   readonly closeGraceMs: number;
-  /** A snapshot is taken once the journal holds at least this many messages no snapshot covers... */
-  readonly snapshotEveryMessages: number;
   /**
-   * ...and at least this fraction of the messages already stored. A snapshot exports the whole
-   * database, so its cost grows with the store; spacing snapshots in proportion keeps the cost per
-   * message constant, however large the store.
+   * A sealed segment holds at most this many messages, or this many envelope bytes (at least one
+   * message). The unsealed messages, and so the journal replayed at start, stay about this size.
    */
-  readonly snapshotGrowth: number;
+  readonly segmentMessages: number;
+  readonly segmentBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -56,8 +54,8 @@ export const DEFAULT_LIMITS: Limits = {
   heartbeatMs: 30_000,
   sendBufferBytes: 1024 * 1024,
   closeGraceMs: 5_000,
-  snapshotEveryMessages: 5_000,
-  snapshotGrowth: 0.25,
+  segmentMessages: 10_000,
+  segmentBytes: 8 * 1024 * 1024,
 };
 
 export const DEFAULT_HOST = '127.0.0.1';

@@ -1,20 +1,21 @@
-// The queryable copy of the store: a sql.js (SQLite in WebAssembly) database held in memory, loaded
-// from the last snapshot and brought up to date from the journal. It holds envelopes exactly as they
-// arrived plus the columns the server indexes on; nothing in it is plaintext.
+// The sql.js (SQLite in WebAssembly) side of the store: building a sealed segment's database from
+// journal records, reading pages and replay keys back out of one, and reading the single-file
+// snapshot of the store's earlier layout for its migration. Runs in the segment worker threads
+// (segmentWorker.ts), never on the server's event loop. Envelopes are stored exactly as they arrived,
+// plus the header columns the indexes need; nothing in a database is plaintext.
 import * as fs from 'fs';
 import * as path from 'path';
 import initSqlJs, { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
-// eslint-disable-next-line no-restricted-imports -- until crypto has a reader for the envelope's unverified header
-import { LAYOUT } from '../crypto/envelope';
-import { USERNAME_BLOCK_BYTES } from '../crypto';
-import type { StoredMessage } from '../protocol/wire';
+import { readEnvelopeHeader } from '../crypto';
 import type { JournalRecord } from './journal';
+import type { SegmentInfo } from './segments';
 
-const SCHEMA_VERSION = '1';
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-  INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '${SCHEMA_VERSION}');
-  CREATE TABLE IF NOT EXISTS messages (
+/** Schema 1: the whole store in one database (the earlier layout). Schema 2: one sealed segment. */
+const LEGACY_SCHEMA = '1';
+const SEGMENT_SCHEMA = '2';
+
+const MESSAGES_TABLE = `
+  CREATE TABLE messages (
     seq INTEGER PRIMARY KEY,
     message_id BLOB NOT NULL,
     iv BLOB NOT NULL,
@@ -23,9 +24,18 @@ const SCHEMA = `
     received_at INTEGER NOT NULL,
     envelope BLOB NOT NULL
   );
-  CREATE UNIQUE INDEX IF NOT EXISTS messages_message_id ON messages (message_id);
-  CREATE UNIQUE INDEX IF NOT EXISTS messages_iv ON messages (iv);
 `;
+/** Built after the rows are in: one sort per index instead of a B-tree insert per row. */
+const MESSAGES_INDEXES = `
+  CREATE UNIQUE INDEX messages_message_id ON messages (message_id);
+  CREATE UNIQUE INDEX messages_iv ON messages (iv);
+`;
+/**
+ * Each database is private to one thread and durable through the server's own files: an exclusive
+ * lock spares sql.js's file system a look for a `-journal` file at every statement, and a rollback
+ * journal would only ever undo a batch we can redo from the journal anyway.
+ */
+const PRIVATE_PRAGMAS = 'PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;';
 
 /**
  * The wasm file sits next to the bundle (dist/sql-wasm.wasm); unbundled code (the compiled tests)
@@ -46,139 +56,151 @@ function loadEngine(): Promise<SqlJsStatic> {
   return engine;
 }
 
-/** `{"seq":9007199254740991,"envelope":""},` */
-const HISTORY_ITEM_OVERHEAD = 40;
-
-export type HistoryQuery = { before?: number; after?: number; limit: number };
-export interface StoredPage {
-  readonly messages: StoredMessage[];
-  readonly hasMore: boolean;
-}
-
-/** Thrown when snapshot bytes are not a database this server wrote. */
+/** Thrown when database bytes are not a database this server wrote, or not the one named. */
 export class SnapshotError extends Error {}
 
-export class MessageDatabase {
-  /** Statements prepared once and reused: preparing costs more than running the replay check itself. */
-  private readonly statements = new Map<string, Statement>();
+export interface StoredRow {
+  readonly seq: number;
+  readonly envelope: Uint8Array;
+}
 
-  private constructor(private readonly db: Database) {}
+function rows(statement: Statement, params: SqlValue[]): SqlValue[][] {
+  try {
+    statement.bind(params);
+    const out: SqlValue[][] = [];
+    while (statement.step()) out.push(statement.get());
+    return out;
+  } finally {
+    statement.reset();
+  }
+}
 
-  /** An empty database, or the one in `snapshot`, checked for integrity and schema. */
-  static async open(snapshot?: Uint8Array): Promise<MessageDatabase> {
-    const SQL = await loadEngine();
-    let db: Database;
-    try {
-      db = new SQL.Database(snapshot);
-    } catch (error) {
-      throw new SnapshotError(`not a SQLite database (${(error as Error).message})`);
+async function openImage(image: Uint8Array, schema: string): Promise<Database> {
+  const SQL = await loadEngine();
+  let db: Database;
+  try {
+    db = new SQL.Database(image);
+  } catch (error) {
+    throw new SnapshotError(`not a SQLite database (${(error as Error).message})`);
+  }
+  try {
+    db.exec(PRIVATE_PRAGMAS);
+    const found = db.exec("SELECT value FROM meta WHERE key = 'schema'")[0]?.values[0]?.[0];
+    if (found !== schema) throw new SnapshotError(`unknown schema version ${String(found)}`);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error instanceof SnapshotError ? error : new SnapshotError((error as Error).message);
+  }
+}
+
+/**
+ * A sealed segment's database image holding `records` (contiguous seqs, verified envelopes),
+ * checked with `PRAGMA quick_check` before it is handed out to be written.
+ */
+export async function buildSegmentImage(records: readonly JournalRecord[]): Promise<Uint8Array> {
+  const SQL = await loadEngine();
+  const db = new SQL.Database();
+  try {
+    db.exec(PRIVATE_PRAGMAS);
+    db.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); ${MESSAGES_TABLE}`);
+    const meta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+    for (const [key, value] of [['schema', SEGMENT_SCHEMA], ['first_seq', String(records[0].seq)], ['last_seq', String(records.at(-1)!.seq)]]) meta.run([key, value]);
+    meta.free();
+    const insert = db.prepare('INSERT INTO messages (seq, message_id, iv, user_block, sent_at, received_at, envelope) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    db.exec('BEGIN');
+    for (const { seq, receivedAt, envelope } of records) {
+      const header = readEnvelopeHeader(envelope);
+      if (!header) throw new Error(`the envelope of seq ${seq} has no readable header`);
+      insert.run([seq, header.messageId, header.messageIv, header.usernameBlock, header.timestamp, receivedAt, envelope]);
     }
-    try {
-      if (snapshot) {
-        const check = db.exec('PRAGMA quick_check')[0]?.values[0]?.[0];
-        if (check !== 'ok') throw new SnapshotError(`integrity check failed (${String(check)})`);
-        const schema = db.exec("SELECT value FROM meta WHERE key = 'schema'")[0]?.values[0]?.[0];
-        if (schema !== SCHEMA_VERSION) throw new SnapshotError(`unknown schema version ${String(schema)}`);
-      }
-      db.exec(SCHEMA);
-      // Durability comes from the server's own journal; this database is a copy rebuilt from it, so
-      // SQLite's rollback journal only has to undo a failed batch, which it can do in memory.
-      db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF');
-    } catch (error) {
+    db.exec('COMMIT');
+    insert.free();
+    db.exec(MESSAGES_INDEXES);
+    const check = db.exec('PRAGMA quick_check')[0]?.values[0]?.[0];
+    if (check !== 'ok') throw new Error(`integrity check of the new segment failed (${String(check)})`);
+    return db.export();
+  } finally {
+    db.close();
+  }
+}
+
+/** One open sealed segment. */
+export class SegmentDatabase {
+  private readonly statements: Record<'after' | 'before' | 'keys' | 'holds', Statement>;
+
+  private constructor(private readonly db: Database) {
+    this.statements = {
+      after: db.prepare('SELECT seq, envelope FROM messages WHERE seq > ? ORDER BY seq ASC LIMIT ?'),
+      before: db.prepare('SELECT seq, envelope FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?'),
+      keys: db.prepare('SELECT message_id, iv FROM messages ORDER BY seq'),
+      holds: db.prepare('SELECT 1 FROM messages WHERE message_id = ? OR iv = ? LIMIT 1'),
+    };
+  }
+
+  /** Opens an image, checking it is a segment and the one `info` names. */
+  static async open(image: Uint8Array, info: SegmentInfo): Promise<SegmentDatabase> {
+    const db = await openImage(image, SEGMENT_SCHEMA);
+    const meta = new Map(db.exec("SELECT key, value FROM meta WHERE key IN ('first_seq', 'last_seq')")[0]?.values.map(([k, v]) => [k, Number(v)]) ?? []);
+    if (meta.get('first_seq') !== info.firstSeq || meta.get('last_seq') !== info.lastSeq) {
       db.close();
-      throw error instanceof SnapshotError ? error : new SnapshotError((error as Error).message);
+      throw new SnapshotError(`holds seqs ${meta.get('first_seq')}-${meta.get('last_seq')}, its name says ${info.firstSeq}-${info.lastSeq}`);
     }
-    return new MessageDatabase(db);
+    return new SegmentDatabase(db);
   }
 
-  /** Inserts journal records in one transaction; all or none. */
-  insert(records: readonly JournalRecord[]): void {
-    const statement = this.statement(
-      'INSERT INTO messages (seq, message_id, iv, user_block, sent_at, received_at, envelope) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.db.exec('BEGIN');
-    try {
-      for (const { seq, receivedAt, envelope } of records) {
-        statement.run([
-          seq,
-          envelope.subarray(LAYOUT.messageId, LAYOUT.timestamp),
-          envelope.subarray(LAYOUT.messageIv, LAYOUT.ciphertext),
-          envelope.subarray(LAYOUT.username, LAYOUT.username + USERNAME_BLOCK_BYTES),
-          Number(envelope.readBigUInt64BE(LAYOUT.timestamp)),
-          receivedAt,
-          envelope,
-        ]);
-      }
-      this.db.exec('COMMIT');
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
+  /** Up to `limit` rows nearest to `from` (exclusive) in the given direction, nearest first. */
+  page(direction: 'after' | 'before', from: number, limit: number): StoredRow[] {
+    return rows(this.statements[direction], [from, limit]).map(([seq, envelope]) => ({ seq: Number(seq), envelope: envelope as Uint8Array }));
   }
 
-  /** Whether a message with this id or this IV is stored. */
-  contains(messageId: Buffer, iv: Buffer): boolean {
-    return this.rows('SELECT 1 FROM messages WHERE message_id = ? OR iv = ? LIMIT 1', [messageId, iv]).length > 0;
+  /** Every message id and IV, each list concatenated in seq order (16 bytes per entry). */
+  keys(): { ids: Uint8Array; ivs: Uint8Array } {
+    const all = rows(this.statements.keys, []);
+    return { ids: Buffer.concat(all.map(([id]) => id as Uint8Array)), ivs: Buffer.concat(all.map(([, iv]) => iv as Uint8Array)) };
   }
 
-  latestSeq(): number {
-    return Number(this.rows('SELECT COALESCE(MAX(seq), 0) FROM messages', [])[0][0]);
-  }
-
-  count(): number {
-    return Number(this.rows('SELECT COUNT(*) FROM messages', [])[0][0]);
-  }
-
-  /**
-   * One page in ascending seq order. Rows come nearest-first (oldest for `after`, newest otherwise),
-   * so cutting the page short at `limit` or at `maxEncodedBytes` keeps it contiguous with the
-   * requested seq; one row more than asked tells `hasMore`. The byte budget counts each message as it
-   * will appear in the frame (base64 plus its JSON), and the first message is always included.
-   */
-  history({ before, after, limit }: HistoryQuery, maxEncodedBytes: number): StoredPage {
-    const rows = after !== undefined
-      ? this.rows('SELECT seq, envelope FROM messages WHERE seq > ? ORDER BY seq ASC LIMIT ?', [after, limit + 1])
-      : this.rows('SELECT seq, envelope FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?', [before ?? Number.MAX_SAFE_INTEGER, limit + 1]);
-    const page: StoredMessage[] = [];
-    let bytes = 0;
-    for (const [seq, envelope] of rows.slice(0, limit)) {
-      bytes += HISTORY_ITEM_OVERHEAD + Math.ceil((envelope as Uint8Array).length / 3) * 4;
-      if (page.length > 0 && bytes > maxEncodedBytes) break;
-      page.push({ seq: Number(seq), envelope: Buffer.from(envelope as Uint8Array) });
-    }
-    const hasMore = rows.length > page.length;
-    return { messages: after !== undefined ? page : page.reverse(), hasMore };
-  }
-
-  /** The whole database as a SQLite file image. */
-  export(): Uint8Array {
-    return this.db.export();
+  holds(messageId: Uint8Array, messageIv: Uint8Array): boolean {
+    return rows(this.statements.holds, [messageId, messageIv]).length > 0;
   }
 
   close(): void {
-    for (const statement of this.statements.values()) statement.free();
-    this.statements.clear();
+    for (const statement of Object.values(this.statements)) statement.free();
     this.db.close();
   }
+}
 
-  private statement(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+/** The earlier layout's single `messages.sqlite`, read once to migrate it into sealed segments. */
+export class LegacySnapshot {
+  private readonly after: Statement;
+
+  private constructor(private readonly db: Database) {
+    this.after = db.prepare('SELECT seq, received_at, envelope FROM messages WHERE seq > ? ORDER BY seq ASC LIMIT ?');
   }
 
-  private rows(sql: string, params: SqlValue[]): SqlValue[][] {
-    const statement = this.statement(sql);
-    try {
-      statement.bind(params);
-      const rows: SqlValue[][] = [];
-      while (statement.step()) rows.push(statement.get());
-      return rows;
-    } finally {
-      statement.reset();
+  static async open(image: Uint8Array): Promise<LegacySnapshot> {
+    const db = await openImage(image, LEGACY_SCHEMA);
+    const check = db.exec('PRAGMA quick_check')[0]?.values[0]?.[0];
+    if (check !== 'ok') {
+      db.close();
+      throw new SnapshotError(`integrity check failed (${String(check)})`);
     }
+    return new LegacySnapshot(db);
+  }
+
+  latestSeq(): number {
+    return Number(this.db.exec('SELECT COALESCE(MAX(seq), 0) FROM messages')[0].values[0][0]);
+  }
+
+  /** Up to `limit` records after `seq`, in seq order. */
+  records(seq: number, limit: number): JournalRecord[] {
+    return rows(this.after, [seq, limit]).map(([s, receivedAt, envelope]) => ({
+      seq: Number(s), receivedAt: Number(receivedAt), envelope: Buffer.from(envelope as Uint8Array),
+    }));
+  }
+
+  close(): void {
+    this.after.free();
+    this.db.close();
   }
 }

@@ -4,8 +4,8 @@
 // Payload := u64 BE seq | u64 BE received-at (ms since the epoch) | envelope bytes (as received)
 //
 // Writes are group commits: every record accepted while the previous write was in flight goes out in
-// one write() followed by one fdatasync(). The journal is split into numbered segments
-// (journal-00000001.log, ...) so that a snapshot can cover whole segments and drop them.
+// one write() followed by one fdatasync(). The journal is split into numbered files
+// (journal-00000001.log, ...) so that sealing can cover whole files and drop them.
 import * as fs from 'fs';
 import * as path from 'path';
 import { crc32 } from 'zlib';
@@ -15,7 +15,7 @@ const HEADER_BYTES = 8;
 const FIXED_PAYLOAD_BYTES = 16;
 const MIN_PAYLOAD_BYTES = FIXED_PAYLOAD_BYTES + MIN_ENVELOPE_BYTES;
 const MAX_PAYLOAD_BYTES = FIXED_PAYLOAD_BYTES + MAX_ENVELOPE_BYTES;
-const SEGMENT_PATTERN = /^journal-(\d{8})\.log$/;
+const JOURNAL_PATTERN = /^journal-(\d{8})\.log$/;
 
 export interface JournalRecord {
   readonly seq: number;
@@ -80,31 +80,31 @@ export function scanJournal(bytes: Buffer): JournalScan {
   return { records, validBytes: offset, damage: null };
 }
 
-export interface Segment {
+export interface JournalFile {
   readonly number: number;
   readonly file: string;
 }
 
-export function segmentFile(dataDir: string, number: number): string {
-  return path.join(dataDir, `journal-${String(number).padStart(8, '0')}.log`);
+export function journalFile(dataDir: string, number: number): JournalFile {
+  return { number, file: path.join(dataDir, `journal-${String(number).padStart(8, '0')}.log`) };
 }
 
-/** The journal segments in a data directory, oldest first. */
-export function listSegments(dataDir: string): Segment[] {
+/** The journal files in a data directory, oldest first. */
+export function listJournals(dataDir: string): JournalFile[] {
   return fs.readdirSync(dataDir)
-    .map((name) => SEGMENT_PATTERN.exec(name))
+    .map((name) => JOURNAL_PATTERN.exec(name))
     .filter((match): match is RegExpExecArray => match !== null)
     .map((match) => ({ number: Number(match[1]), file: path.join(dataDir, match[0]) }))
     .sort((a, b) => a.number - b.number);
 }
 
-/** One open segment. Appends are serialised by the caller (the store's commit loop). */
+/** One open journal file. Appends are serialised by the caller (the store's commit loop). */
 export class JournalWriter {
-  private constructor(readonly segment: Segment, private readonly handle: fs.promises.FileHandle) {}
+  private constructor(readonly journal: JournalFile, private readonly handle: fs.promises.FileHandle) {}
 
-  /** Opens a new, empty segment; it must not exist yet. */
-  static async create(segment: Segment): Promise<JournalWriter> {
-    return new JournalWriter(segment, await fs.promises.open(segment.file, 'wx', 0o600));
+  /** Opens a new, empty journal file; it must not exist yet. */
+  static async create(journal: JournalFile): Promise<JournalWriter> {
+    return new JournalWriter(journal, await fs.promises.open(journal.file, 'wx', 0o600));
   }
 
   /** One group commit: the records are durable when this resolves. */

@@ -205,24 +205,37 @@ export class MemberConnection {
     }
     const { messageId, messageIv, timestamp } = opened;
     // Replay before stale: an old envelope resent after a long absence learns it is already stored.
-    if (store.contains(messageId, messageIv)) return this.error('replay', messageId);
-    if (Math.abs(Date.now() - timestamp) > limits.maxClockSkewMs) return this.error('stale', messageId);
-    store.append({ messageId, messageIv, envelope }).then(
-      (seq) => {
-        this.send({ type: 'ack', id: messageId, seq });
-        broadcast(members, { type: 'message', seq, envelope }, this);
-      },
-      (error: Error) => {
+    if (store.holdsRecent(messageId, messageIv)) return this.error('replay', messageId);
+    if (Math.abs(Date.now() - timestamp) > limits.maxClockSkewMs) {
+      // Refused either way; only which answer depends on the sealed history, read off the event loop.
+      void store.holdsAnywhere(messageId, messageIv, timestamp).then(
+        (held) => this.error(held ? 'replay' : 'stale', messageId),
+        (error: Error) => {
+          logger.log('error', 'store-read-failed', { error: error.message });
+          this.error('internal', messageId);
+        },
+      );
+      return;
+    }
+    store.append({ messageId, messageIv, envelope }, (error, seq) => {
+      if (error) {
         logger.log('error', 'store-append-failed', { error: error.message });
-        this.error('internal', messageId);
-      },
-    );
+        return this.error('internal', messageId);
+      }
+      this.send({ type: 'ack', id: messageId, seq });
+      broadcast(members, { type: 'message', seq, envelope }, this);
+    });
   }
 
   /** Pages are cut to fit one frame of at most maxFrameBytes, so clients can use the same ws limit. */
   private sendHistory(frame: Extract<ClientFrame, { type: 'history' }>): void {
-    const page = this.context.store.history(frame, this.context.limits.maxFrameBytes - HISTORY_FRAME_OVERHEAD);
-    this.send({ type: 'history', requestId: frame.requestId, messages: page.messages, hasMore: page.hasMore });
+    this.context.store.history(frame, this.context.limits.maxFrameBytes - HISTORY_FRAME_OVERHEAD).then(
+      (page) => this.send({ type: 'history', requestId: frame.requestId, messages: page.messages, hasMore: page.hasMore }),
+      (error: Error) => {
+        this.context.logger.log('error', 'store-read-failed', { error: error.message });
+        this.error('internal');
+      },
+    );
   }
 
   private onClose(): void {

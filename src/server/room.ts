@@ -12,8 +12,7 @@ import { base64Bytes, encodeBase64 } from '../protocol/base64';
 import { check } from '../protocol/check';
 import { StartError } from './errors';
 import { writeFileAtomic } from './files';
-import { listSegments } from './journal';
-import { SNAPSHOT_FILE } from './store';
+import { holdsMessages } from './store';
 
 export const ROOM_FILE = 'room.json';
 
@@ -63,7 +62,7 @@ export async function openRoom(dataDir: string, password: string, newRoomIterati
   if (!fs.existsSync(file)) {
     // Messages without their room file are sealed under a room this start would not recreate:
     // making a new room here would leave them unreadable and mix two rooms in one store.
-    if (fs.existsSync(path.join(dataDir, SNAPSHOT_FILE)) || listSegments(dataDir).length > 0) {
+    if (holdsMessages(dataDir)) {
       throw new StartError('store-corrupt', `${file} is missing but ${dataDir} holds messages of a room; refusing to create a new room over them. Restore ${ROOM_FILE}, or start with an empty data directory.`);
     }
     const room = createRoomParams(newRoomIterations);

@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
+import type { Duplex } from 'stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { DEFAULT_ITERATIONS } from '../crypto';
 import { CLOSE_CODES } from '../protocol/wire';
@@ -35,7 +36,7 @@ export interface RunningServer {
   readonly roomId: string;
   /** Settles once the server has stopped: with an error if it had to stop (the journal failed). */
   readonly stopped: Promise<Error | null>;
-  /** Graceful stop: no new sockets, pending messages committed, snapshot written, sockets closed (1001). */
+  /** Graceful stop: no new sockets, pending messages committed, sockets closed (1001). */
   close(): Promise<void>;
 }
 
@@ -63,6 +64,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const unlock = lockDataDir(dataDir);
   let store: MessageStore | undefined;
+  const sockets = new Set<Duplex>();
   const httpServer = http.createServer((_request, response) => response.writeHead(426).end());
   let fatal: Error | null = null;
   let close: () => Promise<void> = async () => undefined;
@@ -71,9 +73,19 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
     logger.log('info', created ? 'room-created' : 'room-opened', { room: room.roomId.toString('hex'), iterations: room.kdf.iterations });
     store = await MessageStore.open({
       dataDir,
-      snapshotEveryMessages: limits.snapshotEveryMessages,
-      snapshotGrowth: limits.snapshotGrowth,
+      segmentMessages: limits.segmentMessages,
+      segmentBytes: limits.segmentBytes,
+      freshnessMs: limits.maxClockSkewMs,
       logger,
+      // One group commit's acks and broadcasts leave in one write per socket, not one per frame.
+      deliver: (run) => {
+        for (const socket of sockets) socket.cork();
+        try {
+          run();
+        } finally {
+          for (const socket of sockets) socket.uncork();
+        }
+      },
       onFatal: (error) => {
         fatal = error;
         void close();
@@ -102,7 +114,11 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
       }
       const connection = new MemberConnection(ws, address, context);
       connections.add(connection);
-      ws.on('close', () => connections.delete(connection));
+      sockets.add(request.socket);
+      ws.on('close', () => {
+        connections.delete(connection);
+        sockets.delete(request.socket);
+      });
     });
     const heartbeat = setInterval(() => {
       for (const connection of connections) connection.ping();
@@ -119,7 +135,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
         shuttingDown = true;
         clearInterval(heartbeat);
         httpServer.close();
-        // Commits what was accepted (its acks go out), then writes the final snapshot.
+        // Commits what was accepted (its acks go out); the unsealed tail stays in the journal.
         await openStore.close().catch((error: Error) => logger.log('error', 'store-close-failed', { error: error.message }));
         await closeSockets(wss, connections, limits.closeGraceMs);
         wss.close();

@@ -2,9 +2,13 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { StartError } from '../../../src/server/errors';
-import { encodeRecord, listSegments, scanJournal } from '../../../src/server/journal';
-import { SNAPSHOT_FILE } from '../../../src/server/store';
+import { peekMessageId } from '../../../src/crypto';
+import { encodeRecord, listJournals, scanJournal } from '../../../src/server/journal';
+import { listSegments } from '../../../src/server/segments';
+import { LEGACY_SNAPSHOT_FILE } from '../../../src/server/store';
+import { writeLegacyStore } from '../../support/legacyStore';
 import { RawClient } from '../../support/rawClient';
+import { storedMessages } from '../../support/storedMessages';
 import { TEST_PASSWORD, TestServer, startTestServer, tempDataDir } from '../../support/testServer';
 
 const envelope = (fill: number) => Buffer.alloc(16 + 1 + 16 + 8 + 32 + 16 + 16 + 32, fill);
@@ -53,8 +57,8 @@ describe('message store damage at start', () => {
     return image;
   }
 
-  async function storedSeqs(dataDir: string): Promise<number[]> {
-    server = await startTestServer({ dataDir });
+  async function storedSeqs(dataDir: string, limits = {}): Promise<number[]> {
+    server = await startTestServer({ dataDir, limits });
     const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'bob');
     const seqs = (await client.history({ limit: 200 })).messages.map((m) => m.seq);
     await client.close();
@@ -63,66 +67,80 @@ describe('message store damage at start', () => {
 
   afterEach(async () => server.close());
 
-  it('snapshots every N messages and keeps at most two journal segments', async () => {
-    server = await startTestServer({ limits: { snapshotEveryMessages: 5 } });
+  it('seals every N messages into segments that tile the seqs, with at most two journal files', async () => {
+    server = await startTestServer({ limits: { segmentMessages: 5 } });
     const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
     for (let i = 0; i < 23; i++) {
       await client.sendAndAck(client.seal(`m${i}`));
-      assert.ok(listSegments(server.dataDir).length <= 2, 'covered segments are dropped');
+      assert.ok(listJournals(server.dataDir).length <= 2, 'sealed journal files are dropped');
     }
+    // Seals run in the background: wait until the journal holds only what no segment does.
+    const unsealed = () => listJournals(server.dataDir).flatMap((j) => scanJournal(fs.readFileSync(j.file)).records.map((r) => r.seq));
+    const caughtUp = () => (unsealed()[0] ?? 24) === (listSegments(server.dataDir).at(-1)?.lastSeq ?? 0) + 1 && unsealed().length < 5;
+    await within(async () => caughtUp(), 'the seals to catch up');
+    const segments = listSegments(server.dataDir);
+    assert.strictEqual(segments[0].firstSeq, 1);
+    for (const [i, segment] of segments.entries()) {
+      assert.ok(segment.lastSeq - segment.firstSeq < 5, `${segment.name} holds at most 5 messages`);
+      if (i > 0) assert.strictEqual(segment.firstSeq, segments[i - 1].lastSeq + 1);
+    }
+    assert.strictEqual(unsealed().at(-1) ?? segments.at(-1)!.lastSeq, 23);
     await client.close();
     await server.close();
-    assert.ok(server.logger.entries.filter((e) => e.event === 'snapshot-written').length >= 3);
-    assert.deepStrictEqual(listSegments(server.dataDir), [], 'the final snapshot covers the whole journal');
     assert.deepStrictEqual(await storedSeqs(server.dataDir), Array.from({ length: 23 }, (_, i) => i + 1));
   });
 
-  it('skips journal records a snapshot already holds (crash before the segment was dropped)', async () => {
+  it('skips journal records a segment already holds (a stop between a seal and its cleanup)', async () => {
     const image = await crashImage(3);
-    const [segment] = listSegments(image);
-    const journal = fs.readFileSync(segment.file);
-    assert.deepStrictEqual(await storedSeqs(image), [1, 2, 3]);
+    const [journal] = listJournals(image);
+    const bytes = fs.readFileSync(journal.file);
+    server = await startTestServer({ dataDir: image, limits: { segmentMessages: 3 } });
+    await server.logger.next('segment-sealed');
     await server.close();
-    fs.writeFileSync(segment.file, journal);
+    assert.strictEqual(fs.existsSync(journal.file), false);
+    fs.writeFileSync(journal.file, bytes);
     assert.deepStrictEqual(await storedSeqs(image), [1, 2, 3]);
+    assert.strictEqual(fs.existsSync(journal.file), false, 'the covered journal file is removed at start');
   });
 
   it('truncates a torn last record and keeps every complete one', async () => {
     const image = await crashImage(3);
-    const [segment] = listSegments(image);
-    const bytes = fs.readFileSync(segment.file);
-    fs.appendFileSync(segment.file, bytes.subarray(0, 40));
+    const [journal] = listJournals(image);
+    const bytes = fs.readFileSync(journal.file);
+    fs.appendFileSync(journal.file, bytes.subarray(0, 40));
     assert.deepStrictEqual(await storedSeqs(image), [1, 2, 3]);
     const truncated = await server.logger.next('journal-torn-record-truncated');
     assert.strictEqual(truncated.fields.bytes, 40);
   });
 
-  it('moves a journal with a damaged record aside and starts from the records before it', async () => {
+  it('moves a journal with a damaged record aside and keeps the records before it for good', async () => {
     const image = await crashImage(3);
-    const [segment] = listSegments(image);
-    const bytes = fs.readFileSync(segment.file);
+    const [journal] = listJournals(image);
+    const bytes = fs.readFileSync(journal.file);
     const first = 8 + bytes.readUInt32BE(0);
     bytes[first + 30] ^= 1;
-    fs.writeFileSync(segment.file, bytes);
+    fs.writeFileSync(journal.file, bytes);
     assert.deepStrictEqual(await storedSeqs(image), [1]);
     const logged = await server.logger.next('journal-corrupt');
-    assert.strictEqual(logged.fields.file, segment.file);
+    assert.strictEqual(logged.fields.file, journal.file);
     const moved = String(logged.fields.movedTo);
     assert.match(path.basename(moved), /^journal-00000001\.log\.corrupt-/);
     assert.ok(fs.readFileSync(moved).equals(bytes), 'the damaged file is kept byte for byte');
+    await server.close();
+    assert.deepStrictEqual(await storedSeqs(image), [1], 'the kept record was written again before the start completed');
   });
 
-  it('refuses to start on a corrupt snapshot, moves it aside, and keeps refusing', async () => {
-    const image = await crashImage(2);
-    server = await startTestServer({ dataDir: image });
+  it('refuses to start on a corrupt snapshot of the earlier layout, moves it aside, and keeps refusing', async () => {
+    server = await startTestServer();
     await server.close();
-    const snapshot = path.join(image, SNAPSHOT_FILE);
+    const image = server.dataDir;
+    const snapshot = path.join(image, LEGACY_SNAPSHOT_FILE);
     const garbage = Buffer.alloc(8192, 7);
     fs.writeFileSync(snapshot, garbage);
     await assert.rejects(startTestServer({ dataDir: image }), (error: StartError) =>
       error.code === 'store-corrupt' && error.message.includes(snapshot) && /moved aside/.test(error.message));
     assert.strictEqual(fs.existsSync(snapshot), false);
-    const aside = fs.readdirSync(image).filter((name) => name.startsWith(`${SNAPSHOT_FILE}.corrupt-`));
+    const aside = fs.readdirSync(image).filter((name) => name.startsWith(`${LEGACY_SNAPSHOT_FILE}.corrupt-`));
     assert.strictEqual(aside.length, 1);
     assert.ok(fs.readFileSync(path.join(image, aside[0])).equals(garbage));
     await assert.rejects(startTestServer({ dataDir: image }), (error: StartError) => error.code === 'store-corrupt' && error.message.includes(aside[0]));
@@ -131,13 +149,152 @@ describe('message store damage at start', () => {
     assert.deepStrictEqual(await storedSeqs(image), []);
   });
 
-  it('refuses journals that do not continue the snapshot', async () => {
+  it('refuses journals that do not continue the store', async () => {
     const image = await crashImage(3);
-    fs.rmSync(path.join(image, SNAPSHOT_FILE), { force: true });
-    const [segment] = listSegments(image);
-    const bytes = fs.readFileSync(segment.file);
-    fs.writeFileSync(segment.file, bytes.subarray(8 + bytes.readUInt32BE(0)));
+    const [journal] = listJournals(image);
+    const bytes = fs.readFileSync(journal.file);
+    fs.writeFileSync(journal.file, bytes.subarray(8 + bytes.readUInt32BE(0)));
     await assert.rejects(startTestServer({ dataDir: image }), (error: StartError) => error.code === 'store-corrupt' && /continues at seq 2/.test(error.message));
     server = await startTestServer();
+  });
+
+  it('refuses to start when a sealed segment is missing, naming where the gap is', async () => {
+    server = await startTestServer({ limits: { segmentMessages: 2 } });
+    const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
+    for (let i = 0; i < 6; i++) await client.sendAndAck(client.seal(`m${i}`));
+    await within(async () => listSegments(server.dataDir).length >= 2, 'two segments');
+    await client.close();
+    await server.close();
+    const [first, second] = listSegments(server.dataDir);
+    fs.renameSync(path.join(server.dataDir, first.name), path.join(tempDataDir(), first.name));
+    await assert.rejects(startTestServer({ dataDir: server.dataDir }), (error: StartError) =>
+      error.code === 'store-corrupt' && error.message.includes(`${second.name} starts at seq 3, expected 1`));
+    server = await startTestServer();
+  });
+});
+
+/** Polls `condition` (a few ms apart) until it holds; bounded. */
+async function within(condition: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('sealed segments', () => {
+  let server: TestServer;
+  afterEach(async () => server.close());
+
+  async function sealedStore(count: number, limits = {}): Promise<{ client: RawClient; sent: Buffer[] }> {
+    server = await startTestServer({ limits: { segmentMessages: 5, ...limits } });
+    const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
+    const sent: Buffer[] = [];
+    for (let i = 0; i < count; i++) {
+      const sealed = client.seal(`m${i}`);
+      await client.sendAndAck(sealed);
+      sent.push(sealed.envelope);
+    }
+    await within(async () => (listSegments(server.dataDir).at(-1)?.lastSeq ?? 0) >= count - 4, 'the last full segment');
+    return { client, sent };
+  }
+
+  it('pages through every segment, the oldest page included, with the same envelopes', async () => {
+    const { client, sent } = await sealedStore(23);
+    const seen: number[] = [];
+    for (let before: number | undefined, more = true; more;) {
+      const page = await client.history({ before, limit: 3 });
+      for (const message of page.messages) assert.ok(message.envelope.equals(sent[message.seq - 1]), `seq ${message.seq} is the envelope sent`);
+      seen.unshift(...page.messages.map((m) => m.seq));
+      before = page.messages[0].seq;
+      more = page.hasMore;
+    }
+    assert.deepStrictEqual(seen, Array.from({ length: 23 }, (_, i) => i + 1));
+    const oldest = await client.history({ after: 0, limit: 7 });
+    assert.deepStrictEqual([oldest.messages.map((m) => m.seq), oldest.hasMore], [[1, 2, 3, 4, 5, 6, 7], true]);
+    const spanning = await client.history({ after: 3, limit: 200 });
+    assert.deepStrictEqual(spanning.messages.map((m) => m.seq), Array.from({ length: 20 }, (_, i) => i + 4));
+    assert.strictEqual(spanning.hasMore, false);
+    assert.deepStrictEqual((await storedMessages(client)).size, 23);
+    await client.close();
+  });
+
+  /** Sends an envelope again and names the answer. */
+  async function resend(client: RawClient, envelope: Buffer): Promise<string> {
+    client.send({ type: 'send', envelope });
+    const outcome = await client.outcome(peekMessageId(envelope)!);
+    return outcome.type === 'error' ? outcome.code : 'ack';
+  }
+
+  it('refuses a replay of a sealed message, also after a restart', async () => {
+    const { client, sent } = await sealedStore(12);
+    assert.deepStrictEqual([await resend(client, sent[0]), await resend(client, sent[11])], ['replay', 'replay']);
+    await client.close();
+    await server.close();
+    server = await startTestServer({ dataDir: server.dataDir, limits: { segmentMessages: 5 } });
+    const { client: again } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
+    assert.deepStrictEqual([await resend(again, sent[0]), await resend(again, sent[6]), await resend(again, sent[11])], ['replay', 'replay', 'replay']);
+    await again.close();
+  });
+
+  it('answers replay for an old envelope only a segment holds, and stale for an old one never stored', async () => {
+    const twoHoursAgo = Date.now() - 2 * 3600_000;
+    // A server accepting a wide skew stores envelopes two hours old...
+    server = await startTestServer({ limits: { segmentMessages: 2, maxClockSkewMs: 3 * 3600_000 } });
+    const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
+    const old = [0, 1, 2].map((i) => client.seal(`old ${i}`, 'tester', twoHoursAgo + i));
+    for (const message of old) await client.sendAndAck(message);
+    await within(async () => listSegments(server.dataDir).length === 1, 'the first segment');
+    await client.close();
+    await server.close();
+    // ...then, with the default window, only the segment on disk knows the first two.
+    server = await startTestServer({ dataDir: server.dataDir, limits: { segmentMessages: 2 } });
+    const { client: again } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
+    const neverStored = again.seal('never stored', 'tester', twoHoursAgo);
+    assert.deepStrictEqual(
+      [await resend(again, old[0].envelope), await resend(again, old[2].envelope), await resend(again, neverStored.envelope)],
+      ['replay', 'replay', 'stale'],
+    );
+    await again.close();
+  });
+});
+
+describe('migration of the earlier single-snapshot layout', () => {
+  let server: TestServer;
+  afterEach(async () => server?.close());
+
+  const ranges = (dataDir: string) => listSegments(dataDir).map((s) => [s.firstSeq, s.lastSeq]);
+
+  it('moves the snapshot into segments in place and keeps its journal: same seqs, same envelopes', async () => {
+    const dataDir = tempDataDir();
+    const written = await writeLegacyStore(dataDir, 23, 4);
+    server = await startTestServer({ dataDir, limits: { segmentMessages: 5 } });
+    assert.strictEqual((await server.logger.next('store-migrated')).fields.messages, 23);
+    assert.strictEqual(fs.existsSync(path.join(dataDir, LEGACY_SNAPSHOT_FILE)), false);
+    assert.deepStrictEqual(ranges(dataDir).slice(0, 5), [[1, 5], [6, 10], [11, 15], [16, 20], [21, 23]]);
+    const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
+    assert.deepStrictEqual(await storedMessages(client), written);
+    assert.strictEqual((await client.sendAndAck(client.seal('after the migration'))).seq, 28);
+    await client.close();
+  });
+
+  it('resumes after the segments an interrupted migration wrote, ignoring a half-written one', async () => {
+    const dataDir = tempDataDir();
+    const written = await writeLegacyStore(dataDir, 23, 0);
+    const finished = tempDataDir();
+    fs.cpSync(dataDir, finished, { recursive: true });
+    server = await startTestServer({ dataDir: finished, limits: { segmentMessages: 5 } });
+    await server.close();
+    const [first, second, third] = listSegments(finished);
+    for (const segment of [first, second]) fs.copyFileSync(path.join(finished, segment.name), path.join(dataDir, segment.name));
+    fs.writeFileSync(path.join(dataDir, `${third.name}.tmp`), fs.readFileSync(path.join(finished, third.name)).subarray(0, 1000));
+    server = await startTestServer({ dataDir, limits: { segmentMessages: 5 } });
+    assert.strictEqual((await server.logger.next('store-migration-started')).fields.afterSeq, 10);
+    assert.strictEqual((await server.logger.next('store-migrated')).fields.written, 3);
+    assert.deepStrictEqual(ranges(dataDir), [[1, 5], [6, 10], [11, 15], [16, 20], [21, 23]]);
+    assert.deepStrictEqual(fs.readdirSync(dataDir).filter((name) => name.endsWith('.tmp')), []);
+    const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
+    assert.deepStrictEqual(await storedMessages(client), written);
+    await client.close();
   });
 });

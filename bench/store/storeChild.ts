@@ -1,0 +1,113 @@
+// One store measured in its own process (forked by storeBench.ts), so that its RSS is its own:
+// open, history pages (latest and oldest), an ingest long enough to seal several segments while the
+// event loop's delay and every ack are timed, then the stop.
+import { monitorEventLoopDelay, performance } from 'perf_hooks';
+import { RoomKeys, createRoomParams, deriveRoomKeys, sealMessage } from '../../src/crypto';
+import { LAYOUT } from '../../src/crypto/envelope';
+import { encodeBody } from '../../src/protocol/body';
+import { MAX_FRAME_BYTES } from '../../src/protocol/wire';
+import { DEFAULT_LIMITS } from '../../src/server/config';
+import type { Logger } from '../../src/server/logger';
+import { AcceptedEnvelope, MessageStore } from '../../src/server/store';
+import { percentile } from '../stats';
+import { TEXT_BYTES } from './buildStore';
+
+export interface StoreRunRequest {
+  readonly dataDir: string;
+  readonly ingest: number;
+  /** Appends in flight at once, as many connections' messages would be. */
+  readonly window: number;
+  readonly pages: number;
+}
+
+export interface StoreRunResult {
+  readonly openMs: number;
+  readonly rssAfterOpenMiB: number;
+  readonly latestPageP99Ms: number;
+  readonly oldestPageP99Ms: number;
+  readonly oldestColdPageMs: number;
+  readonly ingestPerSecond: number;
+  readonly worstStallMs: number;
+  readonly worstAckMs: number;
+  /** Seals finished during the ingest and the wait for them after it. */
+  readonly sealed: number;
+  readonly closeMs: number;
+  readonly peakRssMiB: number;
+  /** CPU of this process (all threads) per ingested message. */
+  readonly cpuUsPerMessage: number;
+}
+
+const MiB = 2 ** 20;
+
+function seal(keys: RoomKeys, count: number): AcceptedEnvelope[] {
+  const plaintext = encodeBody({ text: 'x'.repeat(TEXT_BYTES) });
+  return Array.from({ length: count }, () => {
+    const { messageId, envelope } = sealMessage(keys, { username: 'bench', plaintext, timestamp: Date.now() });
+    return { messageId, messageIv: envelope.subarray(LAYOUT.messageIv, LAYOUT.ciphertext), envelope };
+  });
+}
+
+async function timed(body: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await body();
+  return performance.now() - started;
+}
+
+async function run(request: StoreRunRequest): Promise<StoreRunResult> {
+  const keys = await deriveRoomKeys('store bench', createRoomParams(1));
+  const messages = seal(keys, request.ingest);
+  let sealed = 0;
+  const logger: Logger = { log: (_level, event) => void (event === 'segment-sealed' && (sealed += 1)) };
+  let store: MessageStore | undefined;
+  const openMs = await timed(async () => (store = await MessageStore.open({
+    dataDir: request.dataDir, segmentMessages: DEFAULT_LIMITS.segmentMessages, segmentBytes: DEFAULT_LIMITS.segmentBytes,
+    freshnessMs: DEFAULT_LIMITS.maxClockSkewMs, logger,
+    onFatal: (error) => { throw error; },
+  })));
+  const opened = store!;
+  const rssAfterOpenMiB = process.memoryUsage().rss / MiB;
+  const oldestColdPageMs = await timed(() => opened.history({ after: 0, limit: 100 }, MAX_FRAME_BYTES));
+  const latest: number[] = [];
+  const oldest: number[] = [];
+  for (let i = 0; i < request.pages; i++) {
+    latest.push(await timed(() => opened.history({ limit: 100 }, MAX_FRAME_BYTES)));
+    oldest.push(await timed(() => opened.history({ after: 0, limit: 100 }, MAX_FRAME_BYTES)));
+  }
+
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  const cpu = process.cpuUsage();
+  delay.enable();
+  let worstAckMs = 0;
+  let next = 0;
+  const started = performance.now();
+  const lane = async () => {
+    while (next < messages.length) {
+      const message = messages[next++];
+      if (opened.holdsRecent(message.messageId, message.messageIv)) throw new Error('a fresh message reads as stored');
+      const sent = performance.now();
+      await new Promise<void>((resolve, reject) => opened.append(message, (error) => (error ? reject(error) : resolve())));
+      worstAckMs = Math.max(worstAckMs, performance.now() - sent);
+    }
+  };
+  await Promise.all(Array.from({ length: request.window }, lane));
+  const ingestPerSecond = (messages.length / (performance.now() - started)) * 1000;
+  // The seals the ingest started finish under the same watch: their last step runs on the event loop.
+  await opened.idle();
+  const used = process.cpuUsage(cpu);
+  delay.disable();
+  const closeMs = await timed(() => opened.close());
+  return {
+    openMs, rssAfterOpenMiB,
+    latestPageP99Ms: percentile(latest, 99), oldestPageP99Ms: percentile(oldest, 99), oldestColdPageMs,
+    ingestPerSecond, worstStallMs: delay.max / 1e6, worstAckMs, sealed, closeMs,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    cpuUsPerMessage: (used.user + used.system) / messages.length,
+  };
+}
+
+process.once('message', (request: StoreRunRequest) => {
+  run(request).then(
+    (result) => process.send!({ ok: true, result }, () => process.exit(0)),
+    (error: Error) => process.send!({ ok: false, message: error.stack ?? error.message }, () => process.exit(1)),
+  );
+});

@@ -1,0 +1,51 @@
+// The cleartext header of an envelope, read WITHOUT verifying anything: what a store indexes on
+// (message id, IV, sender timestamp, username block) once the server has verified the envelope, and
+// what it reads back from envelopes it stored itself. Never a reason to trust the fields.
+import { ROOM_ID_BYTES } from './keys';
+import { IV_BYTES, MESSAGE_ID_BYTES, USERNAME_BLOCK_BYTES } from './envelope';
+
+export interface EnvelopeHeader {
+  readonly version: number;
+  readonly roomId: Buffer;
+  readonly messageId: Buffer;
+  /** Sender timestamp, ms since the Unix epoch. */
+  readonly timestamp: number;
+  readonly usernameBlock: Buffer;
+  readonly messageIv: Buffer;
+}
+
+/**
+ * Per version, the bytes between the room id and the message id. A version that inserts a field
+ * there (a u32 key epoch, say) adds its row here and its field to EnvelopeHeader; the rest follows.
+ */
+const FIELDS_AFTER_ROOM_ID: Record<number, { readonly extraBytes: number }> = {
+  1: { extraBytes: 0 },
+};
+
+/**
+ * The header fields as views into `envelope` (no copies), or null when the envelope is too short to
+ * hold them, names an unknown version, or carries a timestamp beyond JavaScript's safe integers.
+ */
+export function readEnvelopeHeader(envelope: Uint8Array): EnvelopeHeader | null {
+  const version = envelope[0];
+  const layout = FIELDS_AFTER_ROOM_ID[version];
+  if (layout === undefined) return null;
+  const roomId = 1;
+  const messageId = roomId + ROOM_ID_BYTES + layout.extraBytes;
+  const timestamp = messageId + MESSAGE_ID_BYTES;
+  const username = timestamp + 8;
+  const messageIv = username + USERNAME_BLOCK_BYTES;
+  const end = messageIv + IV_BYTES;
+  if (envelope.length < end) return null;
+  const bytes = Buffer.from(envelope.buffer, envelope.byteOffset, envelope.length);
+  const sentAt = bytes.readBigUInt64BE(timestamp);
+  if (sentAt > BigInt(Number.MAX_SAFE_INTEGER)) return null;
+  return {
+    version,
+    roomId: bytes.subarray(roomId, roomId + ROOM_ID_BYTES),
+    messageId: bytes.subarray(messageId, timestamp),
+    timestamp: Number(sentAt),
+    usernameBlock: bytes.subarray(username, messageIv),
+    messageIv: bytes.subarray(messageIv, end),
+  };
+}

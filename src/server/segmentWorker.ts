@@ -1,0 +1,136 @@
+// A segment worker thread: everything sql.js does for the store happens here, off the server's
+// event loop. The store runs two: one seals (long, CPU-bound work), one reads (history pages and the
+// replay check of old envelopes), so a page never waits behind a seal. A reader keeps the few
+// segments it opened last in memory (an LRU), since paging back reads neighbouring seqs.
+import * as fs from 'fs';
+import * as path from 'path';
+import { parentPort, workerData } from 'worker_threads';
+import { readEnvelopeHeader } from '../crypto';
+import { LegacySnapshot, SegmentDatabase, SnapshotError, buildSegmentImage } from './database';
+import { writeFileAtomic } from './files';
+import { JournalRecord, scanJournal } from './journal';
+import type { SegmentAnswers, SegmentBounds, SegmentReply, SegmentRequest } from './segmentRequests';
+import { SegmentInfo, segmentName } from './segments';
+
+const openLimit: number = (workerData as { openSegments: number }).openSegments;
+const open = new Map<string, SegmentDatabase>();
+
+async function segment(dataDir: string, info: SegmentInfo): Promise<SegmentDatabase> {
+  const cached = open.get(info.name);
+  if (cached) {
+    open.delete(info.name);
+    open.set(info.name, cached);
+    return cached;
+  }
+  const file = path.join(dataDir, info.name);
+  let db: SegmentDatabase;
+  try {
+    db = await SegmentDatabase.open(await fs.promises.readFile(file), info);
+  } catch (error) {
+    throw error instanceof SnapshotError ? new SnapshotError(`segment ${file} is damaged (${error.message})`) : error;
+  }
+  open.set(info.name, db);
+  for (const [name, oldest] of open) {
+    if (open.size <= openLimit) break;
+    oldest.close();
+    open.delete(name);
+  }
+  return db;
+}
+
+/**
+ * Writes `records` (contiguous in the store, the first one following seq `afterSeq`) as segments
+ * cut at the bounds. Each segment's range starts right after the previous one's, so the ranges
+ * tile the seqs even where damage at some start left a seq unused.
+ */
+async function writeSegments(dataDir: string, records: readonly JournalRecord[], afterSeq: number, bounds: SegmentBounds): Promise<SegmentInfo[]> {
+  const written: SegmentInfo[] = [];
+  let start = 0;
+  let previous = afterSeq;
+  while (start < records.length) {
+    let end = start;
+    let bytes = 0;
+    while (end < records.length && end - start < bounds.segmentMessages && (end === start || bytes + records[end].envelope.length <= bounds.segmentBytes)) {
+      bytes += records[end].envelope.length;
+      end += 1;
+    }
+    const chunk = records.slice(start, end);
+    let minSentAt = Number.MAX_SAFE_INTEGER;
+    let maxSentAt = 0;
+    for (const record of chunk) {
+      const sentAt = readEnvelopeHeader(record.envelope)?.timestamp ?? 0;
+      minSentAt = Math.min(minSentAt, sentAt);
+      maxSentAt = Math.max(maxSentAt, sentAt);
+    }
+    const info = { firstSeq: previous + 1, lastSeq: chunk.at(-1)!.seq, minSentAt, maxSentAt };
+    const name = segmentName(info);
+    await writeFileAtomic(path.join(dataDir, name), await buildSegmentImage(chunk));
+    written.push({ ...info, name });
+    previous = info.lastSeq;
+    start = end;
+  }
+  return written;
+}
+
+async function seal(request: Extract<SegmentRequest, { kind: 'seal' }>): Promise<SegmentInfo[]> {
+  const records: JournalRecord[] = [];
+  for (const file of request.journals) {
+    const scan = scanJournal(await fs.promises.readFile(file));
+    if (scan.damage) throw new Error(`${file} is damaged at offset ${scan.damage.offset}`);
+    records.push(...scan.records.filter((record) => record.seq >= request.firstSeq && record.seq <= request.lastSeq));
+  }
+  // Records kept from a damaged file were written again to a later file, out of file order.
+  records.sort((a, b) => a.seq - b.seq);
+  if (records.length !== request.count || records.at(-1)?.seq !== request.lastSeq) {
+    throw new Error(`the journal files hold ${records.length} of the ${request.count} messages of seqs ${request.firstSeq}-${request.lastSeq}`);
+  }
+  return writeSegments(request.dataDir, records, request.firstSeq - 1, request.bounds);
+}
+
+/** The snapshot is read once, whole (sql.js has no other way), and copied out a segment at a time. */
+async function migrate(request: Extract<SegmentRequest, { kind: 'migrate' }>): Promise<SegmentAnswers['migrate']> {
+  const snapshot = await LegacySnapshot.open(await fs.promises.readFile(request.snapshot));
+  try {
+    const segments: SegmentInfo[] = [];
+    for (let after = request.afterSeq; ;) {
+      const records = snapshot.records(after, request.bounds.segmentMessages);
+      if (records.length === 0) break;
+      segments.push(...await writeSegments(request.dataDir, records, after, request.bounds));
+      after = records.at(-1)!.seq;
+    }
+    return { segments, latestSeq: snapshot.latestSeq() };
+  } finally {
+    snapshot.close();
+  }
+}
+
+async function holds(request: Extract<SegmentRequest, { kind: 'holds' }>): Promise<boolean> {
+  for (const info of request.segments) {
+    if ((await segment(request.dataDir, info)).holds(request.messageId, request.messageIv)) return true;
+  }
+  return false;
+}
+
+async function answer(request: SegmentRequest): Promise<SegmentAnswers[SegmentRequest['kind']]> {
+  switch (request.kind) {
+    case 'seal': return seal(request);
+    case 'migrate': return migrate(request);
+    case 'page': return (await segment(request.dataDir, request.segment)).page(request.direction, request.from, request.limit);
+    case 'keys': return (await segment(request.dataDir, request.segment)).keys();
+    case 'holds': return holds(request);
+  }
+}
+
+// One request at a time, in order: sql.js is synchronous anyway, and ordering keeps the LRU simple.
+let queue = Promise.resolve();
+parentPort!.on('message', (message: { id: number; request: SegmentRequest }) => {
+  queue = queue.then(async () => {
+    let reply: SegmentReply;
+    try {
+      reply = { id: message.id, ok: true, value: await answer(message.request) };
+    } catch (error) {
+      reply = { id: message.id, ok: false, message: (error as Error).message, damaged: error instanceof SnapshotError };
+    }
+    parentPort!.postMessage(reply);
+  });
+});
