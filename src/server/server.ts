@@ -1,6 +1,5 @@
 // The chat server as a library: startChatServer() is what main.ts, the tests and the benchmarks
 // run. It owns the listening socket, the store, the set of members and the heartbeat.
-import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -9,10 +8,11 @@ import { CLOSE_CODES } from '../protocol/wire';
 import { DEFAULT_HOST, DEFAULT_PORT, Limits, resolveLimits } from './config';
 import { Connection, ConnectionContext, refuse } from './connection';
 import { StartError } from './errors';
+import { secureDirectory } from './files';
 import { AuthBackoff } from './limiters';
 import { lockDataDir } from './lock';
 import { Logger, stderrLogger } from './logger';
-import { openRoom } from './room';
+import { openRoom, saveNewRoom } from './room';
 import { MessageStore } from './store';
 
 export interface ChatServerOptions {
@@ -60,7 +60,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
   const logger = options.logger ?? stderrLogger;
   const host = options.host ?? DEFAULT_HOST;
   const { dataDir } = options;
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  secureDirectory(dataDir);
   const unlock = lockDataDir(dataDir);
   let store: MessageStore | undefined;
   const httpServer = http.createServer((_request, response) => response.writeHead(426).end());
@@ -68,7 +68,6 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
   let close: () => Promise<void> = async () => undefined;
   try {
     const { room, keys, created } = await openRoom(dataDir, options.password, options.newRoomIterations ?? DEFAULT_ITERATIONS);
-    logger.log('info', created ? 'room-created' : 'room-opened', { room: room.roomId.toString('hex'), iterations: room.kdf.iterations });
     store = await MessageStore.open({
       dataDir,
       snapshotEveryMessages: limits.snapshotEveryMessages,
@@ -80,6 +79,8 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
       },
     });
     const port = await listen(httpServer, host, options.port ?? DEFAULT_PORT);
+    if (created) await saveNewRoom(dataDir, { room, keys });
+    logger.log('info', created ? 'room-created' : 'room-opened', { room: room.roomId.toString('hex'), iterations: room.kdf.iterations });
     const wss = new WebSocketServer({ server: httpServer, maxPayload: limits.maxFrameBytes });
     let shuttingDown = false;
     const context: ConnectionContext = {
