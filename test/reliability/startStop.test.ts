@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { EXIT_CODES } from '../../src/server/cli';
 import { LOCK_FILE } from '../../src/server/lock';
-import { RawClient } from '../support/rawClient';
+import { RawClient, within } from '../support/rawClient';
 import { spawnServer, startLine } from '../support/serverProcess';
 import { storedMessages } from '../support/storedMessages';
 import { TEST_PASSWORD, tempDataDir } from '../support/testServer';
@@ -12,6 +12,8 @@ import { TEST_PASSWORD, tempDataDir } from '../support/testServer';
 const SIGTERM_STARTS = 10;
 const STARTS = 20;
 const MESSAGES = 30;
+/** Long enough for every contender to be running before the race starts, on a loaded machine. */
+const RACE_DELAY_MS = 3_000;
 
 /** The pid of a process that has exited: a lock naming it is stale. */
 async function deadPid(): Promise<number> {
@@ -35,6 +37,30 @@ describe('reliability: starting and stopping', function () {
       assert.deepStrictEqual(fs.readdirSync(dataDir).filter((name) => name !== 'room.json' && name !== 'messages.sqlite'), [], `start ${i} left its lock or journal`);
     }
     console.log(`      SIGTERM at the start line: ${SIGTERM_STARTS} starts, exit statuses ${[...new Set(outcomes)].join(', ')}; no lock or journal left behind`);
+  });
+
+  it('gives the lock to exactly one of 20 processes that take it at the same instant over a stale lock, every round', async () => {
+    const rounds: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const dataDir = tempDataDir();
+      fs.writeFileSync(path.join(dataDir, LOCK_FILE), `${await deadPid()}\n`);
+      const goAt = Date.now() + RACE_DELAY_MS;
+      const contenders = Array.from({ length: STARTS }, () => spawn(process.execPath, [path.join(__dirname, 'support', 'lockContender.js'), dataDir, String(goAt)]));
+      try {
+        const outcomes = await within(Promise.all(contenders.map((contender) => new Promise<string>((resolve) => {
+          let out = '';
+          contender.stdout.on('data', (chunk: Buffer) => {
+            out += chunk.toString('utf8');
+            if (out.endsWith('\n')) resolve(out.trim());
+          });
+        }))), 60_000, 'every contender\'s outcome');
+        rounds.push(outcomes.filter((outcome) => outcome === 'won').length);
+      } finally {
+        contenders.forEach((contender) => contender.kill('SIGKILL'));
+      }
+    }
+    console.log(`      lock race: ${STARTS} processes at the same instant over a stale lock, concurrent holders per round: ${rounds.join(', ')}`);
+    assert.deepStrictEqual(rounds, [1, 1, 1]);
   });
 
   it('lets exactly one of 20 simultaneous starts on one data directory (stale lock in place) win, and loses nothing acknowledged', async () => {
