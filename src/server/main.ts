@@ -5,7 +5,7 @@ import { EXIT_CODES, HELP, UsageError, parseArgs } from './cli';
 import { StartError } from './errors';
 import { stderrLogger } from './logger';
 import { readPassword } from './password';
-import { RunningServer, startChatServer } from './server';
+import { ChatServerOptions, RunningServer, startChatServer } from './server';
 
 const EXIT_FOR: Record<ServerIpcErrorCode, number> = {
   'bad-request': EXIT_CODES.usage,
@@ -63,7 +63,7 @@ class Lifecycle {
     });
   }
 
-  async start(options: { password: string; host: string; port: number; dataDir: string }): Promise<void> {
+  async start(options: ChatServerOptions & { host: string; port: number }): Promise<void> {
     this.starting = true;
     const server = await startChatServer(options);
     this.server = server;
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  await lifecycle.start({ ...options, password: await readPassword() });
+  await lifecycle.start({ host: options.host, port: options.port, dataDir: options.dataDir, limits: options.limits, password: await readPassword() });
 }
 
 main().catch(fail);
