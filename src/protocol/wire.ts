@@ -19,6 +19,7 @@ export const MAX_ONLINE = 1024;
 export const ERROR_CODES = [
   'bad-frame', 'too-large', 'bad-mac', 'stale', 'replay', 'rate-limited', 'auth-failed',
   'not-authenticated', 'handshake-timeout', 'backoff', 'server-full', 'slow-consumer', 'shutting-down', 'internal',
+  'storage-full',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

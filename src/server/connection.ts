@@ -10,9 +10,14 @@ import {
   CLOSE_CODES, ClientFrame, ErrorCode, PROTOCOL_VERSION, ServerFrame, encodeServerFrame, parseClientFrame,
 } from '../protocol/wire';
 import type { Limits } from './config';
-import { AuthBackoff, TokenBucket } from './limiters';
+import { AddressBuckets, AuthBackoff, TokenBucket } from './limiters';
+import { isStorageFull } from './files';
+import type { StorageGuard } from './storageGuard';
 import type { Logger } from './logger';
 import type { MessageStore } from './store';
+
+/** Journal record header and fixed fields (journal.ts): what a message costs on disk beyond its envelope. */
+const JOURNAL_RECORD_OVERHEAD = 24;
 
 /** `{"type":"history","requestId":"<64 chars>","messages":[],"hasMore":false}` with room to spare. */
 const HISTORY_FRAME_OVERHEAD = 256;
@@ -25,6 +30,10 @@ export interface ConnectionContext {
   readonly store: MessageStore;
   readonly logger: Logger;
   readonly backoff: AuthBackoff;
+  /** Envelope bytes per address (all its connections) and for the whole room. */
+  readonly addressRates: AddressBuckets;
+  readonly roomRate: TokenBucket;
+  readonly storage: StorageGuard;
   /** Authenticated connections, in the order they joined. */
   readonly members: Set<Connection>;
   isShuttingDown(): boolean;
@@ -45,12 +54,23 @@ const MESSAGES: Record<ErrorCode, string> = {
   'slow-consumer': 'connection not reading fast enough',
   'shutting-down': 'server is shutting down',
   internal: 'internal server error',
+  'storage-full': 'the server has no room to store messages; history can still be read',
 };
 
-/** Sends one error frame and closes; for refusals before a Connection exists. */
-export function refuse(ws: WebSocket, code: ErrorCode, closeCode: number): void {
+/** Sends one error frame and the close frame. */
+function sendClose(ws: WebSocket, code: ErrorCode, closeCode: number): void {
   ws.send(encodeServerFrame({ type: 'error', code, message: MESSAGES[code] }));
   ws.close(closeCode, code);
+}
+
+/**
+ * Refuses a socket that has not authenticated: the error and close frames go out, then the socket
+ * is dropped at once. Waiting for the peer's closing handshake would let one that never answers
+ * keep its slot for ws's 30 s close timeout.
+ */
+export function refuse(ws: WebSocket, code: ErrorCode, closeCode: number): void {
+  sendClose(ws, code, closeCode);
+  ws.terminate();
 }
 
 /**
@@ -85,9 +105,15 @@ export class Connection {
   private closed = false;
   private readonly handshakeTimer: NodeJS.Timeout;
 
-  constructor(private readonly ws: WebSocket, readonly address: string, private readonly context: ConnectionContext) {
+  /** `onAuthenticated` runs once, when the handshake succeeds. */
+  constructor(private readonly ws: WebSocket, readonly address: string, private readonly context: ConnectionContext, private readonly onAuthenticated: () => void) {
     this.bucket = new TokenBucket(context.limits.framesPerSecond, context.limits.frameBurst);
-    this.handshakeTimer = setTimeout(() => this.closeWith('handshake-timeout', CLOSE_CODES.handshakeTimeout), context.limits.handshakeTimeoutMs);
+    // A socket held open without authenticating counts as a failed attempt: otherwise one address
+    // could hold slots for ever by opening a new socket each time one times out.
+    this.handshakeTimer = setTimeout(() => {
+      context.backoff.fail(address);
+      this.closeWith('handshake-timeout', CLOSE_CODES.handshakeTimeout);
+    }, context.limits.handshakeTimeoutMs);
     ws.on('message', (data, isBinary) => this.onMessage(isBinary ? null : data.toString('utf8')));
     ws.on('pong', () => (this.alive = true));
     ws.on('close', () => this.onClose());
@@ -126,7 +152,8 @@ export class Connection {
   closeWith(code: ErrorCode, closeCode: number): void {
     if (this.closed) return;
     this.closed = true;
-    refuse(this.ws, code, closeCode);
+    if (this.user) sendClose(this.ws, code, closeCode);
+    else refuse(this.ws, code, closeCode);
   }
 
   /** Graceful shutdown: no error frame, just "going away". */
@@ -159,9 +186,20 @@ export class Connection {
       this.error('bad-frame');
       return this.countBadFrame();
     }
-    if (!this.bucket.take()) return this.error('rate-limited', frame.type === 'send' ? peekMessageId(frame.envelope) : undefined);
+    if (!this.bucket.take() || (frame.type === 'send' && !this.takeBytes(frame.envelope.length))) {
+      return this.error('rate-limited', frame.type === 'send' ? peekMessageId(frame.envelope) : undefined);
+    }
     if (frame.type === 'send') this.accept(frame.envelope);
     else this.sendHistory(frame);
+  }
+
+  /** Envelope bytes from the address's and the room's budgets: both or neither. */
+  private takeBytes(bytes: number): boolean {
+    const address = this.context.addressRates.get(this.address);
+    if (!address.has(bytes) || !this.context.roomRate.has(bytes)) return false;
+    address.take(bytes);
+    this.context.roomRate.take(bytes);
+    return true;
   }
 
   private countBadFrame(): void {
@@ -186,6 +224,7 @@ export class Connection {
     }
     clearTimeout(this.handshakeTimer);
     this.user = frame.user;
+    this.onAuthenticated();
     members.add(this);
     const online = [...members].map((member) => member.user!);
     this.send({ type: 'welcome', proof: serverProof(keys, transcript), online, latestSeq: store.latestSeq() });
@@ -194,7 +233,7 @@ export class Connection {
   }
 
   private accept(envelope: Buffer): void {
-    const { keys, store, limits, members, logger } = this.context;
+    const { keys, store, limits, members, logger, storage } = this.context;
     if (this.context.isShuttingDown()) return this.error('shutting-down', peekMessageId(envelope));
     let opened;
     try {
@@ -207,12 +246,19 @@ export class Connection {
     // Replay before stale: an old envelope resent after a long absence learns it is already stored.
     if (store.contains(messageId, messageIv)) return this.error('replay', messageId);
     if (Math.abs(Date.now() - timestamp) > limits.maxClockSkewMs) return this.error('stale', messageId);
+    const bytes = JOURNAL_RECORD_OVERHEAD + envelope.length;
+    if (storage.refuses(bytes)) return this.error('storage-full', messageId);
     store.append({ messageId, messageIv, envelope }).then(
       (seq) => {
+        storage.appended(bytes);
         this.send({ type: 'ack', id: messageId, seq });
         broadcast(members, { type: 'message', seq, envelope }, this);
       },
       (error: Error) => {
+        if (isStorageFull(error)) {
+          storage.writeFailedFull();
+          return this.error('storage-full', messageId);
+        }
         logger.log('error', 'store-append-failed', { error: error.message });
         this.error('internal', messageId);
       },

@@ -50,12 +50,18 @@ export async function writeFileAtomic(file: string, data: Uint8Array): Promise<v
   await fs.promises.rm(temporary, { force: true });
   const handle = await createExclusive(temporary);
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.promises.rename(temporary, file);
+  } catch (error) {
+    // A partial copy left behind would hold on to the space a full disk needs back.
+    await fs.promises.rm(temporary, { force: true });
+    throw error;
   }
-  await fs.promises.rename(temporary, file);
   await fsyncDirectory(path.dirname(file));
 }
 
@@ -67,4 +73,10 @@ export async function moveAside(file: string): Promise<string> {
   await fs.promises.rename(file, target);
   await fsyncDirectory(path.dirname(file));
   return target;
+}
+
+/** The file system is full, or the user's disk quota is: a write may succeed again once space returns. */
+export function isStorageFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
 }

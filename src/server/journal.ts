@@ -100,6 +100,9 @@ export function listSegments(dataDir: string): Segment[] {
 
 /** One open segment. Appends are serialised by the caller (the store's commit loop). */
 export class JournalWriter {
+  /** Bytes of complete, durable records: what a failed append is cut back to. */
+  private size = 0;
+
   private constructor(readonly segment: Segment, private readonly handle: fs.promises.FileHandle) {}
 
   /** Opens a new, empty segment; it must not exist yet. */
@@ -107,12 +110,22 @@ export class JournalWriter {
     return new JournalWriter(segment, await fs.promises.open(segment.file, 'wx', 0o600));
   }
 
-  /** One group commit: the records are durable when this resolves. */
+  /**
+   * One group commit: the records are durable when this resolves. When it fails (a full disk) the
+   * segment is cut back to its last complete record, so a later append does not follow a partial
+   * one, which a restart would read as damage; if even that fails, the error is the truncate's.
+   */
   async append(records: Buffer): Promise<void> {
-    for (let written = 0; written < records.length;) {
-      written += (await this.handle.write(records, written)).bytesWritten;
+    try {
+      for (let written = 0; written < records.length;) {
+        written += (await this.handle.write(records, written)).bytesWritten;
+      }
+      await this.handle.datasync();
+    } catch (error) {
+      await this.handle.truncate(this.size);
+      throw error;
     }
-    await this.handle.datasync();
+    this.size += records.length;
   }
 
   async close(): Promise<void> {

@@ -26,7 +26,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { StartError } from './errors';
-import { fsyncDirectory, moveAside, writeFileAtomic } from './files';
+import { fsyncDirectory, isStorageFull, moveAside, writeFileAtomic } from './files';
 import { HistoryPage, HistoryQuery, MessageDatabase, SnapshotError } from './database';
 import { JournalRecord, JournalWriter, encodeRecord, listSegments, scanJournal, segmentFile } from './journal';
 import type { Logger } from './logger';
@@ -221,6 +221,7 @@ export class MessageStore {
       await this.journal.append(Buffer.concat(batch.map((item) => encodeRecord(item.record))));
       this.db.insert(batch.map((item) => item.record));
     } catch (error) {
+      if (isStorageFull(error)) return this.refuse(error as Error, batch);
       this.fail(error as Error, batch);
       return;
     }
@@ -230,6 +231,18 @@ export class MessageStore {
     }
     this.uncovered += batch.length;
     this.stored += batch.length;
+  }
+
+  /**
+   * The disk is full: the journal is back at its last complete record (JournalWriter.append), so
+   * this batch is refused, nothing acknowledged is touched, and the store stays open for when
+   * space returns. Their seqs are not reused: seqs may have gaps.
+   */
+  private refuse(error: Error, batch: Pending[]): void {
+    for (const item of batch) {
+      for (const key of item.keys) this.pendingKeys.delete(key);
+      item.reject(error);
+    }
   }
 
   private fail(error: Error, batch: Pending[]): void {

@@ -3,7 +3,7 @@ import { MAX_ENVELOPE_BYTES } from '../../../src/crypto';
 import { CLOSE_CODES, MAX_FRAME_BYTES } from '../../../src/protocol/wire';
 import type { Limits } from '../../../src/server/config';
 import { RawClient } from '../../support/rawClient';
-import { TestServer, startTestServer } from '../../support/testServer';
+import { TestServer, UNLIMITED_RATES, startTestServer } from '../../support/testServer';
 import { RawRoster } from '../../support/roster';
 
 describe('server limits', () => {
@@ -58,8 +58,31 @@ describe('server limits', () => {
     for (const { messageId } of sealed.slice(0, 3)) await client.next('ack', (ack) => ack.id.equals(messageId));
   });
 
+  for (const scope of ['address', 'room'] as const) {
+    it(`rate-limits envelope bytes per ${scope} across connections`, async () => {
+      const budget = MAX_ENVELOPE_BYTES;
+      const other = scope === 'address' ? 'room' : 'address';
+      await start({ [`${scope}BytesBurst`]: budget, [`${scope}BytesPerSecond`]: 1, [`${other}BytesBurst`]: 100 * budget });
+      const clients = [await join('alice'), await join('bob')];
+      const outcomes: string[] = [];
+      let bytes = 0;
+      for (let i = 0; i < 8; i++) {
+        const client = clients[i % 2];
+        const sealed = client.seal('y'.repeat(8_000));
+        client.send({ type: 'send', envelope: sealed.envelope });
+        const outcome = await client.outcome(sealed.messageId);
+        outcomes.push(outcome.type === 'ack' ? 'ack' : outcome.code);
+        if (outcome.type === 'ack') bytes += sealed.envelope.length;
+      }
+      const fits = outcomes.indexOf('rate-limited');
+      assert.ok(fits > 0, outcomes.join());
+      assert.deepStrictEqual(outcomes, [...Array(fits).fill('ack'), ...Array(8 - fits).fill('rate-limited')]);
+      assert.ok(bytes <= budget, `${bytes} bytes accepted within a ${budget}-byte burst`);
+    });
+  }
+
   it('refuses connections beyond the maximum with server-full (4006)', async () => {
-    await start({ maxConnections: 2 });
+    await start({ maxConnections: 2, maxUnauthenticated: 1, maxUnauthenticatedPerAddress: 1 });
     await join('alice');
     await join('bob');
     const third = roster.track(await RawClient.connect(server.address));
@@ -68,7 +91,7 @@ describe('server limits', () => {
   });
 
   it('closes a client that stops reading once its send buffer passes the limit (4005)', async () => {
-    await start({ sendBufferBytes: 64 * 1024, framesPerSecond: 10_000, frameBurst: 10_000 });
+    await start({ ...UNLIMITED_RATES, sendBufferBytes: 64 * 1024 });
     const slow = await join('slow');
     const sender = await join('sender');
     slow.socket.pause();
