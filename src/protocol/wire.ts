@@ -48,7 +48,7 @@ export type ServerFrame =
   | { type: 'history'; requestId: string; messages: StoredMessage[]; hasMore: boolean }
   | { type: 'join'; user: Buffer }
   | { type: 'leave'; user: Buffer }
-  | { type: 'error'; code: ErrorCode; message: string; id?: Buffer };
+  | { type: 'error'; code: ErrorCode; message: string; id?: Buffer; requestId?: string };
 
 // Client to server.
 export type ClientFrame =
@@ -122,6 +122,18 @@ function text(object: Json, key: string, maxLength: number, minLength = 0): stri
   return value;
 }
 
+/**
+ * 1-64 characters of printable ASCII: characters, UTF-16 units and UTF-8 bytes then agree, whatever
+ * language the other end is written in.
+ */
+function requestId(object: Json): string {
+  const value = object.requestId;
+  if (typeof value !== 'string' || !/^[\x20-\x7e]{1,64}$/.test(value)) {
+    throw new FrameError(`"requestId" must be 1-${MAX_REQUEST_ID_LENGTH} characters of printable ASCII`);
+  }
+  return value;
+}
+
 function boolean(object: Json, key: string): boolean {
   if (typeof object[key] !== 'boolean') throw new FrameError(`"${key}" must be true or false`);
   return object[key] as boolean;
@@ -179,7 +191,7 @@ export function parseClientFrame(raw: string): Parsed<ClientFrame> {
         const before = optionalInteger(o, 'before', 1);
         const after = optionalInteger(o, 'after', 0);
         if (before !== undefined && after !== undefined) throw new FrameError('"before" and "after" cannot both be given');
-        return { type: 'history', requestId: text(o, 'requestId', MAX_REQUEST_ID_LENGTH, 1), before, after, limit: integer(o, 'limit', 1, HISTORY_PAGE_MAX) };
+        return { type: 'history', requestId: requestId(o), before, after, limit: integer(o, 'limit', 1, HISTORY_PAGE_MAX) };
       }
       default:
         throw new FrameError('unknown frame type');
@@ -199,7 +211,7 @@ export function parseServerFrame(raw: string): Parsed<ServerFrame> {
       case 'message':
         return { type: 'message', seq: integer(o, 'seq', 1), envelope: envelope(o) };
       case 'history':
-        return { type: 'history', requestId: text(o, 'requestId', MAX_REQUEST_ID_LENGTH, 1), messages: storedMessages(o), hasMore: boolean(o, 'hasMore') };
+        return { type: 'history', requestId: requestId(o), messages: storedMessages(o), hasMore: boolean(o, 'hasMore') };
       case 'join':
       case 'leave':
         return { type: o.type, user: bytes(o, 'user', USERNAME_BLOCK_BYTES) };
@@ -207,7 +219,7 @@ export function parseServerFrame(raw: string): Parsed<ServerFrame> {
         const code = o.code;
         if (!ERROR_CODES.includes(code as ErrorCode)) throw new FrameError('unknown error code');
         const id = o.id === undefined ? undefined : bytes(o, 'id', MESSAGE_ID_BYTES);
-        return { type: 'error', code: code as ErrorCode, message: text(o, 'message', 500), id };
+        return { type: 'error', code: code as ErrorCode, message: text(o, 'message', 500), id, requestId: o.requestId === undefined ? undefined : requestId(o) };
       }
       default:
         throw new FrameError('unknown frame type');

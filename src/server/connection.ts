@@ -2,7 +2,7 @@
 // order of checks for `send` is part of the protocol (docs/PROTOCOL.md): size, MAC, replay, stale.
 import type WebSocket from 'ws';
 import {
-  CryptoError, HandshakeTranscript, MAX_ENVELOPE_BYTES, RoomKeys, RoomParams,
+  CryptoError, HandshakeTranscript, MAX_ENVELOPE_BYTES, MAX_PLAINTEXT_BYTES, RoomKeys, RoomParams,
   newNonce, openMessage, openUsername, peekMessageId, serverProof, verifyClientProof,
 } from '../crypto';
 import { decodeBase64 } from '../protocol/base64';
@@ -73,14 +73,22 @@ export function refuse(ws: WebSocket, code: ErrorCode, closeCode: number): void 
   ws.terminate();
 }
 
+/** Bytes a canonical base64 text decodes to, or null if it is not base64. */
+function decodedLength(text: string): number | null {
+  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return null;
+  return (text.length / 4) * 3 - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0);
+}
+
 /**
  * An envelope too large for the wire parser still gets its own error code: null when the frame is
- * not an oversized `send`, otherwise the message id read from its start (undefined if unreadable).
+ * not a `send` of more than MAX_ENVELOPE_BYTES decoded bytes, otherwise the message id read from
+ * its start (undefined if unreadable). Measured on the decoded bytes, as docs/PROTOCOL.md says:
+ * the base64 length alone cannot tell 32,905 bytes from 32,907.
  */
 function oversizedEnvelopeId(raw: string): Buffer | undefined | null {
   try {
     const value = JSON.parse(raw) as { type?: unknown; envelope?: unknown };
-    if (value?.type !== 'send' || typeof value.envelope !== 'string' || value.envelope.length <= Math.ceil(MAX_ENVELOPE_BYTES / 3) * 4) return null;
+    if (value?.type !== 'send' || typeof value.envelope !== 'string' || (decodedLength(value.envelope) ?? 0) <= MAX_ENVELOPE_BYTES) return null;
     const prefix = decodeBase64(value.envelope.slice(0, 64), 0, 48);
     return (prefix && peekMessageId(prefix)) ?? undefined;
   } catch {
@@ -163,8 +171,11 @@ export class Connection {
     this.ws.close(CLOSE_CODES.goingAway, 'shutting-down');
   }
 
-  private error(code: ErrorCode, id?: Buffer | null): void {
-    this.send({ type: 'error', code, message: MESSAGES[code], id: id ?? undefined });
+  /** `about` names what the error answers: a message id, or the requestId of a `history` frame. */
+  private error(code: ErrorCode, about?: Buffer | string | null): void {
+    const id = Buffer.isBuffer(about) ? about : undefined;
+    const requestId = typeof about === 'string' ? about : undefined;
+    this.send({ type: 'error', code, message: MESSAGES[code], id, requestId });
   }
 
   private onMessage(raw: string | null): void {
@@ -187,7 +198,7 @@ export class Connection {
       return this.countBadFrame();
     }
     if (!this.bucket.take() || (frame.type === 'send' && !this.takeBytes(frame.envelope.length))) {
-      return this.error('rate-limited', frame.type === 'send' ? peekMessageId(frame.envelope) : undefined);
+      return this.error('rate-limited', frame.type === 'send' ? peekMessageId(frame.envelope) : frame.requestId);
     }
     if (frame.type === 'send') this.accept(frame.envelope);
     else this.sendHistory(frame);
@@ -242,7 +253,12 @@ export class Connection {
       if (!(error instanceof CryptoError)) throw error;
       return this.error('bad-mac', peekMessageId(envelope));
     }
-    const { messageId, messageIv, timestamp } = opened;
+    const { messageId, messageIv, timestamp, plaintext } = opened;
+    // PKCS#7 lets a ciphertext of the largest size hold up to 32,783 bytes; a body is at most 32,768.
+    if (plaintext.length > MAX_PLAINTEXT_BYTES) {
+      this.error('too-large', messageId);
+      return this.countBadFrame();
+    }
     // Replay before stale: an old envelope resent after a long absence learns it is already stored.
     if (store.contains(messageId, messageIv)) return this.error('replay', messageId);
     if (Math.abs(Date.now() - timestamp) > limits.maxClockSkewMs) return this.error('stale', messageId);

@@ -1,5 +1,8 @@
 import * as assert from 'assert';
-import { MAX_ENVELOPE_BYTES } from '../../../src/crypto';
+import { randomBytes } from 'crypto';
+import { MAX_ENVELOPE_BYTES, MAX_PLAINTEXT_BYTES } from '../../../src/crypto';
+import { LAYOUT } from '../../../src/crypto/envelope';
+import { aesCbcEncrypt, hmacSha256 } from '../../../src/crypto/primitives';
 import { CLOSE_CODES, MAX_FRAME_BYTES } from '../../../src/protocol/wire';
 import type { Limits } from '../../../src/server/config';
 import { RawClient } from '../../support/rawClient';
@@ -32,6 +35,46 @@ describe('server limits', () => {
     client.sendRaw(JSON.stringify({ type: 'send', envelope: Buffer.alloc(MAX_ENVELOPE_BYTES + 16, 1).toString('base64') }));
     await client.error('too-large');
     await client.sendAndAck(client.seal('still here'));
+  });
+
+  it('measures too-large on the decoded envelope: one and two bytes over the limit are too-large, naming the message', async () => {
+    await start();
+    const client = await join();
+    for (const extra of [1, 2, 3]) {
+      client.sendRaw(JSON.stringify({ type: 'send', envelope: Buffer.alloc(MAX_ENVELOPE_BYTES + extra, extra).toString('base64') }));
+      const refused = await client.error('too-large');
+      assert.deepStrictEqual(refused.id, Buffer.alloc(16, extra), `${MAX_ENVELOPE_BYTES + extra} bytes`);
+    }
+  });
+
+  it('refuses a verified envelope whose body is over 32,768 bytes with too-large', async () => {
+    await start();
+    const client = await join();
+    const { envelope } = client.seal('template');
+    const keys = client.keys!;
+    const header = envelope.subarray(0, LAYOUT.ciphertext);
+    for (const [bytes, expected] of [[MAX_PLAINTEXT_BYTES + 1, 'too-large'], [MAX_PLAINTEXT_BYTES, 'ack']] as const) {
+      // Each try needs its own message id and IV, or the second is a replay.
+      const fresh = Buffer.from(header);
+      randomBytes(16).copy(fresh, LAYOUT.messageId);
+      randomBytes(16).copy(fresh, LAYOUT.messageIv);
+      const authenticated = Buffer.concat([fresh, aesCbcEncrypt(keys.messageEncryption, fresh.subarray(LAYOUT.messageIv, LAYOUT.ciphertext), Buffer.alloc(bytes, 0x61))]);
+      const forged = Buffer.concat([authenticated, hmacSha256(keys.messageMac, authenticated)]);
+      client.send({ type: 'send', envelope: forged });
+      const outcome = await client.outcome(fresh.subarray(LAYOUT.messageId, LAYOUT.timestamp));
+      assert.strictEqual(outcome.type === 'ack' ? 'ack' : outcome.code, expected, `a body of ${bytes} bytes`);
+    }
+  });
+
+  it('names the history request an error answers, and takes only printable ASCII request ids', async () => {
+    await start({ framesPerSecond: 0.001, frameBurst: 1 });
+    const client = await join();
+    client.send({ type: 'history', requestId: 'first', limit: 1 });
+    await client.next('history');
+    client.send({ type: 'history', requestId: 'second', limit: 1 });
+    assert.strictEqual((await client.error('rate-limited')).requestId, 'second');
+    client.sendRaw(JSON.stringify({ type: 'history', requestId: 'caf\u00e9', limit: 1 }));
+    await client.error('bad-frame');
   });
 
   it('answers malformed and binary frames with bad-frame and closes after too many (4004)', async () => {
