@@ -46,7 +46,7 @@ export interface Limits {
   readonly heartbeatMs: number;
   /** Bytes queued for one client beyond which it is closed as a slow consumer (4005). */
   readonly sendBufferBytes: number;
-  /** After closing a slow consumer, how long its socket may linger before it is destroyed. */
+  /** After closing a slow consumer or refusing an unauthenticated socket, how long it may linger before it is destroyed. */
   readonly closeGraceMs: number;
   /** A snapshot is taken once the journal holds at least this many messages no snapshot covers... */
   readonly snapshotEveryMessages: number;
@@ -115,7 +115,7 @@ export const LIMIT_DESCRIPTIONS: Readonly<Record<keyof Limits, { readonly text: 
   maxClockSkewMs: { text: 'ms a sender clock may differ before stale' },
   heartbeatMs: { text: 'ms between pings; a peer missing one is dropped' },
   sendBufferBytes: { text: 'bytes queued for one client before slow-consumer' },
-  closeGraceMs: { text: 'ms a closed slow consumer may linger' },
+  closeGraceMs: { text: 'ms a refused or slow socket may linger after its close' },
   snapshotEveryMessages: { text: 'unsnapshotted messages before a snapshot (at least)' },
   snapshotGrowth: { text: '...and this fraction of the stored count', fraction: true },
 };

@@ -64,13 +64,16 @@ function sendClose(ws: WebSocket, code: ErrorCode, closeCode: number): void {
 }
 
 /**
- * Refuses a socket that has not authenticated: the error and close frames go out, then the socket
- * is dropped at once. Waiting for the peer's closing handshake would let one that never answers
- * keep its slot for ws's 30 s close timeout.
+ * Refuses a socket that has not authenticated: the error and close frames go out, and the socket is
+ * dropped `graceMs` later unless the peer has completed the closing handshake by then. Dropping it
+ * at once can lose the close code (a reset discards what the peer has not read yet); waiting for
+ * ws's own 30 s close timeout would let a peer that never answers keep its slot that long.
  */
-export function refuse(ws: WebSocket, code: ErrorCode, closeCode: number): void {
+export function refuse(ws: WebSocket, code: ErrorCode, closeCode: number, graceMs: number): void {
   sendClose(ws, code, closeCode);
-  ws.terminate();
+  const drop = setTimeout(() => ws.terminate(), graceMs);
+  drop.unref();
+  ws.once('close', () => clearTimeout(drop));
 }
 
 /** Bytes a canonical base64 text decodes to, or null if it is not base64. */
@@ -161,7 +164,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     if (this.user) sendClose(this.ws, code, closeCode);
-    else refuse(this.ws, code, closeCode);
+    else refuse(this.ws, code, closeCode, this.context.limits.closeGraceMs);
   }
 
   /** Graceful shutdown: no error frame, just "going away". */

@@ -135,11 +135,11 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
       const entry = admitted.get(request.socket as Socket);
       clearTimeout(entry?.deadline);
       const release = entry?.release ?? (() => undefined);
-      if (shuttingDown) return refuse(ws, 'shutting-down', CLOSE_CODES.goingAway);
-      if (context.backoff.isBlocked(address)) return refuse(ws, 'backoff', CLOSE_CODES.backoff);
+      if (shuttingDown) return refuse(ws, 'shutting-down', CLOSE_CODES.goingAway, limits.closeGraceMs);
+      if (context.backoff.isBlocked(address)) return refuse(ws, 'backoff', CLOSE_CODES.backoff, limits.closeGraceMs);
       if (connections.size >= limits.maxConnections) {
         logger.log('warn', 'server-full', { address });
-        return refuse(ws, 'server-full', CLOSE_CODES.serverFull);
+        return refuse(ws, 'server-full', CLOSE_CODES.serverFull, limits.closeGraceMs);
       }
       const connection = new Connection(ws, address, context, release);
       connections.add(connection);
