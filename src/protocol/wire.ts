@@ -8,7 +8,7 @@ import {
 } from '../crypto';
 import * as v from 'valibot';
 import { base64Bytes, encodeBase64 } from './base64';
-import { Checked, check, flag, integer, list, oneOf, text } from './check';
+import { Checked, check, flag, integer, list, oneOf, text, textWhere } from './check';
 import { HISTORY_PAGE_MAX, MAX_ONLINE } from './limits';
 
 export const PROTOCOL_VERSION = 1;
@@ -19,6 +19,7 @@ export const MAX_REQUEST_ID_LENGTH = 64;
 export const ERROR_CODES = [
   'bad-frame', 'too-large', 'bad-mac', 'stale', 'replay', 'rate-limited', 'auth-failed',
   'not-authenticated', 'handshake-timeout', 'backoff', 'server-full', 'slow-consumer', 'shutting-down', 'internal',
+  'storage-full',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -35,7 +36,12 @@ export const CLOSE_CODES = {
 
 // Each frame is declared once; its type is derived from the declaration.
 const envelope = () => base64Bytes(MIN_ENVELOPE_BYTES, MAX_ENVELOPE_BYTES);
-const requestId = () => text(MAX_REQUEST_ID_LENGTH, 1);
+/**
+ * 1-64 characters of printable ASCII: characters, UTF-16 units and UTF-8 bytes then agree, whatever
+ * language the other end is written in.
+ */
+const REQUEST_ID = new RegExp(`^[\\x20-\\x7e]{1,${MAX_REQUEST_ID_LENGTH}}$`);
+const requestId = () => textWhere((value) => REQUEST_ID.test(value), `must be 1-${MAX_REQUEST_ID_LENGTH} characters of printable ASCII`);
 
 const StoredMessageSchema = v.object({ seq: integer(1), envelope: envelope() }, 'must be an object');
 export type StoredMessage = v.InferOutput<typeof StoredMessageSchema>;
@@ -58,7 +64,7 @@ const ServerFrameSchema = v.variant('type', [
   v.object({ type: v.literal('history'), requestId: requestId(), messages: list(StoredMessageSchema, HISTORY_PAGE_MAX), hasMore: flag() }),
   v.object({ type: v.literal('join'), user: base64Bytes(USERNAME_BLOCK_BYTES) }),
   v.object({ type: v.literal('leave'), user: base64Bytes(USERNAME_BLOCK_BYTES) }),
-  v.object({ type: v.literal('error'), code: oneOf(ERROR_CODES, 'error code'), message: text(500), id: v.optional(base64Bytes(MESSAGE_ID_BYTES)) }),
+  v.object({ type: v.literal('error'), code: oneOf(ERROR_CODES, 'error code'), message: text(500), id: v.optional(base64Bytes(MESSAGE_ID_BYTES)), requestId: v.optional(requestId()) }),
 ], 'must be a known frame type');
 export type ServerFrame = v.InferOutput<typeof ServerFrameSchema>;
 

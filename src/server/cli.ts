@@ -1,6 +1,10 @@
 // Command line of dist/server.js. The password is deliberately not a flag: argv is visible to every
 // user of the machine (ps), so it comes from the environment, a no-echo prompt or the IPC channel.
-import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from './config';
+// Every limit of config.ts has a flag, and may also come from a JSON file named by --config
+// (flags win over the file); both are checked by resolveLimits.
+import * as fs from 'fs';
+import { parseArgs as parseArgv } from 'util';
+import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_LIMITS, DEFAULT_PORT, LIMIT_DESCRIPTIONS, Limits, resolveLimits } from './config';
 
 export const PASSWORD_ENV = 'SECURE_CHAT_PASSWORD';
 
@@ -15,6 +19,18 @@ export const EXIT_CODES = {
   dataDirLocked: 6,
 } as const;
 
+const LIMIT_NAMES = Object.keys(DEFAULT_LIMITS) as (keyof Limits)[];
+
+/** `framesPerSecond` → `frames-per-second`. */
+export function limitFlag(name: keyof Limits): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+const LIMIT_HELP = LIMIT_NAMES.map((name) => {
+  const flag = `  --${limitFlag(name)} <n>`;
+  return `${flag.padEnd(40)}${LIMIT_DESCRIPTIONS[name].text} (default ${DEFAULT_LIMITS[name]})`;
+}).join('\n');
+
 export const HELP = `Usage: node dist/server.js [options]
 
 Runs the Secure Chat server for one room. The first start with an empty data
@@ -24,12 +40,18 @@ Options:
   --host <address>   interface to listen on (default ${DEFAULT_HOST})
   --port <number>    TCP port, 0 for any free port (default ${DEFAULT_PORT})
   --data <dir>       data directory: room, snapshot and journal (default ${DEFAULT_DATA_DIR})
+  --config <file>    JSON object of limits by name, e.g. {"framesPerSecond": 10};
+                     a flag below overrides the file's value
   --help             print this help and exit
 
-Password: from the environment variable ${PASSWORD_ENV}, otherwise asked for
-on the terminal without echo. It is never accepted as an argument. When the
-extension starts the server (Node IPC channel), the password and the options
-arrive over that channel instead and the flags are ignored.
+Limits (whole numbers unless a fraction makes sense; all positive):
+${LIMIT_HELP}
+
+Password: from the environment variable ${PASSWORD_ENV} (removed from the
+environment once read), otherwise asked for on the terminal without echo. It
+is never accepted as an argument. When the extension starts the server (Node
+IPC channel), the password and the options arrive over that channel instead
+and the flags are ignored.
 
 On start one line with the ws:// address is printed to stdout; logs go to
 stderr, one line per event. SIGINT/SIGTERM stop gracefully.
@@ -48,32 +70,68 @@ export interface CliOptions {
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
+  /** Only what the operator set; the server fills in the rest. */
+  readonly limits: Partial<Limits>;
   readonly help: boolean;
 }
 
 export class UsageError extends Error {}
 
-export function parseArgs(argv: readonly string[]): CliOptions {
-  let host = DEFAULT_HOST;
-  let port = DEFAULT_PORT;
-  let dataDir = DEFAULT_DATA_DIR;
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    if (flag === '--help' || flag === '-h') {
-      help = true;
-      continue;
-    }
-    const value = argv[i + 1];
-    if (!['--host', '--port', '--data'].includes(flag)) throw new UsageError(`unknown option ${flag}`);
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-    i += 1;
-    if (flag === '--host') host = value;
-    else if (flag === '--data') dataDir = value;
-    else {
-      port = Number(value);
-      if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got ${value}`);
-    }
+function number(text: string, what: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`${what} must be a number, got ${text}`);
+  return value;
+}
+
+function readConfigFile(file: string): Partial<Limits> {
+  let value: unknown;
+  try {
+    value = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--config ${file}: ${(error as Error).message}`);
   }
-  return { host, port, dataDir, help };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`--config ${file}: must hold a JSON object of limits`);
+  const limits: Partial<Record<keyof Limits, number>> = {};
+  for (const [name, limit] of Object.entries(value)) {
+    if (!LIMIT_NAMES.includes(name as keyof Limits)) throw new UsageError(`--config ${file}: unknown limit ${name} (known: ${LIMIT_NAMES.join(', ')})`);
+    if (typeof limit !== 'number') throw new UsageError(`--config ${file}: ${name} must be a number`);
+    limits[name as keyof Limits] = limit;
+  }
+  return limits;
+}
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgv({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string', default: DEFAULT_HOST },
+        port: { type: 'string', default: String(DEFAULT_PORT) },
+        data: { type: 'string', default: DEFAULT_DATA_DIR },
+        config: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+        ...Object.fromEntries(LIMIT_NAMES.map((name) => [limitFlag(name), { type: 'string' as const }])),
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const port = number(values.port as string, '--port');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got ${String(values.port)}`);
+  const limits: Partial<Record<keyof Limits, number>> = values.config === undefined ? {} : readConfigFile(values.config as string);
+  for (const name of LIMIT_NAMES) {
+    const text = values[limitFlag(name)];
+    if (typeof text === 'string') limits[name] = number(text, `--${limitFlag(name)}`);
+  }
+  try {
+    resolveLimits(limits);
+  } catch (error) {
+    const message = (error as Error).message.replace(/\blimit (\w+)/g, (_match, name: keyof Limits) => `--${limitFlag(name)}`);
+    throw new UsageError(message);
+  }
+  return { host: values.host as string, port, dataDir: values.data as string, limits, help: values.help as boolean };
 }

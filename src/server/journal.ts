@@ -100,6 +100,9 @@ export function listJournals(dataDir: string): JournalFile[] {
 
 /** One open journal file. Appends are serialised by the caller (the store's commit loop). */
 export class JournalWriter {
+  /** Bytes of complete, durable records: what a failed append is cut back to. */
+  private size = 0;
+
   private constructor(readonly journal: JournalFile, private readonly handle: fs.promises.FileHandle) {}
 
   /** Opens a new, empty journal file; it must not exist yet. */
@@ -107,12 +110,22 @@ export class JournalWriter {
     return new JournalWriter(journal, await fs.promises.open(journal.file, 'wx', 0o600));
   }
 
-  /** One group commit: the records are durable when this resolves. */
+  /**
+   * One group commit: the records are durable when this resolves. When it fails (a full disk) the
+   * journal file is cut back to its last complete record, so a later append does not follow a partial
+   * one, which a restart would read as damage; if even that fails, the error is the truncate's.
+   */
   async append(records: Buffer): Promise<void> {
-    for (let written = 0; written < records.length;) {
-      written += (await this.handle.write(records, written)).bytesWritten;
+    try {
+      for (let written = 0; written < records.length;) {
+        written += (await this.handle.write(records, written)).bytesWritten;
+      }
+      await this.handle.datasync();
+    } catch (error) {
+      await this.handle.truncate(this.size);
+      throw error;
     }
-    await this.handle.datasync();
+    this.size += records.length;
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@ import { EXIT_CODES, HELP, UsageError, parseArgs } from './cli';
 import { StartError } from './errors';
 import { stderrLogger } from './logger';
 import { readPassword } from './password';
-import { RunningServer, startChatServer } from './server';
+import { ChatServerOptions, RunningServer, startChatServer } from './server';
 
 const EXIT_FOR: Record<ServerIpcErrorCode, number> = {
   'bad-request': EXIT_CODES.usage,
@@ -42,32 +42,47 @@ async function fail(error: unknown): Promise<never> {
   return exit(EXIT_FOR[startError.code]);
 }
 
-/** Wires the stop triggers (signals, IPC stop, parent gone) to one graceful close. */
-function runUntilStopped(server: RunningServer): void {
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    void server.close();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  process.on('disconnect', stop);
-  process.on('message', (value: unknown) => {
-    const message = parseParentMessage(value);
-    if (message.ok && message.value.type === 'stop') stop();
-  });
-  void server.stopped.then(async (fatal) => {
-    await sendToParent({ type: 'stopped' });
-    return exit(fatal ? EXIT_CODES.internal : EXIT_CODES.ok);
-  });
-}
+/**
+ * The stop triggers (signals, IPC stop, parent gone), wired before anything starts: a SIGTERM that
+ * arrives as the address is printed must stop the server gracefully, not kill it by the default
+ * action and leave its journal and lock behind. A stop while the server is starting waits for it;
+ * a stop before that (at the password prompt, before the IPC "start") just exits.
+ */
+class Lifecycle {
+  private server: RunningServer | null = null;
+  private starting = false;
+  private stopRequested = false;
 
-async function start(options: { password: string; host: string; port: number; dataDir: string }): Promise<void> {
-  const server = await startChatServer(options);
-  process.stdout.write(`${server.address}\n`);
-  await sendToParent({ type: 'listening', address: server.address, roomId: server.roomId });
-  runUntilStopped(server);
+  constructor() {
+    const stop = () => this.stop();
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    process.on('disconnect', stop);
+    process.on('message', (value: unknown) => {
+      const message = parseParentMessage(value);
+      if (message.ok && message.value.type === 'stop') stop();
+    });
+  }
+
+  async start(options: ChatServerOptions & { host: string; port: number }): Promise<void> {
+    this.starting = true;
+    const server = await startChatServer(options);
+    this.server = server;
+    void server.stopped.then(async (fatal) => {
+      await sendToParent({ type: 'stopped' });
+      return exit(fatal ? EXIT_CODES.internal : EXIT_CODES.ok);
+    });
+    if (this.stopRequested) return server.close();
+    process.stdout.write(`${server.address}\n`);
+    await sendToParent({ type: 'listening', address: server.address, roomId: server.roomId });
+  }
+
+  private stop(): void {
+    if (this.stopRequested) return;
+    this.stopRequested = true;
+    if (this.server) void this.server.close();
+    else if (!this.starting) void exit(EXIT_CODES.ok);
+  }
 }
 
 function waitForStartMessage(): Promise<Extract<ParentToServer, { type: 'start' }>> {
@@ -82,8 +97,9 @@ function waitForStartMessage(): Promise<Extract<ParentToServer, { type: 'start' 
 }
 
 async function main(): Promise<void> {
+  const lifecycle = new Lifecycle();
   if (process.send) {
-    await start(await waitForStartMessage());
+    await lifecycle.start(await waitForStartMessage());
     return;
   }
   const options = parseArgs(process.argv.slice(2));
@@ -91,7 +107,7 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  await start({ ...options, password: await readPassword() });
+  await lifecycle.start({ host: options.host, port: options.port, dataDir: options.dataDir, limits: options.limits, password: await readPassword() });
 }
 
 main().catch(fail);

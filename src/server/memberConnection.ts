@@ -2,7 +2,7 @@
 // order of checks for `send` is part of the protocol (docs/PROTOCOL.md): size, MAC, replay, stale.
 import type WebSocket from 'ws';
 import {
-  CryptoError, HandshakeTranscript, MAX_ENVELOPE_BYTES, RoomKeys, RoomParams,
+  CryptoError, HandshakeTranscript, MAX_ENVELOPE_BYTES, MAX_PLAINTEXT_BYTES, RoomKeys, RoomParams,
   newNonce, openMessage, openUsername, peekMessageId, serverProof, verifyClientProof,
 } from '../crypto';
 import { decodeBase64 } from '../protocol/base64';
@@ -10,9 +10,14 @@ import {
   CLOSE_CODES, ClientFrame, ErrorCode, PROTOCOL_VERSION, ServerFrame, encodeServerFrame, parseClientFrame,
 } from '../protocol/wire';
 import type { Limits } from './config';
-import { AuthBackoff, TokenBucket } from './limiters';
+import { AddressBuckets, AuthBackoff, TokenBucket } from './limiters';
+import { isStorageFull } from './files';
+import type { StorageGuard } from './storageGuard';
 import type { Logger } from './logger';
 import type { MessageStore } from './store';
+
+/** Journal record header and fixed fields (journal.ts): what a message costs on disk beyond its envelope. */
+const JOURNAL_RECORD_OVERHEAD = 24;
 
 /** `{"type":"history","requestId":"<64 chars>","messages":[],"hasMore":false}` with room to spare. */
 const HISTORY_FRAME_OVERHEAD = 256;
@@ -25,6 +30,10 @@ export interface ConnectionContext {
   readonly store: MessageStore;
   readonly logger: Logger;
   readonly backoff: AuthBackoff;
+  /** Envelope bytes per address (all its connections) and for the whole room. */
+  readonly addressRates: AddressBuckets;
+  readonly roomRate: TokenBucket;
+  readonly storage: StorageGuard;
   /** Authenticated connections, in the order they joined. */
   readonly members: Set<MemberConnection>;
   isShuttingDown(): boolean;
@@ -45,22 +54,44 @@ const MESSAGES: Record<ErrorCode, string> = {
   'slow-consumer': 'connection not reading fast enough',
   'shutting-down': 'server is shutting down',
   internal: 'internal server error',
+  'storage-full': 'the server has no room to store messages; history can still be read',
 };
 
-/** Sends one error frame and closes; for refusals before a MemberConnection exists. */
-export function refuse(ws: WebSocket, code: ErrorCode, closeCode: number): void {
+/** Sends one error frame and the close frame. */
+function sendClose(ws: WebSocket, code: ErrorCode, closeCode: number): void {
   ws.send(encodeServerFrame({ type: 'error', code, message: MESSAGES[code] }));
   ws.close(closeCode, code);
 }
 
 /**
+ * Refuses a socket that has not authenticated: the error and close frames go out, and the socket is
+ * dropped `graceMs` later unless the peer has completed the closing handshake by then. Dropping it
+ * at once can lose the close code (a reset discards what the peer has not read yet); waiting for
+ * ws's own 30 s close timeout would let a peer that never answers keep its slot that long.
+ */
+export function refuse(ws: WebSocket, code: ErrorCode, closeCode: number, graceMs: number): void {
+  sendClose(ws, code, closeCode);
+  const drop = setTimeout(() => ws.terminate(), graceMs);
+  drop.unref();
+  ws.once('close', () => clearTimeout(drop));
+}
+
+/** Bytes a canonical base64 text decodes to, or null if it is not base64. */
+function decodedLength(text: string): number | null {
+  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return null;
+  return (text.length / 4) * 3 - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0);
+}
+
+/**
  * An envelope too large for the wire parser still gets its own error code: null when the frame is
- * not an oversized `send`, otherwise the message id read from its start (undefined if unreadable).
+ * not a `send` of more than MAX_ENVELOPE_BYTES decoded bytes, otherwise the message id read from
+ * its start (undefined if unreadable). Measured on the decoded bytes, as docs/PROTOCOL.md says:
+ * the base64 length alone cannot tell 32,905 bytes from 32,907.
  */
 function oversizedEnvelopeId(raw: string): Buffer | undefined | null {
   try {
     const value = JSON.parse(raw) as { type?: unknown; envelope?: unknown };
-    if (value?.type !== 'send' || typeof value.envelope !== 'string' || value.envelope.length <= Math.ceil(MAX_ENVELOPE_BYTES / 3) * 4) return null;
+    if (value?.type !== 'send' || typeof value.envelope !== 'string' || (decodedLength(value.envelope) ?? 0) <= MAX_ENVELOPE_BYTES) return null;
     const prefix = decodeBase64(value.envelope.slice(0, 64), 0, 48);
     return (prefix && peekMessageId(prefix)) ?? undefined;
   } catch {
@@ -85,9 +116,15 @@ export class MemberConnection {
   private closed = false;
   private readonly handshakeTimer: NodeJS.Timeout;
 
-  constructor(private readonly ws: WebSocket, readonly address: string, private readonly context: ConnectionContext) {
+  /** `onAuthenticated` runs once, when the handshake succeeds. */
+  constructor(private readonly ws: WebSocket, readonly address: string, private readonly context: ConnectionContext, private readonly onAuthenticated: () => void) {
     this.bucket = new TokenBucket(context.limits.framesPerSecond, context.limits.frameBurst);
-    this.handshakeTimer = setTimeout(() => this.closeWith('handshake-timeout', CLOSE_CODES.handshakeTimeout), context.limits.handshakeTimeoutMs);
+    // A socket held open without authenticating counts as a failed attempt: otherwise one address
+    // could hold slots for ever by opening a new socket each time one times out.
+    this.handshakeTimer = setTimeout(() => {
+      context.backoff.fail(address);
+      this.closeWith('handshake-timeout', CLOSE_CODES.handshakeTimeout);
+    }, context.limits.handshakeTimeoutMs);
     ws.on('message', (data, isBinary) => this.onMessage(isBinary ? null : data.toString('utf8')));
     ws.on('pong', () => (this.alive = true));
     ws.on('close', () => this.onClose());
@@ -126,7 +163,8 @@ export class MemberConnection {
   closeWith(code: ErrorCode, closeCode: number): void {
     if (this.closed) return;
     this.closed = true;
-    refuse(this.ws, code, closeCode);
+    if (this.user) sendClose(this.ws, code, closeCode);
+    else refuse(this.ws, code, closeCode, this.context.limits.closeGraceMs);
   }
 
   /** Graceful shutdown: no error frame, just "going away". */
@@ -136,8 +174,11 @@ export class MemberConnection {
     this.ws.close(CLOSE_CODES.goingAway, 'shutting-down');
   }
 
-  private error(code: ErrorCode, id?: Buffer | null): void {
-    this.send({ type: 'error', code, message: MESSAGES[code], id: id ?? undefined });
+  /** `about` names what the error answers: a message id, or the requestId of a `history` frame. */
+  private error(code: ErrorCode, about?: Buffer | string | null): void {
+    const id = Buffer.isBuffer(about) ? about : undefined;
+    const requestId = typeof about === 'string' ? about : undefined;
+    this.send({ type: 'error', code, message: MESSAGES[code], id, requestId });
   }
 
   private onMessage(raw: string | null): void {
@@ -159,9 +200,20 @@ export class MemberConnection {
       this.error('bad-frame');
       return this.countBadFrame();
     }
-    if (!this.bucket.take()) return this.error('rate-limited', frame.type === 'send' ? peekMessageId(frame.envelope) : undefined);
+    if (!this.bucket.take() || (frame.type === 'send' && !this.takeBytes(frame.envelope.length))) {
+      return this.error('rate-limited', frame.type === 'send' ? peekMessageId(frame.envelope) : frame.requestId);
+    }
     if (frame.type === 'send') this.accept(frame.envelope);
     else this.sendHistory(frame);
+  }
+
+  /** Envelope bytes from the address's and the room's budgets: both or neither. */
+  private takeBytes(bytes: number): boolean {
+    const address = this.context.addressRates.get(this.address);
+    if (!address.has(bytes) || !this.context.roomRate.has(bytes)) return false;
+    address.take(bytes);
+    this.context.roomRate.take(bytes);
+    return true;
   }
 
   private countBadFrame(): void {
@@ -186,6 +238,7 @@ export class MemberConnection {
     }
     clearTimeout(this.handshakeTimer);
     this.user = frame.user;
+    this.onAuthenticated();
     members.add(this);
     const online = [...members].map((member) => member.user!);
     this.send({ type: 'welcome', proof: serverProof(keys, transcript), online, latestSeq: store.latestSeq() });
@@ -194,7 +247,7 @@ export class MemberConnection {
   }
 
   private accept(envelope: Buffer): void {
-    const { keys, store, limits, members, logger } = this.context;
+    const { keys, store, limits, members, logger, storage } = this.context;
     if (this.context.isShuttingDown()) return this.error('shutting-down', peekMessageId(envelope));
     let opened;
     try {
@@ -203,7 +256,12 @@ export class MemberConnection {
       if (!(error instanceof CryptoError)) throw error;
       return this.error('bad-mac', peekMessageId(envelope));
     }
-    const { messageId, messageIv, timestamp } = opened;
+    const { messageId, messageIv, timestamp, plaintext } = opened;
+    // PKCS#7 lets a ciphertext of the largest size hold up to 32,783 bytes; a body is at most 32,768.
+    if (plaintext.length > MAX_PLAINTEXT_BYTES) {
+      this.error('too-large', messageId);
+      return this.countBadFrame();
+    }
     // Replay before stale: an old envelope resent after a long absence learns it is already stored.
     if (store.holdsRecent(messageId, messageIv)) return this.error('replay', messageId);
     if (Math.abs(Date.now() - timestamp) > limits.maxClockSkewMs) {
@@ -217,11 +275,18 @@ export class MemberConnection {
       );
       return;
     }
+    const bytes = JOURNAL_RECORD_OVERHEAD + envelope.length;
+    if (storage.refuses(bytes)) return this.error('storage-full', messageId);
     store.append({ messageId, messageIv, envelope }, (error, seq) => {
       if (error) {
+        if (isStorageFull(error)) {
+          storage.writeFailedFull();
+          return this.error('storage-full', messageId);
+        }
         logger.log('error', 'store-append-failed', { error: error.message });
         return this.error('internal', messageId);
       }
+      storage.appended(bytes);
       this.send({ type: 'ack', id: messageId, seq });
       broadcast(members, { type: 'message', seq, envelope }, this);
     });
@@ -233,7 +298,7 @@ export class MemberConnection {
       (page) => this.send({ type: 'history', requestId: frame.requestId, messages: page.messages, hasMore: page.hasMore }),
       (error: Error) => {
         this.context.logger.log('error', 'store-read-failed', { error: error.message });
-        this.error('internal');
+        this.error('internal', frame.requestId);
       },
     );
   }

@@ -4,6 +4,8 @@ import { PASSWORD_ENV, UsageError } from './cli';
 
 export function readPassword(): Promise<string> {
   const fromEnv = process.env[PASSWORD_ENV];
+  // Gone from this process's environment: no child process inherits it, no later code reads it.
+  delete process.env[PASSWORD_ENV];
   if (fromEnv) return Promise.resolve(fromEnv);
   if (!process.stdin.isTTY) {
     return Promise.reject(new UsageError(`no password: set ${PASSWORD_ENV} or run on a terminal to be asked`));

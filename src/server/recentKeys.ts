@@ -40,6 +40,12 @@ export class RecentKeys {
     return keys;
   }
 
+  /** A message that never became durable (refused on a full disk): its id and IV may come again. */
+  forget(keys: { readonly id: string; readonly iv: string }): void {
+    this.ids.delete(keys.id);
+    this.ivs.delete(keys.iv);
+  }
+
   /** Keys already held (added while unsealed), now belonging to a sealed segment. */
   sealedAs(maxSentAt: number, ids: string[], ivs: string[]): void {
     this.sealed.push({ maxSentAt, ids, ivs });

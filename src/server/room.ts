@@ -56,7 +56,11 @@ function encodeRoomFile(room: RoomParams, keys: RoomKeys): string {
   }, null, 2)}\n`;
 }
 
-/** Loads the room and derives its keys, refusing a wrong password; creates the room if absent. */
+/**
+ * Loads the room and derives its keys, refusing a wrong password. With no room file it makes new
+ * room parameters but does not write them: `saveNewRoom` does, once the server is listening, so a
+ * start that fails (port in use) leaves no room whose password the next start would have to match.
+ */
 export async function openRoom(dataDir: string, password: string, newRoomIterations: number): Promise<LoadedRoom & { created: boolean }> {
   const file = path.join(dataDir, ROOM_FILE);
   if (!fs.existsSync(file)) {
@@ -66,9 +70,7 @@ export async function openRoom(dataDir: string, password: string, newRoomIterati
       throw new StartError('store-corrupt', `${file} is missing but ${dataDir} holds messages of a room; refusing to create a new room over them. Restore ${ROOM_FILE}, or start with an empty data directory.`);
     }
     const room = createRoomParams(newRoomIterations);
-    const keys = await deriveRoomKeys(password, room);
-    await writeFileAtomic(file, Buffer.from(encodeRoomFile(room, keys), 'utf8'));
-    return { room, keys, created: true };
+    return { room, keys: await deriveRoomKeys(password, room), created: true };
   }
   const stored = parseRoomFile(file, await fs.promises.readFile(file, 'utf8'));
   const keys = await deriveRoomKeys(password, stored.room);
@@ -76,4 +78,9 @@ export async function openRoom(dataDir: string, password: string, newRoomIterati
     throw new StartError('wrong-password', `the password does not match the room stored in ${file}; refusing to start`);
   }
   return { room: stored.room, keys, created: false };
+}
+
+/** Writes the room file of a room `openRoom` created. */
+export async function saveNewRoom(dataDir: string, { room, keys }: LoadedRoom): Promise<void> {
+  await writeFileAtomic(path.join(dataDir, ROOM_FILE), Buffer.from(encodeRoomFile(room, keys), 'utf8'));
 }

@@ -1,8 +1,7 @@
 // The chat server as a library: startChatServer() is what main.ts, the tests and the benchmarks
 // run. It owns the listening socket, the store, the set of members and the heartbeat.
-import * as fs from 'fs';
 import * as http from 'http';
-import { AddressInfo } from 'net';
+import { AddressInfo, Socket } from 'net';
 import type { Duplex } from 'stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { DEFAULT_ITERATIONS } from '../crypto';
@@ -10,10 +9,12 @@ import { CLOSE_CODES } from '../protocol/wire';
 import { DEFAULT_HOST, DEFAULT_PORT, Limits, resolveLimits } from './config';
 import { MemberConnection, ConnectionContext, refuse } from './memberConnection';
 import { StartError } from './errors';
-import { AuthBackoff } from './limiters';
+import { secureDirectory } from './files';
+import { AddressBuckets, AuthBackoff, TokenBucket, UnauthenticatedSockets } from './limiters';
 import { lockDataDir } from './lock';
 import { Logger, stderrLogger } from './logger';
-import { openRoom } from './room';
+import { openRoom, saveNewRoom } from './room';
+import { StorageGuard } from './storageGuard';
 import { MessageStore } from './store';
 
 export interface ChatServerOptions {
@@ -61,16 +62,16 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
   const logger = options.logger ?? stderrLogger;
   const host = options.host ?? DEFAULT_HOST;
   const { dataDir } = options;
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  secureDirectory(dataDir);
   const unlock = lockDataDir(dataDir);
   let store: MessageStore | undefined;
   const sockets = new Set<Duplex>();
+  let storage: StorageGuard | undefined;
   const httpServer = http.createServer((_request, response) => response.writeHead(426).end());
   let fatal: Error | null = null;
   let close: () => Promise<void> = async () => undefined;
   try {
     const { room, keys, created } = await openRoom(dataDir, options.password, options.newRoomIterations ?? DEFAULT_ITERATIONS);
-    logger.log('info', created ? 'room-created' : 'room-opened', { room: room.roomId.toString('hex'), iterations: room.kdf.iterations });
     store = await MessageStore.open({
       dataDir,
       segmentMessages: limits.segmentMessages,
@@ -92,10 +93,46 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
       },
     });
     const port = await listen(httpServer, host, options.port ?? DEFAULT_PORT);
+    if (created) await saveNewRoom(dataDir, { room, keys });
+    logger.log('info', created ? 'room-created' : 'room-opened', { room: room.roomId.toString('hex'), iterations: room.kdf.iterations });
     const wss = new WebSocketServer({ server: httpServer, maxPayload: limits.maxFrameBytes });
     let shuttingDown = false;
+    const unauthenticated = new UnauthenticatedSockets({ maxTotal: limits.maxUnauthenticated, maxPerAddress: limits.maxUnauthenticatedPerAddress });
+    /** Sockets still counted as unauthenticated: the deadline to upgrade by, and how to stop counting (once). */
+    const admitted = new Map<Socket, { readonly deadline: NodeJS.Timeout; readonly release: () => void }>();
+    /** Sockets dropped at the caps since the last heartbeat, by address (at most maxTrackedAddresses). */
+    const dropped = new Map<string, number>();
+    const reportDropped = () => {
+      for (const [address, count] of dropped) logger.log('warn', 'unauthenticated-limit', { address, dropped: count });
+      dropped.clear();
+    };
+    httpServer.on('connection', (socket: Socket) => {
+      const address = socket.remoteAddress ?? 'unknown';
+      // Counted from the TCP accept, not the upgrade: a socket that never sends its HTTP request
+      // holds a file descriptor too. Beyond the caps it is dropped without a word: cheapest under a flood.
+      if (!unauthenticated.admit(address)) {
+        // Counted, not logged one by one: a flood must not become a flood of log lines.
+        if (dropped.size < limits.maxTrackedAddresses || dropped.has(address)) dropped.set(address, (dropped.get(address) ?? 0) + 1);
+        socket.destroy();
+        return;
+      }
+      const deadline = setTimeout(() => {
+        context.backoff.fail(address);
+        socket.destroy();
+      }, limits.handshakeTimeoutMs);
+      const release = () => {
+        clearTimeout(deadline);
+        if (admitted.delete(socket)) unauthenticated.release(address);
+      };
+      admitted.set(socket, { deadline, release });
+      socket.once('close', release);
+    });
+    storage = await StorageGuard.open(dataDir, { quotaBytes: limits.storageQuotaBytes, minFreeBytes: limits.minFreeBytes, checkMs: limits.storageCheckMs }, logger);
+    const openStorage = storage;
     const context: ConnectionContext = {
-      room, keys, limits, store, logger,
+      room, keys, limits, store, logger, storage,
+      addressRates: new AddressBuckets(limits.addressBytesPerSecond, limits.addressBytesBurst, limits.maxTrackedAddresses),
+      roomRate: new TokenBucket(limits.roomBytesPerSecond, limits.roomBytesBurst),
       backoff: new AuthBackoff({
         maxFailures: limits.maxAuthFailures, windowMs: limits.authFailureWindowMs,
         backoffMs: limits.backoffMs, maxAddresses: limits.maxTrackedAddresses,
@@ -106,13 +143,17 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
     const connections = new Set<MemberConnection>();
     wss.on('connection', (ws: WebSocket, request: http.IncomingMessage) => {
       const address = request.socket.remoteAddress ?? 'unknown';
-      if (shuttingDown) return refuse(ws, 'shutting-down', CLOSE_CODES.goingAway);
-      if (context.backoff.isBlocked(address)) return refuse(ws, 'backoff', CLOSE_CODES.backoff);
+      // From here the connection's own handshake timer (4002) takes over from the upgrade deadline.
+      const entry = admitted.get(request.socket as Socket);
+      clearTimeout(entry?.deadline);
+      const release = entry?.release ?? (() => undefined);
+      if (shuttingDown) return refuse(ws, 'shutting-down', CLOSE_CODES.goingAway, limits.closeGraceMs);
+      if (context.backoff.isBlocked(address)) return refuse(ws, 'backoff', CLOSE_CODES.backoff, limits.closeGraceMs);
       if (connections.size >= limits.maxConnections) {
         logger.log('warn', 'server-full', { address });
-        return refuse(ws, 'server-full', CLOSE_CODES.serverFull);
+        return refuse(ws, 'server-full', CLOSE_CODES.serverFull, limits.closeGraceMs);
       }
-      const connection = new MemberConnection(ws, address, context);
+      const connection = new MemberConnection(ws, address, context, release);
       connections.add(connection);
       sockets.add(request.socket);
       ws.on('close', () => {
@@ -123,6 +164,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
     const heartbeat = setInterval(() => {
       for (const connection of connections) connection.ping();
       context.backoff.prune();
+      reportDropped();
     }, limits.heartbeatMs);
     heartbeat.unref();
 
@@ -134,6 +176,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
       closing ??= (async () => {
         shuttingDown = true;
         clearInterval(heartbeat);
+        openStorage.close();
         httpServer.close();
         // Commits what was accepted (its acks go out); the unsealed tail stays in the journal.
         await openStore.close().catch((error: Error) => logger.log('error', 'store-close-failed', { error: error.message }));
@@ -148,6 +191,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
     logger.log('info', 'listening', { address: wsAddress(host, port) });
     return { address: wsAddress(host, port), port, roomId: room.roomId.toString('hex'), stopped, close: () => close() };
   } catch (error) {
+    storage?.close();
     await store?.close().catch(() => undefined);
     httpServer.close();
     unlock();

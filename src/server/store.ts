@@ -30,7 +30,7 @@ import { readEnvelopeHeader } from '../crypto';
 import type { StoredMessage } from '../protocol/wire';
 import type { StoredRow } from './database';
 import { StartError } from './errors';
-import { fsyncDirectory, moveAside } from './files';
+import { fsyncDirectory, isStorageFull, moveAside } from './files';
 import { JournalFile, JournalRecord, JournalWriter, encodeRecord, journalFile, listJournals, scanJournal } from './journal';
 import type { Logger } from './logger';
 import { RecentKeys } from './recentKeys';
@@ -387,6 +387,7 @@ export class MessageStore {
     try {
       await this.journal.append(Buffer.concat(batch.map((item) => encodeRecord(item.record))));
     } catch (error) {
+      if (isStorageFull(error)) return this.refuse(error as Error, batch);
       this.fail(error as Error, batch);
       return;
     }
@@ -400,6 +401,18 @@ export class MessageStore {
       for (const item of batch) item.done(null, item.record.seq);
     });
     this.recent.expire(Date.now() - this.options.freshnessMs - CLOCK_STEP_MARGIN_MS);
+  }
+
+  /**
+   * The disk is full: the journal is back at its last complete record (JournalWriter.append), so
+   * this batch is refused, nothing acknowledged is touched, and the store stays open for when
+   * space returns. Their seqs are not reused: seqs may have gaps.
+   */
+  private refuse(error: Error, batch: Pending[]): void {
+    for (const item of batch) {
+      this.recent.forget(item.record.keys);
+      item.done(error, 0);
+    }
   }
 
   private fail(error: Error, batch: Pending[]): void {

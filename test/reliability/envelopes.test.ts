@@ -2,13 +2,13 @@ import * as assert from 'assert';
 import { CLOSE_CODES } from '../../src/protocol/wire';
 import { RawClient } from '../support/rawClient';
 import { storedMessages } from '../support/storedMessages';
-import { TEST_PASSWORD, TestServer, startTestServer } from '../support/testServer';
+import { TEST_PASSWORD, TestServer, UNLIMITED_RATES, startTestServer } from '../support/testServer';
 import { RawRoster } from '../support/roster';
 
 const MASKS = [0x01, 0x80, 0xff, 0x5a];
 const SESSION_MESSAGES = 50;
 /** The tamper test sends one frame per byte and mask; the default rate limit would answer most with rate-limited. */
-const LIMITS = { framesPerSecond: 1_000_000, frameBurst: 1_000_000 };
+const LIMITS = UNLIMITED_RATES;
 
 describe('reliability: tampered and replayed envelopes', function () {
   this.timeout(60_000);

@@ -3,7 +3,7 @@ import { createRoomParams, deriveRoomKeys } from '../../src/crypto';
 import type { Limits } from '../../src/server/config';
 import { RawClient } from '../support/rawClient';
 import { storedMessages } from '../support/storedMessages';
-import { TEST_PASSWORD, TestServer, startTestServer } from '../support/testServer';
+import { TEST_PASSWORD, TestServer, UNLIMITED_RATES, startTestServer } from '../support/testServer';
 import { Conversation } from './support/conversation';
 import { FuzzFrame, FuzzFrames } from './support/fuzzFrames';
 import { SEED_ENV, SeededRandom } from './support/seededRandom';
@@ -16,7 +16,7 @@ const SEEDED_MESSAGES = 10;
 /** Frames in flight per socket: each one is answered by exactly one error frame. */
 const WINDOW = 32;
 /** Raised so that every frame reaches the parsers instead of the rate limit or the bad-frame cut-off. */
-const FUZZ_LIMITS: Partial<Limits> = { framesPerSecond: 1_000_000, frameBurst: 1_000_000, maxBadFrames: 1_000_000_000, maxAuthFailures: 1_000_000_000 };
+const FUZZ_LIMITS: Partial<Limits> = { ...UNLIMITED_RATES, maxBadFrames: 1_000_000_000, maxAuthFailures: 1_000_000_000 };
 /** What the server answers a frame with (never a broadcast to the member). */
 const ANSWERS = new Set(['error', 'ack', 'history', 'welcome']);
 

@@ -9,6 +9,11 @@ import { RecordingLogger } from './recordingLogger';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 export const TEST_ITERATIONS = 1_000;
+/** Rate limits out of the way, for tests about something else that send fast. */
+export const UNLIMITED_RATES: Partial<Limits> = {
+  framesPerSecond: 1_000_000, frameBurst: 1_000_000,
+  addressBytesPerSecond: 2 ** 40, addressBytesBurst: 2 ** 40, roomBytesPerSecond: 2 ** 40, roomBytesBurst: 2 ** 40,
+};
 
 export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'secure-chat-test-'));

@@ -22,13 +22,13 @@ export class ChildServer {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
-  static async start(limits: Partial<Limits>): Promise<ChildServer> {
+  static async start(limits: Partial<Limits>, dataDir = tempDataDir()): Promise<ChildServer> {
     const child = fork(path.join(__dirname, 'serverChild.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const listening = within(new Promise<string>((resolve, reject) => {
       child.on('message', (message: ChildMessage) => message.type === 'listening' && resolve(message.address));
       child.once('exit', (code) => reject(new Error(`the server process exited (${code}) before listening`)));
     }), 10_000, 'the server process to listen');
-    child.send({ type: 'start', dataDir: tempDataDir(), limits } satisfies ParentMessage);
+    child.send({ type: 'start', dataDir, limits } satisfies ParentMessage);
     const server = new ChildServer(child, await listening);
     child.on('message', (message: ChildMessage) => {
       if (message.type === 'log') server.events.push(message.event);

@@ -1,9 +1,12 @@
 import * as assert from 'assert';
-import { MAX_ENVELOPE_BYTES } from '../../../src/crypto';
+import { randomBytes } from 'crypto';
+import { MAX_ENVELOPE_BYTES, MAX_PLAINTEXT_BYTES } from '../../../src/crypto';
+import { LAYOUT } from '../../../src/crypto/envelope';
+import { aesCbcEncrypt, hmacSha256 } from '../../../src/crypto/primitives';
 import { CLOSE_CODES, MAX_FRAME_BYTES } from '../../../src/protocol/wire';
 import type { Limits } from '../../../src/server/config';
 import { RawClient } from '../../support/rawClient';
-import { TestServer, startTestServer } from '../../support/testServer';
+import { TestServer, UNLIMITED_RATES, startTestServer } from '../../support/testServer';
 import { RawRoster } from '../../support/roster';
 
 describe('server limits', () => {
@@ -34,6 +37,46 @@ describe('server limits', () => {
     await client.sendAndAck(client.seal('still here'));
   });
 
+  it('measures too-large on the decoded envelope: one and two bytes over the limit are too-large, naming the message', async () => {
+    await start();
+    const client = await join();
+    for (const extra of [1, 2, 3]) {
+      client.sendRaw(JSON.stringify({ type: 'send', envelope: Buffer.alloc(MAX_ENVELOPE_BYTES + extra, extra).toString('base64') }));
+      const refused = await client.error('too-large');
+      assert.deepStrictEqual(refused.id, Buffer.alloc(16, extra), `${MAX_ENVELOPE_BYTES + extra} bytes`);
+    }
+  });
+
+  it('refuses a verified envelope whose body is over 32,768 bytes with too-large', async () => {
+    await start();
+    const client = await join();
+    const { envelope } = client.seal('template');
+    const keys = client.keys!;
+    const header = envelope.subarray(0, LAYOUT.ciphertext);
+    for (const [bytes, expected] of [[MAX_PLAINTEXT_BYTES + 1, 'too-large'], [MAX_PLAINTEXT_BYTES, 'ack']] as const) {
+      // Each try needs its own message id and IV, or the second is a replay.
+      const fresh = Buffer.from(header);
+      randomBytes(16).copy(fresh, LAYOUT.messageId);
+      randomBytes(16).copy(fresh, LAYOUT.messageIv);
+      const authenticated = Buffer.concat([fresh, aesCbcEncrypt(keys.messageEncryption, fresh.subarray(LAYOUT.messageIv, LAYOUT.ciphertext), Buffer.alloc(bytes, 0x61))]);
+      const forged = Buffer.concat([authenticated, hmacSha256(keys.messageMac, authenticated)]);
+      client.send({ type: 'send', envelope: forged });
+      const outcome = await client.outcome(fresh.subarray(LAYOUT.messageId, LAYOUT.timestamp));
+      assert.strictEqual(outcome.type === 'ack' ? 'ack' : outcome.code, expected, `a body of ${bytes} bytes`);
+    }
+  });
+
+  it('names the history request an error answers, and takes only printable ASCII request ids', async () => {
+    await start({ framesPerSecond: 0.001, frameBurst: 1 });
+    const client = await join();
+    client.send({ type: 'history', requestId: 'first', limit: 1 });
+    await client.next('history');
+    client.send({ type: 'history', requestId: 'second', limit: 1 });
+    assert.strictEqual((await client.error('rate-limited')).requestId, 'second');
+    client.sendRaw(JSON.stringify({ type: 'history', requestId: 'caf\u00e9', limit: 1 }));
+    await client.error('bad-frame');
+  });
+
   it('answers malformed and binary frames with bad-frame and closes after too many (4004)', async () => {
     await start({ maxBadFrames: 3 });
     const client = await join();
@@ -58,8 +101,31 @@ describe('server limits', () => {
     for (const { messageId } of sealed.slice(0, 3)) await client.next('ack', (ack) => ack.id.equals(messageId));
   });
 
+  for (const scope of ['address', 'room'] as const) {
+    it(`rate-limits envelope bytes per ${scope} across connections`, async () => {
+      const budget = MAX_ENVELOPE_BYTES;
+      const other = scope === 'address' ? 'room' : 'address';
+      await start({ [`${scope}BytesBurst`]: budget, [`${scope}BytesPerSecond`]: 1, [`${other}BytesBurst`]: 100 * budget });
+      const clients = [await join('alice'), await join('bob')];
+      const outcomes: string[] = [];
+      let bytes = 0;
+      for (let i = 0; i < 8; i++) {
+        const client = clients[i % 2];
+        const sealed = client.seal('y'.repeat(8_000));
+        client.send({ type: 'send', envelope: sealed.envelope });
+        const outcome = await client.outcome(sealed.messageId);
+        outcomes.push(outcome.type === 'ack' ? 'ack' : outcome.code);
+        if (outcome.type === 'ack') bytes += sealed.envelope.length;
+      }
+      const fits = outcomes.indexOf('rate-limited');
+      assert.ok(fits > 0, outcomes.join());
+      assert.deepStrictEqual(outcomes, [...Array(fits).fill('ack'), ...Array(8 - fits).fill('rate-limited')]);
+      assert.ok(bytes <= budget, `${bytes} bytes accepted within a ${budget}-byte burst`);
+    });
+  }
+
   it('refuses connections beyond the maximum with server-full (4006)', async () => {
-    await start({ maxConnections: 2 });
+    await start({ maxConnections: 2, maxUnauthenticated: 1, maxUnauthenticatedPerAddress: 1 });
     await join('alice');
     await join('bob');
     const third = roster.track(await RawClient.connect(server.address));
@@ -68,7 +134,7 @@ describe('server limits', () => {
   });
 
   it('closes a client that stops reading once its send buffer passes the limit (4005)', async () => {
-    await start({ sendBufferBytes: 64 * 1024, framesPerSecond: 10_000, frameBurst: 10_000 });
+    await start({ ...UNLIMITED_RATES, sendBufferBytes: 64 * 1024 });
     const slow = await join('slow');
     const sender = await join('sender');
     slow.socket.pause();

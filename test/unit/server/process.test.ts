@@ -1,7 +1,11 @@
 import * as assert from 'assert';
 import { randomInt } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
 import { ServerToParent, parseServerMessage } from '../../../src/protocol/serverIpc';
-import { EXIT_CODES } from '../../../src/server/cli';
+import { EXIT_CODES, limitFlag } from '../../../src/server/cli';
+import { DEFAULT_LIMITS } from '../../../src/server/config';
+import { CLOSE_CODES } from '../../../src/protocol/wire';
 import { RawClient, within } from '../../support/rawClient';
 import { ServerProcess, forkServer, spawnServer, startLine } from '../../support/serverProcess';
 import { storedMessages } from '../../support/storedMessages';
@@ -28,6 +32,40 @@ describe('server process', function () {
     assert.strictEqual((await server.exited).code, 0);
     for (const text of ['--host', '--port', '--data', '--help', 'SECURE_CHAT_PASSWORD', 'Exit status']) {
       assert.ok(server.output.stdout.includes(text), `--help mentions ${text}`);
+    }
+  });
+
+  it('documents every limit with its default in --help', async () => {
+    const server = spawnServer(['--help']);
+    assert.strictEqual((await server.exited).code, 0);
+    for (const name of Object.keys(DEFAULT_LIMITS) as (keyof typeof DEFAULT_LIMITS)[]) {
+      assert.ok(server.output.stdout.includes(`--${limitFlag(name)} <n>`), `--help lists --${limitFlag(name)}`);
+      assert.match(server.output.stdout, new RegExp(`--${limitFlag(name)} <n>.*\\(default ${DEFAULT_LIMITS[name]}\\)`), `--help gives the default of --${limitFlag(name)}`);
+    }
+  });
+
+  it('takes limits from flags and a --config file, flags winning, and refuses bad ones with a clear error and status 2', async () => {
+    const config = path.join(tempDataDir(), 'limits.json');
+    fs.writeFileSync(config, JSON.stringify({ handshakeTimeoutMs: 60_000, framesPerSecond: 2.5 }));
+    const server = spawnServer(['--port', '0', '--data', tempDataDir(), '--config', config, '--handshake-timeout-ms', '200'], TEST_PASSWORD);
+    const idle = await RawClient.connect(await startLine(server));
+    assert.strictEqual((await idle.waitClosed()).code, CLOSE_CODES.handshakeTimeout);
+    server.child.kill('SIGTERM');
+    assert.strictEqual((await server.exited).code, 0);
+
+    fs.writeFileSync(config, JSON.stringify({ framesPerSecnd: 2 }));
+    const refusals: [string[], RegExp][] = [
+      [['--frames-per-second', 'fast'], /--frames-per-second must be a number, got fast/],
+      [['--max-connections', '1.5'], /--max-connections must be a whole number, got 1.5/],
+      [['--max-unauthenticated', '2000'], /--max-unauthenticated \(2000\) must be below --max-connections \(1024\)/],
+      [['--storage-quota-bytes', '0'], /--storage-quota-bytes must be a positive number/],
+      [['--config', config], /unknown limit framesPerSecnd/],
+      [['--config', path.join(config, 'missing')], /--config .*missing/],
+    ];
+    for (const [args, message] of refusals) {
+      const refused = spawnServer(['--port', '0', '--data', tempDataDir(), ...args], TEST_PASSWORD);
+      assert.strictEqual((await refused.exited).code, EXIT_CODES.usage, args.join(' '));
+      assert.match(refused.output.stderr, message);
     }
   });
 
