@@ -39,7 +39,7 @@ directory creates the room; later starts must use the same password.
 Options:
   --host <address>   interface to listen on (default ${DEFAULT_HOST})
   --port <number>    TCP port, 0 for any free port (default ${DEFAULT_PORT})
-  --data <dir>       data directory: room, snapshot and journal (default ${DEFAULT_DATA_DIR})
+  --data <dir>       data directory: room, segments and journal (default ${DEFAULT_DATA_DIR})
   --config <file>    JSON object of limits by name, e.g. {"framesPerSecond": 10};
                      a flag below overrides the file's value
   --help             print this help and exit
