@@ -88,6 +88,18 @@ interface Pending {
 /** Only the bounds cross to the worker: options also hold functions, which do not. */
 const boundsOf = ({ segmentMessages, segmentBytes }: SegmentBounds): SegmentBounds => ({ segmentMessages, segmentBytes });
 
+/**
+ * Removes the empty journal files that opening a new store created, after a start that failed
+ * before its room was saved. Only files holding no record are removed, and only when no segment or
+ * earlier snapshot exists: nothing that could hold a message is touched.
+ */
+export async function discardEmptyStore(dataDir: string): Promise<void> {
+  if (fs.existsSync(path.join(dataDir, LEGACY_SNAPSHOT_FILE)) || listSegments(dataDir).length > 0) return;
+  for (const journal of listJournals(dataDir)) {
+    if ((await fs.promises.stat(journal.file)).size === 0) await fs.promises.rm(journal.file);
+  }
+}
+
 /** Whether a data directory holds messages of a room (in any layout). */
 export function holdsMessages(dataDir: string): boolean {
   return fs.existsSync(path.join(dataDir, LEGACY_SNAPSHOT_FILE)) || listSegments(dataDir).length > 0 || listJournals(dataDir).length > 0;
