@@ -11,7 +11,7 @@ import { parseServerAddress } from './address';
 import { Backoff } from './backoff';
 import { Clock, systemClock } from './clock';
 import { CloseInfo, Connection, ConnectionClosed } from './connection';
-import { ChatClientError, errorMessage } from './errors';
+import { ChatClientError, errorMessage, serverErrorWords } from './errors';
 import { TypedEmitter } from './emitter';
 import { HandshakeFailure, Session, performHandshake } from './handshake';
 import { HistoryAnswer, HistoryRequests } from './historyRequests';
@@ -392,7 +392,7 @@ export class ChatClient {
     }
     const entry = frame.id && this.outbox.byWireId(frame.id.toString('hex'));
     if (!entry) {
-      this.logger.log('warn', 'server-error', { code: frame.code, message: frame.message });
+      this.logger.log('warn', 'server-error', { code: frame.code });
       return;
     }
     switch (frame.code) {
@@ -406,10 +406,10 @@ export class ChatClient {
       case 'rate-limited':
       case 'internal':
       case 'shutting-down':
-        this.retryLater(entry, frame.message);
+        this.retryLater(entry, serverErrorWords(frame.code));
         return;
       default:
-        this.failed(entry, `the server refused the message (${frame.code}): ${frame.message}`);
+        this.failed(entry, `the server refused the message: ${serverErrorWords(frame.code)}`);
     }
   }
 
