@@ -324,7 +324,6 @@ export class ChatClient {
 
   /** Opens one stored message through the single dedup; undefined for one not to show. */
   private receive(stored: StoredMessage): ChatMessage | undefined {
-    this.ledger.noteSeq(stored.seq);
     const keys = this.verified?.keys;
     if (!keys) return undefined;
     let opened: OpenedMessage;
@@ -336,6 +335,9 @@ export class ChatClient {
       this.logger.log('warn', 'message-failed-verification', { seq: stored.seq, droppedSoFar: this.dropped });
       return undefined;
     }
+    // Only now: a frame that fails verification could carry any seq (2^53-1 would end every later
+    // catch-up, 1 would end "load older"), and anyone on the path can forge one.
+    this.ledger.noteSeq(stored.seq);
     const id = opened.messageId.toString('hex');
     const verdict = this.ledger.accept(id, stored.seq);
     if (verdict.kind === 'own') this.delivered(verdict.localId, stored.seq);
