@@ -11,7 +11,7 @@ import { parseServerAddress } from './address';
 import { Backoff } from './backoff';
 import { Clock, systemClock } from './clock';
 import { CloseInfo, Connection, ConnectionClosed } from './connection';
-import { ChatClientError, errorMessage } from './errors';
+import { ChatClientError, errorMessage, serverErrorWords } from './errors';
 import { TypedEmitter } from './emitter';
 import { HandshakeFailure, Session, performHandshake } from './handshake';
 import { HistoryAnswer, HistoryRequests } from './historyRequests';
@@ -324,7 +324,6 @@ export class ChatClient {
 
   /** Opens one stored message through the single dedup; undefined for one not to show. */
   private receive(stored: StoredMessage): ChatMessage | undefined {
-    this.ledger.noteSeq(stored.seq);
     const keys = this.verified?.keys;
     if (!keys) return undefined;
     let opened: OpenedMessage;
@@ -336,6 +335,9 @@ export class ChatClient {
       this.logger.log('warn', 'message-failed-verification', { seq: stored.seq, droppedSoFar: this.dropped });
       return undefined;
     }
+    // Only now: a frame that fails verification could carry any seq (2^53-1 would end every later
+    // catch-up, 1 would end "load older"), and anyone on the path can forge one.
+    this.ledger.noteSeq(stored.seq);
     const id = opened.messageId.toString('hex');
     const verdict = this.ledger.accept(id, stored.seq);
     if (verdict.kind === 'own') this.delivered(verdict.localId, stored.seq);
@@ -392,7 +394,7 @@ export class ChatClient {
     }
     const entry = frame.id && this.outbox.byWireId(frame.id.toString('hex'));
     if (!entry) {
-      this.logger.log('warn', 'server-error', { code: frame.code, message: frame.message });
+      this.logger.log('warn', 'server-error', { code: frame.code });
       return;
     }
     switch (frame.code) {
@@ -406,10 +408,12 @@ export class ChatClient {
       case 'rate-limited':
       case 'internal':
       case 'shutting-down':
-        this.retryLater(entry, frame.message);
+      // A read-only room (quota or full disk): the message stays in the outbox until space returns.
+      case 'storage-full':
+        this.retryLater(entry, serverErrorWords(frame.code));
         return;
       default:
-        this.failed(entry, `the server refused the message (${frame.code}): ${frame.message}`);
+        this.failed(entry, `the server refused the message: ${serverErrorWords(frame.code)}`);
     }
   }
 

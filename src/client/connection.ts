@@ -16,7 +16,11 @@ export interface ConnectionOptions {
 
 export interface CloseInfo {
   readonly code: number;
-  /** Human-readable: the server's close reason, the network error, or what the code means. */
+  /**
+   * Human-readable, in this client's own words: what the code means, or the local network error. The
+   * server's close reason is never used: a server that does not know the password (a port squatter, a
+   * machine in the middle of ws://) chooses it, and it would reach the user's notifications.
+   */
   readonly reason: string;
 }
 
@@ -41,6 +45,11 @@ const CLOSE_REASONS: Readonly<Record<number, string>> = {
   [CLOSE_CODES.slowConsumer]: 'the server dropped the connection because it was reading too slowly',
   [CLOSE_CODES.serverFull]: 'the server is full',
 };
+
+/** Our words for a close code; for one we do not know, the local error (ECONNREFUSED...) or the bare code. */
+function closeReason(code: number, localError: string | undefined): string {
+  return CLOSE_REASONS[code] ?? localError ?? `connection closed (code ${code})`;
+}
 
 export class Connection {
   /** Settles when the WebSocket is open, or rejects with ConnectionClosed. */
@@ -74,8 +83,8 @@ export class Connection {
     this.socket.on('error', (error) => {
       this.lastError = error.message;
     });
-    this.socket.on('close', (code, reason) => {
-      this.finish({ code, reason: reason.toString('utf8') || CLOSE_REASONS[code] || this.lastError || `connection closed (code ${code})` });
+    this.socket.on('close', (code) => {
+      this.finish({ code, reason: closeReason(code, this.lastError) });
     });
   }
 

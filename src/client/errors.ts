@@ -1,3 +1,5 @@
+import type { ErrorCode } from '../protocol/wire';
+
 // The one error type the client throws at its callers, with a code the UI can branch on. Username
 // problems keep the crypto layer's UsernameError, whose message already states the rule.
 
@@ -23,4 +25,30 @@ export class ChatClientError extends Error {
 /** The message of anything thrown, for logs and for the user. */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * This client's words for a server error code. The server's own message text is never shown or
+ * logged: whoever runs the server (or sits in the middle of ws://) chooses it.
+ */
+const SERVER_ERROR_WORDS: Readonly<Record<ErrorCode, string>> = {
+  'bad-frame': 'the server could not read the frame',
+  'too-large': 'the message is too large for the server',
+  'bad-mac': 'the server could not verify the message',
+  stale: 'the message\'s time is too far from the server\'s clock',
+  replay: 'the server already holds this message',
+  'rate-limited': 'the server asked to slow down',
+  'auth-failed': 'the server rejected the room password',
+  'not-authenticated': 'the server had not accepted this connection yet',
+  'handshake-timeout': 'the server timed out the handshake',
+  backoff: 'the server asked the client to back off',
+  'server-full': 'the server is full',
+  'slow-consumer': 'the server dropped the connection because it was reading too slowly',
+  'shutting-down': 'the server is shutting down',
+  internal: 'the server had an internal error',
+  'storage-full': 'the server has no room to store messages right now',
+};
+
+export function serverErrorWords(code: ErrorCode): string {
+  return SERVER_ERROR_WORDS[code];
 }

@@ -6,7 +6,7 @@ import {
 import { CLOSE_CODES, PROTOCOL_VERSION, ServerFrame } from '../protocol/wire';
 import { Connection, ConnectionClosed } from './connection';
 import type { RoomKeyCache } from './keyCache';
-import { errorMessage } from './errors';
+import { errorMessage, serverErrorWords } from './errors';
 
 /** 'network' failures are worth retrying; the others need the user. */
 export type HandshakeFailureKind = 'auth-failed' | 'server-unverified' | 'incompatible' | 'network';
@@ -102,7 +102,7 @@ async function expectFrame<T extends ServerFrame['type']>(connection: Connection
   if (frame.type === 'error') {
     if (frame.code === 'auth-failed') throw new HandshakeFailure('auth-failed', 'the server rejected the room password');
     // server-full, backoff, shutting-down, handshake-timeout...: worth another try later.
-    throw new HandshakeFailure('network', `the server refused the connection (${frame.code}): ${frame.message}`);
+    throw new HandshakeFailure('network', `the server refused the connection: ${serverErrorWords(frame.code)}`);
   }
   throw new HandshakeFailure('incompatible', `the server sent "${frame.type}" where "${type}" was expected`);
 }

@@ -29,7 +29,7 @@ export class MessageLedger {
     return this.oldest;
   }
 
-  /** Every stored message counts towards the range, also one that fails to open. */
+  /** A message that verified counts towards the range; one that fails to open says nothing about it. */
   noteSeq(seq: number): void {
     this.newest = Math.max(this.newest, seq);
     this.oldest = Math.min(this.oldest ?? seq, seq);

@@ -7,6 +7,11 @@ export const MAX_PLAINTEXT_BYTES = 32 * 1024;
 export const USERNAME_MAX_BYTES = 16;
 export const USERNAME_RULE = `username must be 1-${USERNAME_MAX_BYTES} bytes of UTF-8`;
 
-/** C0, DEL and C1: NUL is the username padding byte, and none has a place in a name or a path. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/u;
+/**
+ * Control characters (Cc: C0, DEL, C1; NUL is the username padding byte) and format characters (Cf:
+ * zero-width characters, bidi embeddings, overrides and isolates, the BOM, the soft hyphen). None
+ * has a place in a name or a path: format characters make two different names look alike or
+ * reorder the text around them. A \p{} class, not a Node API, so the browser build can use it.
+ */
+export const UNSAFE_CHARACTERS = /[\p{Cc}\p{Cf}]/u;
+export const UNSAFE_CHARACTERS_RULE = 'must not contain control characters or format characters (zero-width, bidi controls)';

@@ -1,7 +1,7 @@
 // Usernames are at most 16 bytes of UTF-8 (the original design's limit) and are padded to exactly one
 // AES block so that every encrypted username has the same length and reveals nothing about the name.
 
-import { CONTROL_CHARACTERS, USERNAME_MAX_BYTES, USERNAME_RULE } from './limits';
+import { UNSAFE_CHARACTERS, UNSAFE_CHARACTERS_RULE, USERNAME_MAX_BYTES, USERNAME_RULE } from './limits';
 
 export class UsernameError extends Error {
   constructor(detail: string) {
@@ -16,7 +16,7 @@ export function normalizeUsername(username: string): string {
   const normalized = username.normalize('NFC');
   const length = Buffer.byteLength(normalized, 'utf8');
   if (length < 1 || length > USERNAME_MAX_BYTES) throw new UsernameError(`${USERNAME_RULE} (got ${length} bytes)`);
-  if (CONTROL_CHARACTERS.test(normalized)) throw new UsernameError('username must not contain control characters');
+  if (UNSAFE_CHARACTERS.test(normalized)) throw new UsernameError(`username ${UNSAFE_CHARACTERS_RULE}`);
   return normalized;
 }
 
@@ -33,7 +33,9 @@ export function unpadUsername(block: Uint8Array): string | null {
   let end = block.indexOf(0);
   if (end === -1) end = block.length;
   if (block.subarray(end).some((byte) => byte !== 0)) return null;
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  // ignoreBOM keeps a leading U+FEFF, which normalizeUsername then refuses: dropped, it would let
+  // a forged block read as another member's name.
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   try {
     const name = decoder.decode(block.subarray(0, end));
     return normalizeUsername(name) === name ? name : null;

@@ -10,6 +10,7 @@ import type { Logger } from '../client';
 import { MAX_DETAIL_LENGTH } from '../protocol/limits';
 import { HostToView, PanelSnapshot, PanelUpdate, parseViewToHost, textProblem, PanelCommand, ViewToHost } from '../protocol/panel';
 import { commandId } from './rules/commandNames';
+import { plainText } from './rules/plainText';
 import { viewHtml } from './rules/viewHtml';
 
 /**
@@ -182,7 +183,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position), preview: true });
       return;
     }
-    void vscode.window.showWarningMessage(`Secure Chat: ${path} is not in this workspace, so line ${line} cannot be shown.`);
+    // The path is a member's words (checked to a plain character set on the way in): plain words here too.
+    void vscode.window.showWarningMessage(`Secure Chat: ${plainText(path)} is not in this workspace, so line ${line} cannot be shown.`);
   }
 
   /** Links come from other people's messages: say where one leads before opening it. */

@@ -3,7 +3,7 @@
 // Both sides validate everything they receive (a webview is a browser page; the host treats it as
 // untrusted input), so each direction has a parser whose rejection names the field and why.
 // This module is compiled for Node and for the browser, so it uses neither Node nor DOM APIs.
-import { CONTROL_CHARACTERS, MAX_PLAINTEXT_BYTES, USERNAME_MAX_BYTES } from '../crypto/limits';
+import { MAX_PLAINTEXT_BYTES, UNSAFE_CHARACTERS, UNSAFE_CHARACTERS_RULE, USERNAME_MAX_BYTES } from '../crypto/limits';
 import * as v from 'valibot';
 import { BODY_OVERHEAD_BYTES } from './body';
 import { Checked, check, flag, integer, list, oneOf, text, textWhere } from './check';
@@ -55,7 +55,7 @@ export function usernameProblem(username: string | null): string | null {
   if (username === null || username.length === 0) return `Set a username (1–${USERNAME_MAX_BYTES} bytes) to chat.`;
   const bytes = utf8Length(username.normalize('NFC'));
   if (bytes > USERNAME_MAX_BYTES) return `Username must be 1–${USERNAME_MAX_BYTES} bytes of UTF-8 (it has ${bytes}).`;
-  if (CONTROL_CHARACTERS.test(username)) return 'Username must not contain control characters.';
+  if (UNSAFE_CHARACTERS.test(username)) return `Username ${UNSAFE_CHARACTERS_RULE}.`;
   return null;
 }
 
@@ -64,15 +64,21 @@ export function isWebLink(url: string): boolean {
   return url.length <= MAX_URL_LENGTH && /^https?:\/\/[^\s/?#]+[^\s]*$/iu.test(url);
 }
 
+/**
+ * What a path segment may hold: letters, marks, digits, space and a few punctuation marks. Paths come
+ * from other members and are shown in VS Code notifications, which turn `[label](command:...)` into a
+ * link that runs a command: with no brackets, parentheses or colon a path can name no link or scheme.
+ */
+const PATH_SEGMENT = /^[\p{L}\p{M}\p{N} ._+@#~,=&!'$%-]+$/u;
+
 /** A workspace-relative path with forward slashes that cannot climb out of the workspace. */
 export function isWorkspaceRelativePath(path: string): boolean {
-  if (path.length === 0 || path.length > MAX_PATH_LENGTH || CONTROL_CHARACTERS.test(path)) return false;
-  if (path.startsWith('/') || path.includes('\\') || /^[a-z]:/iu.test(path)) return false;
-  return path.split('/').every((segment) => segment !== '..' && segment !== '');
+  if (path.length === 0 || path.length > MAX_PATH_LENGTH) return false;
+  return path.split('/').every((segment) => segment !== '..' && PATH_SEGMENT.test(segment));
 }
 
 // Each message is declared once; its type is derived from the declaration.
-const username = () => textWhere((name) => usernameProblem(name) === null, 'must be a username of 1-16 bytes without control characters');
+const username = () => textWhere((name) => usernameProblem(name) === null, 'must be a username of 1-16 bytes without control or format characters');
 const optionalText = (maxLength: number) => v.optional(text(maxLength));
 
 /** A snippet as the panel shows it: the body's snippet with a bounded code and a path that stays in the workspace. */

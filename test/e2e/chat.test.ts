@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Dialog, Frame } from 'playwright-core';
+import type { Dialog, Frame, Locator, Page } from 'playwright-core';
 import { ChatClient } from '../../src/client';
 import { freePort } from '../harness/codeServer';
 import {
@@ -221,6 +221,41 @@ describe('chat panel', () => {
       }
       assert.deepStrictEqual(dialogs, [], 'no dialog opened');
       assert.deepStrictEqual(navigations, [], 'no frame navigated');
+    });
+  });
+
+  describe('notifications', () => {
+    /** A link the workbench would run with one click; the side bar closing would show that it ran. */
+    const RUNS = 'command:workbench.action.closeSidebar';
+    const messageLinks = (item: Locator) => item.locator('.notification-list-item-message a');
+
+    async function expectPlain(page: Page, text: string): Promise<void> {
+      await runCommand(page, 'Notifications: Show Notifications');
+      const item = notification(page, text);
+      await item.waitFor();
+      assert.strictEqual(await messageLinks(item).count(), 0, `no link in "${await item.textContent()}"`);
+      await item.locator('.notification-list-item-message').click();
+      assert.ok(await sideBar(page).isVisible(), 'the click ran nothing');
+      await runCommand(page, 'Notifications: Clear All Notifications');
+      await item.waitFor({ state: 'detached' });
+    }
+
+    it('shows a member\'s link syntax in a mention notification as plain words that run nothing', async () => {
+      const { page } = workbench;
+      await openViewContainer(page, 'Explorer');
+      await sideBar(page).locator('.composite.title', { hasText: 'Explorer' }).waitFor();
+      const mallory = await member('mallory');
+      mallory.send({ text: `[Open Chat](${RUNS}) @alice` });
+      await expectPlain(page, '@alice');
+      await openViewContainer(page, 'Secure Chat');
+    });
+
+    it('never puts a snippet path with link syntax into the "not in this workspace" warning as a link', async () => {
+      const { page } = workbench;
+      const mallory = await member('mallory');
+      mallory.send({ text: '', snippet: { code: 'hostilePath();', language: 'typescript', path: `[Open file](${RUNS})`, startLine: 5, endLine: 5 } });
+      await chatFrame(page).locator('.row.message', { hasText: 'hostilePath();' }).locator('.snippet .reference').click();
+      await expectPlain(page, 'is not in this workspace, so line 5 cannot be shown');
     });
   });
 

@@ -2,6 +2,7 @@
 // Free of the vscode API so the rule is unit-tested.
 import { mentionsMe } from '../../protocol/mentions';
 import type { NotificationLevel } from '../settings';
+import { plainText } from './plainText';
 
 export interface IncomingMessage {
   readonly text: string;
@@ -17,8 +18,8 @@ export function shouldNotify(level: NotificationLevel, message: IncomingMessage,
   return level === 'all' || mentionsMe(message.text, me);
 }
 
-/** The notification's text: the sender and the start of the message on one line. */
+/** The notification's text: the sender and the start of the message on one line, as plain words (see plainText). */
 export function notificationText(username: string, text: string, maxChars = 120): string {
-  const line = text.replace(/\s+/gu, ' ').trim();
-  return `${username}: ${line.length > maxChars ? `${line.slice(0, maxChars - 1)}…` : line}`;
+  const line = plainText(text);
+  return `${plainText(username)}: ${line.length > maxChars ? `${line.slice(0, maxChars - 1)}…` : line}`;
 }

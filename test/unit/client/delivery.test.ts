@@ -121,7 +121,7 @@ describe('client delivery', () => {
     assert.deepStrictEqual(storedTexts(server), ['first', 'second']);
     const waiting = updates.filter((u) => u.status === 'pending');
     assert.strictEqual(waiting.length, 2);
-    assert.ok(waiting.every((u) => u.id === first.id && /rate-limited; trying again/.test(u.reason ?? '')));
+    assert.ok(waiting.every((u) => u.id === first.id && /the server asked to slow down; trying again/.test(u.reason ?? '')));
     assert.deepStrictEqual(updates.filter((u) => u.status === 'sent').map((u) => u.id), [first.id, second.id]);
   });
 

@@ -105,6 +105,25 @@ describe('client receiving', () => {
     assert.strictEqual(client.droppedCount, 1);
   });
 
+  it('records the seq only of an envelope that verifies: a forged frame with seq 2^53-1 does not silence catch-up', async () => {
+    const { server, client } = await connectedPair();
+    const otherKeys = await deriveRoomKeys(TEST_PASSWORD, createRoomParams(TEST_ITERATIONS));
+    const forged = sealMessage(otherKeys, { username: 'mallory', plaintext: Buffer.from('{"text":"forged"}'), timestamp: Date.now() }).envelope;
+    const first = next(client, 'message');
+    server.broadcast({ type: 'message', seq: Number.MAX_SAFE_INTEGER, envelope: forged });
+    server.publish(server.sealAs('bob', 'before'));
+    await first;
+    await server.stop();
+    await next(client, 'state', stateIs('reconnecting'));
+    server.store(server.sealAs('bob', 'while away'));
+    const caughtUp = next(client, 'message');
+    await server.restart();
+    const message = await caughtUp;
+    assert.strictEqual(message.body.text, 'while away');
+    assert.strictEqual(message.seq, 2);
+    assert.strictEqual(client.droppedCount, 1);
+  });
+
   it('shows a malformed body as a marked placeholder', async () => {
     const { server, client } = await connectedPair();
     const shown = next(client, 'message');

@@ -37,6 +37,19 @@ describe('usernames', () => {
     assert.throws(() => normalizeUsername('x\ud800'), RULE);
   });
 
+  it('refuses format characters (Unicode Cf): zero-width, bidi controls, a BOM', () => {
+    for (const format of ['\u200b', '\u200d', '\u200e', '\u200f', '\u202a', '\u202e', '\u2066', '\u2069', '\ufeff', '\u00ad']) {
+      assert.throws(() => normalizeUsername(`al${format}ice`), /format characters/, `U+${format.codePointAt(0)?.toString(16)}`);
+      assert.throws(() => normalizeUsername(`${format}alice`), /format characters/, `leading U+${format.codePointAt(0)?.toString(16)}`);
+    }
+  });
+
+  it('does not drop a leading BOM from a decrypted block: the block is refused, not read as another name', () => {
+    const block = Buffer.alloc(16);
+    Buffer.from('\ufeffbob', 'utf8').copy(block);
+    assert.strictEqual(unpadUsername(block), null);
+  });
+
   it('pads every name to one block, and the padding is invisible after decryption', () => {
     for (const name of ['a', 'bob', 'é'.repeat(8), '🦊🦊🦊🦊', 'sixteen-chars-16']) {
       assert.strictEqual(padUsername(name).length, 16);

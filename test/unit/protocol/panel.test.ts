@@ -47,6 +47,10 @@ describe('view protocol', () => {
       for (const bad of [null, '', 'x'.repeat(17), 'é'.repeat(9), 'a\nb', 'a\u0000']) assert.notStrictEqual(usernameProblem(bad), null, String(bad));
     });
 
+    it('refuses format characters (Unicode Cf) in usernames, as the crypto layer does', () => {
+      for (const bad of ['a\u200bb', '\u202eevil', 'bob\u2066', '\ufeffbob']) assert.match(usernameProblem(bad) ?? '', /format characters/u, JSON.stringify(bad));
+    });
+
     it('accepts only http(s) links and workspace-relative paths', () => {
       for (const url of ['http://example.com', 'https://example.com/a?b#c', 'HTTPS://EXAMPLE.COM']) assert.ok(isWebLink(url), url);
       for (const url of ['javascript:alert(1)', 'https://', 'https:///x', 'file:///etc/passwd', 'command:x', 'https://a b', `https://${'a'.repeat(3000)}`]) {
@@ -54,6 +58,14 @@ describe('view protocol', () => {
       }
       for (const path of ['a.ts', 'src/a/b.ts', '.github/x.yml', 'a..b/c']) assert.ok(isWorkspaceRelativePath(path), path);
       for (const path of ['', '/etc/passwd', '../x', 'a/../../x', 'a\\b', 'C:/x', 'a//b', 'a/', 'a\nb']) assert.ok(!isWorkspaceRelativePath(path), path);
+    });
+
+    it('accepts workspace paths of a conservative character set only: nothing that could form a link or a scheme', () => {
+      for (const path of ['src/my file.ts', 'docs/été/notes.md', 'a-b_c+d@e~f,g=h.txt', 'src/日本.ts']) assert.ok(isWorkspaceRelativePath(path), path);
+      for (const path of ['[Open file](command:workbench.action.terminal.new)', 'a](command:x)', 'command:x', 'file:a', 'a(b).ts', 'a[b].ts',
+        'a<b>.ts', 'a`b`.ts', 'a*b.ts', 'a|b', 'a?b', 'a"b', 'a\u202eb.ts', 'a\u200bb.ts']) {
+        assert.ok(!isWorkspaceRelativePath(path), path);
+      }
     });
   });
 

@@ -13,4 +13,11 @@ describe('notification rule', () => {
     assert.strictEqual(notificationText('bob', 'a\n  b', 120), 'bob: a b');
     assert.strictEqual(notificationText('bob', 'x'.repeat(200), 10), `bob: ${'x'.repeat(9)}…`);
   });
+
+  it('shows a message\'s link syntax as plain words, also one cut at the length limit', () => {
+    assert.strictEqual(notificationText('bob', '[Open Chat](command:workbench.action.terminal.sendSequence) @alice'),
+      'bob: [Open Chat] (command:workbench.action.terminal.sendSequence) @alice');
+    assert.strictEqual(notificationText('[a](file:/x)', 'hi'), '[a] (file:/x): hi');
+    assert.doesNotMatch(notificationText('bob', `${'x'.repeat(8)}[a](command:b)`, 20), /\]\(/u);
+  });
 });
