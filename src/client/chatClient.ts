@@ -405,10 +405,10 @@ export class ChatClient {
       case 'stale':
         this.reseal(entry);
         return;
+      // storage-full: a read-only room (quota or full disk); the message waits in the outbox for space.
       case 'rate-limited':
       case 'internal':
       case 'shutting-down':
-      // A read-only room (quota or full disk): the message stays in the outbox until space returns.
       case 'storage-full':
         this.retryLater(entry, serverErrorWords(frame.code));
         return;
