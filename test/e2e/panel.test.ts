@@ -253,12 +253,14 @@ describe('chat panel in Chromium', function () {
 
   it('isolates names, paths and text from others for bidi, so override characters reorder nothing around them', async () => {
     await open('scenario=silent');
-    const name = 'bob\u202e';
+    // Names and paths refuse format characters (Cf), so they carry right-to-left letters here; the
+    // text still carries a right-to-left override.
+    const name = 'bob\u05d0';
     await toView({
       type: 'snapshot', connection: { status: 'connected' }, me: 'dana', online: [name, 'dana'], hasOlder: false,
       messages: [item(1, '\u202eevil *em* `code` [link](https://example.com)', {
         username: name,
-        snippet: { code: 'x', language: 'ts\u202e', path: 'src/\u202ea.ts', startLine: 1, endLine: 2 },
+        snippet: { code: 'x', language: 'ts', path: 'src/\u05d0a.ts', startLine: 1, endLine: 2 },
       })],
     });
     await toView({ type: 'presence', online: [name, 'dana'], joined: name });
