@@ -4,6 +4,9 @@
 import { ROOM_ID_BYTES } from './keys';
 import { IV_BYTES, MESSAGE_ID_BYTES, USERNAME_BLOCK_BYTES } from './envelope';
 
+/** The bounds a journal record's envelope must lie within, for readers that enter here only (the store's workers). */
+export { MAX_ENVELOPE_V2_BYTES, MIN_ENVELOPE_BYTES } from './envelope';
+
 export interface EnvelopeHeader {
   readonly version: number;
   readonly roomId: Buffer;

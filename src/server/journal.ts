@@ -9,7 +9,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { crc32 } from 'zlib';
-import { MAX_ENVELOPE_V2_BYTES, MIN_ENVELOPE_BYTES } from '../crypto';
+// Not through the index: the store's worker threads read journals (see eslint.config.mjs).
+import { MAX_ENVELOPE_V2_BYTES, MIN_ENVELOPE_BYTES } from '../crypto/envelopeHeader';
 
 const HEADER_BYTES = 8;
 const FIXED_PAYLOAD_BYTES = 16;
