@@ -110,6 +110,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     sendSelection: () => sendSelection(deps),
     copyInvite: () => deps.server.copyInvite(),
     showLog: () => deps.log.show(),
+    rotateRoomKey: () => deps.server.rotateRoomKey(),
+    changeRoomPassword: () => deps.server.changeRoomPassword(),
   };
   return COMMAND_NAMES.map((name) =>
     vscode.commands.registerCommand(commandId(name), async () => {

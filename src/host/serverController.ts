@@ -31,6 +31,23 @@ export interface RunningServerInfo {
 
 const RUNNING_CONTEXT = 'secureChat.serverRunning';
 
+/** The new password, typed twice; undefined when the user cancels or the two differ. */
+async function askNewPassword(): Promise<string | undefined> {
+  const ask = (prompt: string) => vscode.window.showInputBox({
+    title: 'Secure Chat: Change Room Password', prompt, password: true, ignoreFocusOut: true,
+    validateInput: (value) => (value.length === 0 ? 'The password must not be empty.' : undefined),
+  });
+  const first = await ask('The new room password. Everyone in the room will need it; the old one stops working at once.');
+  if (first === undefined) return undefined;
+  const second = await ask('The new room password again.');
+  if (second === undefined) return undefined;
+  if (second !== first) {
+    void vscode.window.showErrorMessage('Secure Chat: the two passwords differ; the room password was not changed.');
+    return undefined;
+  }
+  return first;
+}
+
 export class ServerController implements vscode.Disposable {
   private server: { readonly process: EmbeddedServer; readonly host: string } | undefined;
   /** Start and stop run one at a time, so two quick clicks cannot start two servers. */
@@ -77,6 +94,48 @@ export class ServerController implements vscode.Disposable {
     if (choice === copy) await vscode.env.clipboard.writeText(offer.address);
   }
 
+  /** "Rotate Room Key": a new random key for new messages; members online move to it without reconnecting. */
+  rotateRoomKey(): Promise<void> {
+    return this.serialize(async () => {
+      const server = this.requireRunning('rotate its room key');
+      if (!server) return;
+      const epoch = await server.process.rotate();
+      this.options.log.log('info', 'room-key-rotated', { epoch });
+      void vscode.window.showInformationMessage(`Secure Chat: new messages are now sealed under a new room key (epoch ${epoch}); members online moved to it.`);
+    });
+  }
+
+  /**
+   * "Change Room Password": the old password stops working at once; every member is disconnected
+   * and gets back in with the new one, keeping all history. This window's chat reconnects by itself.
+   */
+  changeRoomPassword(): Promise<void> {
+    return this.serialize(async () => {
+      const server = this.requireRunning('change its password');
+      if (!server) return;
+      const address = localAddress(server.host, server.process.port);
+      const password = await askNewPassword();
+      if (password === undefined) return;
+      this.options.chat.expectPasswordChange(address);
+      let epoch: number;
+      try {
+        epoch = await server.process.changePassword(password);
+      } catch (error) {
+        this.options.chat.expectPasswordChange(undefined);
+        throw error;
+      }
+      await this.options.passwords.set(address, password);
+      this.options.chat.passwordChanged(address);
+      this.options.log.log('info', 'room-password-changed', { epoch });
+      void vscode.window.showInformationMessage('Secure Chat: the room password was changed. Members online were disconnected: tell them the new password (not with the address). The old password no longer gets in.');
+    });
+  }
+
+  private requireRunning(what: string): { readonly process: EmbeddedServer; readonly host: string } | undefined {
+    if (!this.server) void vscode.window.showInformationMessage(`Secure Chat: the server is not running in this window, so there is no room to ${what}.`);
+    return this.server;
+  }
+
   /** For deactivate(): stops the server, waiting for it (bounded by EmbeddedServer.stop). */
   dispose(): Promise<void> {
     return this.serialize(() => this.doStop(false)).finally(() => this.changes.dispose());
@@ -116,7 +175,7 @@ export class ServerController implements vscode.Disposable {
     void server.exited.then((exit) => this.onExit(server, exit));
     log.log('info', 'server-listening', { pid: server.pid, address: server.address, room: server.roomId });
     this.changed();
-    await this.options.chat.connect(localAddress(host, server.port));
+    await this.options.chat.connect(localAddress(host, server.port), server.roomId);
   }
 
   private async doStop(tell: boolean): Promise<void> {
