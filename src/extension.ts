@@ -18,6 +18,8 @@ export interface TestApi {
   readonly status: { current(): StatusBarText; readonly onDidChange: vscode.Event<StatusBarText> };
   /** The embedded server's process id while it runs. */
   serverPid(): number | undefined;
+  /** "Change Room Password" with the new password given instead of typed. */
+  changeRoomPassword(password: string): Promise<void>;
 }
 
 let server: ServerController | undefined;
@@ -59,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     chat,
     status: { current: () => statusBar.current, onDidChange: statusBar.onDidChange },
     serverPid: () => embedded.running?.pid,
+    changeRoomPassword: (password) => embedded.changeRoomPassword(password),
   };
 }
 

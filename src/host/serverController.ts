@@ -108,13 +108,14 @@ export class ServerController implements vscode.Disposable {
   /**
    * "Change Room Password": the old password stops working at once; every member is disconnected
    * and gets back in with the new one, keeping all history. This window's chat reconnects by itself.
+   * The command asks for the new password; `given` is for the extension-host tests.
    */
-  changeRoomPassword(): Promise<void> {
+  changeRoomPassword(given?: string): Promise<void> {
     return this.serialize(async () => {
       const server = this.requireRunning('change its password');
       if (!server) return;
       const address = localAddress(server.host, server.process.port);
-      const password = await askNewPassword();
+      const password = given ?? (await askNewPassword());
       if (password === undefined) return;
       this.options.chat.expectPasswordChange(address);
       let epoch: number;
