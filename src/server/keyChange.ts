@@ -10,7 +10,7 @@ import { StartError } from './errors';
 import { secureDirectory } from './files';
 import { lockDataDir } from './lock';
 import type { Logger } from './logger';
-import { ROOM_FILE, openRoom } from './room';
+import { ROOM_FILE, openRoom, startingAt } from './room';
 import { EpochChange, RoomSecrets } from './roomSecrets';
 import { MessageStore } from './store';
 
@@ -36,10 +36,7 @@ export async function changeKeysOffline({ dataDir, password, newPassword, logger
     const nextSeq = store.latestSeq() + 1;
     await store.close();
     // A version-1 room is migrated by this change: its new epoch starts after the stored history.
-    const loaded = opened.save
-      ? { ...opened, epochs: opened.epochs.map((epoch) => (epoch.number === opened.current ? { ...epoch, firstSeq: nextSeq } : epoch)) }
-      : opened;
-    const secrets = new RoomSecrets(loaded, dataDir, 0);
+    const secrets = new RoomSecrets(startingAt(opened, nextSeq), dataDir, 0);
     const change = newPassword === undefined ? await secrets.rotate('rotate', nextSeq) : await secrets.changePassword(newPassword, nextSeq);
     logger.log('info', 'epoch-started', { epoch: change.epoch.number, reason: change.reason });
     return change;
