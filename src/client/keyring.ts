@@ -9,11 +9,15 @@ export class Keyring {
 
   constructor(private readonly roomId: Buffer) {}
 
-  /** Adds an opened epoch secret; `current` makes it the one new messages are sealed under. */
+  /**
+   * Adds an opened epoch secret; `current` makes it the one new messages are sealed under, if it is
+   * newer than the current one: epochs only move forward, and the flag is not sealed with the secret,
+   * so an older epoch's frame replayed as current by someone on the path changes nothing.
+   */
   add(number: number, secret: Buffer, current: boolean): void {
     this.keys.set(number, epochKeys(secret, this.roomId, number));
     secret.fill(0);
-    if (current) this.currentNumber = number;
+    if (current && (this.currentNumber === undefined || number > this.currentNumber)) this.currentNumber = number;
   }
 
   has(number: number): boolean {
