@@ -15,7 +15,7 @@ import { lockDataDir } from './lock';
 import { Logger, stderrLogger } from './logger';
 import { openRoom, saveNewRoom } from './room';
 import { StorageGuard } from './storageGuard';
-import { MessageStore, discardEmptyStore } from './store';
+import { MessageStore } from './store';
 
 export interface ChatServerOptions {
   readonly password: string;
@@ -70,10 +70,8 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
   const httpServer = http.createServer((_request, response) => response.writeHead(426).end());
   let fatal: Error | null = null;
   let close: () => Promise<void> = async () => undefined;
-  let newRoom = false;
   try {
     const { room, keys, created } = await openRoom(dataDir, options.password, options.newRoomIterations ?? DEFAULT_ITERATIONS);
-    newRoom = created;
     store = await MessageStore.open({
       dataDir,
       segmentMessages: limits.segmentMessages,
@@ -195,9 +193,6 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
   } catch (error) {
     storage?.close();
     await store?.close().catch(() => undefined);
-    // A room that was never saved must leave nothing behind: its empty journal beside no room.json
-    // would make the next start refuse the directory as damaged.
-    if (newRoom) await discardEmptyStore(dataDir).catch(() => undefined);
     httpServer.close();
     unlock();
     throw error;
