@@ -97,6 +97,20 @@ export function encodeServerFrame(frame: ServerFrame): string {
   return JSON.stringify(toWire(frame));
 }
 
+/** One entry of a welcome's `online` list, for encodeWelcomeFrame: a JSON string of canonical base64. */
+export function encodeListEntry(user: Buffer): string {
+  return JSON.stringify(encodeBase64(user));
+}
+
+/**
+ * The `welcome` frame from an `online` list already encoded (entries of encodeListEntry joined by
+ * commas), so a server need not encode its whole list per connection; the same text as
+ * encodeServerFrame gives for the frame.
+ */
+export function encodeWelcomeFrame(proof: Buffer, online: string, latestSeq: number): string {
+  return `{"type":"welcome","proof":${JSON.stringify(encodeBase64(proof))},"online":[${online}],"latestSeq":${JSON.stringify(latestSeq)}}`;
+}
+
 export function encodeClientFrame(frame: ClientFrame): string {
   return JSON.stringify(toWire(frame));
 }

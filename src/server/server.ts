@@ -7,12 +7,14 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { DEFAULT_ITERATIONS } from '../crypto';
 import { CLOSE_CODES } from '../protocol/wire';
 import { DEFAULT_HOST, DEFAULT_PORT, Limits, resolveLimits } from './config';
+import { Corking } from './corking';
 import { MemberConnection, ConnectionContext, refuse } from './memberConnection';
 import { StartError } from './errors';
 import { secureDirectory } from './files';
 import { AddressBuckets, AuthBackoff, TokenBucket, UnauthenticatedSockets } from './limiters';
 import { lockDataDir } from './lock';
 import { Logger, stderrLogger } from './logger';
+import { Presence } from './presence';
 import { openRoom, saveNewRoom } from './room';
 import { StorageGuard } from './storageGuard';
 import { MessageStore } from './store';
@@ -66,6 +68,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
   const unlock = lockDataDir(dataDir);
   let store: MessageStore | undefined;
   const sockets = new Set<Duplex>();
+  const corking = new Corking(sockets);
   let storage: StorageGuard | undefined;
   const httpServer = http.createServer((_request, response) => response.writeHead(426).end());
   let fatal: Error | null = null;
@@ -79,14 +82,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
       freshnessMs: limits.maxClockSkewMs,
       logger,
       // One group commit's acks and broadcasts leave in one write per socket, not one per frame.
-      deliver: (run) => {
-        for (const socket of sockets) socket.cork();
-        try {
-          run();
-        } finally {
-          for (const socket of sockets) socket.uncork();
-        }
-      },
+      deliver: (run) => corking.during(run),
       onFatal: (error) => {
         fatal = error;
         void close();
@@ -137,7 +133,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
         maxFailures: limits.maxAuthFailures, windowMs: limits.authFailureWindowMs,
         backoffMs: limits.backoffMs, maxAddresses: limits.maxTrackedAddresses,
       }),
-      members: new Set(),
+      presence: new Presence(() => corking.forTurn()),
       isShuttingDown: () => shuttingDown,
     };
     const connections = new Set<MemberConnection>();
