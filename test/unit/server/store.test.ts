@@ -42,6 +42,21 @@ describe('journal records', () => {
   });
 });
 
+describe('message store files', () => {
+  it('creates its first journal file with the first message: an empty room holds only its room file', async () => {
+    const server = await startTestServer();
+    try {
+      const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
+      assert.deepStrictEqual(fs.readdirSync(server.dataDir).sort(), ['room.json', 'server.lock']);
+      await client.sendAndAck(client.seal('first'));
+      assert.deepStrictEqual(fs.readdirSync(server.dataDir).sort(), ['journal-00000001.log', 'room.json', 'server.lock']);
+      await client.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('message store damage at start', () => {
   let server: TestServer;
 
