@@ -4,9 +4,10 @@
 // is a rename, recorded as "old is now new"; the names it held stay its own, so nobody can take
 // them over and be read as the author of old messages. Pure logic: the store persists snapshot().
 import * as v from 'valibot';
-import { IDENTITY_PUBLIC_KEY_BYTES, normalizeUsername } from '../crypto';
-import { base64Bytes, encodeBase64 } from '../protocol/base64';
-import { Checked, check, integer, list, textWhere } from '../protocol/check';
+import { usernameKey } from '../crypto';
+import { encodeBase64 } from '../protocol/base64';
+import { Checked, check, integer, list } from '../protocol/check';
+import { identityPublicKey, indexMembers, storedNames, storedUsername } from '../protocol/members';
 
 /** Bounds on what one room's directory holds, so no member can grow it without limit. */
 export const DIRECTORY_LIMITS = {
@@ -25,7 +26,7 @@ export type ClaimResult =
   | { readonly kind: 'known' }
   /** The key's current name was `from`; it is now the claimed one. */
   | { readonly kind: 'renamed'; readonly from: string }
-  /** Refused: the name (or one that reads the same, see nameKey) is bound to another key. */
+  /** Refused: the name (or one that reads the same: usernameKey) is bound to another key. */
   | { readonly kind: 'name-taken' }
   /** Refused: the key already holds DIRECTORY_LIMITS.namesPerMember names. */
   | { readonly kind: 'too-many-names' }
@@ -46,19 +47,11 @@ interface Member {
   readonly names: string[];
 }
 
-/**
- * The form two names are compared in: compatibility-normalised (NFKC) and lower-cased, so "Alice",
- * "ALICE" and fullwidth "ａｌｉｃｅ" are one name and cannot belong to two members.
- */
-export function nameKey(name: string): string {
-  return name.normalize('NFKC').toLowerCase();
-}
-
 const keyText = (publicKey: Uint8Array) => encodeBase64(publicKey);
 
 export class MemberDirectory {
   private readonly byKey = new Map<string, Member>();
-  /** nameKey(name) → the key text of the member holding it. */
+  /** usernameKey(name) → the key text of the member holding it. */
   private readonly byName = new Map<string, string>();
   private readonly renameLog: Rename[] = [];
 
@@ -68,7 +61,7 @@ export class MemberDirectory {
    */
   claim(name: string, publicKey: Uint8Array, at: number): ClaimResult {
     const key = keyText(publicKey);
-    const folded = nameKey(name);
+    const folded = usernameKey(name);
     const owner = this.byName.get(folded);
     if (owner !== undefined && owner !== key) return { kind: 'name-taken' };
     const member = this.byKey.get(key);
@@ -80,8 +73,8 @@ export class MemberDirectory {
     }
     const from = member.names[member.names.length - 1];
     if (from === name) return { kind: 'known' };
-    // A name it held before, or a new spelling of one (same nameKey), replaces that entry and moves to the end as current.
-    const held = member.names.findIndex((heldName) => nameKey(heldName) === folded);
+    // A name it held before, or a new spelling of one (same usernameKey), replaces that entry and moves to the end as current.
+    const held = member.names.findIndex((heldName) => usernameKey(heldName) === folded);
     if (held === -1 && member.names.length >= DIRECTORY_LIMITS.namesPerMember) return { kind: 'too-many-names' };
     if (held !== -1) member.names.splice(held, 1);
     member.names.push(name);
@@ -99,7 +92,7 @@ export class MemberDirectory {
 
   /** The key a name (or one that reads the same) is bound to. */
   keyOf(name: string): Buffer | undefined {
-    const key = this.byName.get(nameKey(name));
+    const key = this.byName.get(usernameKey(name));
     return key === undefined ? undefined : this.byKey.get(key)?.publicKey;
   }
 
@@ -125,16 +118,11 @@ export class MemberDirectory {
   static restore(value: unknown): Checked<MemberDirectory> {
     const checked = check(SnapshotSchema, value);
     if (!checked.ok) return checked;
+    const index = indexMembers(checked.value.members, 'members');
+    if (!index.ok) return index;
     const directory = new MemberDirectory();
-    for (const member of checked.value.members) {
-      const key = keyText(member.key);
-      if (directory.byKey.has(key)) return { ok: false, error: '"members" holds a key twice' };
-      for (const name of member.names) {
-        if (directory.byName.has(nameKey(name))) return { ok: false, error: `"members" binds the name ${JSON.stringify(name)} twice` };
-        directory.byName.set(nameKey(name), key);
-      }
-      directory.byKey.set(key, { publicKey: member.key, names: [...member.names] });
-    }
+    for (const [key, member] of index.value.byKey) directory.byKey.set(key, { publicKey: member.key, names: [...member.names] });
+    for (const [name, key] of index.value.byName) directory.byName.set(name, key);
     for (const rename of checked.value.renames) {
       const member = directory.byKey.get(keyText(rename.key));
       if (member === undefined) return { ok: false, error: '"renames" names a key that is not a member' };
@@ -144,20 +132,10 @@ export class MemberDirectory {
   }
 }
 
-const isUsername = (name: string) => {
-  try {
-    return normalizeUsername(name) === name;
-  } catch {
-    return false;
-  }
-};
-const username = () => textWhere(isUsername, 'must be a username (1-16 bytes of UTF-8, NFC, no control or format characters)');
-const publicKey = () => base64Bytes(IDENTITY_PUBLIC_KEY_BYTES);
-
 const SnapshotSchema = v.object({
   version: v.literal(1, 'must be 1'),
-  members: list(v.object({ key: publicKey(), names: v.pipe(list(username(), DIRECTORY_LIMITS.namesPerMember), v.minLength(1, 'must hold a name')) }), DIRECTORY_LIMITS.members),
-  renames: list(v.object({ key: publicKey(), from: username(), to: username(), at: integer(0) }), DIRECTORY_LIMITS.renames),
+  members: list(v.object({ key: identityPublicKey(), names: storedNames(DIRECTORY_LIMITS.namesPerMember) }), DIRECTORY_LIMITS.members),
+  renames: list(v.object({ key: identityPublicKey(), from: storedUsername(), to: storedUsername(), at: integer(0) }), DIRECTORY_LIMITS.renames),
 }, 'must be an object');
 
 /** What snapshot() returns and restore() accepts. */

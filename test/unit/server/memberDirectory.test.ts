@@ -1,7 +1,8 @@
 // The member directory: first use binds a name to a key, another key's claim is `name-taken`,
 // renames are "old is now new", and a snapshot restores to the same directory or is refused.
 import * as assert from 'assert';
-import { DIRECTORY_LIMITS, MemberDirectory, nameKey } from '../../../src/server/memberDirectory';
+import { usernameKey } from '../../../src/crypto';
+import { DIRECTORY_LIMITS, MemberDirectory } from '../../../src/server/memberDirectory';
 
 const key = (fill: number) => Buffer.alloc(32, fill);
 const alice = key(1);
@@ -30,7 +31,7 @@ describe('member directory', () => {
   });
 
   it('names that differ only in case or compatibility form are one name', () => {
-    assert.strictEqual(nameKey('ＡＬＩＣＥ'), 'alice');
+    assert.strictEqual(usernameKey('ＡＬＩＣＥ'), 'alice');
     const directory = new MemberDirectory();
     directory.claim('alice', alice, at);
     for (const lookalike of ['Alice', 'ALICE', 'ａｌｉｃｅ']) {
@@ -113,7 +114,7 @@ describe('member directory', () => {
       [{ version: 1, members: [{ key: a, names: [] }], renames: [] }, '"members.0.names" must hold a name'],
       [{ version: 1, members: [{ key: a, names: ['bad\u200bname'] }], renames: [] }, '"members.0.names.0" must be a username (1-16 bytes of UTF-8, NFC, no control or format characters)'],
       [{ version: 1, members: [{ key: a, names: ['x'] }, { key: a, names: ['y'] }], renames: [] }, '"members" holds a key twice'],
-      [{ version: 1, members: [{ key: a, names: ['x'] }, { key: b, names: ['X'] }], renames: [] }, '"members" binds the name "X" twice'],
+      [{ version: 1, members: [{ key: a, names: ['x'] }, { key: b, names: ['X'] }], renames: [] }, '"members" holds the name "X" twice'],
       [{ version: 1, members: [{ key: a, names: ['x'] }], renames: [{ key: b, from: 'y', to: 'z', at }] }, '"renames" names a key that is not a member'],
     ];
     for (const [snapshot, error] of cases) assert.deepStrictEqual(MemberDirectory.restore(snapshot), { ok: false, error });
