@@ -89,7 +89,7 @@ export function ed25519Seed(key: Ed25519PrivateKey): Buffer {
   return derSuffix(key.export({ format: 'der', type: 'pkcs8' }), ED25519_PKCS8_HEADER);
 }
 
-/** The 32-byte encoding (RFC 8032 5.1.5) of a private key's public key. */
+/** The 32-byte encoding (RFC 8032 5.1.2) of a private key's public key. */
 export function ed25519PublicKeyOf(key: Ed25519PrivateKey): Buffer {
   return derSuffix(nodeCrypto.createPublicKey(key).export({ format: 'der', type: 'spki' }), ED25519_SPKI_HEADER);
 }
