@@ -5,6 +5,7 @@ import { BENCH_LIMITS, ackLatency, fanoutLatency, reconnectStorm, relayThroughpu
 import { storeScaling } from './storeBench';
 import { keyDerivation } from './kdfBench';
 import { cpaceHandshake } from './cpaceBench';
+import { messageSignatures } from './signatureBench';
 import { panel } from './panelBench';
 import { Row, formatTable, machine, writeResults } from './report';
 
@@ -22,6 +23,7 @@ const sections: Section[] = [
   { name: 'store scaling', run: storeScaling },
   { name: 'key derivation', run: keyDerivation },
   { name: 'handshake crypto', run: cpaceHandshake },
+  { name: 'message signatures', run: messageSignatures },
   { name: 'panel', run: panel },
 ];
 
