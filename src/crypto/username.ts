@@ -1,7 +1,7 @@
 // Usernames are at most 16 bytes of UTF-8 (the original design's limit) and are padded to exactly one
 // AES block so that every encrypted username has the same length and reveals nothing about the name.
 
-import { UNSAFE_CHARACTERS, UNSAFE_CHARACTERS_RULE, USERNAME_MAX_BYTES, USERNAME_RULE } from './limits';
+import { UNSAFE_CHARACTERS, UNSAFE_CHARACTERS_RULE, USERNAME_MAX_BYTES, usernameLengthProblem } from './limits';
 
 export class UsernameError extends Error {
   constructor(detail: string) {
@@ -12,11 +12,11 @@ export class UsernameError extends Error {
 
 /** Checks a username and returns its canonical (NFC) form; throws UsernameError with a clear reason. */
 export function normalizeUsername(username: string): string {
-  if (!username.isWellFormed()) throw new UsernameError(`${USERNAME_RULE}; it contains an unpaired surrogate`);
+  if (!username.isWellFormed()) throw new UsernameError('Username is not valid text: it contains an unpaired surrogate');
   const normalized = username.normalize('NFC');
-  const length = Buffer.byteLength(normalized, 'utf8');
-  if (length < 1 || length > USERNAME_MAX_BYTES) throw new UsernameError(`${USERNAME_RULE} (got ${length} bytes)`);
-  if (UNSAFE_CHARACTERS.test(normalized)) throw new UsernameError(`username ${UNSAFE_CHARACTERS_RULE}`);
+  const lengthProblem = usernameLengthProblem(Buffer.byteLength(normalized, 'utf8'));
+  if (lengthProblem !== null) throw new UsernameError(lengthProblem);
+  if (UNSAFE_CHARACTERS.test(normalized)) throw new UsernameError(`Username ${UNSAFE_CHARACTERS_RULE}`);
   return normalized;
 }
 

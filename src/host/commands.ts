@@ -88,6 +88,7 @@ async function sendSelection({ chat }: CommandDeps): Promise<void> {
   const { document, selection } = editor;
   chat.sendBody(snippetBody({
     code: document.getText(selection),
+    before: document.lineAt(selection.start.line).text.slice(0, selection.start.character),
     languageId: document.languageId,
     relativePath: vscode.workspace.asRelativePath(document.uri, false),
     start: selection.start,

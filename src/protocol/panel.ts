@@ -3,7 +3,7 @@
 // Both sides validate everything they receive (a webview is a browser page; the host treats it as
 // untrusted input), so each direction has a parser whose rejection names the field and why.
 // This module is compiled for Node and for the browser, so it uses neither Node nor DOM APIs.
-import { MAX_PLAINTEXT_BYTES, UNSAFE_CHARACTERS, UNSAFE_CHARACTERS_RULE, USERNAME_MAX_BYTES } from '../crypto/limits';
+import { MAX_PLAINTEXT_BYTES, UNSAFE_CHARACTERS, UNSAFE_CHARACTERS_RULE, USERNAME_MAX_BYTES, usernameLengthProblem } from '../crypto/limits';
 import * as v from 'valibot';
 import { BODY_OVERHEAD_BYTES } from './body';
 import { Checked, check, flag, integer, list, oneOf, text, textWhere } from './check';
@@ -53,8 +53,8 @@ export function textProblem(text: string): string | null {
 /** Why this username is unusable (same rule as src/crypto/username.ts), or null when it is fine. */
 export function usernameProblem(username: string | null): string | null {
   if (username === null || username.length === 0) return `Set a username (1–${USERNAME_MAX_BYTES} bytes) to chat.`;
-  const bytes = utf8Length(username.normalize('NFC'));
-  if (bytes > USERNAME_MAX_BYTES) return `Username must be 1–${USERNAME_MAX_BYTES} bytes of UTF-8 (it has ${bytes}).`;
+  const length = usernameLengthProblem(utf8Length(username.normalize('NFC')));
+  if (length !== null) return `${length}.`;
   if (UNSAFE_CHARACTERS.test(username)) return `Username ${UNSAFE_CHARACTERS_RULE}.`;
   return null;
 }
