@@ -89,11 +89,14 @@ function decodedLength(text: string): number | null {
  * its start (undefined if unreadable). Measured on the decoded bytes, as docs/PROTOCOL.md says:
  * the base64 length alone cannot tell 32,905 bytes from 32,907.
  */
+/** Base64 characters read for the message id: 96 bytes, more than any envelope version's header holds before it ends. */
+const HEADER_PREFIX_CHARS = 128;
+
 function oversizedEnvelopeId(raw: string): Buffer | undefined | null {
   try {
     const value = JSON.parse(raw) as { type?: unknown; envelope?: unknown };
     if (value?.type !== 'send' || typeof value.envelope !== 'string' || (decodedLength(value.envelope) ?? 0) <= MAX_ENVELOPE_BYTES) return null;
-    const prefix = decodeBase64(value.envelope.slice(0, 64), 0, 48);
+    const prefix = decodeBase64(value.envelope.slice(0, HEADER_PREFIX_CHARS), 0, HEADER_PREFIX_CHARS / 4 * 3);
     return (prefix && peekMessageId(prefix)) ?? undefined;
   } catch {
     return null;
