@@ -3,7 +3,7 @@
 // the clock starts and receivers count frames without parsing them: what is measured is the server.
 import { performance } from 'perf_hooks';
 import type WebSocket from 'ws';
-import { RoomKeys, createRoomParams, deriveRoomKeys, sealMessage } from '../../src/crypto';
+import { EpochKeys, createRoomParams, epochKeys, newEpochSecret, sealEpochMessage } from '../../src/crypto';
 import { encodeBody } from '../../src/protocol/body';
 import { encodeClientFrame, parseServerFrame } from '../../src/protocol/wire';
 import { RawClient } from '../../test/support/rawClient';
@@ -34,8 +34,8 @@ function envelopeKey(frame: Buffer | string): string | null {
 
 interface Peer {
   readonly ws: WebSocket;
-  /** The room keys when the handshake ran; the plain relay has none. */
-  readonly keys: RoomKeys | null;
+  /** The current epoch's keys when the handshake ran; the plain relay has none. */
+  readonly keys: EpochKeys | null;
 }
 
 /** One socket to the target, authenticated on the secure server; from then on its frames are the caller's. */
@@ -47,13 +47,13 @@ async function open(target: Target, name: string): Promise<Peer> {
 }
 
 /** `send` frames of `count` distinct envelopes, each carrying a text of `textBytes` bytes. */
-async function sealedFrames(keys: RoomKeys | null, count: number, textBytes: number): Promise<{ ids: string[]; frames: string[] }> {
-  const sealing = keys ?? await deriveRoomKeys('plain relay', createRoomParams(1));
+function sealedFrames(keys: EpochKeys | null, count: number, textBytes: number): { ids: string[]; frames: string[] } {
+  const sealing = keys ?? epochKeys(newEpochSecret(), createRoomParams(1).roomId, 1);
   const plaintext = encodeBody({ text: 'x'.repeat(textBytes) });
   const ids: string[] = [];
   const frames: string[] = [];
   for (let i = 0; i < count; i++) {
-    const { messageId, envelope } = sealMessage(sealing, { username: 'bench', plaintext, timestamp: Date.now() });
+    const { messageId, envelope } = sealEpochMessage(sealing, { username: 'bench', plaintext, timestamp: Date.now() });
     ids.push(messageId.toString('hex'));
     frames.push(encodeClientFrame({ type: 'send', envelope }));
   }
@@ -63,7 +63,7 @@ async function sealedFrames(keys: RoomKeys | null, count: number, textBytes: num
 async function throughput(request: ThroughputRequest): Promise<ThroughputResult> {
   const sender = await open(request.target, 'sender');
   const receivers = await Promise.all(Array.from({ length: request.receivers }, (_, i) => open(request.target, `r${i}`)));
-  const { frames } = await sealedFrames(sender.keys, request.messages, request.textBytes);
+  const { frames } = sealedFrames(sender.keys, request.messages, request.textBytes);
   const counts = (data: Buffer) => request.target.password === undefined || data.subarray(0, MESSAGE_FRAME_PREFIX.length).equals(MESSAGE_FRAME_PREFIX);
   // reached[k]: receivers that have message k. Each receiver gets messages in order, so once every
   // receiver has message k, every earlier message is complete too.
@@ -124,7 +124,7 @@ async function latency(request: LatencyRequest): Promise<LatencyResult> {
   const receiver = await open(request.target, 'receiver');
   receiver.ws.on('message', () => undefined);
   const total = Math.round((request.perSecond * request.durationMs) / 1000);
-  const { ids, frames } = await sealedFrames(sender.keys, total, request.textBytes);
+  const { ids, frames } = sealedFrames(sender.keys, total, request.textBytes);
   const sentAt = new Map<string, number>();
   const latenciesMs: number[] = [];
   const pacer = paced(total, request.perSecond, request.durationMs + 10_000, (i) => {
@@ -149,8 +149,8 @@ async function storm(request: StormRequest): Promise<StormResult> {
   const everyone = new Promise<void>((resolve) => (finished = resolve));
   const member = async (i: number) => {
     const client = await RawClient.connect(request.target.url);
-    await client.offerAuth(request.target.password!, `m${i}`);
-    // From the auth frame on, frames are counted, not parsed: the welcome's list, then joins.
+    await client.present(request.target.password!, `m${i}`);
+    // From the present frame on, frames are counted, not parsed: the welcome's list, then joins.
     client.ws.removeAllListeners('message');
     let known = 0;
     client.ws.on('message', (data: Buffer) => {

@@ -1,21 +1,23 @@
 // The chat client: one room, one server, over a connection that comes and goes. It keeps what must
-// survive a reconnect (room keys, the outbox of sealed messages, the ledger of messages seen) and
-// rebuilds the rest (presence, in-flight send, open history requests) on every new connection.
+// survive a reconnect (the room's epoch keys, the outbox of sealed messages, the ledger of messages
+// seen) and rebuilds the rest (presence, in-flight send, open history requests) on every new connection.
 import {
-  CryptoError, DEFAULT_ITERATIONS, OpenedMessage, RoomKeys, normalizeUsername, openMessage, openUsername, sealMessage,
+  ChannelKeys, CryptoError, DEFAULT_ITERATIONS, OpenedMessage, normalizeUsername, openEpochMessage, openUsername, peekEpoch,
+  sealEpochMessage,
 } from '../crypto';
 import { MessageBody, decodeBody } from '../protocol/body';
 import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '../protocol/limits';
-import { ServerFrame, StoredMessage } from '../protocol/wire';
+import { CLOSE_CODES, ServerFrame, StoredMessage } from '../protocol/wire';
 import { parseServerAddress } from './address';
 import { Backoff } from './backoff';
 import { Clock, systemClock } from './clock';
 import { CloseInfo, Connection, ConnectionClosed } from './connection';
 import { ChatClientError, errorMessage, serverErrorWords } from './errors';
 import { TypedEmitter } from './emitter';
-import { HandshakeFailure, Session, performHandshake } from './handshake';
+import { HandshakeFailure, PASSWORD_CHANGED_MESSAGE, Session, openEpochFrame, performHandshake } from './handshake';
 import { HistoryAnswer, HistoryRequests } from './historyRequests';
-import { RoomKeyCache, roomFingerprint } from './keyCache';
+import { RoomSecretCache, roomFingerprint } from './keyCache';
+import type { Keyring } from './keyring';
 import { MessageLedger } from './ledger';
 import { Logger, silentLogger } from '../protocol/log';
 import { encodeMessageBody } from './messageBody';
@@ -34,6 +36,8 @@ type TimerName = 'reconnect' | 'stable' | 'retry' | 'history-retry';
 /** What exists only while a connection is authenticated. */
 interface LiveConnection {
   readonly connection: Connection;
+  /** This connection's CPace channel keys: new epochs arrive sealed under them. */
+  readonly channel: ChannelKeys;
   readonly latestSeq: number;
   /** Local id of the one message awaiting the server's answer (one at a time keeps the order). */
   inFlight: string | undefined;
@@ -56,13 +60,15 @@ export class ChatClient {
   private readonly outbox: Outbox;
   private readonly ledger = new MessageLedger();
   private readonly presence = new Presence();
-  private readonly keyCache = new RoomKeyCache();
+  private readonly secretCache = new RoomSecretCache();
+  /** Hex room id this address must present: the caller's pin, then the room of the first verified connection. */
+  private pinnedRoom: string | undefined;
   private readonly timers = new Map<TimerName, () => void>();
   private readonly webSocketOptions: ChatClientOptions['webSocket'];
   private currentUsername: string;
   private currentState: ConnectionState = { status: 'disconnected' };
-  /** Keys the server has proven, for sealing; with the room they belong to. */
-  private verified: { readonly room: string; readonly keys: RoomKeys } | undefined;
+  /** Epoch keys from a server that proved the password; with the room they belong to. */
+  private verified: { readonly room: string; readonly roomId: string; readonly keyring: Keyring } | undefined;
   /** The connection being opened or authenticated, if any. */
   private pending: Connection | undefined;
   private live: LiveConnection | undefined;
@@ -77,6 +83,7 @@ export class ChatClient {
     const { password } = options;
     this.getPassword = typeof password === 'function' ? async () => password() : async () => password;
     this.minIterations = options.minIterations ?? DEFAULT_ITERATIONS;
+    this.pinnedRoom = options.pinnedRoom;
     this.pageSize = options.historyPageSize ?? HISTORY_PAGE_DEFAULT;
     if (!Number.isSafeInteger(this.pageSize) || this.pageSize < 1 || this.pageSize > HISTORY_PAGE_MAX) {
       throw new ChatClientError('invalid-option', `historyPageSize must be an integer from 1 to ${HISTORY_PAGE_MAX}`);
@@ -103,6 +110,11 @@ export class ChatClient {
   /** Names online now, sorted; empty while not connected. */
   get online(): readonly string[] {
     return this.presence.names();
+  }
+
+  /** Hex id of the room a server proved it serves, once one has: what a caller pins for the address. */
+  get roomId(): string | undefined {
+    return this.verified?.roomId;
   }
 
   /** Messages dropped because they failed verification (wrong room key or tampered). */
@@ -136,8 +148,19 @@ export class ChatClient {
   dispose(): void {
     if (this.disposed) return;
     this.disconnect();
+    this.forgetSecrets();
     this.disposed = true;
     this.events.clear();
+  }
+
+  /** Connects at once if the client is waiting to reconnect or stopped on an error: the user's "Retry now". */
+  retryNow(): void {
+    this.assertUsable();
+    if (this.live || this.pending) return;
+    this.clearTimer('reconnect');
+    this.wanted = true;
+    this.reconnectBackoff.reset();
+    this.open();
   }
 
   /**
@@ -146,11 +169,11 @@ export class ChatClient {
    */
   send(body: MessageBody): LocalMessage {
     this.assertUsable();
-    const keys = this.verified?.keys;
-    if (!keys) throw new ChatClientError('not-ready', 'connect to the room once before sending: messages are sealed with the room key, which depends on the server\'s room settings');
+    const keys = this.verified?.keyring.current;
+    if (!keys) throw new ChatClientError('not-ready', 'connect to the room once before sending: messages are sealed with the room key, which the server hands out');
     const plaintext = encodeMessageBody(body);
     const timestamp = this.clock.now();
-    const entry = this.outbox.add(sealMessage(keys, { username: this.currentUsername, plaintext, timestamp }));
+    const entry = this.outbox.add(sealEpochMessage(keys, { username: this.currentUsername, plaintext, timestamp }));
     this.ledger.expectOwn(entry.wireId, entry.localId);
     this.pump();
     return { id: entry.localId, username: this.currentUsername, timestamp, body, status: 'pending' };
@@ -193,9 +216,13 @@ export class ChatClient {
       if (this.pending !== connection) return;
       this.setState({ status: 'authenticating' });
       const session = await performHandshake(connection, {
-        username: this.currentUsername, minIterations: this.minIterations, keyCache: this.keyCache, getPassword: this.getPassword,
+        username: this.currentUsername, minIterations: this.minIterations, secretCache: this.secretCache, getPassword: this.getPassword,
+        pinnedRoom: this.pinnedRoom,
       });
-      if (this.pending !== connection) return;
+      if (this.pending !== connection) {
+        session.keyring.wipe();
+        return;
+      }
       this.pending = undefined;
       this.onEstablished(connection, session);
     } catch (error) {
@@ -215,8 +242,14 @@ export class ChatClient {
       this.logger.log('warn', 'room-changed', { note: 'earlier messages and sequence numbers no longer apply' });
       this.ledger.clear();
     }
-    this.verified = { room, keys: session.keys };
-    const live: LiveConnection = { connection, latestSeq: session.latestSeq, inFlight: undefined, history: new HistoryRequests((frame) => connection.send(frame)) };
+    // The server's keys replace what the last connection had: it hands out every epoch of the room.
+    if (this.verified?.keyring !== session.keyring) this.verified?.keyring.wipe();
+    const roomId = session.room.roomId.toString('hex');
+    this.verified = { room, roomId, keyring: session.keyring };
+    this.pinnedRoom = roomId;
+    const live: LiveConnection = {
+      connection, channel: session.channel, latestSeq: session.latestSeq, inFlight: undefined, history: new HistoryRequests((frame) => connection.send(frame)),
+    };
     this.live = live;
     connection.onClose((info) => this.onConnectionLost(live, info));
     this.logger.log('info', 'connected', { host: this.url.host });
@@ -250,17 +283,32 @@ export class ChatClient {
       this.scheduleReconnect(error.message);
     } else {
       // The user must act (retype the password, fix the address); retrying would only repeat it.
-      this.wanted = false;
-      if (error.kind === 'auth-failed') this.verified = undefined;
-      this.logger.log('warn', 'connection-refused', { kind: error.kind, why: error.message });
-      this.setState({ status: 'error', kind: error.kind, message: error.message });
+      this.stopWith(error.kind, error.message);
     }
   }
+
+  /** Stops reconnecting until the user acts; a refused password also forgets every key. */
+  private stopWith(kind: Exclude<HandshakeFailure['kind'], 'network'>, message: string): void {
+    this.wanted = false;
+    if (kind === 'auth-failed') this.forgetSecrets();
+    this.logger.log('warn', 'connection-refused', { kind, why: message });
+    this.setState({ status: 'error', kind, message });
+  }
+
+  /** The password's secret and every epoch key, overwritten and dropped: nothing to seal or open with until the next handshake. */
+  private forgetSecrets(): void {
+    this.secretCache.forget();
+    this.verified?.keyring.wipe();
+    this.verified = undefined;
+  }
+
 
   private onConnectionLost(live: LiveConnection, info: CloseInfo): void {
     if (this.live !== live) return;
     this.endLive(new ChatClientError('offline', `the connection was lost: ${info.reason}`));
     this.logger.log('info', 'connection-lost', { why: info.reason });
+    // The password that admitted this connection no longer does: retrying with it cannot succeed.
+    if (info.code === CLOSE_CODES.passwordChanged) return this.stopWith('auth-failed', PASSWORD_CHANGED_MESSAGE);
     if (this.wanted) this.scheduleReconnect(info.reason);
   }
 
@@ -317,18 +365,35 @@ export class ChatClient {
       case 'leave':
         this.updatePresence(this.presence.leave(frame.user));
         return;
+      case 'epoch':
+        this.onEpoch(live, frame);
+        return;
       default:
         this.logger.log('warn', 'unexpected-frame-ignored', { type: frame.type });
     }
   }
 
+  /** A new epoch pushed by the server (a rotation): held at once, and new messages use it if it is current. */
+  private onEpoch(live: LiveConnection, frame: Extract<ServerFrame, { type: 'epoch' }>): void {
+    const verified = this.verified;
+    if (!verified) return;
+    try {
+      openEpochFrame(verified.keyring, Buffer.from(verified.roomId, 'hex'), live.channel, frame);
+    } catch (error) {
+      if (!(error instanceof HandshakeFailure)) throw error;
+      this.logger.log('warn', 'epoch-failed-verification', { epoch: frame.number });
+      return;
+    }
+    this.logger.log('info', 'epoch-received', { epoch: frame.number, current: frame.current });
+  }
+
   /** Opens one stored message through the single dedup; undefined for one not to show. */
   private receive(stored: StoredMessage): ChatMessage | undefined {
-    const keys = this.verified?.keys;
-    if (!keys) return undefined;
+    const keyring = this.verified?.keyring;
+    if (!keyring) return undefined;
     let opened: OpenedMessage;
     try {
-      opened = openMessage(keys, stored.envelope);
+      opened = openEpochMessage(keyring.lookup, stored.envelope);
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
       this.dropped += 1;
@@ -350,11 +415,12 @@ export class ChatClient {
     };
   }
 
-  private openName(block: Buffer): string | undefined {
-    const keys = this.verified?.keys;
+  /** A presence entry: the u32 epoch its block is sealed under, then the block. */
+  private openName(entry: Buffer): string | undefined {
+    const keys = this.verified?.keyring.lookup(entry.readUInt32BE(0));
     if (!keys) return undefined;
     try {
-      return openUsername(keys, block);
+      return openUsername(keys, entry.subarray(4));
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
       this.logger.log('warn', 'online-name-failed-verification');
@@ -374,6 +440,9 @@ export class ChatClient {
     if (!live || live.inFlight !== undefined || this.timers.has('retry')) return;
     const next = this.outbox.first();
     if (!next) return;
+    // Sealed before a rotation (or in an earlier session): the server takes only the current epoch.
+    const current = this.verified?.keyring.current;
+    if (current && peekEpoch(next.envelope) !== current.epoch && !this.resealed(next)) return;
     live.inFlight = next.localId;
     live.connection.send({ type: 'send', envelope: next.envelope });
   }
@@ -437,18 +506,37 @@ export class ChatClient {
   /** The server did not store it because its timestamp is too far from the server's clock. */
   private reseal(entry: OutboxEntry): void {
     entry.staleAnswers += 1;
-    const keys = this.verified?.keys;
-    if (!keys || entry.staleAnswers > MAX_STALE_ANSWERS) {
+    this.settleInFlight(entry.localId);
+    if (entry.staleAnswers > MAX_STALE_ANSWERS) {
       this.failed(entry, 'the server keeps rejecting the message\'s time: this computer\'s clock is probably more than 5 minutes off');
       return;
     }
-    // Opened only to seal it again: the plaintext lives for these two lines, never in the outbox.
-    const { username, plaintext } = openMessage(keys, entry.envelope);
-    this.outbox.reseal(entry, sealMessage(keys, { username, plaintext, timestamp: this.clock.now() }));
-    this.ledger.expectOwn(entry.wireId, entry.localId);
+    if (!this.resealed(entry)) return;
     this.logger.log('info', 'stale-message-resent');
-    this.settleInFlight(entry.localId);
     this.pump();
+  }
+
+  /**
+   * Seals an outbox message again, now and under the current epoch; false when this client no longer
+   * holds the epoch it was sealed under (the message is then reported failed, and the next one sent).
+   */
+  private resealed(entry: OutboxEntry): boolean {
+    const keyring = this.verified?.keyring;
+    const current = keyring?.current;
+    let opened: OpenedMessage | undefined;
+    try {
+      // Opened only to seal it again: the plaintext lives for these lines, never in the outbox.
+      opened = keyring && openEpochMessage(keyring.lookup, entry.envelope);
+    } catch (error) {
+      if (!(error instanceof CryptoError)) throw error;
+    }
+    if (!opened || !current) {
+      this.failed(entry, 'the room key it was sealed under is no longer held');
+      return false;
+    }
+    this.outbox.reseal(entry, sealEpochMessage(current, { username: opened.username, plaintext: opened.plaintext, timestamp: this.clock.now() }));
+    this.ledger.expectOwn(entry.wireId, entry.localId);
+    return true;
   }
 
   private retryLater(entry: OutboxEntry, reason: string): void {

@@ -3,7 +3,7 @@
 export { CryptoError } from './errors';
 export {
   DEFAULT_ITERATIONS, KDF_NAME, MAX_ITERATIONS, ROOM_ID_BYTES, SALT_BYTES,
-  checkRoomParams, createRoomParams, deriveMasterSecret, deriveRoomKeys,
+  checkRoomParams, createRoomParams, deriveMasterSecret, deriveRoomKeys, expandRoomKeys,
 } from './keys';
 export type { KdfParams, RoomKeys, RoomParams } from './keys';
 export { MAX_PLAINTEXT_BYTES, USERNAME_MAX_BYTES } from './limits';

@@ -60,8 +60,24 @@ class Lifecycle {
     process.on('disconnect', stop);
     process.on('message', (value: unknown) => {
       const message = parseParentMessage(value);
-      if (message.ok && message.value.type === 'stop') stop();
+      if (!message.ok) return;
+      if (message.value.type === 'stop') stop();
+      if (message.value.type === 'rotate' || message.value.type === 'change-password') void this.changeKeys(message.value);
     });
+  }
+
+  /** A rotation or password change asked for over IPC; the answer says which epoch it started, or why it failed. */
+  private async changeKeys(request: Extract<ParentToServer, { type: 'rotate' | 'change-password' }>): Promise<void> {
+    const change = request.type;
+    try {
+      if (!this.server || this.stopRequested) throw new Error('the server is not running');
+      const started = request.type === 'rotate' ? await this.server.rotate() : await this.server.changePassword(request.password);
+      await sendToParent({ type: 'epoch-started', change, epoch: started.epoch.number });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      stderrLogger.log('error', 'key-change-failed', { change, error: message });
+      await sendToParent({ type: 'epoch-failed', change, message });
+    }
   }
 
   async start(options: ChatServerOptions & { host: string; port: number }): Promise<void> {

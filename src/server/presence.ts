@@ -33,7 +33,7 @@ export class Presence<M extends PresenceMember> {
    * Adds `member`, sends it the welcome (listing it too), then tells every other member; false,
    * sending nothing, when `cap` members are online already.
    */
-  join(member: M, user: Buffer, proof: Buffer, latestSeq: number): boolean {
+  join(member: M, user: Buffer, epoch: number, latestSeq: number): boolean {
     if (this.entries.has(member)) return true;
     if (this.entries.size >= this.cap) return false;
     const entry = encodeListEntry(user);
@@ -41,7 +41,7 @@ export class Presence<M extends PresenceMember> {
     if (this.online !== null) this.online = this.online === '' ? entry : `${this.online},${entry}`;
     this.online ??= [...this.entries.values()].join(',');
     this.corkTurn();
-    member.sendEncoded(encodeWelcomeFrame(proof, this.online, latestSeq));
+    member.sendEncoded(encodeWelcomeFrame(epoch, this.online, latestSeq));
     this.broadcast({ type: 'join', user }, member);
     return true;
   }

@@ -48,8 +48,8 @@ export function receivedItem(message: ChatMessage): ChatItem | undefined {
 }
 
 const FATAL_DETAIL: Record<Extract<ClientState, { status: 'error' }>['kind'], string> = {
-  'auth-failed': 'Wrong room password. Use “Set Password” to enter it again.',
-  'server-unverified': 'The server could not prove it knows the room password; it may not be your team’s server.',
+  'auth-failed': 'Wrong room password, or a server that does not know it. Use “Set Password” to enter it again.',
+  'room-changed': 'The server at this address presents another room than before; it may not be your team’s server. Nothing was sent to it.',
   incompatible: 'This server is not compatible with this version of Secure Chat.',
 };
 

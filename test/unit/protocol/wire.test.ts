@@ -30,8 +30,12 @@ describe('wire protocol', () => {
     assert.deepStrictEqual(parseClientFrame('[1]'), { ok: false, error: 'frame must be a JSON object' });
     assert.deepStrictEqual(parseClientFrame('{"type":"shout"}'), { ok: false, error: '"type" must be a known frame type' });
     assert.deepStrictEqual(
-      parseClientFrame(JSON.stringify({ type: 'auth', nonce: NONCE, user: USER.slice(0, -4), proof: PROOF })),
+      parseClientFrame(JSON.stringify({ type: 'present', epoch: 1, user: USER.slice(0, -4) })),
       { ok: false, error: '"user" must be 32 bytes of base64' },
+    );
+    assert.deepStrictEqual(
+      parseClientFrame(JSON.stringify({ type: 'present', epoch: 2 ** 32, user: USER })),
+      { ok: false, error: '"epoch" must be an integer from 0 to 4294967295' },
     );
     assert.deepStrictEqual(
       parseClientFrame(JSON.stringify({ type: 'history', requestId: 'r1', before: 5, after: 1, limit: 10 })),
@@ -44,7 +48,14 @@ describe('wire protocol', () => {
   });
 
   it('decodes byte fields to Buffers and leaves unknown fields out', () => {
-    const parsed = parseClientFrame(JSON.stringify({ type: 'auth', nonce: NONCE, user: USER, proof: PROOF, extra: 1 }));
-    assert.deepStrictEqual(parsed, { ok: true, value: { type: 'auth', nonce: Buffer.alloc(32, 7), user: Buffer.alloc(32, 1), proof: Buffer.alloc(32, 2) } });
+    const parsed = parseClientFrame(JSON.stringify({ type: 'cpace', nonce: NONCE, share: USER, extra: 1 }));
+    assert.deepStrictEqual(parsed, { ok: true, value: { type: 'cpace', nonce: Buffer.alloc(32, 7), share: Buffer.alloc(32, 1) } });
+    const confirm = parseServerFrame(JSON.stringify({ type: 'confirm', share: USER, proof: PROOF }));
+    assert.deepStrictEqual(confirm, { ok: true, value: { type: 'confirm', share: Buffer.alloc(32, 1), proof: Buffer.alloc(32, 2) } });
+  });
+
+  it('recognises version 1\'s auth frame whatever its fields, so the server can answer upgrade-required', () => {
+    const parsed = parseClientFrame(JSON.stringify({ type: 'auth', nonce: NONCE, user: USER, proof: PROOF }));
+    assert.deepStrictEqual(parsed, { ok: true, value: { type: 'auth' } });
   });
 });
