@@ -22,6 +22,7 @@ export {
   IDENTITY_PRIVATE_KEY_BYTES, IDENTITY_PUBLIC_KEY_BYTES, IdentityKey, KEY_ID_BYTES, SIGNATURE_BYTES,
   checkPublicKey, keyId, proveIdentity, verifyIdentityProof,
 } from './identity';
+export type { ProofContext } from './identity';
 export { safetyNumber } from './safetyNumber';
 export {
   CONFIRMATION_BYTES, CPACE_ELEMENT_BYTES, CPACE_NONCE_BYTES, respondCpaceServer, startCpaceClient,
