@@ -22,8 +22,9 @@ export const KEY_ID_BYTES = 8;
 export const SIGNATURE_LABELS = {
   message: 'secure-chat v3 message signature',
   identityProof: 'secure-chat v3 identity proof',
-  keyId: 'secure-chat v3 key id',
 } as const;
+/** Prefixed to the public key before it is hashed into a key id, so that hash serves that purpose only. */
+const KEY_ID_LABEL = Buffer.from('secure-chat v3 key id', 'ascii');
 
 /**
  * The private key of each IdentityKey, outside the object so that nothing but this module's
@@ -75,7 +76,7 @@ function signLabelled(identity: IdentityKey, label: string, bytes: Uint8Array): 
 /** A short, stable name for a public key, for display and logs: 8 bytes of SHA-256(label ‖ key), as 16 hex digits. */
 export function keyId(publicKey: Uint8Array): string {
   if (publicKey.length !== IDENTITY_PUBLIC_KEY_BYTES) throw new CryptoError();
-  return sha256(Buffer.from(SIGNATURE_LABELS.keyId, 'ascii'), publicKey).subarray(0, KEY_ID_BYTES).toString('hex');
+  return sha256(KEY_ID_LABEL, publicKey).subarray(0, KEY_ID_BYTES).toString('hex');
 }
 
 /** What a message signature covers: the label, then every envelope byte before the signature (docs/PROTOCOL.md 8.2). */
