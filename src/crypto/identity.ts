@@ -3,6 +3,7 @@
 // in the room, signs every message it sends (envelope version 3) and proves at connect time that
 // the connection holds the key it claims. Every failure to import or verify is the generic CryptoError.
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { CPACE_ELEMENT_BYTES, CPACE_NONCE_BYTES } from './cpace';
 import { CryptoError } from './errors';
 import {
   ED25519_PUBLIC_KEY_BYTES, ED25519_SEED_BYTES, ED25519_SIGNATURE_BYTES, Ed25519PrivateKey, Ed25519PublicKey,
@@ -21,8 +22,9 @@ export const KEY_ID_BYTES = 8;
 export const SIGNATURE_LABELS = {
   message: 'secure-chat v3 message signature',
   identityProof: 'secure-chat v3 identity proof',
-  keyId: 'secure-chat v3 key id',
 } as const;
+/** Prefixed to the public key before it is hashed into a key id, so that hash serves that purpose only. */
+const KEY_ID_LABEL = Buffer.from('secure-chat v3 key id', 'ascii');
 
 /**
  * The private key of each IdentityKey, outside the object so that nothing but this module's
@@ -74,7 +76,7 @@ function signLabelled(identity: IdentityKey, label: string, bytes: Uint8Array): 
 /** A short, stable name for a public key, for display and logs: 8 bytes of SHA-256(label ‖ key), as 16 hex digits. */
 export function keyId(publicKey: Uint8Array): string {
   if (publicKey.length !== IDENTITY_PUBLIC_KEY_BYTES) throw new CryptoError();
-  return sha256(Buffer.from(SIGNATURE_LABELS.keyId, 'ascii'), publicKey).subarray(0, KEY_ID_BYTES).toString('hex');
+  return sha256(KEY_ID_LABEL, publicKey).subarray(0, KEY_ID_BYTES).toString('hex');
 }
 
 /** What a message signature covers: the label, then every envelope byte before the signature (docs/PROTOCOL.md 8.2). */
@@ -91,13 +93,39 @@ export function verifyEnvelopeSignature(publicKey: Uint8Array, signedBytes: Uint
   verifySignature(publicKey, messageSignatureInput(signedBytes), signature);
 }
 
-/** Proof that a connection holds the private key of the identity it claims, bound to that connection's session id. */
-export function proveIdentity(identity: IdentityKey, sessionId: Uint8Array): Buffer {
-  return signLabelled(identity, SIGNATURE_LABELS.identityProof, sessionId);
+/**
+ * The one connection an identity proof is good for: its CPace run (docs/PROTOCOL.md 6.1, 6.2).
+ * The nonces alone would not do: a server that relays them between a member and another room's
+ * server could pass the member's proof on. It cannot make Ya and Yb equal in both runs too without
+ * a scalar it does not know.
+ */
+export interface ProofContext {
+  /** sid = server nonce ‖ client nonce, 64 bytes. */
+  readonly sessionId: Uint8Array;
+  /** Ya, the client's CPace message. */
+  readonly clientMessage: Uint8Array;
+  /** Yb, the server's CPace message. */
+  readonly serverMessage: Uint8Array;
 }
 
-export function verifyIdentityProof(publicKey: Uint8Array, sessionId: Uint8Array, proof: Uint8Array): void {
-  verifySignature(publicKey, labelled(SIGNATURE_LABELS.identityProof, sessionId), proof);
+/** The bytes an identity proof signs after its label: sid ‖ Ya ‖ Yb, 128 bytes; null for other lengths. */
+export function identityProofInput(context: ProofContext): Buffer | null {
+  const { sessionId, clientMessage, serverMessage } = context;
+  if (sessionId.length !== 2 * CPACE_NONCE_BYTES || clientMessage.length !== CPACE_ELEMENT_BYTES || serverMessage.length !== CPACE_ELEMENT_BYTES) return null;
+  return Buffer.concat([sessionId, clientMessage, serverMessage]);
+}
+
+/** Proof that a connection holds the private key of the identity it claims, for this connection only. */
+export function proveIdentity(identity: IdentityKey, context: ProofContext): Buffer {
+  const input = identityProofInput(context);
+  if (input === null) throw new RangeError('an identity proof needs a 64-byte session id and two 32-byte CPace messages');
+  return signLabelled(identity, SIGNATURE_LABELS.identityProof, input);
+}
+
+export function verifyIdentityProof(publicKey: Uint8Array, context: ProofContext, proof: Uint8Array): void {
+  const input = identityProofInput(context);
+  if (input === null) throw new CryptoError();
+  verifySignature(publicKey, labelled(SIGNATURE_LABELS.identityProof, input), proof);
 }
 
 /**

@@ -10,8 +10,8 @@ export const SAFETY_NUMBER_ITERATIONS = 5200;
 const FINGERPRINT_VERSION = 0;
 /**
  * Signal binds each key to its owner's stable identifier (a phone number). Here the key alone is
- * the member's identity, so every key takes this same identifier and one verification holds in
- * every room.
+ * the member's identity, so every key takes this same identifier: two members' number is the same
+ * in every room they share.
  */
 const STABLE_ID = Buffer.from('secure-chat v3 identity', 'ascii');
 const CHUNKS = 6;

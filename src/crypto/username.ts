@@ -44,6 +44,15 @@ export function unpadUsername(block: Uint8Array): string | null {
   }
 }
 
+/** Whether `name` is a username exactly as normalizeUsername returns it (what stored and suggested names must be). */
+export function isCanonicalUsername(name: string): boolean {
+  try {
+    return normalizeUsername(name) === name;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The form two usernames are compared in when telling members apart: compatibility-normalised
  * (NFKC) and lower-cased, so "Alice", "ALICE" and fullwidth "ａｌｉｃｅ" are one name.

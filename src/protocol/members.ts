@@ -1,20 +1,12 @@
 // Schema fields for what names a member in stored data: the server's member directory and the
 // host's verified members. A stored name must be exactly what normalizeUsername accepts and keeps.
 import * as v from 'valibot';
-import { IDENTITY_PUBLIC_KEY_BYTES, normalizeUsername, usernameKey } from '../crypto';
+import { IDENTITY_PUBLIC_KEY_BYTES, isCanonicalUsername, usernameKey } from '../crypto';
 import { base64Bytes, encodeBase64 } from './base64';
 import { Checked, list, textWhere } from './check';
 
-function isUsername(name: string): boolean {
-  try {
-    return normalizeUsername(name) === name;
-  } catch {
-    return false;
-  }
-}
-
 export function storedUsername() {
-  return textWhere(isUsername, 'must be a username (1-16 bytes of UTF-8, NFC, no control or format characters)');
+  return textWhere(isCanonicalUsername, 'must be a username (1-16 bytes of UTF-8, NFC, no control or format characters)');
 }
 
 /** The names one member has held: 1 to `maxNames` usernames. */

@@ -43,7 +43,7 @@ export interface Rename {
 
 interface Member {
   readonly publicKey: Buffer;
-  /** Every name the key has held, oldest first; the last is its current name. */
+  /** Every name the key holds, least recently used first; the last is its current name. */
   readonly names: string[];
 }
 

@@ -137,17 +137,25 @@ describe('identity keys (Ed25519)', () => {
       assert.throws(() => verifyEnvelopeSignature(identity.publicKey, signed, flipped), GENERIC, `bit ${bit}`);
     }
     assert.throws(() => verifySignature(identity.publicKey, signed, signature), GENERIC, 'without the label');
-    assert.throws(() => verifyIdentityProof(identity.publicKey, signed, signature), GENERIC, 'a message signature is no identity proof');
-    assert.throws(() => verifyEnvelopeSignature(identity.publicKey, signed, proveIdentity(identity, signed)), GENERIC, 'an identity proof is no message signature');
+    const run = { sessionId: Buffer.alloc(64, 1), clientMessage: Buffer.alloc(32, 2), serverMessage: Buffer.alloc(32, 3) };
+    const runBytes = Buffer.concat([run.sessionId, run.clientMessage, run.serverMessage]);
+    assert.throws(() => verifyIdentityProof(identity.publicKey, run, signEnvelope(identity, runBytes)), GENERIC, 'a message signature is no identity proof');
+    assert.throws(() => verifyEnvelopeSignature(identity.publicKey, runBytes, proveIdentity(identity, run)), GENERIC, 'an identity proof is no message signature');
   });
 
-  it('an identity proof verifies for its session id only', () => {
+  it('an identity proof verifies for its own CPace run only: session id, Ya and Yb', () => {
     const identity = IdentityKey.generate();
-    const sessionId = Buffer.alloc(64, 0x5a);
-    const proof = proveIdentity(identity, sessionId);
+    const context = { sessionId: Buffer.alloc(64, 0x5a), clientMessage: Buffer.alloc(32, 0x1a), serverMessage: Buffer.alloc(32, 0x1b) };
+    const proof = proveIdentity(identity, context);
     assert.strictEqual(proof.length, 64);
-    assert.doesNotThrow(() => verifyIdentityProof(identity.publicKey, sessionId, proof));
-    assert.throws(() => verifyIdentityProof(identity.publicKey, Buffer.alloc(64, 0x5b), proof), GENERIC, 'another session');
-    assert.throws(() => verifyIdentityProof(IdentityKey.generate().publicKey, sessionId, proof), GENERIC, 'another key');
+    assert.doesNotThrow(() => verifyIdentityProof(identity.publicKey, context, proof));
+    assert.doesNotThrow(() => verifySignature(identity.publicKey, Buffer.concat([Buffer.from('secure-chat v3 identity proof', 'ascii'), context.sessionId, context.clientMessage, context.serverMessage]), proof));
+    for (const field of ['sessionId', 'clientMessage', 'serverMessage'] as const) {
+      const other = { ...context, [field]: Buffer.from(context[field]).fill(0x77) };
+      assert.throws(() => verifyIdentityProof(identity.publicKey, other, proof), GENERIC, `another ${field}`);
+    }
+    assert.throws(() => verifyIdentityProof(IdentityKey.generate().publicKey, context, proof), GENERIC, 'another key');
+    assert.throws(() => verifyIdentityProof(identity.publicKey, { ...context, sessionId: Buffer.alloc(63) }, proof), GENERIC, 'a short session id');
+    assert.throws(() => proveIdentity(identity, { ...context, serverMessage: Buffer.alloc(31) }), /an identity proof needs a 64-byte session id and two 32-byte CPace messages/);
   });
 });

@@ -2,7 +2,9 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { IdentityKey, openEpochMessage, openEpochSecret, openMessage, openSignedMessage, respondCpaceServer, safetyNumber } from '../../../src/crypto';
+import {
+  IdentityKey, openEpochMessage, openEpochSecret, openMessage, openSignedMessage, proveIdentity, respondCpaceServer, safetyNumber, verifyIdentityProof,
+} from '../../../src/crypto';
 import {
   CHANNEL_LABELS, calculateGenerator, channelIdentifier, generatorString, intermediateSessionKey, respondCpaceServerWith, scalarMultVfy,
   sessionId, startCpaceClientWith, transcriptIr,
@@ -179,6 +181,13 @@ describe('docs/PROTOCOL.md worked example, version 3 (signed)', () => {
     assert.strictEqual(opened.signer.toString('hex'), ex['identity-public-key']);
     assert.strictEqual(opened.username, ex.username);
     assert.strictEqual(opened.plaintext.toString('utf8'), ex.body);
+  });
+
+  it('prints the identity proof for 6.7\'s CPace run', () => {
+    const identity = IdentityKey.fromPrivateKey(hex(ex['identity-private-key']));
+    const run = { sessionId: hex(v2.sid), clientMessage: hex(v2.ya), serverMessage: hex(v2.yb) };
+    assert.strictEqual(proveIdentity(identity, run).toString('hex'), ex['identity-proof']);
+    assert.doesNotThrow(() => verifyIdentityProof(hex(ex['identity-public-key']), run, hex(ex['identity-proof'])));
   });
 
   it('prints the safety number both members compute', () => {
