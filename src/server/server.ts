@@ -9,9 +9,8 @@ import { CLOSE_CODES } from '../protocol/wire';
 import { DEFAULT_HOST, DEFAULT_PORT, Limits, resolveLimits } from './config';
 import { MemberConnection, ConnectionContext, refuse } from './memberConnection';
 import { StartError } from './errors';
-import { createDirectory, secureDirectory } from './files';
+import { takeDataDir } from './dataDir';
 import { AddressBuckets, AuthBackoff, TokenBucket, UnauthenticatedSockets } from './limiters';
-import { lockDataDir } from './lock';
 import { Logger, stderrLogger } from './logger';
 import { openRoom, saveNewRoom } from './room';
 import { StorageGuard } from './storageGuard';
@@ -62,9 +61,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
   const logger = options.logger ?? stderrLogger;
   const host = options.host ?? DEFAULT_HOST;
   const { dataDir } = options;
-  createDirectory(dataDir);
-  // Before the lock, nothing but the lock: a start that loses it must leave the holder's files as they are.
-  const unlock = lockDataDir(dataDir);
+  const unlock = takeDataDir(dataDir);
   let store: MessageStore | undefined;
   const sockets = new Set<Duplex>();
   let storage: StorageGuard | undefined;
@@ -73,7 +70,6 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
   let close: () => Promise<void> = async () => undefined;
   let newRoom = false;
   try {
-    secureDirectory(dataDir);
     const { room, keys, created } = await openRoom(dataDir, options.password, options.newRoomIterations ?? DEFAULT_ITERATIONS);
     newRoom = created;
     store = await MessageStore.open({
