@@ -10,7 +10,7 @@ import type { Logger } from '../client';
 import { MAX_DETAIL_LENGTH } from '../protocol/limits';
 import { HostToView, PanelSnapshot, PanelUpdate, parseViewToHost, textProblem, PanelCommand, ViewToHost } from '../protocol/panel';
 import { commandId } from './rules/commandNames';
-import { plainText } from './rules/plainText';
+import { failureNotice, plainText } from './rules/plainText';
 import { viewHtml } from './rules/viewHtml';
 
 /**
@@ -199,7 +199,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       // commandId takes only names of the command table, so a panel button cannot name a command that does not exist.
       await vscode.commands.executeCommand(commandId(name));
     } catch (error) {
-      void vscode.window.showErrorMessage(`Secure Chat: ${errorMessage(error)}`);
+      void vscode.window.showErrorMessage(failureNotice(error));
     }
   }
 }
