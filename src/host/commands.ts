@@ -6,6 +6,7 @@ import type { ChatController } from './chatController';
 import { COMMAND_NAMES, CommandName, commandId } from './rules/commandNames';
 import { ChatViewProvider } from './chatViewProvider';
 import type { LastRoom } from './rules/lastRoom';
+import { failureNotice } from './rules/plainText';
 import type { ChannelLogger } from './logChannel';
 import type { PasswordStore } from './passwords';
 import type { ServerController } from './serverController';
@@ -119,7 +120,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       } catch (error) {
         const message = errorMessage(error);
         deps.log.log('error', 'command-failed', { command: commandId(name), why: message });
-        void vscode.window.showErrorMessage(`Secure Chat: ${message}`);
+        void vscode.window.showErrorMessage(failureNotice(error));
       }
     }),
   );

@@ -139,7 +139,11 @@ const snapshotEntries = {
 
 const HostToViewSchema = v.variant('type', [
   v.pipe(v.object({ type: v.literal('snapshot'), ...snapshotEntries }), v.readonly()),
-  v.pipe(v.object({ type: v.literal('messages'), items: items(), position: oneOf(['append', 'prepend'] as const, 'position'), hasOlder: flag() }), v.readonly()),
+  /**
+   * 'append': news, at the end; 'prepend': older history, in front; 'byTime': history that came
+   * again as a live frame (a replayed capture), placed among the others by its timestamp.
+   */
+  v.pipe(v.object({ type: v.literal('messages'), items: items(), position: oneOf(['append', 'prepend', 'byTime'] as const, 'position'), hasOlder: flag() }), v.readonly()),
   v.pipe(v.object({ type: v.literal('delivery'), id: v.string('must be a string'), status: oneOf(DELIVERY_STATUSES, 'delivery status'), reason: optionalText(MAX_DETAIL_LENGTH) }), v.readonly()),
   v.pipe(v.object({ type: v.literal('connection'), ...connectionEntries }), v.readonly()),
   v.pipe(v.object({ type: v.literal('presence'), online: online(), joined: v.optional(username()), left: v.optional(username()) }), v.readonly()),

@@ -10,9 +10,8 @@ import { DEFAULT_HOST, DEFAULT_PORT, Limits, resolveLimits } from './config';
 import { Corking } from './corking';
 import { MemberConnection, ConnectionContext, refuse } from './memberConnection';
 import { StartError } from './errors';
-import { createDirectory, secureDirectory } from './files';
+import { takeDataDir } from './dataDir';
 import { AddressBuckets, AuthBackoff, TokenBucket, UnauthenticatedSockets } from './limiters';
-import { lockDataDir } from './lock';
 import { Logger, stderrLogger } from './logger';
 import { Presence } from './presence';
 import { openRoom, saveRoom } from './room';
@@ -72,9 +71,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
   const logger = options.logger ?? stderrLogger;
   const host = options.host ?? DEFAULT_HOST;
   const { dataDir } = options;
-  createDirectory(dataDir);
-  // Before the lock, nothing but the lock: a start that loses it must leave the holder's files as they are.
-  const unlock = lockDataDir(dataDir);
+  const unlock = takeDataDir(dataDir);
   let store: MessageStore | undefined;
   const sockets = new Set<Duplex>();
   const corking = new Corking(sockets);
@@ -83,7 +80,6 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
   let fatal: Error | null = null;
   let close: () => Promise<void> = async () => undefined;
   try {
-    secureDirectory(dataDir);
     const opened = await openRoom(dataDir, options.password, options.newRoomIterations ?? DEFAULT_ITERATIONS);
     const { room, created } = opened;
     store = await MessageStore.open({

@@ -109,6 +109,10 @@ export class ChatPanel {
           this.loadingOlder = false;
           this.conversation.prepend(message.items);
           this.list.prepended(this.conversation.rows);
+        } else if (message.position === 'byTime') {
+          // History sent again: no news to announce or follow.
+          this.conversation.placeByTime(message.items);
+          this.list.rebuilt(this.conversation.rows);
         } else {
           const follow = message.items.some((item) => item.own);
           for (const change of this.conversation.append(message.items)) this.apply(change, follow);

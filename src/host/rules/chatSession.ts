@@ -16,7 +16,7 @@ export interface ChatSessionEvents {
   update: PanelUpdate;
   /** The client's state or who is online changed (for the status bar). */
   change: ConnectionState;
-  /** A live (or caught-up) message from the room; not history pages. */
+  /** News from the room (ChatMessage.news): live or caught up; not history pages, nor history sent again. */
   message: ChatMessage;
 }
 
@@ -177,8 +177,9 @@ export class ChatSession {
 
   private onMessage(message: ChatMessage): void {
     const item = receivedItem(message);
-    if (item) this.emitUpdate(this.panel.append(item));
-    this.events.emit('message', message);
+    // History sent again (a replayed capture) is no news: no notification, and it goes where its time puts it.
+    if (item) this.emitUpdate(message.news ? this.panel.append(item) : this.panel.placeByTime(item));
+    if (message.news) this.events.emit('message', message);
   }
 
   private onHistory(page: HistoryPage): void {

@@ -124,6 +124,14 @@ export class PanelState {
     return { type: 'messages', items: [item], position: 'append', hasOlder: this.hasOlderThan(this.viewOldest) };
   }
 
+  /** History that arrived as a live frame: among the others by its timestamp, after any of the same time. */
+  placeByTime(item: ChatItem): PanelUpdate {
+    let index = this.items.length;
+    while (index > 0 && this.items[index - 1].timestamp > item.timestamp) index--;
+    this.items.splice(index, 0, item);
+    return { type: 'messages', items: [item], position: 'byTime', hasOlder: this.hasOlderThan(this.viewOldest) };
+  }
+
   /** A page from the server, older than everything here. */
   prependFromServer(items: readonly ChatItem[], hasMore: boolean): PanelUpdate {
     this.items.unshift(...items);

@@ -6,10 +6,18 @@ import { parseHostToView } from '../../../../src/protocol/panel';
 const ADDRESS = 'ws://127.0.0.1:7777';
 
 function message(seq: number, fields: Partial<ChatMessage> = {}): ChatMessage {
-  return { id: seq.toString(16).padStart(32, '0'), seq, username: 'bob', timestamp: 1_700_000_000_000 + seq, body: { text: `message ${seq}` }, readable: true, own: false, ...fields };
+  return { id: seq.toString(16).padStart(32, '0'), seq, username: 'bob', timestamp: 1_700_000_000_000 + seq, body: { text: `message ${seq}` }, readable: true, own: false, news: true, ...fields };
 }
 
 describe('panel state', () => {
+  it('places history sent again live by its timestamp, after messages of the same time', () => {
+    const panel = new PanelState(ADDRESS);
+    for (const seq of [1, 3, 5]) panel.append(receivedItem(message(seq))!);
+    const update = panel.placeByTime(receivedItem(message(4, { seq: undefined, timestamp: 1_700_000_000_003 }))!);
+    assert.deepStrictEqual([update.type, update.type === 'messages' && update.position], ['messages', 'byTime']);
+    assert.deepStrictEqual(panel.snapshot('me').messages.map((item) => [item.id.slice(-1), item.seq]), [['1', 1], ['3', 3], ['4', undefined], ['5', 5]]);
+  });
+
   it('maps a received message to an item the view accepts', () => {
     const item = receivedItem(message(3, { body: { text: 'hi', snippet: { code: 'x', language: 'ts', path: 'src/a.ts', startLine: 2, endLine: 4 } } }));
     assert.deepStrictEqual(item, {
