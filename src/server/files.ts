@@ -24,6 +24,15 @@ const CREATE_EXCLUSIVE = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.const
 const DIRECTORY_MODE = 0o700;
 const FILE_MODE = 0o600;
 
+/** chmod to 0600, unless the file is gone (see secureDirectory). */
+function chmodIfPresent(file: string): void {
+  try {
+    fs.chmodSync(file, FILE_MODE);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
 /**
  * Creates the data directory, or narrows a pre-existing one, to the owner; files in it that group or
  * others could read (left by an older version, or copied in) are narrowed to 0600. Symlinks inside
@@ -35,7 +44,10 @@ export function secureDirectory(directory: string): void {
   for (const entry of fs.readdirSync(directory, { withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const file = path.join(directory, entry.name);
-    if ((fs.lstatSync(file).mode & 0o077) !== 0) fs.chmodSync(file, FILE_MODE);
+    // Another process starting on the same directory creates and removes files meanwhile (its
+    // server.lock.<nonce> while it takes the lock): a file gone since the listing needs no securing.
+    const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+    if (stat && (stat.mode & 0o077) !== 0) chmodIfPresent(file);
   }
 }
 

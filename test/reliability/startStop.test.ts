@@ -65,11 +65,7 @@ describe('reliability: starting and stopping', function () {
     assert.deepStrictEqual(rounds, [1, 1, 1]);
   });
 
-  // Skipped: since the segmented store landed, 1 to 3 of the 20 racing starts sometimes exit with a
-  // status other than data-dir-locked (seen in 2 of 4 full runs on a loaded machine), so the
-  // assertion below fails intermittently. Exactly one server still wins and nothing acknowledged is
-  // lost; the losers' exit status is the open defect to fix before this test is enabled again.
-  it.skip('lets exactly one of 20 simultaneous starts on one data directory (stale lock in place) win, and loses nothing acknowledged', async () => {
+  it('lets exactly one of 20 simultaneous starts on one data directory (stale lock in place) win, and loses nothing acknowledged', async () => {
     const dataDir = tempDataDir();
     // The data directory of a server that was killed: its lock names a process that is gone.
     const first = spawnServer(['--port', '0', '--data', dataDir], TEST_PASSWORD);
