@@ -43,3 +43,11 @@ export function unpadUsername(block: Uint8Array): string | null {
     return null;
   }
 }
+
+/**
+ * The form two usernames are compared in when telling members apart: compatibility-normalised
+ * (NFKC) and lower-cased, so "Alice", "ALICE" and fullwidth "ａｌｉｃｅ" are one name.
+ */
+export function usernameKey(username: string): string {
+  return username.normalize('NFKC').toLowerCase();
+}
