@@ -22,7 +22,7 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const CONNECTION_STATUSES = ['disconnected', 'connecting', 'connected', 'reconnecting', 'error'] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 /** Buttons of the empty/offline state; the host runs the command `secureChat.<name>`. */
-export const PANEL_COMMANDS = ['connect', 'setPassword', 'setUsername', 'startServer'] as const;
+export const PANEL_COMMANDS = ['connect', 'reconnect', 'setPassword', 'setUsername', 'startServer'] as const;
 export type PanelCommand = (typeof PANEL_COMMANDS)[number];
 
 /** UTF-8 length without TextEncoder or Buffer, so both builds share it. Lone surrogates count as U+FFFD (3 bytes). */
@@ -118,6 +118,8 @@ const connectionEntries = {
   detail: optionalText(MAX_DETAIL_LENGTH),
   /** Server address, shown in the banner. */
   address: optionalText(MAX_URL_LENGTH),
+  /** What the panel offers as buttons while not connected, most likely first (e.g. Reconnect after Disconnect). */
+  actions: v.optional(v.pipe(list(oneOf(PANEL_COMMANDS, 'command'), PANEL_COMMANDS.length), v.readonly())),
 };
 const PanelConnectionSchema = v.pipe(v.object(connectionEntries, 'must be an object'), v.readonly());
 export type PanelConnection = v.InferOutput<typeof PanelConnectionSchema>;

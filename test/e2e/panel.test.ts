@@ -87,7 +87,7 @@ describe('chat panel in Chromium', function () {
     assert.strictEqual(await loading.textContent(), 'Loading Secure Chat…');
     assert.strictEqual(await page.locator('#app').getAttribute('aria-busy'), 'true');
     await toView({ type: 'snapshot', connection: { status: 'disconnected' }, me: null, messages: [], online: [], hasOlder: false });
-    await page.locator('.empty h2', { hasText: 'Offline' }).waitFor();
+    await page.locator('.empty h2', { hasText: 'Welcome to Secure Chat' }).waitFor();
     assert.strictEqual(await loading.count(), 0);
     assert.strictEqual(await page.locator('#app').getAttribute('aria-busy'), null);
   });
