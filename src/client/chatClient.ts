@@ -30,6 +30,9 @@ import type { ChatClientEvents, ChatClientOptions, ChatMessage, ConnectionState,
 /** Shown in place of a body this client cannot read; ChatMessage.readable is false with it. */
 export const UNREADABLE_BODY: MessageBody = { text: '[this message could not be read: it was sent in a format this version does not understand]' };
 
+/** Longest wait between reconnects unless the caller says otherwise; retryNow() skips it. */
+const DEFAULT_RECONNECT_CAP_MS = 5 * 60_000;
+
 /** Re-seals after "stale" before concluding that this machine's clock is wrong. */
 const MAX_STALE_ANSWERS = 3;
 
@@ -102,7 +105,8 @@ export class ChatClient {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.webSocketOptions = options.webSocket;
-    this.reconnectBackoff = new Backoff(options.reconnect);
+    // Capped at 5 minutes by default: a server that keeps refusing is not asked every few seconds for ever.
+    this.reconnectBackoff = new Backoff({ capMs: DEFAULT_RECONNECT_CAP_MS, ...options.reconnect });
     this.retryBackoff = new Backoff(options.reconnect);
     this.outbox = new Outbox(options.outboxLimit ?? 1000);
     this.acked = new AckedMessages(options.outboxLimit ?? 1000);

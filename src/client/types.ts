@@ -17,6 +17,7 @@ export type ConnectionState =
   | { readonly status: 'reconnecting'; readonly attempt: number; readonly inMs: number; readonly reason: string }
   | { readonly status: 'error'; readonly kind: FatalErrorKind; readonly message: string };
 
+/** `capMs` defaults to 5 minutes for reconnects (retryNow() skips the wait). */
 export interface ReconnectOptions extends BackoffOptions {
   /** A connection that lasts this long resets the back-off. Default 10 s. */
   readonly stableMs?: number;

@@ -49,7 +49,7 @@ async function connect(deps: CommandDeps): Promise<void> {
   const title = 'Secure Chat: Join a Room';
   const address = await askAddress(deps, title, 'Address of the room\'s server: whoever runs it gets it with “Secure Chat: Copy Invite”.');
   if (address === undefined) return;
-  if (!(await deps.chat.connect(address, { title, step: { step: 2, of: 2 } }))) return;
+  if (!(await deps.chat.connect(address, { question: { title, step: { step: 2, of: 2 } } }))) return;
   await deps.lastRoom.remember(address);
   await openChat();
 }
@@ -142,6 +142,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     sendSelection: () => sendSelection(deps),
     copyInvite: () => deps.server.copyInvite(),
     showLog: () => deps.log.show(),
+    rotateRoomKey: () => deps.server.rotateRoomKey(),
+    changeRoomPassword: () => deps.server.changeRoomPassword(),
   };
   return COMMAND_NAMES.map((name) =>
     vscode.commands.registerCommand(commandId(name), async () => {

@@ -51,21 +51,27 @@ export class PasswordStore {
    * lock teammates out of a room whose password no one knows). Stores it; undefined when cancelled.
    */
   async choose(address: string): Promise<string | undefined> {
-    const title = 'Secure Chat: New Room Password';
-    const first = await askText({
-      title, step: { step: 1, of: 2 }, prompt: newRoomPasswordPrompt(address), placeholder: PLACEHOLDER, password: true,
-      validate: newRoomPasswordProblem,
-    });
-    if (first === undefined) return undefined;
-    const again = await askText({
-      title, step: { step: 2, of: 2 }, prompt: 'Type the password you chose once more, to confirm it.', placeholder: PLACEHOLDER, password: true,
-      check: (value) => confirmationProblem(first, value),
-    });
-    return this.keep(address, again);
+    return this.keep(address, await askNewPassword('Secure Chat: New Room Password', newRoomPasswordPrompt(address)));
   }
 
   private async keep(address: string, password: string | undefined): Promise<string | undefined> {
     if (password !== undefined) await this.set(address, password);
     return password;
   }
+}
+
+/**
+ * A new password for a room (created, or changed): asked once against the floor, then once more to
+ * confirm it. Undefined when cancelled; stored by the caller once the server has taken it.
+ */
+export async function askNewPassword(title: string, prompt: string): Promise<string | undefined> {
+  const first = await askText({
+    title, step: { step: 1, of: 2 }, prompt, placeholder: PLACEHOLDER, password: true,
+    validate: newRoomPasswordProblem,
+  });
+  if (first === undefined) return undefined;
+  return askText({
+    title, step: { step: 2, of: 2 }, prompt: 'Type the password you chose once more, to confirm it.', placeholder: PLACEHOLDER, password: true,
+    check: (value) => confirmationProblem(first, value),
+  });
 }

@@ -10,6 +10,8 @@ import type { ChatController } from './chatController';
 import { askText } from './inputs';
 import { invite, localAddress } from './rules/invite';
 import type { ChannelLogger } from './logChannel';
+import { askNewPassword } from './passwords';
+import { CHANGE_ROOM_PASSWORD_PROMPT } from './rules/roomPassword';
 import type { PasswordStore } from './passwords';
 import { EmbeddedServer, ServerExit, ServerProcessError } from './rules/serverProcess';
 import type { SettingsWatcher } from './settingsWatcher';
@@ -88,6 +90,49 @@ export class ServerController implements vscode.Disposable {
     if (choice === copy) await vscode.env.clipboard.writeText(offer.address);
   }
 
+  /** "Rotate Room Key": a new random key for new messages; members online move to it without reconnecting. */
+  rotateRoomKey(): Promise<void> {
+    return this.serialize(async () => {
+      const server = this.requireRunning('rotate its room key');
+      if (!server) return;
+      const epoch = await server.process.rotate();
+      this.options.log.log('info', 'room-key-rotated', { epoch });
+      void vscode.window.showInformationMessage(`Secure Chat: new messages are now sealed under a new room key (epoch ${epoch}); members online moved to it.`);
+    });
+  }
+
+  /**
+   * "Change Room Password": the old password stops working at once; every member is disconnected
+   * and gets back in with the new one, keeping all history. This window's chat reconnects by itself.
+   * The command asks for the new password; `given` is for the extension-host tests.
+   */
+  changeRoomPassword(given?: string): Promise<void> {
+    return this.serialize(async () => {
+      const server = this.requireRunning('change its password');
+      if (!server) return;
+      const address = localAddress(server.host, server.process.port);
+      const password = given ?? (await askNewPassword('Secure Chat: Change Room Password', CHANGE_ROOM_PASSWORD_PROMPT));
+      if (password === undefined) return;
+      this.options.chat.expectPasswordChange(address);
+      let epoch: number;
+      try {
+        epoch = await server.process.changePassword(password);
+      } catch (error) {
+        this.options.chat.expectPasswordChange(undefined);
+        throw error;
+      }
+      await this.options.passwords.set(address, password);
+      this.options.chat.passwordChanged(address);
+      this.options.log.log('info', 'room-password-changed', { epoch });
+      void vscode.window.showInformationMessage('Secure Chat: the room password was changed. Members online were disconnected: tell them the new password (not with the address). The old password no longer gets in.');
+    });
+  }
+
+  private requireRunning(what: string): { readonly process: EmbeddedServer; readonly host: string } | undefined {
+    if (!this.server) void vscode.window.showInformationMessage(`Secure Chat: the server is not running in this window, so there is no room to ${what}.`);
+    return this.server;
+  }
+
   /** For deactivate(): stops the server, waiting for it (bounded by EmbeddedServer.stop). */
   dispose(): Promise<void> {
     return this.serialize(() => this.doStop(false)).finally(() => this.changes.dispose());
@@ -129,7 +174,7 @@ export class ServerController implements vscode.Disposable {
     void server.exited.then((exit) => this.onExit(server, exit));
     log.log('info', 'server-listening', { pid: server.pid, address: server.address, room: server.roomId });
     this.changed();
-    await this.options.chat.connect(localAddress(host, server.port));
+    await this.options.chat.connect(localAddress(host, server.port), { roomId: server.roomId });
     void this.offerInvite();
   }
 

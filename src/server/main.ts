@@ -4,7 +4,8 @@ import { ParentToServer, ServerIpcErrorCode, ServerToParent, parseParentMessage 
 import { EXIT_CODES, HELP, UsageError, parseArgs } from './cli';
 import { StartError } from './errors';
 import { stderrLogger } from './logger';
-import { readPassword } from './password';
+import { changeKeysOffline } from './keyChange';
+import { readNewPassword, readPassword } from './password';
 import { ChatServerOptions, RunningServer, startChatServer } from './server';
 
 const EXIT_FOR: Record<ServerIpcErrorCode, number> = {
@@ -122,6 +123,13 @@ async function main(): Promise<void> {
   if (options.help) {
     process.stdout.write(HELP);
     return;
+  }
+  if (options.keyChange !== null) {
+    const password = await readPassword();
+    const newPassword = options.keyChange === 'change-password' ? await readNewPassword() : undefined;
+    const change = await changeKeysOffline({ dataDir: options.dataDir, password, newPassword, logger: stderrLogger });
+    process.stdout.write(`epoch ${change.epoch.number}\n`);
+    return exit(EXIT_CODES.ok);
   }
   await lifecycle.start({ host: options.host, port: options.port, dataDir: options.dataDir, limits: options.limits, password: await readPassword() });
 }

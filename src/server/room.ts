@@ -153,6 +153,12 @@ export async function openRoom(dataDir: string, password: string, newRoomIterati
   return { room: stored.room, master, epochs, current: stored.current, created: false, save: false };
 }
 
+/** The room as opened, with a new epoch (of a new or migrated room) starting at `nextSeq`, after the stored history. */
+export function startingAt(opened: OpenedRoom, nextSeq: number): LoadedRoom {
+  if (!opened.save) return opened;
+  return { ...opened, epochs: opened.epochs.map((epoch) => (epoch.number === opened.current ? { ...epoch, firstSeq: nextSeq } : epoch)) };
+}
+
 /** Writes the room file (version 2) atomically: an interrupted write leaves the previous file whole. */
 export async function saveRoom(dataDir: string, loaded: LoadedRoom): Promise<void> {
   await writeFileAtomic(path.join(dataDir, ROOM_FILE), Buffer.from(encodeRoomFile(loaded), 'utf8'));

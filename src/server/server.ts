@@ -14,7 +14,7 @@ import { takeDataDir } from './dataDir';
 import { AddressBuckets, AuthBackoff, TokenBucket, UnauthenticatedSockets } from './limiters';
 import { Logger, stderrLogger } from './logger';
 import { Presence } from './presence';
-import { openRoom, saveRoom } from './room';
+import { openRoom, saveRoom, startingAt } from './room';
 import { EpochChange, RoomSecrets } from './roomSecrets';
 import { StorageGuard } from './storageGuard';
 import { MessageStore } from './store';
@@ -96,10 +96,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
       },
     });
     const port = await listen(httpServer, host, options.port ?? DEFAULT_PORT);
-    // A new epoch (new room, or a version-1 room's migration) starts after the history already stored.
-    const loaded = opened.save
-      ? { ...opened, epochs: opened.epochs.map((epoch) => (epoch.number === opened.current ? { ...epoch, firstSeq: store!.latestSeq() + 1 } : epoch)) }
-      : opened;
+    const loaded = startingAt(opened, store.latestSeq() + 1);
     if (opened.save) await saveRoom(dataDir, loaded);
     const secrets = new RoomSecrets(loaded, dataDir, limits.maxClockSkewMs);
     logger.log('info', created ? 'room-created' : opened.save ? 'room-migrated' : 'room-opened', { room: room.roomId.toString('hex'), iterations: room.kdf.iterations, epoch: secrets.current.number });

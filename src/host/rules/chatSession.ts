@@ -20,7 +20,7 @@ export interface ChatSessionEvents {
   message: ChatMessage;
 }
 
-export type ChatSessionOptions = Pick<ChatClientOptions, 'address' | 'password' | 'username' | 'historyPageSize' | 'logger' | 'minIterations' | 'reconnect'>;
+export type ChatSessionOptions = Pick<ChatClientOptions, 'address' | 'password' | 'username' | 'historyPageSize' | 'logger' | 'minIterations' | 'reconnect' | 'pinnedRoom'>;
 
 export class ChatSession {
   readonly address: string;
@@ -65,6 +65,11 @@ export class ChatSession {
 
   get username(): string {
     return this.client.username;
+  }
+
+  /** Hex id of the room a server at this address proved it serves, once one has. */
+  get roomId(): string | undefined {
+    return this.client.roomId;
   }
 
   get online(): readonly string[] {

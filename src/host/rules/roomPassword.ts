@@ -32,3 +32,7 @@ export function newRoomPasswordPrompt(address: string): string {
 export function confirmationProblem(first: string, again: string): string | null {
   return again === first ? null : 'The passwords do not match: type the password you chose in the first step again, or press Escape to start over.';
 }
+
+/** The first step's question when the room's password changes: the same floor, and what the change does. */
+export const CHANGE_ROOM_PASSWORD_PROMPT =
+  `Choose the room's new password: at least ${MIN_ROOM_PASSWORD_CHARACTERS} characters. Everyone in the room will need it; the old one stops working at once, and the history stays readable.`;

@@ -1,12 +1,13 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CryptoError, deriveMasterSecret, peekEpoch } from '../../../src/crypto';
+import { CryptoError, createRoomParams, deriveMasterSecret, peekEpoch } from '../../../src/crypto';
 import { decodeBody } from '../../../src/protocol/body';
 import { valueOrNull } from '../../../src/protocol/check';
 import { CLOSE_CODES } from '../../../src/protocol/wire';
 import { StartError } from '../../../src/server/errors';
 import { ROOM_FILE } from '../../../src/server/room';
+import { RoomSecrets } from '../../../src/server/roomSecrets';
 import { writeLegacyStore } from '../../support/legacyStore';
 import { RawClient } from '../../support/rawClient';
 import { RawRoster } from '../../support/roster';
@@ -113,6 +114,16 @@ describe('room key epochs on the server', () => {
     assert.strictEqual((await server.logger.next('epoch-started')).fields.reason, 'count');
     assert.deepStrictEqual(roomFile(server.dataDir).epochs.map((epoch) => [epoch.number, epoch.firstSeq]), [[1, 1], [2, 4]]);
     assert.strictEqual((await alice.sendAndAck(alice.seal('in epoch 2'))).seq, 4);
+  });
+
+  it('calls for a new epoch at rotateAfterMs of age or rotateAfterMessages since it began, whichever comes first', () => {
+    const createdAt = 1_000_000;
+    const secrets = new RoomSecrets({ room: createRoomParams(1), master: Buffer.alloc(32), epochs: [{ number: 1, createdAt, firstSeq: 11, secret: Buffer.alloc(32, 1) }], current: 1 }, tempDataDir(), 1000);
+    const limits = { rotateAfterMs: 7 * 24 * 3_600_000, rotateAfterMessages: 10_000 };
+    assert.strictEqual(secrets.due(11, limits, createdAt), null);
+    assert.strictEqual(secrets.due(10_010, limits, createdAt + limits.rotateAfterMs - 1), null);
+    assert.strictEqual(secrets.due(10_011, limits, createdAt), 'count');
+    assert.strictEqual(secrets.due(11, limits, createdAt + limits.rotateAfterMs), 'age');
   });
 
   it('changes the password: everyone is closed with password-changed, only the new password admits, history stays', async () => {
