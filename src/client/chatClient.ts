@@ -2,7 +2,7 @@
 // survive a reconnect (the room's epoch keys, the outbox of sealed messages, the ledger of messages
 // seen) and rebuilds the rest (presence, in-flight send, open history requests) on every new connection.
 import {
-  ChannelKeys, CryptoError, DEFAULT_ITERATIONS, OpenedMessage, normalizeUsername, openEpochMessage, openUsername, peekEpoch,
+  ChannelKeys, CryptoError, DEFAULT_ITERATIONS, OpenedMessage, SealedMessage, normalizeUsername, openEpochMessage, openUsername, peekEpoch,
   sealEpochMessage,
 } from '../crypto';
 import { MessageBody, decodeBody } from '../protocol/body';
@@ -19,9 +19,11 @@ import { HistoryAnswer, HistoryRequests } from './historyRequests';
 import { RoomSecretCache, roomFingerprint } from './keyCache';
 import type { Keyring } from './keyring';
 import { MessageLedger } from './ledger';
+import { LiveSeqs } from './liveSeqs';
 import { Logger, silentLogger } from '../protocol/log';
 import { encodeMessageBody } from './messageBody';
 import { Outbox, OutboxEntry } from './outbox';
+import { AckedMessages } from './ackedMessages';
 import { Presence } from './presence';
 import type { ChatClientEvents, ChatClientOptions, ChatMessage, ConnectionState, HistoryPage, LocalMessage } from './types';
 
@@ -36,12 +38,17 @@ const MAX_STALE_ANSWERS = 3;
 
 type TimerName = 'reconnect' | 'stable' | 'retry' | 'history-retry';
 
+/** How a stored message reached us: a live frame, a page of the catch-up after a reconnect, or a history page. */
+type Arrival = 'live' | 'catch-up' | 'page';
+
 /** What exists only while a connection is authenticated. */
 interface LiveConnection {
   readonly connection: Connection;
   /** This connection's CPace channel keys: new epochs arrive sealed under them. */
   readonly channel: ChannelKeys;
   readonly latestSeq: number;
+  /** What the seqs this connection's server sends can truthfully be. */
+  readonly seqs: LiveSeqs;
   /** Local id of the one message awaiting the server's answer (one at a time keeps the order). */
   inFlight: string | undefined;
   readonly history: HistoryRequests;
@@ -61,6 +68,8 @@ export class ChatClient {
   /** Separate from reconnecting: a rate-limited send must not slow the next reconnect. */
   private readonly retryBackoff: Backoff;
   private readonly outbox: Outbox;
+  /** Acknowledged messages of ours, until a later catch-up shows them stored. */
+  private readonly acked: AckedMessages;
   private readonly ledger = new MessageLedger();
   private readonly presence = new Presence();
   private readonly secretCache = new RoomSecretCache();
@@ -100,6 +109,7 @@ export class ChatClient {
     this.reconnectBackoff = new Backoff({ capMs: DEFAULT_RECONNECT_CAP_MS, ...options.reconnect });
     this.retryBackoff = new Backoff(options.reconnect);
     this.outbox = new Outbox(options.outboxLimit ?? 1000);
+    this.acked = new AckedMessages(options.outboxLimit ?? 1000);
     this.events = new TypedEmitter((event, error) => this.logger.log('error', 'listener-threw', { event: String(event), error: errorMessage(error) }));
   }
 
@@ -177,7 +187,7 @@ export class ChatClient {
     if (!keys) throw new ChatClientError('not-ready', 'connect to the room once before sending: messages are sealed with the room key, which the server hands out');
     const plaintext = encodeMessageBody(body);
     const timestamp = this.clock.now();
-    const entry = this.outbox.add(sealEpochMessage(keys, { username: this.currentUsername, plaintext, timestamp }));
+    const entry = this.outbox.add(sealEpochMessage(keys, { username: this.currentUsername, plaintext, timestamp }), this.ledger.lastSeq);
     this.ledger.expectOwn(entry.wireId, entry.localId);
     this.pump();
     return { id: entry.localId, username: this.currentUsername, timestamp, body, status: 'pending' };
@@ -189,7 +199,7 @@ export class ChatClient {
     const oldest = this.ledger.oldestSeq;
     if (oldest === 1) return { messages: [], hasMore: false };
     const live = this.requireLive();
-    return this.emitHistory(await live.history.request({ before: oldest ?? live.latestSeq + 1, limit: this.pageSize }));
+    return this.emitHistory(live, await live.history.request({ before: oldest ?? live.latestSeq + 1, limit: this.pageSize }));
   }
 
   /** Throws UsernameError for a name outside 1-16 bytes of UTF-8. Reconnects so the room sees the new name. */
@@ -245,6 +255,7 @@ export class ChatClient {
     if (this.verified && firstInRoom) {
       this.logger.log('warn', 'room-changed', { note: 'earlier messages and sequence numbers no longer apply' });
       this.ledger.clear();
+      this.acked.clear();
     }
     // The server's keys replace what the last connection had: it hands out every epoch of the room.
     if (this.verified?.keyring !== session.keyring) this.verified?.keyring.wipe();
@@ -252,7 +263,7 @@ export class ChatClient {
     this.verified = { room, roomId, keyring: session.keyring };
     this.pinnedRoom = roomId;
     const live: LiveConnection = {
-      connection, channel: session.channel, latestSeq: session.latestSeq, inFlight: undefined, history: new HistoryRequests((frame) => connection.send(frame)),
+      connection, channel: session.channel, latestSeq: session.latestSeq, seqs: new LiveSeqs(session.latestSeq), inFlight: undefined, history: new HistoryRequests((frame) => connection.send(frame)),
     };
     this.live = live;
     connection.onClose((info) => this.onConnectionLost(live, info));
@@ -265,7 +276,9 @@ export class ChatClient {
     })));
     // Read before listening: frames queued during the handshake are delivered by listen() and may
     // move lastSeq past messages stored while this client was away.
-    const resumeFrom = firstInRoom ? null : this.ledger.lastSeq;
+    // It starts low enough to hold every acknowledged message of ours it is to check.
+    const resumeFrom = firstInRoom ? null : Math.min(this.ledger.lastSeq, this.acked.storedAfter ?? Infinity);
+    this.acked.beginCheck();
     connection.listen((received) => {
       if (received.ok) this.onFrame(live, received.value);
       else this.logger.log('warn', 'invalid-frame-ignored', { why: received.error });
@@ -348,12 +361,14 @@ export class ChatClient {
   private onFrame(live: LiveConnection, frame: ServerFrame): void {
     switch (frame.type) {
       case 'message': {
-        const message = this.receive(frame);
+        live.seqs.arrived();
+        const message = this.receive(live, frame, 'live');
         if (message) this.events.emit('message', message);
         return;
       }
       case 'ack':
-        this.onAck(frame.id.toString('hex'), frame.seq);
+        live.seqs.arrived();
+        this.onAck(live, frame.id.toString('hex'), frame.seq);
         return;
       case 'error':
         this.onServerError(live, frame);
@@ -392,7 +407,7 @@ export class ChatClient {
   }
 
   /** Opens one stored message through the single dedup; undefined for one not to show. */
-  private receive(stored: StoredMessage): ChatMessage | undefined {
+  private receive(live: LiveConnection, stored: StoredMessage, arrival: Arrival): ChatMessage | undefined {
     const keyring = this.verified?.keyring;
     if (!keyring) return undefined;
     let opened: OpenedMessage;
@@ -404,18 +419,27 @@ export class ChatClient {
       this.logger.log('warn', 'message-failed-verification', { seq: stored.seq, droppedSoFar: this.dropped });
       return undefined;
     }
-    // Only now: a frame that fails verification could carry any seq (2^53-1 would end every later
-    // catch-up, 1 would end "load older"), and anyone on the path can forge one.
-    this.ledger.noteSeq(stored.seq);
+    // Only now, and only a seq the connection can hold (see liveSeqs.ts): a frame that fails
+    // verification could carry any seq, and anyone on the path can put any seq on a real envelope.
+    const judged = arrival === 'live' ? live.seqs.message(stored.seq, opened.timestamp, this.clock.now()) : live.seqs.holds(stored.seq) ? 'news' : 'implausible';
+    if (judged === 'implausible') {
+      this.logger.log('warn', 'implausible-seq-ignored', { seq: stored.seq, ceiling: live.seqs.ceiling });
+      return undefined;
+    }
+    // History sent again live: its seq is nobody's word but the sender's, so it counts for nothing.
+    const history = judged === 'history';
+    if (!history) this.ledger.noteSeq(stored.seq);
     const id = opened.messageId.toString('hex');
+    if (arrival === 'catch-up') this.acked.seen(id);
     const verdict = this.ledger.accept(id, stored.seq);
-    if (verdict.kind === 'own') this.delivered(verdict.localId, stored.seq);
+    if (verdict.kind === 'own') this.delivered(verdict.localId, history ? undefined : stored.seq, arrival === 'live');
     if (verdict.kind !== 'new') return undefined;
     const body = decodeBody(opened.plaintext);
     if (!body.ok) this.logger.log('warn', 'message-body-unreadable', { seq: stored.seq, why: body.error });
     return {
-      id, seq: stored.seq, username: opened.username, timestamp: opened.timestamp,
+      id, ...(history ? {} : { seq: stored.seq }), username: opened.username, timestamp: opened.timestamp,
       body: body.ok ? body.value : UNREADABLE_BODY, readable: body.ok, own: opened.username === this.currentUsername,
+      news: arrival !== 'page' && !history,
     };
   }
 
@@ -451,12 +475,17 @@ export class ChatClient {
     live.connection.send({ type: 'send', envelope: next.envelope });
   }
 
-  private onAck(wireId: string, seq: number): void {
+  private onAck(live: LiveConnection, wireId: string, seq: number): void {
     const entry = this.outbox.byWireId(wireId);
     if (!entry) return; // Already settled by its echo or a catch-up.
+    if (!live.seqs.ack(seq)) {
+      // Not the server's numbering (see liveSeqs.ts): the message stays in flight until the next connection.
+      this.logger.log('warn', 'implausible-ack-ignored', { seq, ceiling: live.seqs.ceiling });
+      return;
+    }
     this.ledger.confirmOwn(wireId, seq);
     this.retryBackoff.reset();
-    this.delivered(entry.localId, seq);
+    this.delivered(entry.localId, seq, true);
   }
 
   private onServerError(live: LiveConnection, frame: Extract<ServerFrame, { type: 'error' }>): void {
@@ -473,7 +502,7 @@ export class ChatClient {
     switch (frame.code) {
       case 'replay':
         // The server already holds this exact envelope: an earlier send arrived and its ack was lost.
-        this.delivered(entry.localId, undefined);
+        this.delivered(entry.localId, undefined, true);
         return;
       case 'stale':
         this.reseal(entry);
@@ -490,9 +519,13 @@ export class ChatClient {
     }
   }
 
-  /** Settles a message of ours as stored. seq is unknown after a "replay" answer. */
-  private delivered(localId: string, seq: number | undefined): void {
+  /**
+   * Settles a message of ours as stored. seq is unknown after a "replay" answer. `unchecked`: on the
+   * server's word alone (an ack, a replay answer, a live echo), which a later catch-up checks.
+   */
+  private delivered(localId: string, seq: number | undefined, unchecked: boolean): void {
     const entry = this.outbox.remove(localId);
+    if (entry && unchecked) this.acked.add(entry.wireId, { localId, envelope: entry.envelope, storedAfter: entry.storedAfter });
     this.settleInFlight(localId);
     // Without an outbox entry this is the seq arriving for a message already reported sent.
     if (entry || seq !== undefined) this.events.emit('delivery', { id: localId, status: 'sent', seq });
@@ -525,22 +558,49 @@ export class ChatClient {
    * holds the epoch it was sealed under (the message is then reported failed, and the next one sent).
    */
   private resealed(entry: OutboxEntry): boolean {
-    const keyring = this.verified?.keyring;
-    const current = keyring?.current;
-    let opened: OpenedMessage | undefined;
-    try {
-      // Opened only to seal it again: the plaintext lives for these lines, never in the outbox.
-      opened = keyring && openEpochMessage(keyring.lookup, entry.envelope);
-    } catch (error) {
-      if (!(error instanceof CryptoError)) throw error;
-    }
-    if (!opened || !current) {
+    const sealed = this.sealAgain(entry.envelope);
+    if (!sealed) {
       this.failed(entry, 'the room key it was sealed under is no longer held');
       return false;
     }
-    this.outbox.reseal(entry, sealEpochMessage(current, { username: opened.username, plaintext: opened.plaintext, timestamp: this.clock.now() }));
+    this.outbox.reseal(entry, sealed);
     this.ledger.expectOwn(entry.wireId, entry.localId);
     return true;
+  }
+
+  /**
+   * The message sealed anew under the current epoch and stamped now; undefined when this client no
+   * longer holds the epoch it was sealed under. The plaintext lives for these lines, never in the outbox.
+   */
+  private sealAgain(envelope: Buffer): SealedMessage | undefined {
+    const keyring = this.verified?.keyring;
+    const current = keyring?.current;
+    if (!keyring || !current) return undefined;
+    let opened: OpenedMessage;
+    try {
+      opened = openEpochMessage(keyring.lookup, envelope);
+    } catch (error) {
+      if (!(error instanceof CryptoError)) throw error;
+      return undefined;
+    }
+    return sealEpochMessage(current, { username: opened.username, plaintext: opened.plaintext, timestamp: this.clock.now() });
+  }
+
+  /** Acknowledged messages a completed catch-up did not hold were not stored: sealed anew and queued again. */
+  private resendMissing(): void {
+    for (const missing of this.acked.takeMissing()) {
+      const sealed = this.sealAgain(missing.envelope);
+      if (!sealed) {
+        this.logger.log('warn', 'acknowledged-message-not-stored', { note: 'its room key is no longer held; not sent again' });
+        this.events.emit('delivery', { id: missing.localId, status: 'failed', reason: 'the server had not stored it, and its room key is no longer held' });
+        continue;
+      }
+      const entry = this.outbox.restore(missing.localId, sealed, missing.storedAfter);
+      this.ledger.expectOwn(entry.wireId, entry.localId);
+      this.logger.log('warn', 'acknowledged-message-not-stored', { note: 'sending it again' });
+      this.events.emit('delivery', { id: entry.localId, status: 'pending', reason: 'the server had not stored it; sending it again' });
+    }
+    this.pump();
   }
 
   private retryLater(entry: OutboxEntry, reason: string): void {
@@ -563,29 +623,30 @@ export class ChatClient {
   private async catchUp(live: LiveConnection, resumeFrom: number | null): Promise<void> {
     try {
       if (resumeFrom === null) {
-        if (live.latestSeq > 0) this.emitHistory(await live.history.request({ before: live.latestSeq + 1, limit: this.pageSize }));
+        if (live.latestSeq > 0) this.emitHistory(live, await live.history.request({ before: live.latestSeq + 1, limit: this.pageSize }));
         return;
       }
       let after = resumeFrom;
       while (after < live.latestSeq) {
         const page = await live.history.request({ after, limit: HISTORY_PAGE_MAX });
         for (const stored of bySeq(page.messages)) {
-          const message = this.receive(stored);
+          const message = this.receive(live, stored, 'catch-up');
           if (message) this.events.emit('message', message);
         }
-        if (!page.hasMore || page.messages.length === 0) return;
+        if (!page.hasMore || page.messages.length === 0) break;
         after = Math.max(...page.messages.map((m) => m.seq));
       }
+      if (this.live === live) this.resendMissing();
     } catch (error) {
       if (error instanceof ChatClientError && error.code === 'offline') return; // The next connection catches up.
       this.logger.log('error', 'catch-up-failed', { error: errorMessage(error) });
     }
   }
 
-  private emitHistory(page: HistoryAnswer): HistoryPage {
+  private emitHistory(live: LiveConnection, page: HistoryAnswer): HistoryPage {
     const messages: ChatMessage[] = [];
     for (const stored of bySeq(page.messages)) {
-      const message = this.receive(stored);
+      const message = this.receive(live, stored, 'page');
       if (message) messages.push(message);
     }
     const result: HistoryPage = { messages, hasMore: page.hasMore };

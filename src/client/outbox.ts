@@ -11,6 +11,8 @@ export interface OutboxEntry {
   envelope: Buffer;
   /** How many times in a row the server answered "stale" for this message. */
   staleAnswers: number;
+  /** The last seq seen when it was typed: if stored, its seq is above this (see ackedMessages.ts). */
+  readonly storedAfter: number;
 }
 
 export class Outbox {
@@ -25,13 +27,20 @@ export class Outbox {
     return this.entries.size;
   }
 
-  add(sealed: SealedMessage): OutboxEntry {
+  add(sealed: SealedMessage, storedAfter: number): OutboxEntry {
     if (this.entries.size >= this.limit) {
       throw new ChatClientError('outbox-full', `${this.limit} messages are already waiting to be sent; wait for the connection to come back`);
     }
-    const id = sealed.messageId.toString('hex');
-    const entry: OutboxEntry = { localId: id, wireId: id, envelope: sealed.envelope, staleAnswers: 0 };
-    this.entries.set(id, entry);
+    return this.restore(sealed.messageId.toString('hex'), sealed, storedAfter);
+  }
+
+  /**
+   * Queues again, under its local id, a message the server acknowledged but did not store. Past the
+   * limit too: it was accepted once, and the user was told it was sent.
+   */
+  restore(localId: string, sealed: SealedMessage, storedAfter: number): OutboxEntry {
+    const entry: OutboxEntry = { localId, wireId: sealed.messageId.toString('hex'), envelope: sealed.envelope, staleAnswers: 0, storedAfter };
+    this.entries.set(localId, entry);
     return entry;
   }
 

@@ -65,7 +65,8 @@ export interface LocalMessage {
 export interface ChatMessage {
   /** Hex message id. */
   readonly id: string;
-  readonly seq: number;
+  /** Absent for history sent again as a live frame: its seq is no one's word but the sender's. */
+  readonly seq?: number;
   readonly username: string;
   /** Sender's clock, milliseconds since the Unix epoch. */
   readonly timestamp: number;
@@ -74,6 +75,12 @@ export interface ChatMessage {
   readonly readable: boolean;
   /** Carries this client's current username: a display hint, not proof (names are not unique). */
   readonly own: boolean;
+  /**
+   * Stored since the last connection: a live frame after the welcome, stamped recently, or a message
+   * of the catch-up. False for history, also history a live frame sent again (a replayed capture):
+   * no notification for it, and it belongs where its timestamp puts it.
+   */
+  readonly news: boolean;
 }
 
 export interface DeliveryUpdate {
@@ -95,7 +102,7 @@ export interface HistoryPage {
 
 export interface ChatClientEvents {
   state: ConnectionState;
-  /** Live messages and those caught up after a reconnect, each once. Order by seq for display. */
+  /** Live messages and those caught up after a reconnect, each once; see ChatMessage.news. Order by seq for display. */
   message: ChatMessage;
   delivery: DeliveryUpdate;
   /** Sorted names online, each once; empty while not connected. */

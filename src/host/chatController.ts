@@ -8,7 +8,8 @@ import type { PanelSnapshot, PanelUpdate } from '../protocol/panel';
 import type { ChatPanelModel } from './chatViewProvider';
 import { ChatSession } from './rules/chatSession';
 import type { ChannelLogger } from './logChannel';
-import type { PasswordStore } from './passwords';
+import type { PasswordQuestion, PasswordStore } from './passwords';
+import type { OfflineReason } from './rules/panelState';
 import { plainText } from './rules/plainText';
 import type { RoomPins } from './rules/roomPins';
 import type { SettingsWatcher } from './settingsWatcher';
@@ -81,18 +82,18 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
 
   /** Also offline (it is delivered on reconnect); throws with a message for the user when it cannot be sent. */
   sendBody(body: MessageBody): void {
-    if (!this.session) throw new Error('Not connected to a room yet: use “Connect” or “Start Server” first.');
+    if (!this.session) throw new Error('Not connected to a room yet: use “Join a Room” or “Start Server” first.');
     this.session.sendBody(body);
   }
 
   /**
-   * Connects to `address`, asking for its password first when none is stored. Resolves false when
-   * the user cancelled the password prompt.
+   * Connects to `address`, asking for its password first (as `question` words it) when none is
+   * stored. Resolves false when the user cancelled the password prompt.
    */
-  async connect(address: string, roomId?: string): Promise<boolean> {
+  async connect(address: string, { question, roomId }: { readonly question?: PasswordQuestion; readonly roomId?: string } = {}): Promise<boolean> {
     // This window's own server names its room: that is the room to expect at its address.
     if (roomId) await this.pins.pin(address, roomId);
-    if (!(await this.passwords.get(address)) && !(await this.passwords.prompt(address))) return false;
+    if (!(await this.passwords.get(address)) && !(await this.passwords.prompt(address, question))) return false;
     const current = this.session;
     if (current?.address === address) {
       // Already there or on the way: only a waiting or failed session needs a push.
@@ -106,8 +107,9 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     return true;
   }
 
-  disconnect(): void {
-    this.session?.disconnect();
+  /** `why` is what the panel says and offers until the chat connects again. */
+  disconnect(why?: OfflineReason): void {
+    this.session?.disconnect(why);
   }
 
   /** A new password was stored for `address`: a session that failed on the old one tries again. */
@@ -233,7 +235,7 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
       reenter,
     );
     if (choice !== reenter) return;
-    const password = await this.passwords.prompt(address, 'The last password was not accepted.');
+    const password = await this.passwords.prompt(address, { reason: 'The last password was not accepted.' });
     if (password && this.session === session) this.retry(session);
   }
 }

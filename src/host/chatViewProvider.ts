@@ -10,7 +10,8 @@ import type { Logger } from '../client';
 import { MAX_DETAIL_LENGTH } from '../protocol/limits';
 import { HostToView, PanelSnapshot, PanelUpdate, parseViewToHost, textProblem, PanelCommand, ViewToHost } from '../protocol/panel';
 import { commandId } from './rules/commandNames';
-import { plainText } from './rules/plainText';
+import { PanelFeed } from './rules/panelFeed';
+import { failureNotice, plainText } from './rules/plainText';
 import { viewHtml } from './rules/viewHtml';
 
 /**
@@ -44,6 +45,14 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   /** Others' messages that arrived while the panel was hidden. */
   private unread = 0;
   private readonly subscription: vscode.Disposable;
+  /** Bounds what a flood of messages costs the page (see panelFeed.ts). */
+  private readonly feed = new PanelFeed(
+    { post: (update) => this.post(update), resync: () => this.postSnapshot() },
+    (run, ms) => {
+      const timer = setTimeout(run, ms);
+      return () => clearTimeout(timer);
+    },
+  );
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -55,6 +64,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   dispose(): void {
     this.subscription.dispose();
+    this.feed.dispose();
   }
 
   /** Whether the panel is on screen now. */
@@ -104,7 +114,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       if (update.type === 'messages' && update.position === 'append') this.addUnread(update.items.filter((item) => !item.own).length);
       return;
     }
-    if (this.ready) void view.webview.postMessage(update);
+    if (this.ready) this.feed.push(update);
   }
 
   private async onViewMessage(message: ViewToHost): Promise<void> {
@@ -132,6 +142,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   private postSnapshot(): void {
+    this.feed.discard();
     this.post({ type: 'snapshot', ...this.model.snapshot() });
   }
 
@@ -199,7 +210,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       // commandId takes only names of the command table, so a panel button cannot name a command that does not exist.
       await vscode.commands.executeCommand(commandId(name));
     } catch (error) {
-      void vscode.window.showErrorMessage(`Secure Chat: ${errorMessage(error)}`);
+      void vscode.window.showErrorMessage(failureNotice(error));
     }
   }
 }

@@ -25,17 +25,29 @@ const DIRECTORY_MODE = 0o700;
 const FILE_MODE = 0o600;
 
 /**
- * Creates the data directory, or narrows a pre-existing one, to the owner; files in it that group or
- * others could read (left by an older version, or copied in) are narrowed to 0600. Symlinks inside
- * are left alone: chmod would change what they point at.
+ * Creates the data directory, owner-only, and nothing else: a start that has not taken the lock yet
+ * must not change the directory or any file of the server that holds it.
+ */
+export function createDirectory(directory: string): void {
+  fs.mkdirSync(directory, { recursive: true, mode: DIRECTORY_MODE });
+}
+
+/**
+ * Narrows the data directory to the owner, and files in it that group or others could read (left by
+ * an older version, or copied in) to 0600. Only for the lock's holder. Symlinks inside are left
+ * alone: chmod would change what they point at. An entry may vanish during the scan: starts losing
+ * the lock race create and remove their own staging files beside the lock.
  */
 export function secureDirectory(directory: string): void {
-  fs.mkdirSync(directory, { recursive: true, mode: DIRECTORY_MODE });
   fs.chmodSync(directory, DIRECTORY_MODE);
   for (const entry of fs.readdirSync(directory, { withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const file = path.join(directory, entry.name);
-    if ((fs.lstatSync(file).mode & 0o077) !== 0) fs.chmodSync(file, FILE_MODE);
+    try {
+      if ((fs.lstatSync(file).mode & 0o077) !== 0) fs.chmodSync(file, FILE_MODE);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
   }
 }
 

@@ -18,6 +18,7 @@ import { AddressBuckets, AuthBackoff, TokenBucket } from './limiters';
 import { isStorageFull } from './files';
 import type { StorageGuard } from './storageGuard';
 import type { Logger } from './logger';
+import type { Presence } from './presence';
 import type { MessageStore } from './store';
 
 /** Journal record header and fixed fields (journal.ts): what a message costs on disk beyond its envelope. */
@@ -38,7 +39,7 @@ export interface ConnectionContext {
   readonly roomRate: TokenBucket;
   readonly storage: StorageGuard;
   /** Authenticated connections, in the order they joined. */
-  readonly members: Set<MemberConnection>;
+  readonly presence: Presence<MemberConnection>;
   isShuttingDown(): boolean;
   /** After each stored message: the automatic rotation rules look at the count. */
   onStored(): void;
@@ -95,21 +96,18 @@ function decodedLength(text: string): number | null {
  * its start (undefined if unreadable). Measured on the decoded bytes, as docs/PROTOCOL.md says:
  * the base64 length alone cannot tell 32,905 bytes from 32,907.
  */
+/** Base64 characters read for the message id: 96 bytes, more than any envelope version's header holds before it ends. */
+const HEADER_PREFIX_CHARS = 128;
+
 function oversizedEnvelopeId(raw: string): Buffer | undefined | null {
   try {
     const value = JSON.parse(raw) as { type?: unknown; envelope?: unknown };
     if (value?.type !== 'send' || typeof value.envelope !== 'string' || (decodedLength(value.envelope) ?? 0) <= MAX_ENVELOPE_V2_BYTES) return null;
-    const prefix = decodeBase64(value.envelope.slice(0, 64), 0, 48);
+    const prefix = decodeBase64(value.envelope.slice(0, HEADER_PREFIX_CHARS), 0, HEADER_PREFIX_CHARS / 4 * 3);
     return (prefix && peekMessageId(prefix)) ?? undefined;
   } catch {
     return null;
   }
-}
-
-/** Sends one frame to every member but `except`, encoded once: with many members encoding dominated. */
-function broadcast(members: Iterable<MemberConnection>, frame: ServerFrame, except?: MemberConnection): void {
-  const text = encodeServerFrame(frame);
-  for (const member of members) if (member !== except) member.sendEncoded(text);
 }
 
 /** A presence entry: the epoch number (u32), then the username block sealed under it. */
@@ -323,7 +321,7 @@ export class MemberConnection {
    * with it the connection becomes a member, is welcomed and announced.
    */
   private present(frame: Extract<ClientFrame, { type: 'present' }>): void {
-    const { secrets, logger, members, store } = this.context;
+    const { secrets, logger, presence, store } = this.context;
     const keys = secrets.keysForSending(frame.epoch);
     try {
       if (!keys) throw new CryptoError();
@@ -335,15 +333,12 @@ export class MemberConnection {
     clearTimeout(this.handshakeTimer);
     this.user = presenceEntry(frame.epoch, frame.user);
     this.onAuthenticated();
-    members.add(this);
-    const online = [...members].map((member) => member.user!);
-    this.send({ type: 'welcome', epoch: secrets.current.number, online, latestSeq: store.latestSeq() });
-    broadcast(members, { type: 'join', user: this.user }, this);
-    logger.log('info', 'authenticated', { address: this.address, online: members.size });
+    if (!presence.join(this, this.user, secrets.current.number, store.latestSeq())) return this.closeWith('server-full', CLOSE_CODES.serverFull);
+    logger.log('info', 'authenticated', { address: this.address, online: presence.size });
   }
 
   private accept(envelope: Buffer): void {
-    const { secrets, store, limits, members, logger, storage } = this.context;
+    const { secrets, store, limits, presence, logger, storage } = this.context;
     if (this.context.isShuttingDown()) return this.error('shutting-down', peekMessageId(envelope));
     let opened;
     try {
@@ -385,7 +380,7 @@ export class MemberConnection {
       }
       storage.appended(bytes);
       this.send({ type: 'ack', id: messageId, seq });
-      broadcast(members, { type: 'message', seq, envelope }, this);
+      presence.broadcast({ type: 'message', seq, envelope }, this);
       this.context.onStored();
     });
   }
@@ -406,9 +401,8 @@ export class MemberConnection {
     clearTimeout(this.handshakeTimer);
     // A peer that took the server's confirmation and left without its own tested one guess.
     this.countFailedGuess();
-    const { members, logger } = this.context;
-    if (!this.user || !members.delete(this)) return;
-    broadcast(members, { type: 'leave', user: this.user });
-    logger.log('info', 'left', { address: this.address, online: members.size });
+    const { presence, logger } = this.context;
+    if (!this.user || !presence.leave(this, this.user)) return;
+    logger.log('info', 'left', { address: this.address, online: presence.size });
   }
 }

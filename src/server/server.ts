@@ -7,16 +7,17 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { DEFAULT_ITERATIONS } from '../crypto';
 import { CLOSE_CODES } from '../protocol/wire';
 import { DEFAULT_HOST, DEFAULT_PORT, Limits, resolveLimits } from './config';
+import { Corking } from './corking';
 import { MemberConnection, ConnectionContext, refuse } from './memberConnection';
 import { StartError } from './errors';
-import { secureDirectory } from './files';
+import { takeDataDir } from './dataDir';
 import { AddressBuckets, AuthBackoff, TokenBucket, UnauthenticatedSockets } from './limiters';
-import { lockDataDir } from './lock';
 import { Logger, stderrLogger } from './logger';
+import { Presence } from './presence';
 import { openRoom, saveRoom, startingAt } from './room';
 import { EpochChange, RoomSecrets } from './roomSecrets';
 import { StorageGuard } from './storageGuard';
-import { MessageStore, discardEmptyStore } from './store';
+import { MessageStore } from './store';
 
 export interface ChatServerOptions {
   readonly password: string;
@@ -70,19 +71,17 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
   const logger = options.logger ?? stderrLogger;
   const host = options.host ?? DEFAULT_HOST;
   const { dataDir } = options;
-  secureDirectory(dataDir);
-  const unlock = lockDataDir(dataDir);
+  const unlock = takeDataDir(dataDir);
   let store: MessageStore | undefined;
   const sockets = new Set<Duplex>();
+  const corking = new Corking(sockets);
   let storage: StorageGuard | undefined;
   const httpServer = http.createServer((_request, response) => response.writeHead(426).end());
   let fatal: Error | null = null;
   let close: () => Promise<void> = async () => undefined;
-  let newRoom = false;
   try {
     const opened = await openRoom(dataDir, options.password, options.newRoomIterations ?? DEFAULT_ITERATIONS);
     const { room, created } = opened;
-    newRoom = created;
     store = await MessageStore.open({
       dataDir,
       segmentMessages: limits.segmentMessages,
@@ -90,14 +89,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
       freshnessMs: limits.maxClockSkewMs,
       logger,
       // One group commit's acks and broadcasts leave in one write per socket, not one per frame.
-      deliver: (run) => {
-        for (const socket of sockets) socket.cork();
-        try {
-          run();
-        } finally {
-          for (const socket of sockets) socket.uncork();
-        }
-      },
+      deliver: (run) => corking.during(run),
       onFatal: (error) => {
         fatal = error;
         void close();
@@ -171,7 +163,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
         maxFailures: limits.maxAuthFailures, windowMs: limits.authFailureWindowMs,
         backoffMs: limits.backoffMs, maxAddresses: limits.maxTrackedAddresses,
       }),
-      members: new Set(),
+      presence: new Presence(() => corking.forTurn()),
       isShuttingDown: () => shuttingDown,
     };
     wss.on('connection', (ws: WebSocket, request: http.IncomingMessage) => {
@@ -231,9 +223,6 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
   } catch (error) {
     storage?.close();
     await store?.close().catch(() => undefined);
-    // A room that was never saved must leave nothing behind: its empty journal beside no room.json
-    // would make the next start refuse the directory as damaged.
-    if (newRoom) await discardEmptyStore(dataDir).catch(() => undefined);
     httpServer.close();
     unlock();
     throw error;

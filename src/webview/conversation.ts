@@ -70,6 +70,17 @@ export class Conversation {
     this.rebuild([...dedupe(items, new Set(this.rowOf.keys())), ...this.messages()]);
   }
 
+  /** History that came again live: each where its timestamp puts it (after any of the same time); rows are rebuilt. */
+  placeByTime(items: readonly ChatItem[]): void {
+    const placed = this.messages();
+    for (const item of dedupe(items, new Set(this.rowOf.keys()))) {
+      let index = placed.length;
+      while (index > 0 && placed[index - 1].timestamp > item.timestamp) index--;
+      placed.splice(index, 0, item);
+    }
+    this.rebuild(placed);
+  }
+
   /** New messages go at the end; ones already shown (a pending message now stored) are replaced. */
   append(items: readonly ChatItem[]): Change[] {
     const updated: number[] = [];

@@ -181,11 +181,16 @@ export class RawClient {
     if (frame.current) this.keys = keys;
   }
 
-  /** The full handshake: CPace both ways, the epochs, `present` and the welcome. */
-  async authenticate(password: string, username: string): Promise<FrameOf<'welcome'>> {
+  /** The handshake up to the welcome: CPace both ways, the epochs, then `present`. */
+  async present(password: string, username: string): Promise<void> {
     await this.confirm(await this.offerCpace(password));
     for (;;) if ((await this.nextEpoch()).current) break;
     this.send({ type: 'present', epoch: this.keys!.epoch, user: sealUsername(this.keys!, username) });
+  }
+
+  /** The full handshake: `present`, then the welcome. */
+  async authenticate(password: string, username: string): Promise<FrameOf<'welcome'>> {
+    await this.present(password, username);
     return this.next('welcome');
   }
 

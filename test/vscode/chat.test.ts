@@ -120,7 +120,7 @@ describe('chat through the extension', function () {
     await vscode.commands.executeCommand('secureChat.stopServer');
     assert.strictEqual(api.serverPid(), undefined);
     assert.strictEqual(isAlive(firstPid), false, 'Stop Server left the server process running');
-    await status('reconnecting');
+    await status('offline');
 
     api.chat.send('typed during the restart');
     const pending = await appended((item) => item.text === 'typed during the restart', 'the queued message');
@@ -190,13 +190,19 @@ describe('chat through the extension', function () {
     await bob.receive('after the password change');
   });
 
-  it('stops the server, leaving no process, and the status bar follows', async () => {
+  it('stops the server, leaving no process, and the own chat goes offline instead of retrying it', async () => {
     const pid = api.serverPid()!;
+    const kinds: string[] = [];
+    const subscription = api.status.onDidChange((view) => kinds.push(view.kind));
     await vscode.commands.executeCommand('secureChat.stopServer');
     assert.strictEqual(isAlive(pid), false);
-    const view = await status('reconnecting');
-    assert.ok(!view.text.includes('$(server)'), view.text);
-    await vscode.commands.executeCommand('secureChat.disconnect');
-    await status('offline');
+    const view = await status('offline');
+    subscription.dispose();
+    assert.strictEqual(view.text, '$(debug-disconnect) Secure Chat: offline');
+    assert.deepStrictEqual(kinds.filter((kind) => kind === 'reconnecting'), [], 'the chat never retried the stopped server');
+    const stopped = await panelUpdate((u) => u.type === 'connection' && u.status === 'disconnected' && u.detail !== undefined, 'the panel told why');
+    assert.deepStrictEqual(stopped, {
+      type: 'connection', status: 'disconnected', address, detail: 'The server on this computer was stopped.', actions: ['startServer', 'reconnect'],
+    });
   });
 });

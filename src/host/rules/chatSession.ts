@@ -6,7 +6,7 @@ import { ChatClient, ChatClientError, TypedEmitter, encodeMessageBody, errorMess
 import type { ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, HistoryPage, MessageBody } from '../../client';
 import { HISTORY_PAGE_DEFAULT } from '../../protocol/limits';
 import type { PanelSnapshot, PanelUpdate } from '../../protocol/panel';
-import { PanelState, localItem, receivedItem, panelConnection } from './panelState';
+import { OfflineReason, PanelState, localItem, receivedItem, panelConnection } from './panelState';
 
 /** Messages typed before the first connection that are held in memory, at most. */
 export const EARLY_QUEUE_LIMIT = 100;
@@ -16,7 +16,7 @@ export interface ChatSessionEvents {
   update: PanelUpdate;
   /** The client's state or who is online changed (for the status bar). */
   change: ConnectionState;
-  /** A live (or caught-up) message from the room; not history pages. */
+  /** News from the room (ChatMessage.news): live or caught up; not history pages, nor history sent again. */
   message: ChatMessage;
 }
 
@@ -36,6 +36,8 @@ export class ChatSession {
   /** Client message id → the id the panel knows it by, for messages that waited in `early`. */
   private readonly aliases = new Map<string, string>();
   private readonly unsubscribe: (() => void)[];
+  /** Why the next 'disconnected' state happens, while disconnect() is under way. */
+  private offline: OfflineReason = 'disconnected';
 
   /** Throws ChatClientError (address) or UsernameError for options the client refuses. */
   constructor(options: ChatSessionOptions) {
@@ -92,8 +94,11 @@ export class ChatSession {
     this.client.connect();
   }
 
-  disconnect(): void {
+  /** Stops connecting until connect() or reconnectNow(); `why` is what the panel says and offers meanwhile. */
+  disconnect(why: OfflineReason = 'disconnected'): void {
+    this.offline = why;
     this.client.disconnect();
+    this.offline = 'disconnected';
   }
 
   dispose(): void {
@@ -175,15 +180,16 @@ export class ChatSession {
   }
 
   private onState(state: ConnectionState): void {
-    this.emitUpdate(this.panel.setConnection(panelConnection(state, this.address)));
+    this.emitUpdate(this.panel.setConnection(panelConnection(state, this.address, this.offline)));
     if (state.status === 'connected') this.releaseEarly();
     this.events.emit('change', state);
   }
 
   private onMessage(message: ChatMessage): void {
     const item = receivedItem(message);
-    if (item) this.emitUpdate(this.panel.append(item));
-    this.events.emit('message', message);
+    // History sent again (a replayed capture) is no news: no notification, and it goes where its time puts it.
+    if (item) this.emitUpdate(message.news ? this.panel.append(item) : this.panel.placeByTime(item));
+    if (message.news) this.events.emit('message', message);
   }
 
   private onHistory(page: HistoryPage): void {

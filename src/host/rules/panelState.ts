@@ -53,10 +53,21 @@ const FATAL_DETAIL: Record<Extract<ClientState, { status: 'error' }>['kind'], st
   incompatible: 'This server is not compatible with this version of Secure Chat.',
 };
 
-export function panelConnection(state: ClientState, address: string): PanelConnection {
+/**
+ * Why the chat went offline when it was asked to: the user's Disconnect, or this window's own
+ * server stopping (which nothing would answer, so the chat does not retry it).
+ */
+export type OfflineReason = 'disconnected' | 'server-stopped';
+
+const OFFLINE: Record<OfflineReason, Pick<PanelConnection, 'detail' | 'actions'>> = {
+  disconnected: { actions: ['reconnect', 'connect'] },
+  'server-stopped': { detail: 'The server on this computer was stopped.', actions: ['startServer', 'reconnect'] },
+};
+
+export function panelConnection(state: ClientState, address: string, offline: OfflineReason = 'disconnected'): PanelConnection {
   switch (state.status) {
     case 'disconnected':
-      return { status: 'disconnected', address };
+      return { status: 'disconnected', address, ...OFFLINE[offline] };
     case 'connecting':
       return { status: 'connecting', address };
     case 'authenticating':
@@ -64,9 +75,9 @@ export function panelConnection(state: ClientState, address: string): PanelConne
     case 'connected':
       return { status: 'connected', address };
     case 'reconnecting':
-      return { status: 'reconnecting', detail: `retrying in ${retryDelayText(state.inMs)} (${state.reason})`.slice(0, MAX_DETAIL_LENGTH), address };
+      return { status: 'reconnecting', detail: `retrying in ${retryDelayText(state.inMs)} (${state.reason})`.slice(0, MAX_DETAIL_LENGTH), address, actions: ['reconnect'] };
     case 'error':
-      return { status: 'error', detail: FATAL_DETAIL[state.kind], address };
+      return { status: 'error', detail: FATAL_DETAIL[state.kind], address, actions: state.kind === 'auth-failed' ? ['setPassword'] : ['connect'] };
   }
 }
 
@@ -122,6 +133,14 @@ export class PanelState {
       this.trimmed = true;
     }
     return { type: 'messages', items: [item], position: 'append', hasOlder: this.hasOlderThan(this.viewOldest) };
+  }
+
+  /** History that arrived as a live frame: among the others by its timestamp, after any of the same time. */
+  placeByTime(item: ChatItem): PanelUpdate {
+    let index = this.items.length;
+    while (index > 0 && this.items[index - 1].timestamp > item.timestamp) index--;
+    this.items.splice(index, 0, item);
+    return { type: 'messages', items: [item], position: 'byTime', hasOlder: this.hasOlderThan(this.viewOldest) };
   }
 
   /** A page from the server, older than everything here. */

@@ -2,6 +2,7 @@
 // notification. The workbench turns `[label](command:...)`, `[label](file:...)` and
 // `[label](https://...)` in notification text into links it opens with commands allowed, so one
 // click on a member's words could run any command. Free of the vscode API so the rule is unit-tested.
+import { errorMessage } from '../../client';
 import { UNSAFE_CHARACTERS } from '../../crypto/limits';
 
 const UNSAFE = new RegExp(UNSAFE_CHARACTERS.source, 'gu');
@@ -13,4 +14,9 @@ const UNSAFE = new RegExp(UNSAFE_CHARACTERS.source, 'gu');
  */
 export function plainText(text: string): string {
   return text.replace(UNSAFE, ' ').replace(/\s+/gu, ' ').trim().replace(/\]\(/gu, '] (');
+}
+
+/** A failure's notification: a thrown error's message may carry a peer's or a server's words, so it is plain words too. */
+export function failureNotice(error: unknown): string {
+  return `Secure Chat: ${plainText(errorMessage(error))}`;
 }

@@ -113,3 +113,13 @@ export async function connected(client: ChatClient): Promise<void> {
 export function texts(messages: readonly ChatMessage[]): string[] {
   return messages.map((m) => m.body.text);
 }
+
+/** Takes the server away, has bob's `text` stored meanwhile, and resolves with it as the client catches up. */
+export async function caughtUpAfterAbsence(server: ScriptedServer, client: ChatClient, text: string): Promise<ChatMessage> {
+  await server.stop();
+  await next(client, 'state', stateIs('reconnecting'));
+  server.store(server.sealAs('bob', text));
+  const caughtUp = next(client, 'message', (m) => m.body.text === text);
+  await server.restart();
+  return caughtUp;
+}

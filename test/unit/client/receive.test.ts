@@ -14,7 +14,7 @@ describe('client receiving', () => {
     server.publish(server.sealAs('bob', 'hi alice', timestamp));
     const message = await shown;
     assert.match(message.id, /^[0-9a-f]{32}$/);
-    assert.deepStrictEqual({ ...message, id: '' }, { id: '', seq: 1, username: 'bob', timestamp, body: { text: 'hi alice' }, readable: true, own: false });
+    assert.deepStrictEqual({ ...message, id: '' }, { id: '', seq: 1, username: 'bob', timestamp, body: { text: 'hi alice' }, readable: true, own: false, news: true });
   });
 
   it('loads the latest page on first connect and older pages on request', async () => {
@@ -88,7 +88,7 @@ describe('client receiving', () => {
     for (let i = 1; i <= 450; i += 1) server.store(server.sealAs('bob', `offline ${i}`));
     const seqs: number[] = [];
     const done = new Promise<void>((resolve) => client.on('message', (m) => {
-      if (seqs.push(m.seq) === 450) resolve();
+      if (seqs.push(m.seq ?? 0) === 450) resolve();
     }));
     await server.restart();
     await done;

@@ -30,7 +30,11 @@ export type SendOutcome =
   | 'stale'
   | 'rate-limited'
   /** Refuses it as the real server does while stopping, then closes with "going away". */
-  | 'shutting-down';
+  | 'shutting-down'
+  /** Acks it under the next seq but stores nothing, as a machine in the middle could. */
+  | 'forge-ack'
+  /** Answers "replay" (already stored) but stores nothing. */
+  | 'forge-replay';
 
 export interface ScriptedServerOptions {
   readonly password?: string;
@@ -262,6 +266,14 @@ export class ScriptedServer extends EventEmitter {
     if (outcome === 'stale' || outcome === 'rate-limited' || outcome === 'shutting-down') {
       fail(peer, outcome, outcome, id);
       if (outcome === 'shutting-down') peer.socket.close(CLOSE_CODES.goingAway, outcome);
+      return;
+    }
+    if (outcome === 'forge-ack') {
+      send(peer, { type: 'ack', id, seq: this.stored.length + 1 });
+      return;
+    }
+    if (outcome === 'forge-replay') {
+      fail(peer, 'replay', 'message already stored', id);
       return;
     }
     const message = this.store(envelope);

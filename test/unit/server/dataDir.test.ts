@@ -12,6 +12,16 @@ import { TEST_PASSWORD, startTestServer, tempDataDir } from '../../support/testS
 
 const mode = (file: string) => fs.statSync(file).mode & 0o777;
 
+/** Every entry with what a change to it would alter (the directory's own times change with any entry). */
+function directoryState(dataDir: string): Record<string, unknown> {
+  const state: Record<string, unknown> = { '.': mode(dataDir) };
+  for (const name of fs.readdirSync(dataDir).sort()) {
+    const stat = fs.lstatSync(path.join(dataDir, name));
+    state[name] = { mode: stat.mode, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, content: fs.readFileSync(path.join(dataDir, name)).toString('base64') };
+  }
+  return state;
+}
+
 describe('data directory hygiene', () => {
   it('does not follow a symlink planted at a temporary file name', async () => {
     const dataDir = tempDataDir();
@@ -38,6 +48,23 @@ describe('data directory hygiene', () => {
     assert.strictEqual(mode(dataDir), 0o700);
     for (const name of fs.readdirSync(dataDir)) assert.strictEqual(mode(path.join(dataDir, name)), 0o600, name);
     await second.close();
+  });
+
+  it('leaves every file of the running server as it is when a second start is refused by the lock', async () => {
+    const server = await startTestServer();
+    try {
+      const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
+      await client.sendAndAck(client.seal('stored before the second start'));
+      await client.close();
+      // Modes the operator chose while the server runs (a backup group, say): the holder's business.
+      fs.chmodSync(server.dataDir, 0o750);
+      fs.chmodSync(path.join(server.dataDir, ROOM_FILE), 0o640);
+      const before = directoryState(server.dataDir);
+      await assert.rejects(startTestServer({ dataDir: server.dataDir }), (error: StartError) => error.code === 'data-dir-locked');
+      assert.deepStrictEqual(directoryState(server.dataDir), before);
+    } finally {
+      await server.close();
+    }
   });
 
   it('removes the password from the environment once read', async () => {

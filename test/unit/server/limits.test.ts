@@ -41,7 +41,10 @@ describe('server limits', () => {
     await start();
     const client = await join();
     for (const extra of [1, 2, 3]) {
-      client.sendRaw(JSON.stringify({ type: 'send', envelope: Buffer.alloc(MAX_ENVELOPE_V2_BYTES + extra, extra).toString('base64') }));
+      // Version 2 (the protocol this server speaks) whatever the fill: the version byte decides where the id is read.
+      const envelope = Buffer.alloc(MAX_ENVELOPE_V2_BYTES + extra, extra);
+      envelope[0] = 2;
+      client.sendRaw(JSON.stringify({ type: 'send', envelope: envelope.toString('base64') }));
       const refused = await client.error('too-large');
       assert.deepStrictEqual(refused.id, Buffer.alloc(16, extra), `${MAX_ENVELOPE_V2_BYTES + extra} bytes`);
     }

@@ -79,6 +79,14 @@ describe('conversation', () => {
     assert.strictEqual(conversation.setDelivery('ff', 'sent', undefined), null);
   });
 
+  it('places history sent again live by its time, once, regrouping around it', () => {
+    const conversation = new Conversation();
+    conversation.reset([message(1, 'alice', base), message(3, 'alice', base + 2 * MINUTE)]);
+    conversation.placeByTime([message(2, 'bob', base + MINUTE), message(1, 'alice', base)]);
+    assert.deepStrictEqual(conversation.rows.flatMap((row) => (row.kind === 'message' ? [row.item.id] : [])), ['1', '2', '3']);
+    assert.deepStrictEqual(shape([...conversation.rows]), ['day', 'H1', 'H2', 'H3']);
+  });
+
   it('prepends older history, regrouping at the boundary and skipping duplicates', () => {
     const conversation = new Conversation();
     conversation.reset([message(5, 'alice', base + 5 * MINUTE), message(6, 'bob', base + 6 * MINUTE)]);

@@ -1,9 +1,11 @@
 import * as assert from 'assert';
 import { ChatClient } from '../../../../src/client';
+import type { ChatMessage } from '../../../../src/client';
 import type { PanelUpdate } from '../../../../src/protocol/panel';
 import { ChatSession } from '../../../../src/host/rules/chatSession';
 import { within } from '../../../support/rawClient';
 import { TEST_ITERATIONS, TEST_PASSWORD, TestServer, startTestServer } from '../../../support/testServer';
+import { ScriptedServer } from '../../client/scriptedServer';
 
 /** Collects a session's panel updates and lets a test wait for one that matches. */
 function recordUpdates(session: ChatSession): { all: PanelUpdate[]; next(match: (update: PanelUpdate) => boolean, what: string): Promise<PanelUpdate> } {
@@ -91,5 +93,36 @@ describe('chat session', function () {
     const alice = session('alice');
     assert.throws(() => alice.send('x'.repeat(40_000)), /at most 32768 bytes/);
     assert.deepStrictEqual(alice.snapshot().messages, []);
+  });
+});
+
+describe('chat session: history sent again as a live frame', function () {
+  this.timeout(30_000);
+
+  it('is placed by its time among the messages shown and raises no message event (so no notification)', async () => {
+    const server = await ScriptedServer.start();
+    const created = new ChatSession({ address: server.url, password: TEST_PASSWORD, username: 'carol', minIterations: TEST_ITERATIONS, historyPageSize: 2 });
+    try {
+      const t0 = Date.now() - 3_600_000;
+      // Sender clocks differ, so seq order is not time order: the first stored was stamped second.
+      const skewed = server.store(server.sealAs('bob', 'stamped second', t0 + 1_000));
+      server.store(server.sealAs('bob', 'stamped first', t0));
+      server.store(server.sealAs('bob', 'stamped third', t0 + 2_000));
+      const updates = recordUpdates(created);
+      const news: ChatMessage[] = [];
+      created.on('message', (message) => news.push(message));
+      created.connect();
+      await updates.next((u) => u.type === 'messages' && u.position === 'prepend', 'the latest page');
+      // A machine in the middle sends the captured frame again, as it was.
+      server.broadcast({ type: 'message', ...skewed });
+      const placed = await updates.next((u) => u.type === 'messages' && u.items[0]?.text === 'stamped second', 'the replayed message');
+      assert.ok(placed.type === 'messages');
+      assert.deepStrictEqual([placed.position, placed.items[0].seq], ['byTime', undefined]);
+      assert.deepStrictEqual(created.snapshot().messages.map((m) => m.text), ['stamped first', 'stamped second', 'stamped third']);
+      assert.deepStrictEqual(news, []);
+    } finally {
+      created.dispose();
+      await server.stop();
+    }
   });
 });

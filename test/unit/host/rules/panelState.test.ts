@@ -6,10 +6,18 @@ import { parseHostToView } from '../../../../src/protocol/panel';
 const ADDRESS = 'ws://127.0.0.1:7777';
 
 function message(seq: number, fields: Partial<ChatMessage> = {}): ChatMessage {
-  return { id: seq.toString(16).padStart(32, '0'), seq, username: 'bob', timestamp: 1_700_000_000_000 + seq, body: { text: `message ${seq}` }, readable: true, own: false, ...fields };
+  return { id: seq.toString(16).padStart(32, '0'), seq, username: 'bob', timestamp: 1_700_000_000_000 + seq, body: { text: `message ${seq}` }, readable: true, own: false, news: true, ...fields };
 }
 
 describe('panel state', () => {
+  it('places history sent again live by its timestamp, after messages of the same time', () => {
+    const panel = new PanelState(ADDRESS);
+    for (const seq of [1, 3, 5]) panel.append(receivedItem(message(seq))!);
+    const update = panel.placeByTime(receivedItem(message(4, { seq: undefined, timestamp: 1_700_000_000_003 }))!);
+    assert.deepStrictEqual([update.type, update.type === 'messages' && update.position], ['messages', 'byTime']);
+    assert.deepStrictEqual(panel.snapshot('me').messages.map((item) => [item.id.slice(-1), item.seq]), [['1', 1], ['3', 3], ['4', undefined], ['5', 5]]);
+  });
+
   it('maps a received message to an item the view accepts', () => {
     const item = receivedItem(message(3, { body: { text: 'hi', snippet: { code: 'x', language: 'ts', path: 'src/a.ts', startLine: 2, endLine: 4 } } }));
     assert.deepStrictEqual(item, {
@@ -29,9 +37,18 @@ describe('panel state', () => {
   it('describes each client state for the panel', () => {
     assert.deepStrictEqual(panelConnection({ status: 'authenticating' }, ADDRESS), { status: 'connecting', detail: 'verifying the room password…', address: ADDRESS });
     assert.deepStrictEqual(panelConnection({ status: 'reconnecting', attempt: 2, inMs: 4_200, reason: 'connection refused' }, ADDRESS), {
-      status: 'reconnecting', detail: 'retrying in 4 s (connection refused)', address: ADDRESS,
+      status: 'reconnecting', detail: 'retrying in 4 s (connection refused)', address: ADDRESS, actions: ['reconnect'],
     });
     assert.match(panelConnection({ status: 'error', kind: 'auth-failed', message: 'x' }, ADDRESS).detail ?? '', /Wrong room password/);
+    assert.deepStrictEqual(panelConnection({ status: 'error', kind: 'auth-failed', message: 'x' }, ADDRESS).actions, ['setPassword']);
+  });
+
+  it('offers Reconnect after Disconnect, and Start Server or Reconnect after the own server stopped', () => {
+    assert.deepStrictEqual(panelConnection({ status: 'disconnected' }, ADDRESS), { status: 'disconnected', address: ADDRESS, actions: ['reconnect', 'connect'] });
+    assert.deepStrictEqual(panelConnection({ status: 'disconnected' }, ADDRESS, 'server-stopped'), {
+      status: 'disconnected', address: ADDRESS, detail: 'The server on this computer was stopped.', actions: ['startServer', 'reconnect'],
+    });
+    assert.ok(parseHostToView({ type: 'connection', ...panelConnection({ status: 'disconnected' }, ADDRESS, 'server-stopped') }).ok, 'the view accepts it');
   });
 
   it('names one member joining or leaving, but not a whole list arriving or going', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { plainText } from '../../../../src/host/rules/plainText';
+import { failureNotice, plainText } from '../../../../src/host/rules/plainText';
 
 /** VS Code's own link grammar for notification text (vs/base/common/linkedText.ts). */
 const WORKBENCH_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/giu;
@@ -22,6 +22,14 @@ describe('plainText (outside text bound for a VS Code notification)', () => {
       const shown = plainText(text);
       assert.strictEqual(shown.match(WORKBENCH_LINK), null, `${JSON.stringify(text)} -> ${JSON.stringify(shown)}`);
     }
+  });
+
+  it('makes a failure\'s notification of plain words: a thrown message may hold a peer\'s or a server\'s text', () => {
+    for (const text of hostile) {
+      const shown = failureNotice(new Error(text));
+      assert.strictEqual(shown.match(WORKBENCH_LINK), null, `${JSON.stringify(text)} -> ${JSON.stringify(shown)}`);
+    }
+    assert.strictEqual(failureNotice(new Error('[Open Chat](command:x)')), 'Secure Chat: [Open Chat] (command:x)');
   });
 
   it('keeps ordinary text as it was and the words of a link readable', () => {
