@@ -2,7 +2,7 @@
 // survive a reconnect (room keys, the outbox of sealed messages, the ledger of messages seen) and
 // rebuilds the rest (presence, in-flight send, open history requests) on every new connection.
 import {
-  CryptoError, DEFAULT_ITERATIONS, OpenedMessage, RoomKeys, SealedMessage, normalizeUsername, openMessage, openUsername, sealMessage,
+  CryptoError, DEFAULT_ITERATIONS, OpenedMessage, RoomKeys, normalizeUsername, openMessage, openUsername, sealMessage,
 } from '../crypto';
 import { MessageBody, decodeBody } from '../protocol/body';
 import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '../protocol/limits';
@@ -97,7 +97,7 @@ export class ChatClient {
     this.webSocketOptions = options.webSocket;
     this.reconnectBackoff = new Backoff(options.reconnect);
     this.retryBackoff = new Backoff(options.reconnect);
-    this.outbox = new Outbox(options.outboxLimit ?? 1000);
+    this.outbox = new Outbox(options.outboxLimit ?? 1000, () => this.ledger.lastSeq);
     this.acked = new AckedMessages(options.outboxLimit ?? 1000);
     this.events = new TypedEmitter((event, error) => this.logger.log('error', 'listener-threw', { event: String(event), error: errorMessage(error) }));
   }
@@ -160,7 +160,7 @@ export class ChatClient {
     if (!keys) throw new ChatClientError('not-ready', 'connect to the room once before sending: messages are sealed with the room key, which depends on the server\'s room settings');
     const plaintext = encodeMessageBody(body);
     const timestamp = this.clock.now();
-    const entry = this.outbox.add(sealMessage(keys, { username: this.currentUsername, plaintext, timestamp }), this.ledger.lastSeq);
+    const entry = this.outbox.add(sealMessage(keys, { username: this.currentUsername, plaintext, timestamp }));
     this.ledger.expectOwn(entry.wireId, entry.localId);
     this.pump();
     return { id: entry.localId, username: this.currentUsername, timestamp, body, status: 'pending' };
@@ -450,7 +450,7 @@ export class ChatClient {
    */
   private delivered(localId: string, seq: number | undefined, unchecked: boolean): void {
     const entry = this.outbox.remove(localId);
-    if (entry && unchecked) this.acked.add(entry.wireId, { localId, envelope: entry.envelope, storedAfter: entry.storedAfter });
+    if (entry && unchecked) this.acked.add(entry);
     this.settleInFlight(localId);
     // Without an outbox entry this is the seq arriving for a message already reported sent.
     if (entry || seq !== undefined) this.events.emit('delivery', { id: localId, status: 'sent', seq });
@@ -468,31 +468,36 @@ export class ChatClient {
   /** The server did not store it because its timestamp is too far from the server's clock. */
   private reseal(entry: OutboxEntry): void {
     entry.staleAnswers += 1;
-    const keys = this.verified?.keys;
-    if (!keys || entry.staleAnswers > MAX_STALE_ANSWERS) {
+    this.settleInFlight(entry.localId);
+    if (entry.staleAnswers > MAX_STALE_ANSWERS) {
       this.failed(entry, 'the server keeps rejecting the message\'s time: this computer\'s clock is probably more than 5 minutes off');
       return;
     }
-    this.outbox.reseal(entry, this.sealAgain(keys, entry.envelope));
-    this.ledger.expectOwn(entry.wireId, entry.localId);
+    if (!this.resealed(entry)) return;
     this.logger.log('info', 'stale-message-resent');
-    this.settleInFlight(entry.localId);
     this.pump();
   }
 
-  /** Opened only to seal it again, stamped now: the plaintext lives for these two lines, never in the outbox. */
-  private sealAgain(keys: RoomKeys, envelope: Buffer): SealedMessage {
-    const { username, plaintext } = openMessage(keys, envelope);
-    return sealMessage(keys, { username, plaintext, timestamp: this.clock.now() });
+  /** Seals an outbox message again, now; false when this client holds no room key (the message is then reported failed). */
+  private resealed(entry: OutboxEntry): boolean {
+    const keys = this.verified?.keys;
+    if (!keys) {
+      this.failed(entry, 'the room key it was sealed under is no longer held');
+      return false;
+    }
+    // Opened only to seal it again: the plaintext lives for these lines, never in the outbox.
+    const { username, plaintext } = openMessage(keys, entry.envelope);
+    this.outbox.reseal(entry, sealMessage(keys, { username, plaintext, timestamp: this.clock.now() }));
+    this.ledger.expectOwn(entry.wireId, entry.localId);
+    return true;
   }
 
-  /** Acknowledged messages a completed catch-up did not hold were not stored: sealed anew and queued again. */
+  /** Acknowledged messages a completed catch-up did not hold were not stored: queued again, sealed anew. */
   private resendMissing(): void {
-    const keys = this.verified?.keys;
-    if (!keys) return;
     for (const missing of this.acked.takeMissing()) {
-      const entry = this.outbox.restore(missing.localId, this.sealAgain(keys, missing.envelope), missing.storedAfter);
-      this.ledger.expectOwn(entry.wireId, entry.localId);
+      // A new id and time: the server must not take it for the envelope it lost, nor for a stale one.
+      const entry = this.outbox.restore(missing);
+      if (!this.resealed(entry)) continue;
       this.logger.log('warn', 'acknowledged-message-not-stored', { note: 'sending it again' });
       this.events.emit('delivery', { id: entry.localId, status: 'pending', reason: 'the server had not stored it; sending it again' });
     }

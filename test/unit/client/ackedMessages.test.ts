@@ -9,10 +9,10 @@ describe('acknowledged messages checked on reconnect', () => {
 
   it('keeps at most its limit, dropping the oldest, and starts the check at the lowest bound', () => {
     const acked = new AckedMessages(2);
-    for (const [id, storedAfter] of [['a', 5], ['b', 3], ['c', 4]] as const) acked.add(id, { localId: id, envelope: Buffer.from(id), storedAfter });
+    for (const [id, storedAfter] of [['a', 5], ['b', 3], ['c', 4]] as const) acked.add({ localId: id, wireId: id, envelope: Buffer.from(id), storedAfter });
     assert.deepStrictEqual([acked.size, acked.storedAfter], [2, 3]);
     acked.beginCheck();
-    acked.add('d', { localId: 'd', envelope: Buffer.from('d'), storedAfter: 9 });
+    acked.add({ localId: 'd', wireId: 'd', envelope: Buffer.from('d'), storedAfter: 9 });
     acked.seen('b');
     assert.deepStrictEqual(acked.takeMissing().map((m) => m.localId), ['c']);
     assert.deepStrictEqual([acked.size, acked.storedAfter], [1, 9]);
