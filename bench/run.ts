@@ -1,10 +1,11 @@
 // `npm run bench`: every benchmark in one run, a table on stdout and the figures as JSON under
 // bench/results/. Never fails on speed: a missed target reads "NO" in the table.
 import * as path from 'path';
-import { BENCH_LIMITS, ackLatency, relayThroughput } from './relay/relayBench';
+import { BENCH_LIMITS, ackLatency, fanoutLatency, reconnectStorm, relayThroughput } from './relay/relayBench';
 import { storeScaling } from './storeBench';
 import { keyDerivation } from './kdfBench';
 import { cpaceHandshake } from './cpaceBench';
+import { messageSignatures } from './signatureBench';
 import { panel } from './panelBench';
 import { Row, formatTable, machine, writeResults } from './report';
 
@@ -17,14 +18,18 @@ interface Section {
 const sections: Section[] = [
   { name: 'ack latency', run: ackLatency },
   { name: 'relay throughput', run: relayThroughput },
+  { name: 'fan-out latency', run: fanoutLatency },
+  { name: 'reconnect storm', run: reconnectStorm },
   { name: 'store scaling', run: storeScaling },
   { name: 'key derivation', run: keyDerivation },
   { name: 'handshake crypto', run: cpaceHandshake },
+  { name: 'message signatures', run: messageSignatures },
   { name: 'panel', run: panel },
 ];
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
+  // Section names (any prefix); flags (--store-sizes=...) are the sections' own.
+  const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
   const host = machine();
   const log = (line: string) => console.log(line);
   log(`machine: ${host.cpu}, ${host.cores} cores, ${host.memoryGiB} GiB, Node ${host.node}, ${host.date}`);

@@ -2,7 +2,7 @@
 // notifications, commands) and connects their events. Each part lives in its own module in host/.
 import * as vscode from 'vscode';
 import {
-  ChatController, ChatPanelModel, ChatStatusBar, ChatViewProvider, LastRoom, Notifier, PasswordStore, ServerController, SettingsWatcher,
+  ChatController, ChatPanelModel, ChatStatusBar, ChatViewProvider, LastRoom, Notifier, PasswordStore, RoomPins, ServerController, SettingsWatcher,
   StatusBarText, channelLogger, registerCommands,
 } from './host';
 
@@ -18,6 +18,8 @@ export interface TestApi {
   readonly status: { current(): StatusBarText; readonly onDidChange: vscode.Event<StatusBarText> };
   /** The embedded server's process id while it runs. */
   serverPid(): number | undefined;
+  /** "Change Room Password" with the new password given instead of typed. */
+  changeRoomPassword(password: string): Promise<void>;
 }
 
 let server: ServerController | undefined;
@@ -27,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const log = channelLogger(channel);
   const settings = new SettingsWatcher();
   const passwords = new PasswordStore(context.secrets);
-  const chat = new ChatController(passwords, settings, log);
+  const chat = new ChatController(passwords, settings, log, new RoomPins(context.globalState));
   const view = new ChatViewProvider(context.extensionUri, chat, log);
   const embedded = new ServerController({
     script: context.asAbsolutePath('dist/server.js'),
@@ -59,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     chat,
     status: { current: () => statusBar.current, onDidChange: statusBar.onDidChange },
     serverPid: () => embedded.running?.pid,
+    changeRoomPassword: (password) => embedded.changeRoomPassword(password),
   };
 }
 

@@ -25,7 +25,25 @@ export interface LatencyRequest {
   readonly textBytes: number;
 }
 
-export type LoadRequest = ThroughputRequest | LatencyRequest;
+/** `members` sockets open and authenticate at once; each is done once it knows every other one is online. */
+export interface StormRequest {
+  readonly kind: 'storm';
+  readonly target: Target;
+  readonly members: number;
+  readonly maxMs: number;
+}
+
+/** `clients` sockets, each sending `perSecond` messages a second (phases spread), for `durationMs`. */
+export interface FanoutRequest {
+  readonly kind: 'fanout';
+  readonly target: Target;
+  readonly clients: number;
+  readonly perSecond: number;
+  readonly durationMs: number;
+  readonly textBytes: number;
+}
+
+export type LoadRequest = ThroughputRequest | LatencyRequest | StormRequest | FanoutRequest;
 
 export interface ThroughputResult {
   readonly kind: 'throughput';
@@ -43,4 +61,20 @@ export interface LatencyResult {
   readonly latenciesMs: number[];
 }
 
-export type LoadResult = ThroughputResult | LatencyResult | { readonly kind: 'error'; readonly message: string };
+export interface StormResult {
+  readonly kind: 'storm';
+  /** Members that saw everyone online, and the time from the first connect to the last of them. */
+  readonly complete: number;
+  readonly ms: number;
+}
+
+export interface FanoutResult {
+  readonly kind: 'fanout';
+  readonly sent: number;
+  /** Send to arrival at each other client, milliseconds, one per delivery. */
+  readonly latenciesMs: number[];
+  /** Deliveries a complete run has: sent × (clients - 1). */
+  readonly expected: number;
+}
+
+export type LoadResult = ThroughputResult | LatencyResult | StormResult | FanoutResult | { readonly kind: 'error'; readonly message: string };

@@ -6,8 +6,6 @@
 
 export interface AckedMessage {
   readonly localId: string;
-  /** Hex message id of the envelope as acknowledged. */
-  readonly wireId: string;
   readonly envelope: Buffer;
   /** No seq of it can be this low or lower: the last seq seen when it was typed. */
   readonly storedAfter: number;
@@ -33,10 +31,10 @@ export class AckedMessages {
     return lowest;
   }
 
-  /** The server said it stored this envelope. */
-  add(message: AckedMessage): void {
+  /** The server said it stored the envelope with this wire id. */
+  add(wireId: string, message: AckedMessage): void {
     if (this.entries.size >= this.limit) this.forget(this.entries.keys().next().value as string);
-    this.entries.set(message.wireId, { localId: message.localId, wireId: message.wireId, envelope: message.envelope, storedAfter: message.storedAfter });
+    this.entries.set(wireId, message);
   }
 
   /** A new connection: what was acknowledged until now is checked by its catch-up. */

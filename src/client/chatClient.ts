@@ -1,21 +1,23 @@
 // The chat client: one room, one server, over a connection that comes and goes. It keeps what must
-// survive a reconnect (room keys, the outbox of sealed messages, the ledger of messages seen) and
-// rebuilds the rest (presence, in-flight send, open history requests) on every new connection.
+// survive a reconnect (the room's epoch keys, the outbox of sealed messages, the ledger of messages
+// seen) and rebuilds the rest (presence, in-flight send, open history requests) on every new connection.
 import {
-  CryptoError, DEFAULT_ITERATIONS, OpenedMessage, RoomKeys, normalizeUsername, openMessage, openUsername, sealMessage,
+  ChannelKeys, CryptoError, DEFAULT_ITERATIONS, OpenedMessage, SealedMessage, normalizeUsername, openEpochMessage, openUsername, peekEpoch,
+  sealEpochMessage,
 } from '../crypto';
 import { MessageBody, decodeBody } from '../protocol/body';
 import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '../protocol/limits';
-import { ServerFrame, StoredMessage } from '../protocol/wire';
+import { CLOSE_CODES, ServerFrame, StoredMessage } from '../protocol/wire';
 import { parseServerAddress } from './address';
 import { Backoff } from './backoff';
 import { Clock, systemClock } from './clock';
 import { CloseInfo, Connection, ConnectionClosed } from './connection';
 import { ChatClientError, errorMessage, serverErrorWords } from './errors';
 import { TypedEmitter } from './emitter';
-import { HandshakeFailure, Session, performHandshake } from './handshake';
+import { HandshakeFailure, PASSWORD_CHANGED_MESSAGE, Session, openEpochFrame, performHandshake } from './handshake';
 import { HistoryAnswer, HistoryRequests } from './historyRequests';
-import { RoomKeyCache, roomFingerprint } from './keyCache';
+import { RoomSecretCache, roomFingerprint } from './keyCache';
+import type { Keyring } from './keyring';
 import { MessageLedger } from './ledger';
 import { LiveSeqs, stampedRecently } from './liveSeqs';
 import { Logger, silentLogger } from '../protocol/log';
@@ -28,6 +30,9 @@ import type { ChatClientEvents, ChatClientOptions, ChatMessage, ConnectionState,
 /** Shown in place of a body this client cannot read; ChatMessage.readable is false with it. */
 export const UNREADABLE_BODY: MessageBody = { text: '[this message could not be read: it was sent in a format this version does not understand]' };
 
+/** Longest wait between reconnects unless the caller says otherwise; retryNow() skips it. */
+const DEFAULT_RECONNECT_CAP_MS = 5 * 60_000;
+
 /** Re-seals after "stale" before concluding that this machine's clock is wrong. */
 const MAX_STALE_ANSWERS = 3;
 
@@ -39,6 +44,8 @@ type Arrival = 'live' | 'catch-up' | 'page';
 /** What exists only while a connection is authenticated. */
 interface LiveConnection {
   readonly connection: Connection;
+  /** This connection's CPace channel keys: new epochs arrive sealed under them. */
+  readonly channel: ChannelKeys;
   readonly latestSeq: number;
   /** What the seqs this connection's server sends can truthfully be. */
   readonly seqs: LiveSeqs;
@@ -65,13 +72,15 @@ export class ChatClient {
   private readonly acked: AckedMessages;
   private readonly ledger = new MessageLedger();
   private readonly presence = new Presence();
-  private readonly keyCache = new RoomKeyCache();
+  private readonly secretCache = new RoomSecretCache();
+  /** Hex room id this address must present: the caller's pin, then the room of the first verified connection. */
+  private pinnedRoom: string | undefined;
   private readonly timers = new Map<TimerName, () => void>();
   private readonly webSocketOptions: ChatClientOptions['webSocket'];
   private currentUsername: string;
   private currentState: ConnectionState = { status: 'disconnected' };
-  /** Keys the server has proven, for sealing; with the room they belong to. */
-  private verified: { readonly room: string; readonly keys: RoomKeys } | undefined;
+  /** Epoch keys from a server that proved the password; with the room they belong to. */
+  private verified: { readonly room: string; readonly roomId: string; readonly keyring: Keyring } | undefined;
   /** The connection being opened or authenticated, if any. */
   private pending: Connection | undefined;
   private live: LiveConnection | undefined;
@@ -86,6 +95,7 @@ export class ChatClient {
     const { password } = options;
     this.getPassword = typeof password === 'function' ? async () => password() : async () => password;
     this.minIterations = options.minIterations ?? DEFAULT_ITERATIONS;
+    this.pinnedRoom = options.pinnedRoom;
     this.pageSize = options.historyPageSize ?? HISTORY_PAGE_DEFAULT;
     if (!Number.isSafeInteger(this.pageSize) || this.pageSize < 1 || this.pageSize > HISTORY_PAGE_MAX) {
       throw new ChatClientError('invalid-option', `historyPageSize must be an integer from 1 to ${HISTORY_PAGE_MAX}`);
@@ -95,9 +105,10 @@ export class ChatClient {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.webSocketOptions = options.webSocket;
-    this.reconnectBackoff = new Backoff(options.reconnect);
+    // Capped at 5 minutes by default: a server that keeps refusing is not asked every few seconds for ever.
+    this.reconnectBackoff = new Backoff({ capMs: DEFAULT_RECONNECT_CAP_MS, ...options.reconnect });
     this.retryBackoff = new Backoff(options.reconnect);
-    this.outbox = new Outbox(options.outboxLimit ?? 1000, () => this.ledger.lastSeq);
+    this.outbox = new Outbox(options.outboxLimit ?? 1000);
     this.acked = new AckedMessages(options.outboxLimit ?? 1000);
     this.events = new TypedEmitter((event, error) => this.logger.log('error', 'listener-threw', { event: String(event), error: errorMessage(error) }));
   }
@@ -113,6 +124,11 @@ export class ChatClient {
   /** Names online now, sorted; empty while not connected. */
   get online(): readonly string[] {
     return this.presence.names();
+  }
+
+  /** Hex id of the room a server proved it serves, once one has: what a caller pins for the address. */
+  get roomId(): string | undefined {
+    return this.verified?.roomId;
   }
 
   /** Messages dropped because they failed verification (wrong room key or tampered). */
@@ -146,8 +162,19 @@ export class ChatClient {
   dispose(): void {
     if (this.disposed) return;
     this.disconnect();
+    this.forgetSecrets();
     this.disposed = true;
     this.events.clear();
+  }
+
+  /** Connects at once if the client is waiting to reconnect or stopped on an error: the user's "Retry now". */
+  retryNow(): void {
+    this.assertUsable();
+    if (this.live || this.pending) return;
+    this.clearTimer('reconnect');
+    this.wanted = true;
+    this.reconnectBackoff.reset();
+    this.open();
   }
 
   /**
@@ -156,11 +183,11 @@ export class ChatClient {
    */
   send(body: MessageBody): LocalMessage {
     this.assertUsable();
-    const keys = this.verified?.keys;
-    if (!keys) throw new ChatClientError('not-ready', 'connect to the room once before sending: messages are sealed with the room key, which depends on the server\'s room settings');
+    const keys = this.verified?.keyring.current;
+    if (!keys) throw new ChatClientError('not-ready', 'connect to the room once before sending: messages are sealed with the room key, which the server hands out');
     const plaintext = encodeMessageBody(body);
     const timestamp = this.clock.now();
-    const entry = this.outbox.add(sealMessage(keys, { username: this.currentUsername, plaintext, timestamp }));
+    const entry = this.outbox.add(sealEpochMessage(keys, { username: this.currentUsername, plaintext, timestamp }), this.ledger.lastSeq);
     this.ledger.expectOwn(entry.wireId, entry.localId);
     this.pump();
     return { id: entry.localId, username: this.currentUsername, timestamp, body, status: 'pending' };
@@ -203,9 +230,13 @@ export class ChatClient {
       if (this.pending !== connection) return;
       this.setState({ status: 'authenticating' });
       const session = await performHandshake(connection, {
-        username: this.currentUsername, minIterations: this.minIterations, keyCache: this.keyCache, getPassword: this.getPassword,
+        username: this.currentUsername, minIterations: this.minIterations, secretCache: this.secretCache, getPassword: this.getPassword,
+        pinnedRoom: this.pinnedRoom,
       });
-      if (this.pending !== connection) return;
+      if (this.pending !== connection) {
+        session.keyring.wipe();
+        return;
+      }
       this.pending = undefined;
       this.onEstablished(connection, session);
     } catch (error) {
@@ -226,9 +257,13 @@ export class ChatClient {
       this.ledger.clear();
       this.acked.clear();
     }
-    this.verified = { room, keys: session.keys };
+    // The server's keys replace what the last connection had: it hands out every epoch of the room.
+    if (this.verified?.keyring !== session.keyring) this.verified?.keyring.wipe();
+    const roomId = session.room.roomId.toString('hex');
+    this.verified = { room, roomId, keyring: session.keyring };
+    this.pinnedRoom = roomId;
     const live: LiveConnection = {
-      connection, latestSeq: session.latestSeq, seqs: new LiveSeqs(session.latestSeq), inFlight: undefined, history: new HistoryRequests((frame) => connection.send(frame)),
+      connection, channel: session.channel, latestSeq: session.latestSeq, seqs: new LiveSeqs(session.latestSeq), inFlight: undefined, history: new HistoryRequests((frame) => connection.send(frame)),
     };
     this.live = live;
     connection.onClose((info) => this.onConnectionLost(live, info));
@@ -265,17 +300,32 @@ export class ChatClient {
       this.scheduleReconnect(error.message);
     } else {
       // The user must act (retype the password, fix the address); retrying would only repeat it.
-      this.wanted = false;
-      if (error.kind === 'auth-failed') this.verified = undefined;
-      this.logger.log('warn', 'connection-refused', { kind: error.kind, why: error.message });
-      this.setState({ status: 'error', kind: error.kind, message: error.message });
+      this.stopWith(error.kind, error.message);
     }
   }
+
+  /** Stops reconnecting until the user acts; a refused password also forgets every key. */
+  private stopWith(kind: Exclude<HandshakeFailure['kind'], 'network'>, message: string): void {
+    this.wanted = false;
+    if (kind === 'auth-failed') this.forgetSecrets();
+    this.logger.log('warn', 'connection-refused', { kind, why: message });
+    this.setState({ status: 'error', kind, message });
+  }
+
+  /** The password's secret and every epoch key, overwritten and dropped: nothing to seal or open with until the next handshake. */
+  private forgetSecrets(): void {
+    this.secretCache.forget();
+    this.verified?.keyring.wipe();
+    this.verified = undefined;
+  }
+
 
   private onConnectionLost(live: LiveConnection, info: CloseInfo): void {
     if (this.live !== live) return;
     this.endLive(new ChatClientError('offline', `the connection was lost: ${info.reason}`));
     this.logger.log('info', 'connection-lost', { why: info.reason });
+    // The password that admitted this connection no longer does: retrying with it cannot succeed.
+    if (info.code === CLOSE_CODES.passwordChanged) return this.stopWith('auth-failed', PASSWORD_CHANGED_MESSAGE);
     if (this.wanted) this.scheduleReconnect(info.reason);
   }
 
@@ -334,18 +384,35 @@ export class ChatClient {
       case 'leave':
         this.updatePresence(this.presence.leave(frame.user));
         return;
+      case 'epoch':
+        this.onEpoch(live, frame);
+        return;
       default:
         this.logger.log('warn', 'unexpected-frame-ignored', { type: frame.type });
     }
   }
 
+  /** A new epoch pushed by the server (a rotation): held at once, and new messages use it if it is current. */
+  private onEpoch(live: LiveConnection, frame: Extract<ServerFrame, { type: 'epoch' }>): void {
+    const verified = this.verified;
+    if (!verified) return;
+    try {
+      openEpochFrame(verified.keyring, Buffer.from(verified.roomId, 'hex'), live.channel, frame);
+    } catch (error) {
+      if (!(error instanceof HandshakeFailure)) throw error;
+      this.logger.log('warn', 'epoch-failed-verification', { epoch: frame.number });
+      return;
+    }
+    this.logger.log('info', 'epoch-received', { epoch: frame.number, current: frame.current });
+  }
+
   /** Opens one stored message through the single dedup; undefined for one not to show. */
   private receive(live: LiveConnection, stored: StoredMessage, arrival: Arrival): ChatMessage | undefined {
-    const keys = this.verified?.keys;
-    if (!keys) return undefined;
+    const keyring = this.verified?.keyring;
+    if (!keyring) return undefined;
     let opened: OpenedMessage;
     try {
-      opened = openMessage(keys, stored.envelope);
+      opened = openEpochMessage(keyring.lookup, stored.envelope);
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
       this.dropped += 1;
@@ -374,11 +441,12 @@ export class ChatClient {
     };
   }
 
-  private openName(block: Buffer): string | undefined {
-    const keys = this.verified?.keys;
+  /** A presence entry: the u32 epoch its block is sealed under, then the block. */
+  private openName(entry: Buffer): string | undefined {
+    const keys = this.verified?.keyring.lookup(entry.readUInt32BE(0));
     if (!keys) return undefined;
     try {
-      return openUsername(keys, block);
+      return openUsername(keys, entry.subarray(4));
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
       this.logger.log('warn', 'online-name-failed-verification');
@@ -398,6 +466,9 @@ export class ChatClient {
     if (!live || live.inFlight !== undefined || this.timers.has('retry')) return;
     const next = this.outbox.first();
     if (!next) return;
+    // Sealed before a rotation (or in an earlier session): the server takes only the current epoch.
+    const current = this.verified?.keyring.current;
+    if (current && peekEpoch(next.envelope) !== current.epoch && !this.resealed(next)) return;
     live.inFlight = next.localId;
     live.connection.send({ type: 'send', envelope: next.envelope });
   }
@@ -450,7 +521,7 @@ export class ChatClient {
    */
   private delivered(localId: string, seq: number | undefined, unchecked: boolean): void {
     const entry = this.outbox.remove(localId);
-    if (entry && unchecked) this.acked.add(entry);
+    if (entry && unchecked) this.acked.add(entry.wireId, { localId, envelope: entry.envelope, storedAfter: entry.storedAfter });
     this.settleInFlight(localId);
     // Without an outbox entry this is the seq arriving for a message already reported sent.
     if (entry || seq !== undefined) this.events.emit('delivery', { id: localId, status: 'sent', seq });
@@ -478,26 +549,50 @@ export class ChatClient {
     this.pump();
   }
 
-  /** Seals an outbox message again, now; false when this client holds no room key (the message is then reported failed). */
+  /**
+   * Seals an outbox message again, now and under the current epoch; false when this client no longer
+   * holds the epoch it was sealed under (the message is then reported failed, and the next one sent).
+   */
   private resealed(entry: OutboxEntry): boolean {
-    const keys = this.verified?.keys;
-    if (!keys) {
+    const sealed = this.sealAgain(entry.envelope);
+    if (!sealed) {
       this.failed(entry, 'the room key it was sealed under is no longer held');
       return false;
     }
-    // Opened only to seal it again: the plaintext lives for these lines, never in the outbox.
-    const { username, plaintext } = openMessage(keys, entry.envelope);
-    this.outbox.reseal(entry, sealMessage(keys, { username, plaintext, timestamp: this.clock.now() }));
+    this.outbox.reseal(entry, sealed);
     this.ledger.expectOwn(entry.wireId, entry.localId);
     return true;
   }
 
-  /** Acknowledged messages a completed catch-up did not hold were not stored: queued again, sealed anew. */
+  /**
+   * The message sealed anew under the current epoch and stamped now; undefined when this client no
+   * longer holds the epoch it was sealed under. The plaintext lives for these lines, never in the outbox.
+   */
+  private sealAgain(envelope: Buffer): SealedMessage | undefined {
+    const keyring = this.verified?.keyring;
+    const current = keyring?.current;
+    if (!keyring || !current) return undefined;
+    let opened: OpenedMessage;
+    try {
+      opened = openEpochMessage(keyring.lookup, envelope);
+    } catch (error) {
+      if (!(error instanceof CryptoError)) throw error;
+      return undefined;
+    }
+    return sealEpochMessage(current, { username: opened.username, plaintext: opened.plaintext, timestamp: this.clock.now() });
+  }
+
+  /** Acknowledged messages a completed catch-up did not hold were not stored: sealed anew and queued again. */
   private resendMissing(): void {
     for (const missing of this.acked.takeMissing()) {
-      // A new id and time: the server must not take it for the envelope it lost, nor for a stale one.
-      const entry = this.outbox.restore(missing);
-      if (!this.resealed(entry)) continue;
+      const sealed = this.sealAgain(missing.envelope);
+      if (!sealed) {
+        this.logger.log('warn', 'acknowledged-message-not-stored', { note: 'its room key is no longer held; not sent again' });
+        this.events.emit('delivery', { id: missing.localId, status: 'failed', reason: 'the server had not stored it, and its room key is no longer held' });
+        continue;
+      }
+      const entry = this.outbox.restore(missing.localId, sealed, missing.storedAfter);
+      this.ledger.expectOwn(entry.wireId, entry.localId);
       this.logger.log('warn', 'acknowledged-message-not-stored', { note: 'sending it again' });
       this.events.emit('delivery', { id: entry.localId, status: 'pending', reason: 'the server had not stored it; sending it again' });
     }

@@ -44,6 +44,8 @@ const CLOSE_REASONS: Readonly<Record<number, string>> = {
   [CLOSE_CODES.protocolViolation]: 'the server reported a protocol violation',
   [CLOSE_CODES.slowConsumer]: 'the server dropped the connection because it was reading too slowly',
   [CLOSE_CODES.serverFull]: 'the server is full',
+  [CLOSE_CODES.upgradeRequired]: 'this Secure Chat extension is older than the server: upgrade the extension',
+  [CLOSE_CODES.passwordChanged]: 'the room password was changed: enter the new password',
 };
 
 /** Our words for a close code; for one we do not know, the local error (ECONNREFUSED...) or the bare code. */

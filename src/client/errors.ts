@@ -47,6 +47,8 @@ const SERVER_ERROR_WORDS: Readonly<Record<ErrorCode, string>> = {
   'shutting-down': 'the server is shutting down',
   internal: 'the server had an internal error',
   'storage-full': 'the server has no room to store messages right now',
+  'upgrade-required': 'this Secure Chat extension is older than the server: upgrade the extension',
+  'password-changed': 'the room password was changed: enter the new password',
 };
 
 export function serverErrorWords(code: ErrorCode): string {

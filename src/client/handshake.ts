@@ -1,15 +1,21 @@
-// The client side of the handshake: check the room the server offers, prove knowledge of the room
-// key, and demand the server's proof in return before anything else is trusted or sent.
+// The client side of the version-2 handshake: check the room the server offers (and the room pinned
+// for this address), run CPace on the room's PBKDF2 output, demand the server's confirmation before
+// saying anything more, then confirm in turn and take the epoch secrets the server seals for this
+// connection. Before the server has confirmed, the client sends its nonce and its CPace share only:
+// a fake server learns nothing it could test a password guess against.
 import {
-  CryptoError, RoomKeys, RoomParams, checkRoomParams, clientProof, deriveRoomKeys, newNonce, sealUsername, verifyServerProof,
+  ChannelKeys, CPACE_NONCE_BYTES, CryptoError, RoomParams, checkRoomParams, deriveMasterSecret, openEpochSecret, sealUsername,
+  startCpaceClient,
 } from '../crypto';
+import { randomBytes } from 'crypto';
 import { CLOSE_CODES, PROTOCOL_VERSION, ServerFrame } from '../protocol/wire';
 import { Connection, ConnectionClosed } from './connection';
-import type { RoomKeyCache } from './keyCache';
+import type { RoomSecretCache } from './keyCache';
+import { Keyring } from './keyring';
 import { errorMessage, serverErrorWords } from './errors';
 
 /** 'network' failures are worth retrying; the others need the user. */
-export type HandshakeFailureKind = 'auth-failed' | 'server-unverified' | 'incompatible' | 'network';
+export type HandshakeFailureKind = 'auth-failed' | 'room-changed' | 'incompatible' | 'network';
 
 export class HandshakeFailure extends Error {
   constructor(
@@ -24,85 +30,145 @@ export class HandshakeFailure extends Error {
 export interface HandshakeInput {
   readonly username: string;
   readonly minIterations: number;
-  readonly keyCache: RoomKeyCache;
-  /** Asked only when the cache has no keys for the room the server offers. */
+  readonly secretCache: RoomSecretCache;
+  /** Asked only when the cache has no secret for the room the server offers. */
   readonly getPassword: () => Promise<string>;
+  /** Hex room id this address served before: a server presenting another room is refused. */
+  readonly pinnedRoom?: string;
 }
 
 export interface Session {
   readonly room: RoomParams;
-  /** Verified: the server proved it holds the same keys. */
-  readonly keys: RoomKeys;
+  /** Every epoch the server holds, opened; the current one is set. */
+  readonly keyring: Keyring;
+  /** Keys of this connection's CPace channel: later `epoch` frames are sealed under them. */
+  readonly channel: ChannelKeys;
+  /** Presence entries: u32 epoch, then the username block. */
   readonly online: Buffer[];
   readonly latestSeq: number;
 }
 
-export const SERVER_UNVERIFIED_MESSAGE = 'the server could not prove it knows the room password';
+/**
+ * CPace cannot tell a wrong password from a server that does not know the right one: either way
+ * the server's confirmation does not check. Both call for the user: retype it, or check the address.
+ */
+export const SERVER_UNVERIFIED_MESSAGE = 'the server did not prove it knows this room password: the password is wrong, or this is not your room\'s server';
+export const PASSWORD_CHANGED_MESSAGE = 'the room password was changed: enter the new password';
+export const UPGRADE_REQUIRED_MESSAGE = 'this Secure Chat extension is older than the server: upgrade the extension';
 
 export async function performHandshake(connection: Connection, input: HandshakeInput): Promise<Session> {
   const hello = await expectFrame(connection, 'hello');
-  if (hello.version !== PROTOCOL_VERSION) {
-    throw new HandshakeFailure('incompatible', `the server speaks protocol version ${hello.version}; this client speaks version ${PROTOCOL_VERSION}`);
+  if (hello.version < PROTOCOL_VERSION) {
+    throw new HandshakeFailure('incompatible', `the server speaks protocol version ${hello.version}, older than this extension's ${PROTOCOL_VERSION}: upgrade the server`);
+  }
+  if (hello.version > PROTOCOL_VERSION) {
+    throw new HandshakeFailure('incompatible', `the server speaks protocol version ${hello.version}: ${UPGRADE_REQUIRED_MESSAGE}`);
+  }
+  const roomId = hello.room.roomId.toString('hex');
+  if (input.pinnedRoom !== undefined && input.pinnedRoom !== roomId) {
+    throw new HandshakeFailure('room-changed', `the server at this address presents another room (${roomId.slice(0, 8)}…) than the one it served before (${input.pinnedRoom.slice(0, 8)}…); it may not be your team's server. Nothing was sent to it.`);
   }
   const problem = checkRoomParams(hello.room, input.minIterations);
   if (problem) throw new HandshakeFailure('incompatible', `refusing the server's room settings: ${problem}`);
 
-  const keys = input.keyCache.get(hello.room) ?? (await derive(hello.room, input));
-  const clientNonce = newNonce();
-  const usernameBlock = sealUsername(keys, input.username);
-  const transcript = { room: hello.room, serverNonce: hello.nonce, clientNonce, usernameBlock };
-  connection.send({ type: 'auth', nonce: clientNonce, user: usernameBlock, proof: clientProof(keys, transcript) });
+  const prs = input.secretCache.get(hello.room) ?? (await derive(hello.room, input));
+  const context = { roomId: hello.room.roomId, serverNonce: hello.nonce, clientNonce: randomBytes(CPACE_NONCE_BYTES) };
+  const cpace = startCpaceClient(prs, context);
+  connection.send({ type: 'cpace', nonce: context.clientNonce, share: cpace.message });
 
-  let welcome: Extract<ServerFrame, { type: 'welcome' }>;
+  const confirm = await expectFrame(connection, 'confirm');
+  let finished;
   try {
-    welcome = await expectFrame(connection, 'welcome');
-  } catch (error) {
-    if (error instanceof HandshakeFailure && error.kind === 'auth-failed') input.keyCache.forget();
-    throw error;
-  }
-  try {
-    verifyServerProof(keys, transcript, welcome.proof);
+    finished = cpace.finish(confirm.share, confirm.proof);
   } catch (error) {
     if (!(error instanceof CryptoError)) throw error;
-    input.keyCache.forget();
-    throw new HandshakeFailure('server-unverified', SERVER_UNVERIFIED_MESSAGE);
+    input.secretCache.forget();
+    throw new HandshakeFailure('auth-failed', SERVER_UNVERIFIED_MESSAGE);
   }
-  return { room: hello.room, keys, online: welcome.online, latestSeq: welcome.latestSeq };
+  connection.send({ type: 'confirm', proof: finished.confirmation });
+  const keyring = new Keyring(hello.room.roomId);
+  try {
+    const welcome = await receiveEpochs(connection, keyring, hello.room.roomId, finished.channel, input.username);
+    return { room: hello.room, keyring, channel: finished.channel, online: welcome.online, latestSeq: welcome.latestSeq };
+  } catch (error) {
+    keyring.wipe();
+    if (error instanceof HandshakeFailure && error.kind === 'auth-failed') input.secretCache.forget();
+    throw error;
+  }
 }
 
 /**
- * Keys are cached as soon as they are derived, before the server accepts them: if the connection
- * drops while the user types the password (the server times out slow handshakes), the retry must
- * not ask again. A rejection forgets them.
+ * `epoch` frames up to the current one; then the username block goes out sealed under it (`present`)
+ * and `welcome` answers. An epoch may still arrive before the welcome (a rotation just then).
  */
-async function derive(room: RoomParams, input: HandshakeInput): Promise<RoomKeys> {
-  let keys: RoomKeys;
+async function receiveEpochs(connection: Connection, keyring: Keyring, roomId: Buffer, channel: ChannelKeys, username: string): Promise<Extract<ServerFrame, { type: 'welcome' }>> {
+  let presented = false;
+  for (;;) {
+    const frame = await expectFrame(connection, ...(presented ? ['epoch', 'welcome'] as const : ['epoch'] as const));
+    if (frame.type === 'welcome') {
+      if (!keyring.has(frame.epoch)) throw new HandshakeFailure('incompatible', 'the server did not send the key of the current epoch');
+      return frame;
+    }
+    openEpochFrame(keyring, roomId, channel, frame);
+    const current = keyring.current;
+    if (!presented && current) {
+      connection.send({ type: 'present', epoch: current.epoch, user: sealUsername(current, username) });
+      presented = true;
+    }
+  }
+}
+
+/** Opens one `epoch` frame into the keyring; a secret that does not open is the server's fault, and refused. */
+export function openEpochFrame(keyring: Keyring, roomId: Buffer, channel: ChannelKeys, frame: Extract<ServerFrame, { type: 'epoch' }>): void {
+  let secret: Buffer;
   try {
-    keys = await deriveRoomKeys(await input.getPassword(), room);
+    secret = openEpochSecret(channel, roomId, frame.number, frame.secret);
+  } catch (error) {
+    if (!(error instanceof CryptoError)) throw error;
+    throw new HandshakeFailure('incompatible', 'the server sent an epoch key that failed verification');
+  }
+  keyring.add(frame.number, secret, frame.current);
+}
+
+/**
+ * The secret is cached as soon as it is derived, before the server accepts it: if the connection
+ * drops while the user types the password (the server times out slow handshakes), the retry must
+ * not ask again. A rejection forgets it.
+ */
+async function derive(room: RoomParams, input: HandshakeInput): Promise<Buffer> {
+  let secret: Buffer;
+  try {
+    secret = await deriveMasterSecret(await input.getPassword(), room.kdf);
   } catch (error) {
     // An empty password, or a prompt the user cancelled: either way the user must be asked again.
     throw new HandshakeFailure('auth-failed', `no usable room password: ${errorMessage(error)}`);
   }
-  input.keyCache.set(room, keys);
-  return keys;
+  input.secretCache.set(room, secret);
+  return secret;
 }
 
-async function expectFrame<T extends ServerFrame['type']>(connection: Connection, type: T): Promise<Extract<ServerFrame, { type: T }>> {
+/** The failure a close code or an error frame during the handshake stands for. */
+function refusal(code: number | undefined, errorCode: string | undefined, reason: string): HandshakeFailure {
+  if (code === CLOSE_CODES.authFailed || errorCode === 'auth-failed') return new HandshakeFailure('auth-failed', 'the server rejected the room password');
+  if (code === CLOSE_CODES.passwordChanged || errorCode === 'password-changed') return new HandshakeFailure('auth-failed', PASSWORD_CHANGED_MESSAGE);
+  if (code === CLOSE_CODES.upgradeRequired || errorCode === 'upgrade-required') return new HandshakeFailure('incompatible', UPGRADE_REQUIRED_MESSAGE);
+  return new HandshakeFailure('network', reason);
+}
+
+async function expectFrame<T extends ServerFrame['type']>(connection: Connection, ...types: T[]): Promise<Extract<ServerFrame, { type: T }>> {
   let received;
   try {
     received = await connection.nextFrame();
   } catch (error) {
     if (!(error instanceof ConnectionClosed)) throw error;
-    if (error.info.code === CLOSE_CODES.authFailed) throw new HandshakeFailure('auth-failed', error.info.reason);
-    throw new HandshakeFailure('network', error.info.reason);
+    throw refusal(error.info.code, undefined, error.info.reason);
   }
   if (!received.ok) throw new HandshakeFailure('incompatible', `the server sent an invalid handshake frame: ${received.error}`);
   const frame = received.value;
-  if (frame.type === type) return frame as Extract<ServerFrame, { type: T }>;
+  if ((types as string[]).includes(frame.type)) return frame as Extract<ServerFrame, { type: T }>;
   if (frame.type === 'error') {
-    if (frame.code === 'auth-failed') throw new HandshakeFailure('auth-failed', 'the server rejected the room password');
     // server-full, backoff, shutting-down, handshake-timeout...: worth another try later.
-    throw new HandshakeFailure('network', `the server refused the connection: ${serverErrorWords(frame.code)}`);
+    throw refusal(undefined, frame.code, `the server refused the connection: ${serverErrorWords(frame.code)}`);
   }
-  throw new HandshakeFailure('incompatible', `the server sent "${frame.type}" where "${type}" was expected`);
+  throw new HandshakeFailure('incompatible', `the server sent "${frame.type}" where "${types.join('" or "')}" was expected`);
 }

@@ -1,25 +1,27 @@
-// Room keys cost about 150 ms of PBKDF2, so they are derived once per room and kept for the session:
-// reconnects reuse them and do not ask for the password again. They are forgotten when the server
-// rejects them, so that the next connect asks the user again.
-import type { RoomKeys, RoomParams } from '../crypto';
+// The room's PBKDF2 output costs about 150 ms to derive, so it is derived once per room and kept in
+// memory for the session: reconnects reuse it and do not ask for the password again. It is
+// forgotten when the server refuses it, so that the next connect asks the user again.
+import type { RoomParams } from '../crypto';
 
-/** Equal exactly when two rooms derive the same keys from the same password. */
+/** Equal exactly when two rooms derive the same secret from the same password. */
 export function roomFingerprint(room: RoomParams): string {
   return `${room.roomId.toString('hex')}:${room.kdf.name}:${room.kdf.iterations}:${room.kdf.salt.toString('hex')}`;
 }
 
-export class RoomKeyCache {
-  private entry: { readonly room: string; readonly keys: RoomKeys } | undefined;
+export class RoomSecretCache {
+  private entry: { readonly room: string; readonly secret: Buffer } | undefined;
 
-  get(room: RoomParams): RoomKeys | undefined {
-    return this.entry?.room === roomFingerprint(room) ? this.entry.keys : undefined;
+  get(room: RoomParams): Buffer | undefined {
+    return this.entry?.room === roomFingerprint(room) ? this.entry.secret : undefined;
   }
 
-  set(room: RoomParams, keys: RoomKeys): void {
-    this.entry = { room: roomFingerprint(room), keys };
+  set(room: RoomParams, secret: Buffer): void {
+    this.forget();
+    this.entry = { room: roomFingerprint(room), secret };
   }
 
   forget(): void {
+    this.entry?.secret.fill(0);
     this.entry = undefined;
   }
 }

@@ -19,8 +19,7 @@ export class Outbox {
   // A Map iterates in insertion order, which is the order the user typed.
   private readonly entries = new Map<string, OutboxEntry>();
 
-  /** `lastSeen`: the last seq this client has seen, recorded with each message typed. */
-  constructor(private readonly limit: number, private readonly lastSeen: () => number) {
+  constructor(private readonly limit: number) {
     if (!Number.isSafeInteger(limit) || limit < 1) throw new ChatClientError('invalid-option', 'outboxLimit must be a positive integer');
   }
 
@@ -28,21 +27,20 @@ export class Outbox {
     return this.entries.size;
   }
 
-  add(sealed: SealedMessage): OutboxEntry {
+  add(sealed: SealedMessage, storedAfter: number): OutboxEntry {
     if (this.entries.size >= this.limit) {
       throw new ChatClientError('outbox-full', `${this.limit} messages are already waiting to be sent; wait for the connection to come back`);
     }
-    const id = sealed.messageId.toString('hex');
-    return this.restore({ localId: id, wireId: id, envelope: sealed.envelope, storedAfter: this.lastSeen() });
+    return this.restore(sealed.messageId.toString('hex'), sealed, storedAfter);
   }
 
   /**
-   * Queues again, as it was, a message the server acknowledged but did not store (to be re-sealed).
-   * Past the limit too: it was accepted once, and the user was told it was sent.
+   * Queues again, under its local id, a message the server acknowledged but did not store. Past the
+   * limit too: it was accepted once, and the user was told it was sent.
    */
-  restore(message: Pick<OutboxEntry, 'localId' | 'wireId' | 'envelope' | 'storedAfter'>): OutboxEntry {
-    const entry: OutboxEntry = { ...message, staleAnswers: 0 };
-    this.entries.set(entry.localId, entry);
+  restore(localId: string, sealed: SealedMessage, storedAfter: number): OutboxEntry {
+    const entry: OutboxEntry = { localId, wireId: sealed.messageId.toString('hex'), envelope: sealed.envelope, staleAnswers: 0, storedAfter };
+    this.entries.set(localId, entry);
     return entry;
   }
 

@@ -6,7 +6,7 @@ import type { Clock } from './clock';
 import type { Logger } from '../protocol/log';
 
 /** Problems that stop reconnecting until connect() is called again (after the user acts). */
-export type FatalErrorKind = 'auth-failed' | 'server-unverified' | 'incompatible';
+export type FatalErrorKind = 'auth-failed' | 'room-changed' | 'incompatible';
 
 export type ConnectionState =
   | { readonly status: 'disconnected' }
@@ -17,6 +17,7 @@ export type ConnectionState =
   | { readonly status: 'reconnecting'; readonly attempt: number; readonly inMs: number; readonly reason: string }
   | { readonly status: 'error'; readonly kind: FatalErrorKind; readonly message: string };
 
+/** `capMs` defaults to 5 minutes for reconnects (retryNow() skips the wait). */
 export interface ReconnectOptions extends BackoffOptions {
   /** A connection that lasts this long resets the back-off. Default 10 s. */
   readonly stableMs?: number;
@@ -29,6 +30,12 @@ export interface ChatClientOptions {
   readonly password: string | (() => string | Promise<string>);
   /** 1-16 bytes of UTF-8. */
   readonly username: string;
+  /**
+   * Hex room id the server at this address served before: one presenting another room is refused
+   * ('room-changed') before anything is sent to it. Without it, the first verified room is pinned
+   * for the life of the client.
+   */
+  readonly pinnedRoom?: string;
   /** Weakest PBKDF2 work factor accepted from a server. Default 600,000; tests lower it. */
   readonly minIterations?: number;
   readonly reconnect?: ReconnectOptions;

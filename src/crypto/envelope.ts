@@ -2,8 +2,11 @@
 // HMAC-SHA256 over every byte before the tag (encrypt-then-MAC). docs/PROTOCOL.md has the layout.
 // Version 1 is sealed under the password-derived room keys; version 2 carries the number of the
 // key epoch it is sealed under (epochs.ts) and is otherwise the same layout, four bytes later.
+// Version 3 is version 2 signed: the sender's identity key after the epoch and its Ed25519
+// signature (identity.ts) before the tag, verified like the MAC before anything is decrypted.
 import { EpochKeys, checkEpoch } from './epochs';
 import { CryptoError } from './errors';
+import { IDENTITY_PUBLIC_KEY_BYTES, IdentityKey, SIGNATURE_BYTES, signEnvelope, verifyEnvelopeSignature } from './identity';
 import { ROOM_ID_BYTES, RoomKeys } from './keys';
 import { AES_BLOCK_BYTES, SHA256_BYTES, aesCbcDecrypt, aesCbcEncrypt, constantTimeEqual, hmacSha256, randomBytes } from './primitives';
 import { MAX_PLAINTEXT_BYTES, USERNAME_MAX_BYTES } from './limits';
@@ -11,6 +14,7 @@ import { padUsername, unpadUsername } from './username';
 
 export const ENVELOPE_VERSION = 1;
 export const ENVELOPE_VERSION_EPOCHS = 2;
+export const ENVELOPE_VERSION_SIGNED = 3;
 export const MESSAGE_ID_BYTES = 16;
 export const IV_BYTES = AES_BLOCK_BYTES;
 const EPOCH_BYTES = 4;
@@ -18,18 +22,24 @@ const EPOCH_BYTES = 4;
 export const USERNAME_BLOCK_BYTES = IV_BYTES + USERNAME_MAX_BYTES;
 const MAX_CIPHERTEXT_BYTES = (Math.floor(MAX_PLAINTEXT_BYTES / AES_BLOCK_BYTES) + 1) * AES_BLOCK_BYTES;
 
-/** Byte offsets of the envelope fields; `epoch` is empty (equal to `messageId`) in version 1. */
-function layoutWith(epochBytes: number) {
-  const messageId = 1 + ROOM_ID_BYTES + epochBytes;
+/**
+ * Byte offsets of the envelope fields; `epoch` is empty (equal to `signer`) in version 1 and
+ * `signer` (equal to `messageId`) before version 3, whose signature sits between ciphertext and tag.
+ */
+function layoutWith(epochBytes: number, signerBytes = 0) {
+  const signer = 1 + ROOM_ID_BYTES + epochBytes;
+  const messageId = signer + signerBytes;
   return {
     version: 0,
     roomId: 1,
     epoch: 1 + ROOM_ID_BYTES,
+    signer,
     messageId,
     timestamp: messageId + MESSAGE_ID_BYTES,
     username: messageId + MESSAGE_ID_BYTES + 8,
     messageIv: messageId + MESSAGE_ID_BYTES + 8 + USERNAME_BLOCK_BYTES,
     ciphertext: messageId + MESSAGE_ID_BYTES + 8 + USERNAME_BLOCK_BYTES + IV_BYTES,
+    signatureBytes: signerBytes === 0 ? 0 : SIGNATURE_BYTES,
   } as const;
 }
 type Layout = ReturnType<typeof layoutWith>;
@@ -38,13 +48,18 @@ type Layout = ReturnType<typeof layoutWith>;
 export const LAYOUT = layoutWith(0);
 /** Version 2 offsets: the u32 epoch number after the room id. */
 export const LAYOUT_V2 = layoutWith(EPOCH_BYTES);
+/** Version 3 offsets: the signer's 32-byte public key after the epoch; the 64-byte signature before the tag. */
+export const LAYOUT_V3 = layoutWith(EPOCH_BYTES, IDENTITY_PUBLIC_KEY_BYTES);
 export const MIN_ENVELOPE_BYTES = LAYOUT.ciphertext + AES_BLOCK_BYTES + SHA256_BYTES;
 export const MAX_ENVELOPE_BYTES = LAYOUT.ciphertext + MAX_CIPHERTEXT_BYTES + SHA256_BYTES;
 export const MIN_ENVELOPE_V2_BYTES = MIN_ENVELOPE_BYTES + EPOCH_BYTES;
 export const MAX_ENVELOPE_V2_BYTES = MAX_ENVELOPE_BYTES + EPOCH_BYTES;
+export const MIN_ENVELOPE_V3_BYTES = MIN_ENVELOPE_V2_BYTES + IDENTITY_PUBLIC_KEY_BYTES + SIGNATURE_BYTES;
+export const MAX_ENVELOPE_V3_BYTES = MAX_ENVELOPE_V2_BYTES + IDENTITY_PUBLIC_KEY_BYTES + SIGNATURE_BYTES;
 
 /** Where the layout of each version differs; the byte at offset 0 says which applies. */
-const FORMATS = new Map<number, Layout>([[ENVELOPE_VERSION, LAYOUT], [ENVELOPE_VERSION_EPOCHS, LAYOUT_V2]]);
+const UNSIGNED_FORMATS = new Map<number, Layout>([[ENVELOPE_VERSION, LAYOUT], [ENVELOPE_VERSION_EPOCHS, LAYOUT_V2]]);
+const FORMATS = new Map<number, Layout>([...UNSIGNED_FORMATS, [ENVELOPE_VERSION_SIGNED, LAYOUT_V3]]);
 
 export interface MessageToSeal {
   readonly username: string;
@@ -114,19 +129,55 @@ export interface OpenedEpochMessage extends OpenedMessage {
  * beforehand, without verifying anything). Every failure is the same CryptoError.
  */
 export function openEpochMessage(keyring: EpochKeyring, envelope: Uint8Array): OpenedEpochMessage {
-  const epoch = peekEpoch(envelope);
-  const keys = epoch === null ? undefined : keyring(epoch);
-  const layout = FORMATS.get(envelope[LAYOUT.version]);
-  if (epoch === null || keys === undefined || layout === undefined) throw new CryptoError();
-  return { ...openWith(keys, layout, envelope), epoch };
+  return openIn(UNSIGNED_FORMATS, keyring, envelope).opened;
+}
+
+/** A version-3 envelope, under the keys of one epoch, signed by `identity`. */
+export function sealSignedMessage(keys: EpochKeys, identity: IdentityKey, message: MessageToSeal): SealedMessage {
+  return sealSignedMessageWith(keys, identity, message, randomBytes);
+}
+
+export interface OpenedRoomMessage extends OpenedEpochMessage {
+  /** The public key whose signature verified (version 3), or null: an unsigned envelope of version 1 or 2. */
+  readonly signer: Buffer | null;
+}
+
+export interface OpenedSignedMessage extends OpenedEpochMessage {
+  readonly signer: Buffer;
 }
 
 /**
- * Verifies the MAC in constant time before decrypting anything, then decrypts. The caller has
- * picked the layout from the version byte, which the MAC covers.
+ * Opens an envelope of any version under the keys of the epoch it names: version 3 only once its
+ * signature verifies, versions 1 and 2 (history from before signatures) with `signer` null. Every
+ * failure is the same CryptoError.
+ */
+export function openRoomMessage(keyring: EpochKeyring, envelope: Uint8Array): OpenedRoomMessage {
+  const { opened, layout } = openIn(FORMATS, keyring, envelope);
+  const signer = layout.signatureBytes === 0 ? null : Buffer.from(envelope.subarray(layout.signer, layout.messageId));
+  return { ...opened, signer };
+}
+
+/** Opens a version-3 envelope only: what a reader that requires signatures accepts. */
+export function openSignedMessage(keyring: EpochKeyring, envelope: Uint8Array): OpenedSignedMessage {
+  const opened = openRoomMessage(keyring, envelope);
+  if (opened.signer === null) throw new CryptoError();
+  return { ...opened, signer: opened.signer };
+}
+
+function openIn(formats: ReadonlyMap<number, Layout>, keyring: EpochKeyring, envelope: Uint8Array): { opened: OpenedEpochMessage; layout: Layout } {
+  const epoch = peekEpoch(envelope);
+  const keys = epoch === null ? undefined : keyring(epoch);
+  const layout = formats.get(envelope[LAYOUT.version]);
+  if (epoch === null || keys === undefined || layout === undefined) throw new CryptoError();
+  return { opened: { ...openWith(keys, layout, envelope), epoch }, layout };
+}
+
+/**
+ * Verifies the MAC in constant time and, in version 3, the signature before decrypting anything,
+ * then decrypts. The caller has picked the layout from the version byte, which the MAC covers.
  */
 function openWith(keys: RoomKeys, layout: Layout, envelope: Uint8Array): OpenedMessage {
-  const ciphertextLength = envelope.length - layout.ciphertext - SHA256_BYTES;
+  const ciphertextLength = envelope.length - layout.ciphertext - layout.signatureBytes - SHA256_BYTES;
   if (ciphertextLength < AES_BLOCK_BYTES || ciphertextLength > MAX_CIPHERTEXT_BYTES || ciphertextLength % AES_BLOCK_BYTES !== 0) {
     throw new CryptoError();
   }
@@ -136,13 +187,17 @@ function openWith(keys: RoomKeys, layout: Layout, envelope: Uint8Array): OpenedM
   const macMatches = constantTimeEqual(expectedMac, bytes.subarray(macOffset));
   const roomMatches = constantTimeEqual(keys.roomId, bytes.subarray(layout.roomId, layout.epoch));
   if (!macMatches || !roomMatches) throw new CryptoError();
+  const ciphertextEnd = macOffset - layout.signatureBytes;
+  if (layout.signatureBytes > 0) {
+    verifyEnvelopeSignature(bytes.subarray(layout.signer, layout.messageId), bytes.subarray(0, ciphertextEnd), bytes.subarray(ciphertextEnd, macOffset));
+  }
 
   const timestamp = bytes.readBigUInt64BE(layout.timestamp);
   if (timestamp > BigInt(Number.MAX_SAFE_INTEGER)) throw new CryptoError();
   const messageIv = Buffer.from(bytes.subarray(layout.messageIv, layout.ciphertext));
   let plaintext: Buffer;
   try {
-    plaintext = aesCbcDecrypt(keys.messageEncryption, messageIv, bytes.subarray(layout.ciphertext, macOffset));
+    plaintext = aesCbcDecrypt(keys.messageEncryption, messageIv, bytes.subarray(layout.ciphertext, ciphertextEnd));
   } catch {
     throw new CryptoError();
   }
@@ -166,14 +221,28 @@ export function sealMessageWith(keys: RoomKeys, message: MessageToSeal, random: 
 }
 
 export function sealEpochMessageWith(keys: EpochKeys, message: MessageToSeal, random: RandomSource): SealedMessage {
+  return sealWith(keys, Buffer.from([ENVELOPE_VERSION_EPOCHS]), message, random, epochNumber(keys));
+}
+
+export function sealSignedMessageWith(keys: EpochKeys, identity: IdentityKey, message: MessageToSeal, random: RandomSource): SealedMessage {
+  const afterRoomId = Buffer.concat([epochNumber(keys), identity.publicKey]);
+  return sealWith(keys, Buffer.from([ENVELOPE_VERSION_SIGNED]), message, random, afterRoomId, (signed) => signEnvelope(identity, signed));
+}
+
+function epochNumber(keys: EpochKeys): Buffer {
   checkEpoch(keys.epoch);
   const epoch = Buffer.alloc(EPOCH_BYTES);
   epoch.writeUInt32BE(keys.epoch);
-  return sealWith(keys, Buffer.from([ENVELOPE_VERSION_EPOCHS]), message, random, epoch);
+  return epoch;
 }
 
-/** version ‖ room id ‖ epoch (v2 only) ‖ message id ‖ timestamp ‖ username block ‖ IV ‖ ciphertext ‖ tag. */
-function sealWith(keys: RoomKeys, version: Buffer, message: MessageToSeal, random: RandomSource, epoch = Buffer.alloc(0)): SealedMessage {
+/**
+ * version ‖ room id ‖ epoch (v2, v3) ‖ signer key (v3) ‖ message id ‖ timestamp ‖ username block ‖
+ * IV ‖ ciphertext ‖ signature (v3, over every byte before it) ‖ tag (over every byte before it).
+ */
+function sealWith(
+  keys: RoomKeys, version: Buffer, message: MessageToSeal, random: RandomSource, afterRoomId: Buffer = Buffer.alloc(0), sign?: (signed: Buffer) => Buffer,
+): SealedMessage {
   if (message.plaintext.length > MAX_PLAINTEXT_BYTES) {
     throw new RangeError(`message must be at most ${MAX_PLAINTEXT_BYTES} bytes of UTF-8`);
   }
@@ -183,16 +252,17 @@ function sealWith(keys: RoomKeys, version: Buffer, message: MessageToSeal, rando
   const messageIv = random(IV_BYTES);
   const timestamp = Buffer.alloc(8);
   timestamp.writeBigUInt64BE(BigInt(message.timestamp));
-  const authenticated = Buffer.concat([
+  const signed = Buffer.concat([
     version,
     keys.roomId,
-    epoch,
+    afterRoomId,
     messageId,
     timestamp,
     usernameBlock,
     messageIv,
     aesCbcEncrypt(keys.messageEncryption, messageIv, message.plaintext),
   ]);
+  const authenticated = sign === undefined ? signed : Buffer.concat([signed, sign(signed)]);
   return { messageId, envelope: Buffer.concat([authenticated, hmacSha256(keys.messageMac, authenticated)]) };
 }
 
@@ -216,11 +286,12 @@ export function peekMessageId(envelope: Uint8Array): Buffer | null {
 
 /**
  * The epoch an envelope says it is sealed under, without verifying it (0 for version 1; null for
- * anything that is neither version): lets a client ask for an epoch it lacks before opening.
+ * a version this module does not know): lets a client ask for an epoch it lacks before opening.
  */
 export function peekEpoch(envelope: Uint8Array): number | null {
   const version = envelope[LAYOUT.version];
   if (version === ENVELOPE_VERSION) return 0;
-  if (version !== ENVELOPE_VERSION_EPOCHS || envelope.length < LAYOUT_V2.messageId) return null;
-  return Buffer.from(envelope.buffer, envelope.byteOffset, envelope.length).readUInt32BE(LAYOUT_V2.epoch);
+  const layout = FORMATS.get(version);
+  if (layout === undefined || envelope.length < layout.epoch + EPOCH_BYTES) return null;
+  return Buffer.from(envelope.buffer, envelope.byteOffset, envelope.length).readUInt32BE(layout.epoch);
 }

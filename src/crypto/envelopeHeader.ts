@@ -4,9 +4,14 @@
 import { ROOM_ID_BYTES } from './keys';
 import { IV_BYTES, MESSAGE_ID_BYTES, USERNAME_BLOCK_BYTES } from './envelope';
 
+/** The bounds a journal record's envelope must lie within, for readers that enter here only (the store's workers). */
+export { MAX_ENVELOPE_V2_BYTES, MIN_ENVELOPE_BYTES } from './envelope';
+
 export interface EnvelopeHeader {
   readonly version: number;
   readonly roomId: Buffer;
+  /** The key epoch the envelope names: 0 for version 1, the u32 after the room id for version 2. */
+  readonly epoch: number;
   readonly messageId: Buffer;
   /** Sender timestamp, ms since the Unix epoch. */
   readonly timestamp: number;
@@ -14,12 +19,10 @@ export interface EnvelopeHeader {
   readonly messageIv: Buffer;
 }
 
-/**
- * Per version, the bytes between the room id and the message id. A version that inserts a field
- * there (a u32 key epoch, say) adds its row here and its field to EnvelopeHeader; the rest follows.
- */
+/** Per version, the bytes between the room id and the message id: version 2's u32 key epoch. */
 const FIELDS_AFTER_ROOM_ID: Record<number, { readonly extraBytes: number }> = {
   1: { extraBytes: 0 },
+  2: { extraBytes: 4 },
 };
 
 /**
@@ -43,6 +46,7 @@ export function readEnvelopeHeader(envelope: Uint8Array): EnvelopeHeader | null 
   return {
     version,
     roomId: bytes.subarray(roomId, roomId + ROOM_ID_BYTES),
+    epoch: layout.extraBytes === 0 ? 0 : bytes.readUInt32BE(roomId + ROOM_ID_BYTES),
     messageId: bytes.subarray(messageId, timestamp),
     timestamp: Number(sentAt),
     usernameBlock: bytes.subarray(username, messageIv),

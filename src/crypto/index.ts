@@ -3,18 +3,27 @@
 export { CryptoError } from './errors';
 export {
   DEFAULT_ITERATIONS, KDF_NAME, MAX_ITERATIONS, ROOM_ID_BYTES, SALT_BYTES,
-  checkRoomParams, createRoomParams, deriveMasterSecret, deriveRoomKeys,
+  checkRoomParams, createRoomParams, deriveMasterSecret, deriveRoomKeys, expandRoomKeys,
 } from './keys';
 export type { KdfParams, RoomKeys, RoomParams } from './keys';
 export { MAX_PLAINTEXT_BYTES, USERNAME_MAX_BYTES } from './limits';
-export { UsernameError, normalizeUsername } from './username';
+export { UsernameError, isCanonicalUsername, normalizeUsername, usernameKey } from './username';
 export { VERIFIER_BYTES, roomVerifier, verifierMatches } from './verifier';
 export {
-  MAX_ENVELOPE_BYTES, MAX_ENVELOPE_V2_BYTES, MESSAGE_ID_BYTES, MIN_ENVELOPE_BYTES, MIN_ENVELOPE_V2_BYTES,
-  USERNAME_BLOCK_BYTES,
-  openEpochMessage, openMessage, openUsername, peekEpoch, peekMessageId, sealEpochMessage, sealMessage, sealUsername,
+  MAX_ENVELOPE_BYTES, MAX_ENVELOPE_V2_BYTES, MAX_ENVELOPE_V3_BYTES, MESSAGE_ID_BYTES, MIN_ENVELOPE_BYTES, MIN_ENVELOPE_V2_BYTES,
+  MIN_ENVELOPE_V3_BYTES, USERNAME_BLOCK_BYTES,
+  openEpochMessage, openMessage, openRoomMessage, openSignedMessage, openUsername, peekEpoch, peekMessageId, sealEpochMessage, sealMessage,
+  sealSignedMessage, sealUsername,
 } from './envelope';
-export type { EpochKeyring, MessageToSeal, OpenedEpochMessage, OpenedMessage, SealedMessage } from './envelope';
+export type {
+  EpochKeyring, MessageToSeal, OpenedEpochMessage, OpenedMessage, OpenedRoomMessage, OpenedSignedMessage, SealedMessage,
+} from './envelope';
+export {
+  IDENTITY_PRIVATE_KEY_BYTES, IDENTITY_PUBLIC_KEY_BYTES, IdentityKey, KEY_ID_BYTES, SIGNATURE_BYTES,
+  checkPublicKey, keyId, proveIdentity, verifyIdentityProof,
+} from './identity';
+export type { ProofContext } from './identity';
+export { safetyNumber } from './safetyNumber';
 export {
   CONFIRMATION_BYTES, CPACE_ELEMENT_BYTES, CPACE_NONCE_BYTES, respondCpaceServer, startCpaceClient,
 } from './cpace';

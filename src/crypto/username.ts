@@ -1,7 +1,7 @@
 // Usernames are at most 16 bytes of UTF-8 (the original design's limit) and are padded to exactly one
 // AES block so that every encrypted username has the same length and reveals nothing about the name.
 
-import { UNSAFE_CHARACTERS, UNSAFE_CHARACTERS_RULE, USERNAME_MAX_BYTES, USERNAME_RULE } from './limits';
+import { UNSAFE_CHARACTERS, UNSAFE_CHARACTERS_RULE, USERNAME_MAX_BYTES, usernameLengthProblem } from './limits';
 
 export class UsernameError extends Error {
   constructor(detail: string) {
@@ -12,11 +12,11 @@ export class UsernameError extends Error {
 
 /** Checks a username and returns its canonical (NFC) form; throws UsernameError with a clear reason. */
 export function normalizeUsername(username: string): string {
-  if (!username.isWellFormed()) throw new UsernameError(`${USERNAME_RULE}; it contains an unpaired surrogate`);
+  if (!username.isWellFormed()) throw new UsernameError('Username is not valid text: it contains an unpaired surrogate');
   const normalized = username.normalize('NFC');
-  const length = Buffer.byteLength(normalized, 'utf8');
-  if (length < 1 || length > USERNAME_MAX_BYTES) throw new UsernameError(`${USERNAME_RULE} (got ${length} bytes)`);
-  if (UNSAFE_CHARACTERS.test(normalized)) throw new UsernameError(`username ${UNSAFE_CHARACTERS_RULE}`);
+  const lengthProblem = usernameLengthProblem(Buffer.byteLength(normalized, 'utf8'));
+  if (lengthProblem !== null) throw new UsernameError(lengthProblem);
+  if (UNSAFE_CHARACTERS.test(normalized)) throw new UsernameError(`Username ${UNSAFE_CHARACTERS_RULE}`);
   return normalized;
 }
 
@@ -42,4 +42,21 @@ export function unpadUsername(block: Uint8Array): string | null {
   } catch {
     return null;
   }
+}
+
+/** Whether `name` is a username exactly as normalizeUsername returns it (what stored and suggested names must be). */
+export function isCanonicalUsername(name: string): boolean {
+  try {
+    return normalizeUsername(name) === name;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The form two usernames are compared in when telling members apart: compatibility-normalised
+ * (NFKC) and lower-cased, so "Alice", "ALICE" and fullwidth "ａｌｉｃｅ" are one name.
+ */
+export function usernameKey(username: string): string {
+  return username.normalize('NFKC').toLowerCase();
 }

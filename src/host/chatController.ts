@@ -8,13 +8,24 @@ import type { PanelSnapshot, PanelUpdate } from '../protocol/panel';
 import type { ChatPanelModel } from './chatViewProvider';
 import { ChatSession } from './rules/chatSession';
 import type { ChannelLogger } from './logChannel';
-import type { PasswordStore } from './passwords';
+import type { PasswordQuestion, PasswordStore } from './passwords';
+import type { OfflineReason } from './rules/panelState';
+import { plainText } from './rules/plainText';
+import type { RoomPins } from './rules/roomPins';
 import type { SettingsWatcher } from './settingsWatcher';
+
+/** After this many failed reconnects in a row the user is offered to skip the wait. */
+const OFFER_RETRY_AT_ATTEMPT = 4;
 
 const isBusy = (state: ConnectionState): boolean => state.status === 'connecting' || state.status === 'authenticating';
 
 export class ChatController implements ChatPanelModel, vscode.Disposable {
   private session: ChatSession | undefined;
+  /**
+   * The room whose password this window is changing: the disconnect that follows is no failure to
+   * report; once the new password is stored (`stored`), the session gets back in with it.
+   */
+  private passwordChange: { readonly address: string; stored: boolean } | undefined;
   private readonly updates = new vscode.EventEmitter<PanelUpdate>();
   private readonly changes = new vscode.EventEmitter<void>();
   private readonly messages = new vscode.EventEmitter<ChatMessage>();
@@ -30,6 +41,7 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     private readonly passwords: PasswordStore,
     private readonly settings: SettingsWatcher,
     private readonly log: ChannelLogger,
+    private readonly pins: RoomPins,
   ) {}
 
   get address(): string | undefined {
@@ -70,16 +82,18 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
 
   /** Also offline (it is delivered on reconnect); throws with a message for the user when it cannot be sent. */
   sendBody(body: MessageBody): void {
-    if (!this.session) throw new Error('Not connected to a room yet: use “Connect” or “Start Server” first.');
+    if (!this.session) throw new Error('Not connected to a room yet: use “Join a Room” or “Start Server” first.');
     this.session.sendBody(body);
   }
 
   /**
-   * Connects to `address`, asking for its password first when none is stored. Resolves false when
-   * the user cancelled the password prompt.
+   * Connects to `address`, asking for its password first (as `question` words it) when none is
+   * stored. Resolves false when the user cancelled the password prompt.
    */
-  async connect(address: string): Promise<boolean> {
-    if (!(await this.passwords.get(address)) && !(await this.passwords.prompt(address))) return false;
+  async connect(address: string, { question, roomId }: { readonly question?: PasswordQuestion; readonly roomId?: string } = {}): Promise<boolean> {
+    // This window's own server names its room: that is the room to expect at its address.
+    if (roomId) await this.pins.pin(address, roomId);
+    if (!(await this.passwords.get(address)) && !(await this.passwords.prompt(address, question))) return false;
     const current = this.session;
     if (current?.address === address) {
       // Already there or on the way: only a waiting or failed session needs a push.
@@ -93,14 +107,24 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     return true;
   }
 
-  disconnect(): void {
-    this.session?.disconnect();
+  /** `why` is what the panel says and offers until the chat connects again. */
+  disconnect(why?: OfflineReason): void {
+    this.session?.disconnect(why);
   }
 
   /** A new password was stored for `address`: a session that failed on the old one tries again. */
   passwordChanged(address: string): void {
     const session = this.session;
-    if (session?.address === address && session.state.status === 'error') this.retry(session);
+    if (this.passwordChange?.address === address) this.passwordChange.stored = true;
+    if (session?.address === address && session.state.status === 'error') {
+      this.passwordChange = undefined;
+      this.retry(session);
+    }
+  }
+
+  /** This window changes the password of `address`: the disconnect that follows is retried with the new one, not reported. */
+  expectPasswordChange(address: string | undefined): void {
+    this.passwordChange = address === undefined ? undefined : { address, stored: false };
   }
 
   /** From the settings; the name was validated there. */
@@ -118,7 +142,7 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
   private createSession(address: string): ChatSession {
     const { username, historyPageSize } = this.settings.current;
     const session = new ChatSession({
-      address, username, historyPageSize, logger: this.log,
+      address, username, historyPageSize, logger: this.log, pinnedRoom: this.pins.get(address),
       // Read when the client needs to derive the room key; a missing one fails as auth-failed, whose
       // handler asks the user.
       password: async () => {
@@ -136,7 +160,17 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     session.on('change', (state) => {
       if (this.session !== session) return;
       this.changes.fire();
-      if (state.status === 'error') void this.explainFailure(session, state);
+      if (state.status === 'connected' && session.roomId) void this.pins.pin(address, session.roomId);
+      if (state.status === 'reconnecting' && state.attempt === OFFER_RETRY_AT_ATTEMPT) void this.offerRetry(session, state.reason);
+      if (state.status !== 'error') return;
+      const change = this.passwordChange;
+      if (change?.address === session.address && state.kind === 'auth-failed') {
+        // Closed by our own password change: back in once the new password is stored.
+        if (!change.stored) return;
+        this.passwordChange = undefined;
+        return this.retry(session);
+      }
+      void this.explainFailure(session, state);
     });
     return session;
   }
@@ -169,8 +203,27 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     );
   }
 
+  /** A server that keeps refusing or cannot be reached: the back-off grows (capped), and the user may skip the wait. */
+  private async offerRetry(session: ChatSession, reason: string): Promise<void> {
+    const retry = 'Retry Now';
+    const choice = await vscode.window.showWarningMessage(`Secure Chat: cannot connect to ${session.address} (${plainText(reason)}); trying again less and less often.`, retry);
+    if (choice === retry && this.session === session) this.retry(session);
+  }
+
   private async explainFailure(session: ChatSession, state: Extract<ConnectionState, { status: 'error' }>): Promise<void> {
     const { address } = session;
+    if (state.kind === 'room-changed') {
+      const trust = 'Trust the New Room';
+      const choice = await vscode.window.showErrorMessage(`Secure Chat: ${plainText(state.message)}`, trust, 'Show Log');
+      if (choice === 'Show Log') this.log.show();
+      if (choice !== trust || this.session !== session) return;
+      await this.pins.forget(address);
+      const fresh = this.createSession(address);
+      this.replaceSession(fresh);
+      fresh.connect();
+      this.showProgress(fresh);
+      return;
+    }
     if (state.kind !== 'auth-failed') {
       const choice = await vscode.window.showErrorMessage(`Secure Chat: not connected to ${address}: ${state.message}.`, 'Show Log');
       if (choice) this.log.show();
@@ -182,7 +235,7 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
       reenter,
     );
     if (choice !== reenter) return;
-    const password = await this.passwords.prompt(address, 'The last password was not accepted.');
+    const password = await this.passwords.prompt(address, { reason: 'The last password was not accepted.' });
     if (password && this.session === session) this.retry(session);
   }
 }

@@ -5,6 +5,7 @@ import { addressProblem, errorMessage } from '../client';
 import type { ChatController } from './chatController';
 import { COMMAND_NAMES, CommandName, commandId } from './rules/commandNames';
 import { ChatViewProvider } from './chatViewProvider';
+import { askText } from './inputs';
 import type { LastRoom } from './rules/lastRoom';
 import { failureNotice } from './rules/plainText';
 import type { ChannelLogger } from './logChannel';
@@ -27,19 +28,38 @@ function openChat(): Thenable<unknown> {
   return vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
 }
 
-async function connect({ chat, settings, lastRoom }: CommandDeps): Promise<void> {
-  const address = await vscode.window.showInputBox({
-    title: 'Secure Chat: Connect',
-    prompt: 'Address of the chat server (whoever runs it gets it with “Secure Chat: Copy Invite”).',
-    placeHolder: 'ws://host:port',
-    value: chat.address ?? lastRoom.address ?? settings.current.connectAddress,
-    ignoreFocusOut: true,
-    validateInput: (value) => addressProblem(value) ?? undefined,
+/**
+ * The address a password was set for before joining it: Join suggests it next. In memory only, as
+ * the step between two commands; the room joined is what LastRoom remembers.
+ */
+let chosenAddress: string | undefined;
+
+/** An address typed as the first step of a question whose second step is the room's password. */
+async function askAddress(deps: CommandDeps, title: string, prompt: string): Promise<string | undefined> {
+  const address = await askText({
+    title, step: { step: 1, of: 2 }, prompt, placeholder: 'ws://host:port',
+    value: deps.chat.address ?? chosenAddress ?? deps.lastRoom.address ?? deps.settings.current.connectAddress,
+    validate: addressProblem,
   });
+  return address?.trim();
+}
+
+/** "Join a room": the address, then (when none is stored for it) the room's password. */
+async function connect(deps: CommandDeps): Promise<void> {
+  const title = 'Secure Chat: Join a Room';
+  const address = await askAddress(deps, title, 'Address of the room\'s server: whoever runs it gets it with “Secure Chat: Copy Invite”.');
   if (address === undefined) return;
-  if (!(await chat.connect(address.trim()))) return;
-  await lastRoom.remember(address.trim());
+  if (!(await deps.chat.connect(address, { question: { title, step: { step: 2, of: 2 } } }))) return;
+  await deps.lastRoom.remember(address);
   await openChat();
+}
+
+/** The room the chat was last in, at once; with none, Join asks which. */
+async function reconnect(deps: CommandDeps): Promise<void> {
+  const address = deps.chat.address ?? deps.lastRoom.address;
+  if (address === undefined) return connect(deps);
+  if (!(await deps.chat.connect(address))) return;
+  await deps.lastRoom.remember(address);
 }
 
 function disconnect({ chat, lastRoom }: CommandDeps): Thenable<void> {
@@ -52,9 +72,18 @@ function currentAddress({ chat, settings }: CommandDeps): string {
   return chat.address ?? settings.current.connectAddress;
 }
 
+/**
+ * For the room the chat is in; before joining one, for the address the user names first, never a
+ * default they did not see.
+ */
 async function setPassword(deps: CommandDeps): Promise<void> {
-  const address = currentAddress(deps);
-  if (await deps.passwords.prompt(address)) deps.chat.passwordChanged(address);
+  const title = 'Secure Chat: Set Room Password';
+  const current = deps.chat.address;
+  const address = current ?? (await askAddress(deps, title, 'Address of the room whose password to store: the one you will join.'));
+  if (address === undefined) return;
+  if (!(await deps.passwords.prompt(address, current ? { title } : { title, step: { step: 2, of: 2 } }))) return;
+  if (current) deps.chat.passwordChanged(address);
+  else chosenAddress = address;
 }
 
 async function forgetPassword(deps: CommandDeps): Promise<void> {
@@ -68,12 +97,12 @@ async function forgetPassword(deps: CommandDeps): Promise<void> {
 }
 
 async function setUsername({ settings }: CommandDeps): Promise<void> {
-  const name = await vscode.window.showInputBox({
+  const name = await askText({
     title: 'Secure Chat: Username',
-    prompt: 'The name others see next to your messages: 1 to 16 bytes of UTF-8.',
+    prompt: 'The name others see next to your messages: up to 16 bytes (most letters take 1, accented letters 2).',
+    placeholder: 'e.g. alice',
     value: settings.current.username,
-    ignoreFocusOut: true,
-    validateInput: (value) => usernameSettingProblem(value.trim()) ?? undefined,
+    validate: (value) => usernameSettingProblem(value.trim()),
   });
   if (name === undefined) return;
   // The settings watcher passes the new name on to the chat.
@@ -89,6 +118,7 @@ async function sendSelection({ chat }: CommandDeps): Promise<void> {
   const { document, selection } = editor;
   chat.sendBody(snippetBody({
     code: document.getText(selection),
+    before: document.lineAt(selection.start.line).text.slice(0, selection.start.character),
     languageId: document.languageId,
     relativePath: vscode.workspace.asRelativePath(document.uri, false),
     start: selection.start,
@@ -104,6 +134,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     stopServer: () => deps.server.stop(),
     connect: () => connect(deps),
     disconnect: () => disconnect(deps),
+    reconnect: () => reconnect(deps),
     setPassword: () => setPassword(deps),
     forgetPassword: () => forgetPassword(deps),
     setUsername: () => setUsername(deps),
@@ -111,6 +142,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     sendSelection: () => sendSelection(deps),
     copyInvite: () => deps.server.copyInvite(),
     showLog: () => deps.log.show(),
+    rotateRoomKey: () => deps.server.rotateRoomKey(),
+    changeRoomPassword: () => deps.server.changeRoomPassword(),
   };
   return COMMAND_NAMES.map((name) =>
     vscode.commands.registerCommand(commandId(name), async () => {

@@ -4,6 +4,7 @@ export { ChatViewProvider } from './chatViewProvider';
 export type { ChatPanelModel } from './chatViewProvider';
 export { registerCommands } from './commands';
 export { LastRoom } from './rules/lastRoom';
+export { RoomPins } from './rules/roomPins';
 export { channelLogger } from './logChannel';
 export { Notifier } from './notifier';
 export { PasswordStore } from './passwords';

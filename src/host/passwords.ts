@@ -1,8 +1,21 @@
 // Room passwords live only in SecretStorage (the OS keychain where there is one), one per server
-// address, so a teammate who uses two rooms keeps both.
+// address, so a teammate who uses two rooms keeps both. Asking for one has two wordings: "Enter" the
+// password of a room that exists, "Choose" (twice, meeting the floor) the password of a new one.
 import * as vscode from 'vscode';
+import { askText } from './inputs';
+import { confirmationProblem, newRoomPasswordProblem, newRoomPasswordPrompt } from './rules/roomPassword';
 
 const KEY_PREFIX = 'secureChat.password:';
+const PLACEHOLDER = 'Room password (hidden as you type)';
+
+export interface PasswordQuestion {
+  /** Said before the question, e.g. "The last password was not accepted." */
+  readonly reason?: string;
+  /** The box's title when it is not the default "Secure Chat: Room Password". */
+  readonly title?: string;
+  /** When the password is the last step of a longer question (address, then password). */
+  readonly step?: { readonly step: number; readonly of: number };
+}
 
 export class PasswordStore {
   constructor(private readonly secrets: vscode.SecretStorage) {}
@@ -19,17 +32,46 @@ export class PasswordStore {
     return this.secrets.delete(KEY_PREFIX + address);
   }
 
-  /** Asks for the password with a masked input box and stores it; undefined when the user cancels. */
-  async prompt(address: string, reason?: string): Promise<string | undefined> {
-    const password = await vscode.window.showInputBox({
-      title: 'Secure Chat: Room Password',
-      prompt: reason ? `${reason} Enter the room password for ${address}.` : `Enter the room password for ${address}.`,
+  /** Asks for the password of a room that exists and stores it; undefined when the user cancels. */
+  async prompt(address: string, question: PasswordQuestion = {}): Promise<string | undefined> {
+    const ask = `Enter the room password for ${address}.`;
+    const password = await askText({
+      title: question.title ?? 'Secure Chat: Room Password',
+      step: question.step,
+      prompt: question.reason ? `${question.reason} ${ask}` : ask,
+      placeholder: PLACEHOLDER,
       password: true,
-      ignoreFocusOut: true,
-      validateInput: (value) => (value.length === 0 ? 'The password must not be empty.' : undefined),
+      validate: (value) => (value.length === 0 ? 'The password must not be empty.' : null),
     });
-    if (password === undefined) return undefined;
-    await this.set(address, password);
+    return this.keep(address, password);
+  }
+
+  /**
+   * Asks for a new room's password: once against the floor, once more to confirm it (a typo would
+   * lock teammates out of a room whose password no one knows). Stores it; undefined when cancelled.
+   */
+  async choose(address: string): Promise<string | undefined> {
+    return this.keep(address, await askNewPassword('Secure Chat: New Room Password', newRoomPasswordPrompt(address)));
+  }
+
+  private async keep(address: string, password: string | undefined): Promise<string | undefined> {
+    if (password !== undefined) await this.set(address, password);
     return password;
   }
+}
+
+/**
+ * A new password for a room (created, or changed): asked once against the floor, then once more to
+ * confirm it. Undefined when cancelled; stored by the caller once the server has taken it.
+ */
+export async function askNewPassword(title: string, prompt: string): Promise<string | undefined> {
+  const first = await askText({
+    title, step: { step: 1, of: 2 }, prompt, placeholder: PLACEHOLDER, password: true,
+    validate: newRoomPasswordProblem,
+  });
+  if (first === undefined) return undefined;
+  return askText({
+    title, step: { step: 2, of: 2 }, prompt: 'Type the password you chose once more, to confirm it.', placeholder: PLACEHOLDER, password: true,
+    check: (value) => confirmationProblem(first, value),
+  });
 }

@@ -4,10 +4,14 @@
 // right password, a retry) and connects this window's chat to it.
 import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ChatController } from './chatController';
+import { askText } from './inputs';
 import { invite, localAddress } from './rules/invite';
 import type { ChannelLogger } from './logChannel';
+import { askNewPassword } from './passwords';
+import { CHANGE_ROOM_PASSWORD_PROMPT } from './rules/roomPassword';
 import type { PasswordStore } from './passwords';
 import { EmbeddedServer, ServerExit, ServerProcessError } from './rules/serverProcess';
 import type { SettingsWatcher } from './settingsWatcher';
@@ -30,6 +34,15 @@ export interface RunningServerInfo {
 }
 
 const RUNNING_CONTEXT = 'secureChat.serverRunning';
+
+/**
+ * Whether the data directory holds a room: the server writes its room file (room.json, see
+ * src/server/room.ts) when it creates one. Without it, the next start creates the room, so its
+ * password is chosen (twice, meeting the floor) rather than entered.
+ */
+function roomExists(dataDir: string): boolean {
+  return fs.existsSync(path.join(dataDir, 'room.json'));
+}
 
 export class ServerController implements vscode.Disposable {
   private server: { readonly process: EmbeddedServer; readonly host: string } | undefined;
@@ -61,7 +74,7 @@ export class ServerController implements vscode.Disposable {
       return;
     }
     const offer = invite(server.host, server.process.port, os.networkInterfaces());
-    const share = 'Teammates connect with “Secure Chat: Connect...” and need the room password too: tell them that separately, never with the address.';
+    const share = 'Teammates join with “Secure Chat: Join a Room...” and need the room password too: tell them that separately, never with the address.';
     if (offer.reachable) {
       await vscode.env.clipboard.writeText(offer.address);
       void vscode.window.showInformationMessage(`Secure Chat: copied ${offer.address}. ${share}`);
@@ -75,6 +88,49 @@ export class ServerController implements vscode.Disposable {
     );
     if (choice === openSetting) await vscode.commands.executeCommand('workbench.action.openSettings', 'secureChat.server.host');
     if (choice === copy) await vscode.env.clipboard.writeText(offer.address);
+  }
+
+  /** "Rotate Room Key": a new random key for new messages; members online move to it without reconnecting. */
+  rotateRoomKey(): Promise<void> {
+    return this.serialize(async () => {
+      const server = this.requireRunning('rotate its room key');
+      if (!server) return;
+      const epoch = await server.process.rotate();
+      this.options.log.log('info', 'room-key-rotated', { epoch });
+      void vscode.window.showInformationMessage(`Secure Chat: new messages are now sealed under a new room key (epoch ${epoch}); members online moved to it.`);
+    });
+  }
+
+  /**
+   * "Change Room Password": the old password stops working at once; every member is disconnected
+   * and gets back in with the new one, keeping all history. This window's chat reconnects by itself.
+   * The command asks for the new password; `given` is for the extension-host tests.
+   */
+  changeRoomPassword(given?: string): Promise<void> {
+    return this.serialize(async () => {
+      const server = this.requireRunning('change its password');
+      if (!server) return;
+      const address = localAddress(server.host, server.process.port);
+      const password = given ?? (await askNewPassword('Secure Chat: Change Room Password', CHANGE_ROOM_PASSWORD_PROMPT));
+      if (password === undefined) return;
+      this.options.chat.expectPasswordChange(address);
+      let epoch: number;
+      try {
+        epoch = await server.process.changePassword(password);
+      } catch (error) {
+        this.options.chat.expectPasswordChange(undefined);
+        throw error;
+      }
+      await this.options.passwords.set(address, password);
+      this.options.chat.passwordChanged(address);
+      this.options.log.log('info', 'room-password-changed', { epoch });
+      void vscode.window.showInformationMessage('Secure Chat: the room password was changed. Members online were disconnected: tell them the new password (not with the address). The old password no longer gets in.');
+    });
+  }
+
+  private requireRunning(what: string): { readonly process: EmbeddedServer; readonly host: string } | undefined {
+    if (!this.server) void vscode.window.showInformationMessage(`Secure Chat: the server is not running in this window, so there is no room to ${what}.`);
+    return this.server;
   }
 
   /** For deactivate(): stops the server, waiting for it (bounded by EmbeddedServer.stop). */
@@ -97,7 +153,9 @@ export class ServerController implements vscode.Disposable {
     const host = settings.current.serverHost;
     const port = portOverride ?? settings.current.serverPort;
     const address = localAddress(host, port);
-    const password = (await passwords.get(address)) ?? (await passwords.prompt(address, 'Choose the room password (teammates will need it too).'));
+    const password = (await passwords.get(address)) ?? (roomExists(dataDir)
+      ? await passwords.prompt(address, { reason: 'The room kept in this workspace exists already, and its password is not stored on this computer.' })
+      : await passwords.choose(address));
     if (!password) return;
     fs.mkdirSync(dataDir, { recursive: true });
     let server: EmbeddedServer;
@@ -116,7 +174,21 @@ export class ServerController implements vscode.Disposable {
     void server.exited.then((exit) => this.onExit(server, exit));
     log.log('info', 'server-listening', { pid: server.pid, address: server.address, room: server.roomId });
     this.changed();
-    await this.options.chat.connect(localAddress(host, server.port));
+    await this.options.chat.connect(localAddress(host, server.port), { roomId: server.roomId });
+    void this.offerInvite();
+  }
+
+  /** The step after a start: whom to tell what, with the address a click away. */
+  private async offerInvite(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    const { address } = invite(server.host, server.process.port, os.networkInterfaces());
+    const inviteTeammates = 'Invite Teammates';
+    const choice = await vscode.window.showInformationMessage(
+      `Secure Chat: your room is running at ${address}. Invite teammates: give them this address, and tell them the room password separately, never in the same message.`,
+      inviteTeammates,
+    );
+    if (choice === inviteTeammates) await this.copyInvite();
   }
 
   private async doStop(tell: boolean): Promise<void> {
@@ -125,10 +197,20 @@ export class ServerController implements vscode.Disposable {
       if (tell) void vscode.window.showInformationMessage('Secure Chat: the server is not running.');
       return;
     }
+    // This window's chat goes offline first, and for good: nothing would answer its retries.
+    const own = this.options.chat.address === localAddress(server.host, server.process.port);
+    if (own) this.options.chat.disconnect('server-stopped');
     await server.process.stop();
     this.server = undefined;
     this.options.log.log('info', 'server-stopped', { pid: server.process.pid });
     this.changed();
+    if (tell && own) void this.offerRestart();
+  }
+
+  private async offerRestart(): Promise<void> {
+    const start = 'Start Server';
+    const choice = await vscode.window.showInformationMessage('Secure Chat: the server was stopped, so the chat is offline. Messages you type wait until it is back.', start);
+    if (choice === start) await this.start();
   }
 
   private onExit(server: EmbeddedServer, exit: ServerExit): void {
@@ -153,7 +235,7 @@ export class ServerController implements vscode.Disposable {
         return this.offerActions(
           'the room kept in this workspace was created with a different password.',
           ['Re-enter Password', async () => {
-            if (await this.options.passwords.prompt(address, 'Enter the password this room was created with.')) await this.start(port);
+            if (await this.options.passwords.prompt(address, { reason: 'The room kept in this workspace was created with another password.' })) await this.start(port);
           }],
         );
       case 'data-dir-locked':
@@ -166,11 +248,12 @@ export class ServerController implements vscode.Disposable {
   }
 
   private async askForPort(taken: number): Promise<void> {
-    const answer = await vscode.window.showInputBox({
+    const answer = await askText({
       title: 'Secure Chat: Server Port',
       prompt: `Port ${taken} is taken. Which port should the server listen on?`,
+      placeholder: 'A port from 1 to 65535, e.g. 7778',
       value: String(taken === 65535 ? 1024 : taken + 1),
-      validateInput: (value) => (/^\d+$/u.test(value) && Number(value) >= 1 && Number(value) <= 65535 ? undefined : 'Enter a whole number from 1 to 65535.'),
+      validate: (value) => (/^\d+$/u.test(value) && Number(value) >= 1 && Number(value) <= 65535 ? null : 'Enter a whole number from 1 to 65535.'),
     });
     if (answer === undefined) return;
     await this.options.settings.update('server.port', Number(answer));

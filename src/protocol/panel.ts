@@ -3,7 +3,7 @@
 // Both sides validate everything they receive (a webview is a browser page; the host treats it as
 // untrusted input), so each direction has a parser whose rejection names the field and why.
 // This module is compiled for Node and for the browser, so it uses neither Node nor DOM APIs.
-import { MAX_PLAINTEXT_BYTES, UNSAFE_CHARACTERS, UNSAFE_CHARACTERS_RULE, USERNAME_MAX_BYTES } from '../crypto/limits';
+import { MAX_PLAINTEXT_BYTES, UNSAFE_CHARACTERS, UNSAFE_CHARACTERS_RULE, USERNAME_MAX_BYTES, usernameLengthProblem } from '../crypto/limits';
 import * as v from 'valibot';
 import { BODY_OVERHEAD_BYTES } from './body';
 import { Checked, check, flag, integer, list, oneOf, text, textWhere } from './check';
@@ -22,7 +22,7 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const CONNECTION_STATUSES = ['disconnected', 'connecting', 'connected', 'reconnecting', 'error'] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 /** Buttons of the empty/offline state; the host runs the command `secureChat.<name>`. */
-export const PANEL_COMMANDS = ['connect', 'setPassword', 'setUsername', 'startServer'] as const;
+export const PANEL_COMMANDS = ['connect', 'reconnect', 'setPassword', 'setUsername', 'startServer'] as const;
 export type PanelCommand = (typeof PANEL_COMMANDS)[number];
 
 /** UTF-8 length without TextEncoder or Buffer, so both builds share it. Lone surrogates count as U+FFFD (3 bytes). */
@@ -53,8 +53,8 @@ export function textProblem(text: string): string | null {
 /** Why this username is unusable (same rule as src/crypto/username.ts), or null when it is fine. */
 export function usernameProblem(username: string | null): string | null {
   if (username === null || username.length === 0) return `Set a username (1–${USERNAME_MAX_BYTES} bytes) to chat.`;
-  const bytes = utf8Length(username.normalize('NFC'));
-  if (bytes > USERNAME_MAX_BYTES) return `Username must be 1–${USERNAME_MAX_BYTES} bytes of UTF-8 (it has ${bytes}).`;
+  const length = usernameLengthProblem(utf8Length(username.normalize('NFC')));
+  if (length !== null) return `${length}.`;
   if (UNSAFE_CHARACTERS.test(username)) return `Username ${UNSAFE_CHARACTERS_RULE}.`;
   return null;
 }
@@ -118,6 +118,8 @@ const connectionEntries = {
   detail: optionalText(MAX_DETAIL_LENGTH),
   /** Server address, shown in the banner. */
   address: optionalText(MAX_URL_LENGTH),
+  /** What the panel offers as buttons while not connected, most likely first (e.g. Reconnect after Disconnect). */
+  actions: v.optional(v.pipe(list(oneOf(PANEL_COMMANDS, 'command'), PANEL_COMMANDS.length), v.readonly())),
 };
 const PanelConnectionSchema = v.pipe(v.object(connectionEntries, 'must be an object'), v.readonly());
 export type PanelConnection = v.InferOutput<typeof PanelConnectionSchema>;

@@ -3,15 +3,17 @@
 // as canonical base64 and are decoded to Buffers here; nothing past this module sees a raw string.
 // docs/PROTOCOL.md is the normative description of every frame.
 import {
-  KDF_NAME, MAX_ENVELOPE_BYTES, MAX_ITERATIONS, MESSAGE_ID_BYTES, MIN_ENVELOPE_BYTES, NONCE_BYTES, PROOF_BYTES,
-  ROOM_ID_BYTES, SALT_BYTES, USERNAME_BLOCK_BYTES,
+  CONFIRMATION_BYTES, CPACE_ELEMENT_BYTES, CPACE_NONCE_BYTES, KDF_NAME, MAX_ENVELOPE_V2_BYTES, MAX_EPOCH, MAX_ITERATIONS,
+  MESSAGE_ID_BYTES, MIN_ENVELOPE_BYTES, ROOM_ID_BYTES, SALT_BYTES, SEALED_EPOCH_SECRET_BYTES, USERNAME_BLOCK_BYTES,
 } from '../crypto';
 import * as v from 'valibot';
 import { base64Bytes, encodeBase64 } from './base64';
 import { Checked, check, flag, integer, list, oneOf, text, textWhere } from './check';
 import { HISTORY_PAGE_MAX, MAX_ONLINE } from './limits';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
+/** A presence entry: the u32 epoch a username block is sealed under, then the block. */
+export const PRESENCE_ENTRY_BYTES = 4 + USERNAME_BLOCK_BYTES;
 /** ws maxPayload: a maximal envelope in base64 inside its frame fits with room to spare. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_REQUEST_ID_LENGTH = 64;
@@ -19,7 +21,7 @@ export const MAX_REQUEST_ID_LENGTH = 64;
 export const ERROR_CODES = [
   'bad-frame', 'too-large', 'bad-mac', 'stale', 'replay', 'rate-limited', 'auth-failed',
   'not-authenticated', 'handshake-timeout', 'backoff', 'server-full', 'slow-consumer', 'shutting-down', 'internal',
-  'storage-full',
+  'storage-full', 'upgrade-required', 'password-changed',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -32,10 +34,16 @@ export const CLOSE_CODES = {
   protocolViolation: 4004,
   slowConsumer: 4005,
   serverFull: 4006,
+  /** A version-1 client: its handshake cannot succeed against this server. */
+  upgradeRequired: 4007,
+  /** The room password changed: every connection admitted under the old one is closed. */
+  passwordChanged: 4008,
 } as const;
 
 // Each frame is declared once; its type is derived from the declaration.
-const envelope = () => base64Bytes(MIN_ENVELOPE_BYTES, MAX_ENVELOPE_BYTES);
+// Version-1 envelopes stay in the history (epoch 0); new ones are version 2.
+const envelope = () => base64Bytes(MIN_ENVELOPE_BYTES, MAX_ENVELOPE_V2_BYTES);
+const epochNumber = () => integer(0, MAX_EPOCH);
 /**
  * 1-64 characters of printable ASCII: characters, UTF-16 units and UTF-8 bytes then agree, whatever
  * language the other end is written in.
@@ -55,22 +63,29 @@ const KdfSchema = v.object({
 // Server to client.
 const ServerFrameSchema = v.variant('type', [
   v.pipe(
-    v.object({ type: v.literal('hello'), version: integer(1), room: base64Bytes(ROOM_ID_BYTES), kdf: KdfSchema, nonce: base64Bytes(NONCE_BYTES) }),
+    v.object({ type: v.literal('hello'), version: integer(1), room: base64Bytes(ROOM_ID_BYTES), kdf: KdfSchema, nonce: base64Bytes(CPACE_NONCE_BYTES) }),
     v.transform(({ version, room, kdf, nonce }) => ({ type: 'hello' as const, version, room: { roomId: room, kdf }, nonce })),
   ),
-  v.object({ type: v.literal('welcome'), proof: base64Bytes(PROOF_BYTES), online: list(base64Bytes(USERNAME_BLOCK_BYTES), MAX_ONLINE), latestSeq: integer(0) }),
+  v.object({ type: v.literal('confirm'), share: base64Bytes(CPACE_ELEMENT_BYTES), proof: base64Bytes(CONFIRMATION_BYTES) }),
+  // An epoch secret sealed under this connection's channel keys; `current` says new messages use it.
+  v.object({ type: v.literal('epoch'), number: epochNumber(), secret: base64Bytes(SEALED_EPOCH_SECRET_BYTES), current: flag() }),
+  v.object({ type: v.literal('welcome'), epoch: epochNumber(), online: list(base64Bytes(PRESENCE_ENTRY_BYTES), MAX_ONLINE), latestSeq: integer(0) }),
   v.object({ type: v.literal('ack'), id: base64Bytes(MESSAGE_ID_BYTES), seq: integer(1) }),
   v.object({ type: v.literal('message'), seq: integer(1), envelope: envelope() }),
   v.object({ type: v.literal('history'), requestId: requestId(), messages: list(StoredMessageSchema, HISTORY_PAGE_MAX), hasMore: flag() }),
-  v.object({ type: v.literal('join'), user: base64Bytes(USERNAME_BLOCK_BYTES) }),
-  v.object({ type: v.literal('leave'), user: base64Bytes(USERNAME_BLOCK_BYTES) }),
+  v.object({ type: v.literal('join'), user: base64Bytes(PRESENCE_ENTRY_BYTES) }),
+  v.object({ type: v.literal('leave'), user: base64Bytes(PRESENCE_ENTRY_BYTES) }),
   v.object({ type: v.literal('error'), code: oneOf(ERROR_CODES, 'error code'), message: text(500), id: v.optional(base64Bytes(MESSAGE_ID_BYTES)), requestId: v.optional(requestId()) }),
 ], 'must be a known frame type');
 export type ServerFrame = v.InferOutput<typeof ServerFrameSchema>;
 
 // Client to server.
 const ClientFrameSchema = v.variant('type', [
-  v.object({ type: v.literal('auth'), nonce: base64Bytes(NONCE_BYTES), user: base64Bytes(USERNAME_BLOCK_BYTES), proof: base64Bytes(PROOF_BYTES) }),
+  v.object({ type: v.literal('cpace'), nonce: base64Bytes(CPACE_NONCE_BYTES), share: base64Bytes(CPACE_ELEMENT_BYTES) }),
+  v.object({ type: v.literal('confirm'), proof: base64Bytes(CONFIRMATION_BYTES) }),
+  v.object({ type: v.literal('present'), epoch: epochNumber(), user: base64Bytes(USERNAME_BLOCK_BYTES) }),
+  // Version 1's first frame, whatever its fields: recognised only to answer `upgrade-required`.
+  v.object({ type: v.literal('auth') }),
   v.object({ type: v.literal('send'), envelope: envelope() }),
   v.pipe(
     v.object({ type: v.literal('history'), requestId: requestId(), before: v.optional(integer(1)), after: v.optional(integer(0)), limit: integer(1, HISTORY_PAGE_MAX) }),
@@ -90,11 +105,34 @@ function toWire(frame: object): unknown {
 }
 
 export function encodeServerFrame(frame: ServerFrame): string {
-  if (frame.type === 'hello') {
-    const { room, nonce, version } = frame;
-    return JSON.stringify(toWire({ type: 'hello', version, room: room.roomId, kdf: { name: room.kdf.name, iterations: room.kdf.iterations, salt: room.kdf.salt }, nonce }));
+  switch (frame.type) {
+    case 'hello': {
+      const { room, nonce, version } = frame;
+      return JSON.stringify(toWire({ type: 'hello', version, room: room.roomId, kdf: { name: room.kdf.name, iterations: room.kdf.iterations, salt: room.kdf.salt }, nonce }));
+    }
+    // The two frames of every message, written directly: the generic walk below cost as much as
+    // the rest of their encoding. Same text as it gives (base64 needs no JSON escaping).
+    case 'ack':
+      return `{"type":"ack","id":"${encodeBase64(frame.id)}","seq":${frame.seq}}`;
+    case 'message':
+      return `{"type":"message","seq":${frame.seq},"envelope":"${encodeBase64(frame.envelope)}"}`;
+    default:
+      return JSON.stringify(toWire(frame));
   }
-  return JSON.stringify(toWire(frame));
+}
+
+/** One entry of a welcome's `online` list, for encodeWelcomeFrame: a JSON string of canonical base64. */
+export function encodeListEntry(user: Buffer): string {
+  return JSON.stringify(encodeBase64(user));
+}
+
+/**
+ * The `welcome` frame from an `online` list already encoded (entries of encodeListEntry joined by
+ * commas), so a server need not encode its whole list per connection; the same text as
+ * encodeServerFrame gives for the frame.
+ */
+export function encodeWelcomeFrame(epoch: number, online: string, latestSeq: number): string {
+  return `{"type":"welcome","epoch":${JSON.stringify(epoch)},"online":[${online}],"latestSeq":${JSON.stringify(latestSeq)}}`;
 }
 
 export function encodeClientFrame(frame: ClientFrame): string {

@@ -7,6 +7,8 @@ import { parseArgs as parseArgv } from 'util';
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_LIMITS, DEFAULT_PORT, LIMIT_DESCRIPTIONS, Limits, resolveLimits } from './config';
 
 export const PASSWORD_ENV = 'SECURE_CHAT_PASSWORD';
+/** The new password of --change-password, read like the current one. */
+export const NEW_PASSWORD_ENV = 'SECURE_CHAT_NEW_PASSWORD';
 
 /** Process exit statuses, documented in --help and docs/PROTOCOL.md. */
 export const EXIT_CODES = {
@@ -42,6 +44,11 @@ Options:
   --data <dir>       data directory: room, segments and journal (default ${DEFAULT_DATA_DIR})
   --config <file>    JSON object of limits by name, e.g. {"framesPerSecond": 10};
                      a flag below overrides the file's value
+  --rotate           do not serve: start a new room key epoch in the data directory
+                     of a stopped server, then exit (a running server rotates by itself)
+  --change-password  do not serve: change the room password of a stopped server's
+                     data directory, then exit; the new password comes from
+                     ${NEW_PASSWORD_ENV}, else a prompt (asked twice)
   --help             print this help and exit
 
 Limits (whole numbers unless a fraction makes sense; all positive):
@@ -73,6 +80,8 @@ export interface CliOptions {
   /** Only what the operator set; the server fills in the rest. */
   readonly limits: Partial<Limits>;
   readonly help: boolean;
+  /** Not serving: a key change of the data directory, then exit. */
+  readonly keyChange: 'rotate' | 'change-password' | null;
 }
 
 export class UsageError extends Error {}
@@ -113,6 +122,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         data: { type: 'string', default: DEFAULT_DATA_DIR },
         config: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        rotate: { type: 'boolean', default: false },
+        'change-password': { type: 'boolean', default: false },
         ...Object.fromEntries(LIMIT_NAMES.map((name) => [limitFlag(name), { type: 'string' as const }])),
       },
     });
@@ -133,5 +144,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     const message = (error as Error).message.replace(/\blimit (\w+)/g, (_match, name: keyof Limits) => `--${limitFlag(name)}`);
     throw new UsageError(message);
   }
-  return { host: values.host as string, port, dataDir: values.data as string, limits, help: values.help as boolean };
+  if (values.rotate && values['change-password']) throw new UsageError('--rotate and --change-password cannot be combined (a password change starts a new epoch too)');
+  const keyChange = values.rotate ? 'rotate' : values['change-password'] ? 'change-password' : null;
+  return { host: values.host as string, port, dataDir: values.data as string, limits, help: values.help as boolean, keyChange };
 }

@@ -1,7 +1,7 @@
 // Every tunable of the server in one place, with the defaults it runs with and the words --help and
 // docs/PROTOCOL.md use for it. Tests and benchmarks override single fields through `limits`; an
 // operator through one flag per limit or a JSON file of them (cli.ts).
-import { DEFAULT_ITERATIONS, MAX_ENVELOPE_BYTES } from '../crypto';
+import { DEFAULT_ITERATIONS, MAX_ENVELOPE_V2_BYTES } from '../crypto';
 import { MAX_ONLINE } from '../protocol/limits';
 import { MAX_FRAME_BYTES } from '../protocol/wire';
 
@@ -55,6 +55,9 @@ export interface Limits {
    */
   readonly segmentMessages: number;
   readonly segmentBytes: number;
+  /** A new room key epoch starts once the current one is this old (ms), or holds this many messages. */
+  readonly rotateAfterMs: number;
+  readonly rotateAfterMessages: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -83,6 +86,8 @@ export const DEFAULT_LIMITS: Limits = {
   closeGraceMs: 5_000,
   segmentMessages: 10_000,
   segmentBytes: 8 * 1024 * 1024,
+  rotateAfterMs: 7 * 24 * 60 * 60_000,
+  rotateAfterMessages: 10_000,
 };
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -117,6 +122,8 @@ export const LIMIT_DESCRIPTIONS: Readonly<Record<keyof Limits, { readonly text: 
   closeGraceMs: { text: 'ms a refused or slow socket may linger after its close' },
   segmentMessages: { text: 'messages in one sealed segment (at most)' },
   segmentBytes: { text: 'envelope bytes in one sealed segment (at most)' },
+  rotateAfterMs: { text: 'ms a room key epoch lasts before a new one starts' },
+  rotateAfterMessages: { text: 'messages stored in one room key epoch before a new one starts' },
 };
 
 /** Checks every limit and how they relate; throws a RangeError that names the offending one. */
@@ -137,7 +144,7 @@ export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
     throw new RangeError(`limit maxUnauthenticatedPerAddress (${limits.maxUnauthenticatedPerAddress}) must be at most limit maxUnauthenticated (${limits.maxUnauthenticated})`);
   }
   for (const burst of ['frameBurst', 'addressBytesBurst', 'roomBytesBurst'] as const) {
-    const least = burst === 'frameBurst' ? 1 : MAX_ENVELOPE_BYTES;
+    const least = burst === 'frameBurst' ? 1 : MAX_ENVELOPE_V2_BYTES;
     if (limits[burst] < least) throw new RangeError(`limit ${burst} must be at least ${least} (one largest frame or envelope), got ${limits[burst]}`);
   }
   return limits;

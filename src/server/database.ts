@@ -6,7 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import initSqlJs, { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
-import { readEnvelopeHeader } from '../crypto';
+// Not through the index: this runs in the store's worker threads (see eslint.config.mjs).
+import { readEnvelopeHeader } from '../crypto/envelopeHeader';
 import type { JournalRecord } from './journal';
 import type { SegmentInfo } from './segments';
 

@@ -4,7 +4,8 @@ import { ParentToServer, ServerIpcErrorCode, ServerToParent, parseParentMessage 
 import { EXIT_CODES, HELP, UsageError, parseArgs } from './cli';
 import { StartError } from './errors';
 import { stderrLogger } from './logger';
-import { readPassword } from './password';
+import { changeKeysOffline } from './keyChange';
+import { readNewPassword, readPassword } from './password';
 import { ChatServerOptions, RunningServer, startChatServer } from './server';
 
 const EXIT_FOR: Record<ServerIpcErrorCode, number> = {
@@ -60,8 +61,24 @@ class Lifecycle {
     process.on('disconnect', stop);
     process.on('message', (value: unknown) => {
       const message = parseParentMessage(value);
-      if (message.ok && message.value.type === 'stop') stop();
+      if (!message.ok) return;
+      if (message.value.type === 'stop') stop();
+      if (message.value.type === 'rotate' || message.value.type === 'change-password') void this.changeKeys(message.value);
     });
+  }
+
+  /** A rotation or password change asked for over IPC; the answer says which epoch it started, or why it failed. */
+  private async changeKeys(request: Extract<ParentToServer, { type: 'rotate' | 'change-password' }>): Promise<void> {
+    const change = request.type;
+    try {
+      if (!this.server || this.stopRequested) throw new Error('the server is not running');
+      const started = request.type === 'rotate' ? await this.server.rotate() : await this.server.changePassword(request.password);
+      await sendToParent({ type: 'epoch-started', change, epoch: started.epoch.number });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      stderrLogger.log('error', 'key-change-failed', { change, error: message });
+      await sendToParent({ type: 'epoch-failed', change, message });
+    }
   }
 
   async start(options: ChatServerOptions & { host: string; port: number }): Promise<void> {
@@ -106,6 +123,13 @@ async function main(): Promise<void> {
   if (options.help) {
     process.stdout.write(HELP);
     return;
+  }
+  if (options.keyChange !== null) {
+    const password = await readPassword();
+    const newPassword = options.keyChange === 'change-password' ? await readNewPassword() : undefined;
+    const change = await changeKeysOffline({ dataDir: options.dataDir, password, newPassword, logger: stderrLogger });
+    process.stdout.write(`epoch ${change.epoch.number}\n`);
+    return exit(EXIT_CODES.ok);
   }
   await lifecycle.start({ host: options.host, port: options.port, dataDir: options.dataDir, limits: options.limits, password: await readPassword() });
 }

@@ -1,19 +1,24 @@
-// One client socket, from `hello` to close: the handshake, then `send` and `history` frames. The
-// order of checks for `send` is part of the protocol (docs/PROTOCOL.md): size, MAC, replay, stale.
+// One client socket, from `hello` to close: the CPace handshake, then `present`, `send` and `history`
+// frames. The order of checks for `send` is part of the protocol (docs/PROTOCOL.md): size, MAC,
+// replay, stale.
+import { randomBytes } from 'crypto';
 import type WebSocket from 'ws';
 import {
-  CryptoError, HandshakeTranscript, MAX_ENVELOPE_BYTES, MAX_PLAINTEXT_BYTES, RoomKeys, RoomParams,
-  newNonce, openMessage, openUsername, peekMessageId, serverProof, verifyClientProof,
+  CPACE_NONCE_BYTES, ChannelKeys, CpaceServer, CryptoError, MAX_ENVELOPE_V2_BYTES, MAX_PLAINTEXT_BYTES,
+  openEpochMessage, openUsername, peekMessageId, respondCpaceServer, sealEpochSecret,
 } from '../crypto';
 import { decodeBase64 } from '../protocol/base64';
 import {
   CLOSE_CODES, ClientFrame, ErrorCode, PROTOCOL_VERSION, ServerFrame, encodeServerFrame, parseClientFrame,
 } from '../protocol/wire';
+import type { EpochRecord } from './room';
+import type { RoomSecrets } from './roomSecrets';
 import type { Limits } from './config';
 import { AddressBuckets, AuthBackoff, TokenBucket } from './limiters';
 import { isStorageFull } from './files';
 import type { StorageGuard } from './storageGuard';
 import type { Logger } from './logger';
+import type { Presence } from './presence';
 import type { MessageStore } from './store';
 
 /** Journal record header and fixed fields (journal.ts): what a message costs on disk beyond its envelope. */
@@ -24,8 +29,7 @@ const HISTORY_FRAME_OVERHEAD = 256;
 
 /** What a connection needs from the server around it. */
 export interface ConnectionContext {
-  readonly room: RoomParams;
-  readonly keys: RoomKeys;
+  readonly secrets: RoomSecrets;
   readonly limits: Limits;
   readonly store: MessageStore;
   readonly logger: Logger;
@@ -35,8 +39,10 @@ export interface ConnectionContext {
   readonly roomRate: TokenBucket;
   readonly storage: StorageGuard;
   /** Authenticated connections, in the order they joined. */
-  readonly members: Set<MemberConnection>;
+  readonly presence: Presence<MemberConnection>;
   isShuttingDown(): boolean;
+  /** After each stored message: the automatic rotation rules look at the count. */
+  onStored(): void;
 }
 
 const MESSAGES: Record<ErrorCode, string> = {
@@ -55,6 +61,8 @@ const MESSAGES: Record<ErrorCode, string> = {
   'shutting-down': 'server is shutting down',
   internal: 'internal server error',
   'storage-full': 'the server has no room to store messages; history can still be read',
+  'upgrade-required': 'this server speaks protocol 2: upgrade the Secure Chat extension',
+  'password-changed': 'the room password was changed',
 };
 
 /** Sends one error frame and the close frame. */
@@ -84,33 +92,46 @@ function decodedLength(text: string): number | null {
 
 /**
  * An envelope too large for the wire parser still gets its own error code: null when the frame is
- * not a `send` of more than MAX_ENVELOPE_BYTES decoded bytes, otherwise the message id read from
+ * not a `send` of more than MAX_ENVELOPE_V2_BYTES decoded bytes, otherwise the message id read from
  * its start (undefined if unreadable). Measured on the decoded bytes, as docs/PROTOCOL.md says:
  * the base64 length alone cannot tell 32,905 bytes from 32,907.
  */
+/** Base64 characters read for the message id: 96 bytes, more than any envelope version's header holds before it ends. */
+const HEADER_PREFIX_CHARS = 128;
+
 function oversizedEnvelopeId(raw: string): Buffer | undefined | null {
   try {
     const value = JSON.parse(raw) as { type?: unknown; envelope?: unknown };
-    if (value?.type !== 'send' || typeof value.envelope !== 'string' || (decodedLength(value.envelope) ?? 0) <= MAX_ENVELOPE_BYTES) return null;
-    const prefix = decodeBase64(value.envelope.slice(0, 64), 0, 48);
+    if (value?.type !== 'send' || typeof value.envelope !== 'string' || (decodedLength(value.envelope) ?? 0) <= MAX_ENVELOPE_V2_BYTES) return null;
+    const prefix = decodeBase64(value.envelope.slice(0, HEADER_PREFIX_CHARS), 0, HEADER_PREFIX_CHARS / 4 * 3);
     return (prefix && peekMessageId(prefix)) ?? undefined;
   } catch {
     return null;
   }
 }
 
-/** Sends one frame to every member but `except`, encoded once: with many members encoding dominated. */
-function broadcast(members: Iterable<MemberConnection>, frame: ServerFrame, except?: MemberConnection): void {
-  const text = encodeServerFrame(frame);
-  for (const member of members) if (member !== except) member.sendEncoded(text);
+/** A presence entry: the epoch number (u32), then the username block sealed under it. */
+function presenceEntry(epoch: number, block: Buffer): Buffer {
+  const number = Buffer.alloc(4);
+  number.writeUInt32BE(epoch);
+  return Buffer.concat([number, block]);
 }
 
 export class MemberConnection {
-  /** The encrypted username block, once authenticated. */
+  /** Keys of the CPace-keyed channel, once the client's confirmation checked: only then are epoch secrets sent. */
+  private channel: ChannelKeys | null = null;
+  /** The presence entry (epoch and encrypted username block): set by `present`, which makes the connection a member. */
   user: Buffer | null = null;
   /** Cleared on each ping, set by the pong: a peer still unset at the next ping is dead. */
   alive = true;
-  private readonly nonce = newNonce();
+  private readonly nonce = randomBytes(CPACE_NONCE_BYTES);
+  /** The server's half of CPace, between its `confirm` and the client's. */
+  private cpace: CpaceServer | null = null;
+  /**
+   * Set once `confirm` went out: the peer could check one password guess against it, so unless its
+   * own confirmation checks, the connection counts as one failure toward back-off, exactly once.
+   */
+  private guessPending = false;
   private readonly bucket: TokenBucket;
   private badFrames = 0;
   private closed = false;
@@ -122,6 +143,7 @@ export class MemberConnection {
     // A socket held open without authenticating counts as a failed attempt: otherwise one address
     // could hold slots for ever by opening a new socket each time one times out.
     this.handshakeTimer = setTimeout(() => {
+      this.guessPending = false;
       context.backoff.fail(address);
       this.closeWith('handshake-timeout', CLOSE_CODES.handshakeTimeout);
     }, context.limits.handshakeTimeoutMs);
@@ -129,7 +151,19 @@ export class MemberConnection {
     ws.on('pong', () => (this.alive = true));
     ws.on('close', () => this.onClose());
     ws.on('error', (error) => context.logger.log('warn', 'socket-error', { address, error: error.message }));
-    this.send({ type: 'hello', version: PROTOCOL_VERSION, room: context.room, nonce: this.nonce });
+    this.send({ type: 'hello', version: PROTOCOL_VERSION, room: context.secrets.room, nonce: this.nonce });
+  }
+
+  /** A member: proved the password and presented its username block. Members get messages and presence. */
+  get authenticated(): boolean {
+    return this.user !== null;
+  }
+
+  /** A new epoch, sealed for this connection. `current`: new messages are to be sealed under it. */
+  sendEpoch(epoch: EpochRecord, current: boolean): void {
+    if (!this.channel) return;
+    const secret = sealEpochSecret(this.channel, this.context.secrets.room.roomId, epoch.number, epoch.secret);
+    this.send({ type: 'epoch', number: epoch.number, secret, current });
   }
 
   send(frame: ServerFrame): void {
@@ -163,7 +197,7 @@ export class MemberConnection {
   closeWith(code: ErrorCode, closeCode: number): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.user) sendClose(this.ws, code, closeCode);
+    if (this.authenticated) sendClose(this.ws, code, closeCode);
     else refuse(this.ws, code, closeCode, this.context.limits.closeGraceMs);
   }
 
@@ -185,18 +219,15 @@ export class MemberConnection {
     if (this.closed) return;
     const parsed = raw === null ? null : parseClientFrame(raw);
     if (!parsed?.ok) {
-      if (!this.user) return this.closeWith('bad-frame', CLOSE_CODES.protocolViolation);
+      if (!this.authenticated) return this.closeWith('bad-frame', CLOSE_CODES.protocolViolation);
       const oversized = raw === null ? null : oversizedEnvelopeId(raw);
       if (oversized !== null) this.error('too-large', oversized);
       else this.error('bad-frame');
       return this.countBadFrame();
     }
     const frame = parsed.value;
-    if (!this.user) {
-      if (frame.type !== 'auth') return this.closeWith('not-authenticated', CLOSE_CODES.protocolViolation);
-      return this.authenticate(frame);
-    }
-    if (frame.type === 'auth') {
+    if (!this.authenticated) return this.handshake(frame);
+    if (frame.type !== 'send' && frame.type !== 'history') {
       this.error('bad-frame');
       return this.countBadFrame();
     }
@@ -224,34 +255,95 @@ export class MemberConnection {
     }
   }
 
-  private authenticate(frame: Extract<ClientFrame, { type: 'auth' }>): void {
-    const { room, keys, backoff, logger, members, store } = this.context;
-    const transcript: HandshakeTranscript = { room, serverNonce: this.nonce, clientNonce: frame.nonce, usernameBlock: frame.user };
+  /**
+   * Before membership only `cpace`, then `confirm`, then `present` are accepted, in that order;
+   * version 1's `auth` learns it must upgrade.
+   */
+  private handshake(frame: ClientFrame): void {
+    if (frame.type === 'auth') return this.closeWith('upgrade-required', CLOSE_CODES.upgradeRequired);
+    if (this.channel !== null) {
+      if (frame.type === 'present') return this.present(frame);
+      return this.closeWith('not-authenticated', CLOSE_CODES.protocolViolation);
+    }
+    if (frame.type === 'cpace' && this.cpace === null && !this.guessPending) return this.respond(frame);
+    if (frame.type === 'confirm' && this.cpace !== null) return this.admit(frame);
+    if (this.guessPending) return this.refuseGuess();
+    this.closeWith('not-authenticated', CLOSE_CODES.protocolViolation);
+  }
+
+  /** CPace's responder step: Yb and the server's confirmation, computed on receipt of Ya. */
+  private respond(frame: Extract<ClientFrame, { type: 'cpace' }>): void {
+    const { secrets } = this.context;
+    const context = { roomId: secrets.room.roomId, serverNonce: this.nonce, clientNonce: frame.nonce };
+    this.guessPending = true;
     try {
-      verifyClientProof(keys, transcript, frame.proof);
+      this.cpace = respondCpaceServer(secrets.prs, context, frame.share);
+    } catch (error) {
+      if (!(error instanceof CryptoError)) throw error;
+      return this.refuseGuess();
+    }
+    this.send({ type: 'confirm', share: this.cpace.message, proof: this.cpace.confirmation });
+  }
+
+  /** The client's confirmation checked: it gets every epoch, oldest first and the current one last. */
+  private admit(frame: Extract<ClientFrame, { type: 'confirm' }>): void {
+    const { secrets } = this.context;
+    let channel: ChannelKeys;
+    try {
+      channel = this.cpace!.finish(frame.proof);
+    } catch (error) {
+      if (!(error instanceof CryptoError)) throw error;
+      return this.refuseGuess();
+    } finally {
+      this.cpace = null;
+    }
+    this.guessPending = false;
+    this.channel = channel;
+    // A member reads all of the history, so it gets every epoch.
+    for (const epoch of secrets.epochs) this.sendEpoch(epoch, epoch === secrets.current);
+  }
+
+  /** The one generic refusal of a failed CPace run; it counts once toward the address's back-off. */
+  private refuseGuess(): void {
+    this.countFailedGuess();
+    this.closeWith('auth-failed', CLOSE_CODES.authFailed);
+  }
+
+  private countFailedGuess(): void {
+    if (!this.guessPending) return;
+    this.guessPending = false;
+    const blocked = this.context.backoff.fail(this.address);
+    this.context.logger.log('warn', 'auth-failed', { address: this.address, backedOff: blocked });
+  }
+
+  /**
+   * The username block, sealed under the current epoch (or the previous one, just after a change):
+   * with it the connection becomes a member, is welcomed and announced.
+   */
+  private present(frame: Extract<ClientFrame, { type: 'present' }>): void {
+    const { secrets, logger, presence, store } = this.context;
+    const keys = secrets.keysForSending(frame.epoch);
+    try {
+      if (!keys) throw new CryptoError();
       openUsername(keys, frame.user);
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
-      const blocked = backoff.fail(this.address);
-      logger.log('warn', 'auth-failed', { address: this.address, backedOff: blocked });
-      return this.closeWith('auth-failed', CLOSE_CODES.authFailed);
+      return this.closeWith('bad-frame', CLOSE_CODES.protocolViolation);
     }
     clearTimeout(this.handshakeTimer);
-    this.user = frame.user;
+    this.user = presenceEntry(frame.epoch, frame.user);
     this.onAuthenticated();
-    members.add(this);
-    const online = [...members].map((member) => member.user!);
-    this.send({ type: 'welcome', proof: serverProof(keys, transcript), online, latestSeq: store.latestSeq() });
-    broadcast(members, { type: 'join', user: frame.user }, this);
-    logger.log('info', 'authenticated', { address: this.address, online: members.size });
+    if (!presence.join(this, this.user, secrets.current.number, store.latestSeq())) return this.closeWith('server-full', CLOSE_CODES.serverFull);
+    logger.log('info', 'authenticated', { address: this.address, online: presence.size });
   }
 
   private accept(envelope: Buffer): void {
-    const { keys, store, limits, members, logger, storage } = this.context;
+    const { secrets, store, limits, presence, logger, storage } = this.context;
     if (this.context.isShuttingDown()) return this.error('shutting-down', peekMessageId(envelope));
     let opened;
     try {
-      opened = openMessage(keys, envelope);
+      // Only the current epoch (or the previous one just after a change): a version-1 envelope is refused.
+      opened = openEpochMessage((epoch) => secrets.keysForSending(epoch), envelope);
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
       return this.error('bad-mac', peekMessageId(envelope));
@@ -288,7 +380,8 @@ export class MemberConnection {
       }
       storage.appended(bytes);
       this.send({ type: 'ack', id: messageId, seq });
-      broadcast(members, { type: 'message', seq, envelope }, this);
+      presence.broadcast({ type: 'message', seq, envelope }, this);
+      this.context.onStored();
     });
   }
 
@@ -306,9 +399,10 @@ export class MemberConnection {
   private onClose(): void {
     this.closed = true;
     clearTimeout(this.handshakeTimer);
-    const { members, logger } = this.context;
-    if (!this.user || !members.delete(this)) return;
-    broadcast(members, { type: 'leave', user: this.user });
-    logger.log('info', 'left', { address: this.address, online: members.size });
+    // A peer that took the server's confirmation and left without its own tested one guess.
+    this.countFailedGuess();
+    const { presence, logger } = this.context;
+    if (!this.user || !presence.leave(this, this.user)) return;
+    logger.log('info', 'left', { address: this.address, online: presence.size });
   }
 }

@@ -1,16 +1,25 @@
 // Reads the room password for the standalone server: the environment, else a no-echo prompt on a
 // terminal. Nothing here ever prints or logs the password.
-import { PASSWORD_ENV, UsageError } from './cli';
+import { NEW_PASSWORD_ENV, PASSWORD_ENV, UsageError } from './cli';
 
-export function readPassword(): Promise<string> {
-  const fromEnv = process.env[PASSWORD_ENV];
+export function readPassword(variable = PASSWORD_ENV, prompt = 'Room password: '): Promise<string> {
+  const fromEnv = process.env[variable];
   // Gone from this process's environment: no child process inherits it, no later code reads it.
-  delete process.env[PASSWORD_ENV];
+  delete process.env[variable];
   if (fromEnv) return Promise.resolve(fromEnv);
   if (!process.stdin.isTTY) {
-    return Promise.reject(new UsageError(`no password: set ${PASSWORD_ENV} or run on a terminal to be asked`));
+    return Promise.reject(new UsageError(`no password: set ${variable} or run on a terminal to be asked`));
   }
-  return promptNoEcho('Room password: ');
+  return promptNoEcho(prompt);
+}
+
+/** The new password of --change-password: its variable, else typed twice. */
+export async function readNewPassword(): Promise<string> {
+  const fromEnv = process.env[NEW_PASSWORD_ENV];
+  const first = await readPassword(NEW_PASSWORD_ENV, 'New room password: ');
+  if (fromEnv) return first;
+  if ((await promptNoEcho('New room password again: ')) !== first) throw new UsageError('the two new passwords differ; nothing was changed');
+  return first;
 }
 
 /** Raw mode keeps the terminal from echoing; the prompt goes to stderr because stdout is for the address. */

@@ -5,7 +5,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parentPort, workerData } from 'worker_threads';
-import { readEnvelopeHeader } from '../crypto';
+// Not through the index: a worker thread must not load @noble/curves (see eslint.config.mjs).
+import { readEnvelopeHeader } from '../crypto/envelopeHeader';
 import { LegacySnapshot, SegmentDatabase, SnapshotError, buildSegmentImage } from './database';
 import { writeFileAtomic } from './files';
 import { JournalRecord, scanJournal } from './journal';

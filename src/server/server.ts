@@ -7,14 +7,17 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { DEFAULT_ITERATIONS } from '../crypto';
 import { CLOSE_CODES } from '../protocol/wire';
 import { DEFAULT_HOST, DEFAULT_PORT, Limits, resolveLimits } from './config';
+import { Corking } from './corking';
 import { MemberConnection, ConnectionContext, refuse } from './memberConnection';
 import { StartError } from './errors';
 import { takeDataDir } from './dataDir';
 import { AddressBuckets, AuthBackoff, TokenBucket, UnauthenticatedSockets } from './limiters';
 import { Logger, stderrLogger } from './logger';
-import { openRoom, saveNewRoom } from './room';
+import { Presence } from './presence';
+import { openRoom, saveRoom, startingAt } from './room';
+import { EpochChange, RoomSecrets } from './roomSecrets';
 import { StorageGuard } from './storageGuard';
-import { MessageStore, discardEmptyStore } from './store';
+import { MessageStore } from './store';
 
 export interface ChatServerOptions {
   readonly password: string;
@@ -38,6 +41,13 @@ export interface RunningServer {
   readonly stopped: Promise<Error | null>;
   /** Graceful stop: no new sockets, pending messages committed, sockets closed (1001). */
   close(): Promise<void>;
+  /** Starts a new random key epoch; connected members get it at once, without reconnecting. */
+  rotate(): Promise<EpochChange>;
+  /**
+   * Changes the room password: from now on only the new one admits, and every connection admitted
+   * under the old one is closed with `password-changed` (4008). History stays readable.
+   */
+  changePassword(password: string): Promise<EpochChange>;
 }
 
 function listen(server: http.Server, host: string, port: number): Promise<number> {
@@ -64,14 +74,14 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
   const unlock = takeDataDir(dataDir);
   let store: MessageStore | undefined;
   const sockets = new Set<Duplex>();
+  const corking = new Corking(sockets);
   let storage: StorageGuard | undefined;
   const httpServer = http.createServer((_request, response) => response.writeHead(426).end());
   let fatal: Error | null = null;
   let close: () => Promise<void> = async () => undefined;
-  let newRoom = false;
   try {
-    const { room, keys, created } = await openRoom(dataDir, options.password, options.newRoomIterations ?? DEFAULT_ITERATIONS);
-    newRoom = created;
+    const opened = await openRoom(dataDir, options.password, options.newRoomIterations ?? DEFAULT_ITERATIONS);
+    const { room, created } = opened;
     store = await MessageStore.open({
       dataDir,
       segmentMessages: limits.segmentMessages,
@@ -79,22 +89,17 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
       freshnessMs: limits.maxClockSkewMs,
       logger,
       // One group commit's acks and broadcasts leave in one write per socket, not one per frame.
-      deliver: (run) => {
-        for (const socket of sockets) socket.cork();
-        try {
-          run();
-        } finally {
-          for (const socket of sockets) socket.uncork();
-        }
-      },
+      deliver: (run) => corking.during(run),
       onFatal: (error) => {
         fatal = error;
         void close();
       },
     });
     const port = await listen(httpServer, host, options.port ?? DEFAULT_PORT);
-    if (created) await saveNewRoom(dataDir, { room, keys });
-    logger.log('info', created ? 'room-created' : 'room-opened', { room: room.roomId.toString('hex'), iterations: room.kdf.iterations });
+    const loaded = startingAt(opened, store.latestSeq() + 1);
+    if (opened.save) await saveRoom(dataDir, loaded);
+    const secrets = new RoomSecrets(loaded, dataDir, limits.maxClockSkewMs);
+    logger.log('info', created ? 'room-created' : opened.save ? 'room-migrated' : 'room-opened', { room: room.roomId.toString('hex'), iterations: room.kdf.iterations, epoch: secrets.current.number });
     const wss = new WebSocketServer({ server: httpServer, maxPayload: limits.maxFrameBytes });
     let shuttingDown = false;
     const unauthenticated = new UnauthenticatedSockets({ maxTotal: limits.maxUnauthenticated, maxPerAddress: limits.maxUnauthenticatedPerAddress });
@@ -129,18 +134,38 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
     });
     storage = await StorageGuard.open(dataDir, { quotaBytes: limits.storageQuotaBytes, minFreeBytes: limits.minFreeBytes, checkMs: limits.storageCheckMs }, logger);
     const openStorage = storage;
+    const openedStore = store;
+    /** Every connection, authenticated or not: a password change closes them all. */
+    const connections = new Set<MemberConnection>();
+    let rotating = false;
+    const announce = (change: EpochChange) => {
+      logger.log('info', 'epoch-started', { epoch: change.epoch.number, reason: change.reason });
+      if (change.reason === 'password-change') {
+        for (const connection of connections) connection.closeWith('password-changed', CLOSE_CODES.passwordChanged);
+      } else {
+        // Also to connections between their confirmation and their `present`: they hold the epochs already.
+        for (const connection of connections) connection.sendEpoch(change.epoch, true);
+      }
+      return change;
+    };
+    const rotateIfDue = () => {
+      const reason = secrets.due(openedStore.latestSeq() + 1, limits);
+      if (rotating || reason === null || reason === 'password-change' || shuttingDown) return;
+      rotating = true;
+      secrets.rotate(reason, openedStore.latestSeq() + 1).then(announce, (error: Error) => logger.log('error', 'rotation-failed', { error: error.message }))
+        .finally(() => (rotating = false));
+    };
     const context: ConnectionContext = {
-      room, keys, limits, store, logger, storage,
+      secrets, limits, store, logger, storage, onStored: rotateIfDue,
       addressRates: new AddressBuckets(limits.addressBytesPerSecond, limits.addressBytesBurst, limits.maxTrackedAddresses),
       roomRate: new TokenBucket(limits.roomBytesPerSecond, limits.roomBytesBurst),
       backoff: new AuthBackoff({
         maxFailures: limits.maxAuthFailures, windowMs: limits.authFailureWindowMs,
         backoffMs: limits.backoffMs, maxAddresses: limits.maxTrackedAddresses,
       }),
-      members: new Set(),
+      presence: new Presence(() => corking.forTurn()),
       isShuttingDown: () => shuttingDown,
     };
-    const connections = new Set<MemberConnection>();
     wss.on('connection', (ws: WebSocket, request: http.IncomingMessage) => {
       const address = request.socket.remoteAddress ?? 'unknown';
       // From here the connection's own handshake timer (4002) takes over from the upgrade deadline.
@@ -165,6 +190,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
       for (const connection of connections) connection.ping();
       context.backoff.prune();
       reportDropped();
+      rotateIfDue();
     }, limits.heartbeatMs);
     heartbeat.unref();
 
@@ -189,13 +215,14 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
       return closing;
     };
     logger.log('info', 'listening', { address: wsAddress(host, port) });
-    return { address: wsAddress(host, port), port, roomId: room.roomId.toString('hex'), stopped, close: () => close() };
+    return {
+      address: wsAddress(host, port), port, roomId: room.roomId.toString('hex'), stopped, close: () => close(),
+      rotate: async () => announce(await secrets.rotate('rotate', openedStore.latestSeq() + 1)),
+      changePassword: async (password) => announce(await secrets.changePassword(password, openedStore.latestSeq() + 1)),
+    };
   } catch (error) {
     storage?.close();
     await store?.close().catch(() => undefined);
-    // A room that was never saved must leave nothing behind: its empty journal beside no room.json
-    // would make the next start refuse the directory as damaged.
-    if (newRoom) await discardEmptyStore(dataDir).catch(() => undefined);
     httpServer.close();
     unlock();
     throw error;

@@ -4,14 +4,15 @@
 // Data directory:
 //   room.json              room id, KDF parameters and password verifier (see room.ts)
 //   segment-….sqlite       sealed segments (see segments.ts): sql.js databases, written once, never rewritten
-//   journal-NNNNNNNN.log   journal files (see journal.ts) holding the messages no segment holds yet
+//   journal-NNNNNNNN.log   journal files (see journal.ts) holding the messages no segment holds yet;
+//                          the first is created by the first message, so a room without messages has none
 //   server.lock            pid of the running server
 //   messages.sqlite        the earlier layout's single snapshot, only until it is migrated
 //   *.corrupt-<time>       damaged files moved aside at start, kept for inspection
 //
 // An accepted message is appended to the current journal file (group commit, fdatasync) and only
 // then kept in memory, acknowledged and broadcast. Once the unsealed messages reach a segment's worth,
-// the store starts a new journal file and a worker thread seals the older files' messages into
+// the store closes the current journal file (the next commit starts a new one) and a worker thread seals the older files' messages into
 // segments, each written to a temporary file, fsync'd and renamed; then those journal files are
 // deleted. So the journal, the memory held for it and the work of a restart stay bounded by about
 // one segment, and sealed history is only ever read a segment at a time, by the reader thread.
@@ -88,21 +89,10 @@ interface Pending {
 /** Only the bounds cross to the worker: options also hold functions, which do not. */
 const boundsOf = ({ segmentMessages, segmentBytes }: SegmentBounds): SegmentBounds => ({ segmentMessages, segmentBytes });
 
-/**
- * Removes the empty journal files that opening a new store created, after a start that failed
- * before its room was saved. Only files holding no record are removed, and only when no segment or
- * earlier snapshot exists: nothing that could hold a message is touched.
- */
-export async function discardEmptyStore(dataDir: string): Promise<void> {
-  if (fs.existsSync(path.join(dataDir, LEGACY_SNAPSHOT_FILE)) || listSegments(dataDir).length > 0) return;
-  for (const journal of listJournals(dataDir)) {
-    if ((await fs.promises.stat(journal.file)).size === 0) await fs.promises.rm(journal.file);
-  }
-}
-
-/** Whether a data directory holds messages of a room (in any layout). */
+/** Whether a data directory holds messages of a room (in any layout); an empty journal file holds none. */
 export function holdsMessages(dataDir: string): boolean {
-  return fs.existsSync(path.join(dataDir, LEGACY_SNAPSHOT_FILE)) || listSegments(dataDir).length > 0 || listJournals(dataDir).length > 0;
+  return fs.existsSync(path.join(dataDir, LEGACY_SNAPSHOT_FILE)) || listSegments(dataDir).length > 0
+    || listJournals(dataDir).some((journal) => fs.statSync(journal.file).size > 0);
 }
 
 /** Index of the first record with seq > `seq` in records sorted by seq. */
@@ -221,7 +211,10 @@ export class MessageStore {
     private readonly records: KeptRecord[],
     /** Journal files before the current one still holding some of `records`. */
     private olderJournals: JournalFile[],
-    private journal: JournalWriter,
+    /** The file appends go to; null until the first append after the start or a seal. */
+    private journal: JournalWriter | null,
+    /** The number the next journal file gets: numbers only grow. */
+    private nextJournal: number,
     private readonly recent: RecentKeys,
   ) {
     this.committedSeq = records.at(-1)?.seq ?? this.lastSealed();
@@ -253,10 +246,10 @@ export class MessageStore {
         const keys = await reader.request({ kind: 'keys', dataDir, segment });
         recent.addSealed(segment.maxSentAt, keys.ids, keys.ivs);
       }
-      const journal = await JournalWriter.create(journalFile(dataDir, number));
-      // What a damaged file held before the damage lives on in the new journal file.
-      if (rescued.length > 0) await journal.append(Buffer.concat(rescued.map(encodeRecord)));
-      const store = new MessageStore(options, sealer, reader, segments, kept, journals, journal, recent);
+      // What a damaged file held before the damage lives on in a new journal file, before the start completes.
+      const journal = rescued.length > 0 ? await JournalWriter.create(journalFile(dataDir, number)) : null;
+      if (journal) await journal.append(Buffer.concat(rescued.map(encodeRecord)));
+      const store = new MessageStore(options, sealer, reader, segments, kept, journals, journal, journal ? number + 1 : number, recent);
       logger.log('info', 'store-opened', { latestSeq: store.latestSeq(), segments: segments.length, replayed: records.length });
       store.kick();
       return store;
@@ -327,7 +320,7 @@ export class MessageStore {
   async close(): Promise<void> {
     this.closing = true;
     while (this.commitLoop) await this.commitLoop;
-    await this.journal.close().catch(() => undefined);
+    await this.journal?.close().catch(() => undefined);
     await Promise.all([this.sealer.terminate(), this.reader.terminate()]);
     await this.sealing;
   }
@@ -397,6 +390,7 @@ export class MessageStore {
   /** One group commit: one write and one fdatasync for the whole batch, then keep and deliver. */
   private async commit(batch: Pending[]): Promise<void> {
     try {
+      this.journal ??= await JournalWriter.create(journalFile(this.options.dataDir, this.nextJournal++));
       await this.journal.append(Buffer.concat(batch.map((item) => encodeRecord(item.record))));
     } catch (error) {
       if (isStorageFull(error)) return this.refuse(error as Error, batch);
@@ -430,29 +424,23 @@ export class MessageStore {
   private fail(error: Error, batch: Pending[]): void {
     this.failure = error;
     for (const item of [...batch, ...this.pending.splice(0)]) item.done(error, 0);
-    this.options.logger.log('error', 'journal-write-failed', { file: this.journal.journal.file, error: error.message });
+    this.options.logger.log('error', 'journal-write-failed', { file: this.journal?.journal.file ?? journalFile(this.options.dataDir, this.nextJournal - 1).file, error: error.message });
     this.options.onFatal(error);
   }
 
   /**
-   * Runs only between commits: starts the next journal file, then hands the older files' records to
-   * the sealer thread. Commits go on meanwhile; the records stay in memory (and their files on disk)
-   * until the segments holding them are durable.
+   * Runs only between commits: closes the current journal file (the next commit starts a new one),
+   * then hands the older files' records to the sealer thread. Commits go on meanwhile; the records
+   * stay in memory (and their files on disk) until the segments holding them are durable.
    */
   private async startSeal(): Promise<void> {
     const { dataDir, logger } = this.options;
     const old = this.journal;
+    this.journal = null;
     this.sealable = { messages: 0, bytes: 0 };
-    try {
-      this.journal = await JournalWriter.create(journalFile(dataDir, old.journal.number + 1));
-    } catch (error) {
-      // The next segment's worth tries again; nothing is lost, the journal keeps going.
-      logger.log('error', 'seal-failed', { error: (error as Error).message });
-      return;
-    }
-    const journals = [...this.olderJournals, old.journal];
+    const journals = old ? [...this.olderJournals, old.journal] : this.olderJournals;
     this.olderJournals = journals;
-    await old.close().catch((error: Error) => logger.log('warn', 'journal-close-failed', { file: old.journal.file, error: error.message }));
+    await old?.close().catch((error: Error) => logger.log('warn', 'journal-close-failed', { file: old.journal.file, error: error.message }));
     const firstSeq = this.lastSealed() + 1;
     const lastSeq = this.committedSeq;
     const count = this.records.length;

@@ -1,6 +1,6 @@
 // Ties the panel together: applies what the host sends to the conversation and the views, and
 // turns what the user does into messages for the host. Holds no keys and does no networking.
-import { ChatItem, PanelConnection, HostToView, isWebLink, isWorkspaceRelativePath, ViewToHost } from '../protocol/panel';
+import { ChatItem, PanelCommand, PanelConnection, HostToView, isWebLink, isWorkspaceRelativePath, ViewToHost } from '../protocol/panel';
 import { Composer } from './composer';
 import { Change, Conversation, MAX_MESSAGES } from './conversation';
 import { button, element } from './dom';
@@ -41,8 +41,9 @@ export class ChatPanel {
 
   constructor(private readonly doc: Document, root: HTMLElement, private readonly host: PanelHost, draft: string) {
     this.presence = new PresenceBar(doc);
-    this.banner = new ConnectionBanner(doc);
-    this.empty = new EmptyState(doc, (name) => host.post({ type: 'command', name }));
+    const run = (name: PanelCommand): void => host.post({ type: 'command', name });
+    this.banner = new ConnectionBanner(doc, run);
+    this.empty = new EmptyState(doc, run);
     this.scroller = element(doc, 'div', 'scroller');
     this.scroller.tabIndex = 0;
     this.scroller.setAttribute('aria-label', 'Messages');

@@ -57,11 +57,26 @@ export function statusLabel(connection: PanelConnection): string {
   }
 }
 
+const COMMAND_LABELS: Record<PanelCommand, string> = {
+  connect: 'Join a room',
+  reconnect: 'Reconnect',
+  setPassword: 'Set Room Password',
+  setUsername: 'Set Username',
+  startServer: 'Start Server',
+};
+
+/** The buttons for `names`, the first one primary. */
+function actionButtons(doc: Document, names: readonly PanelCommand[], run: (name: PanelCommand) => void, labels: Partial<Record<PanelCommand, string>> = {}): HTMLElement {
+  const actions = element(doc, 'div', 'empty-actions');
+  names.forEach((name, index) => actions.appendChild(button(doc, labels[name] ?? COMMAND_LABELS[name], index === 0 ? 'primary' : 'secondary', () => run(name))));
+  return actions;
+}
+
 /** Shown above the list while not connected and there is a conversation to keep using. */
 export class ConnectionBanner {
   readonly root: HTMLElement;
 
-  constructor(private readonly doc: Document) {
+  constructor(private readonly doc: Document, private readonly run: (name: PanelCommand) => void) {
     this.root = element(doc, 'div', 'banner');
     this.root.setAttribute('role', 'status');
     this.root.hidden = true;
@@ -74,16 +89,17 @@ export class ConnectionBanner {
     this.root.replaceChildren(
       element(this.doc, 'strong', '', title),
       element(this.doc, 'span', '', ' Messages will be sent when reconnected.'),
+      actionButtons(this.doc, connection.actions ?? [], this.run),
     );
   }
 }
 
-const COMMAND_LABELS: Record<PanelCommand, string> = {
-  connect: 'Connect',
-  setPassword: 'Set Room Password',
-  setUsername: 'Set Username',
-  startServer: 'Start Server',
-};
+/**
+ * Before any room (no address yet), the two choices a new team has, and the set-up steps that may
+ * come first; after one, what the host offers for the connection's state.
+ */
+const FIRST_RUN: readonly PanelCommand[] = ['startServer', 'connect'];
+const FIRST_RUN_SETUP: readonly PanelCommand[] = ['setUsername', 'setPassword'];
 
 /** Fills the panel when there are no messages: what is going on and what can be done about it. */
 export class EmptyState {
@@ -97,13 +113,24 @@ export class EmptyState {
     this.root.hidden = hasMessages;
     if (hasMessages) return;
     const connected = connection.status === 'connected';
-    const title = connected ? 'No messages yet' : statusLabel(connection);
+    const firstRun = !connected && connection.address === undefined;
+    const title = connected ? 'No messages yet' : firstRun ? 'Welcome to Secure Chat' : statusLabel(connection);
     const text = connected
       ? 'Say hello. Messages are encrypted on this machine before they leave it.'
-      : connection.detail ?? 'Connect to your team’s server, or start one here. Messages are end-to-end encrypted with the room password.';
-    const commands: PanelCommand[] = connected ? (me ? [] : ['setUsername']) : ['connect', 'setPassword', 'setUsername', 'startServer'];
-    const actions = element(this.doc, 'div', 'empty-actions');
-    commands.forEach((name, index) => actions.appendChild(button(this.doc, COMMAND_LABELS[name], index === 0 ? 'primary' : 'secondary', () => this.run(name))));
-    this.root.replaceChildren(element(this.doc, 'h2', '', title), element(this.doc, 'p', '', text), actions);
+      : connection.detail ?? (firstRun
+        ? 'Start a room on this computer and invite your team, or join a room a teammate runs. Messages are end-to-end encrypted with the room password.'
+        : 'Messages you type are sent once the chat is connected again.');
+    const parts: HTMLElement[] = [element(this.doc, 'h2', '', title), element(this.doc, 'p', '', text)];
+    if (connected) {
+      if (!me) parts.push(actionButtons(this.doc, ['setUsername'], this.run));
+    } else if (firstRun) {
+      parts.push(actionButtons(this.doc, FIRST_RUN, this.run, { startServer: 'Start a room' }));
+      const setup = element(this.doc, 'div', 'empty-setup');
+      for (const name of FIRST_RUN_SETUP) setup.appendChild(button(this.doc, COMMAND_LABELS[name], 'link-button', () => this.run(name)));
+      parts.push(setup);
+    } else {
+      parts.push(actionButtons(this.doc, connection.actions ?? [], this.run));
+    }
+    this.root.replaceChildren(...parts);
   }
 }

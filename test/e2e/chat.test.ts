@@ -77,7 +77,7 @@ describe('chat panel', () => {
 
   it('opens from the activity bar', async () => {
     await openViewContainer(workbench.page, 'Secure Chat');
-    await chatFrame(workbench.page).getByRole('button', { name: 'Connect' }).waitFor();
+    await chatFrame(workbench.page).getByRole('button', { name: 'Join a room' }).waitFor();
   });
 
   it('opens from the command palette and shows the chat', async () => {
@@ -86,7 +86,7 @@ describe('chat panel', () => {
     await runCommand(workbench.page, 'Secure Chat: Open Chat');
     const heading = chatFrame(workbench.page).locator('h2');
     await heading.waitFor();
-    assert.strictEqual(await heading.textContent(), 'Offline', 'the panel starts in its offline state');
+    assert.strictEqual(await heading.textContent(), 'Welcome to Secure Chat', 'the panel starts with the first run\'s choices');
     // Opening the chat puts the keyboard in the composer: what is typed next is a message.
     await chatFrame(workbench.page).locator('textarea.composer-input:focus').waitFor();
     await workbench.page.keyboard.type('typed');
@@ -103,13 +103,15 @@ describe('chat panel', () => {
     assert.strictEqual(await composer().inputValue(), FIRST_MESSAGE, 'the refused text is still there to send later');
   });
 
-  it('starts a server from the palette, asks for the password and connects', async () => {
+  it('starts a server from the palette, asks for the password twice and connects', async () => {
     const { page } = workbench;
     await runCommand(page, 'Secure Chat: Set Username');
     await answerInput(page, 'alice', 'Secure Chat: Username');
     await runCommand(page, 'Secure Chat: Start Server');
-    await answerInput(page, PASSWORD, 'Secure Chat: Room Password');
-    await statusBarItem(page, '1 online').waitFor();
+    // A new room: its password is chosen, then confirmed.
+    await answerInput(page, PASSWORD, 'Secure Chat: New Room Password (1/2)');
+    await answerInput(page, PASSWORD, 'Secure Chat: New Room Password (2/2)');
+    await statusBarItem(page, 'Secure Chat: 1 online').waitFor();
   });
 
   it('sends what is typed in the composer, once connected, and shows it as sent', async () => {
@@ -122,7 +124,7 @@ describe('chat panel', () => {
 
   it('shows messages from other members with their names: text, a snippet and a mention', async () => {
     const bob = await member('bob');
-    await statusBarItem(workbench.page, '2 online').waitFor();
+    await statusBarItem(workbench.page, 'Secure Chat: 2 online').waitFor();
     bob.send({ text: 'Nice. Is this the part that waits before retrying?' });
     await message('the part that waits').locator('.author', { hasText: 'bob' }).waitFor();
     bob.send({

@@ -72,9 +72,16 @@ export async function answerInput(page: Page, text: string, title?: string): Pro
   await input.waitFor();
   await input.fill(text);
   await page.keyboard.press('Enter');
-  // The box closes once the extension has validated and taken the answer; opening the palette
-  // before that would dismiss it and lose the answer.
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  // The box closes (or the next step replaces it) once the extension has validated and taken the
+  // answer; opening the palette before that would dismiss it and lose the answer.
+  if (title) await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'hidden' });
+  else await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** The input box with this title (step included, e.g. "Secure Chat: Join a Room (1/2)"): its title, text field and message line. */
+export function inputBox(page: Page, title: string): { title: Locator; input: Locator; message: Locator } {
+  const widget = page.locator('.quick-input-widget').filter({ has: page.locator('.quick-input-title', { hasText: title }) });
+  return { title: widget.locator('.quick-input-title'), input: widget.locator('input').first(), message: widget.locator('.quick-input-message') };
 }
 
 /** A view container's activity bar entry by its title, e.g. "Secure Chat". */

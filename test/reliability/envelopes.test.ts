@@ -56,7 +56,8 @@ describe('reliability: tampered and replayed envelopes', function () {
     await victim.authenticate(TEST_PASSWORD, 'alice');
     for (let i = 0; i < SESSION_MESSAGES; i++) await victim.sendAndAck(victim.seal(`message ${i}`));
     const session = [...victim.recorded!];
-    const [auth, ...sends] = session;
+    const [cpace, confirm, present, ...sends] = session;
+    assert.deepStrictEqual([cpace, confirm, present].map((frame) => (JSON.parse(String(frame)) as { type: string }).type), ['cpace', 'confirm', 'present']);
 
     const replayed = new Map<string, number>();
     const replayOn = async (client: RawClient) => {
@@ -69,14 +70,17 @@ describe('reliability: tampered and replayed envelopes', function () {
     };
     await replayOn(victim);
     await replayOn(await join('mallory'));
-    // The recorded auth frame answers another connection's nonce: a new connection refuses it.
+    // The recorded handshake belongs to another connection's nonces and scalars: replayed on a new
+    // connection its confirmation does not check, and the server refuses it.
     const impostor = roster.track(await RawClient.connect(server.address));
     await impostor.next('hello');
-    impostor.sendRaw(auth);
+    impostor.sendRaw(cpace);
+    await impostor.next('confirm');
+    impostor.sendRaw(confirm);
     assert.strictEqual((await impostor.waitClosed()).code, CLOSE_CODES.authFailed);
 
     const stored = await storedMessages(await join('auditor'));
-    console.log(`      replay: ${session.length} recorded frames; ${2 * sends.length} sends replayed on 2 connections, ${replayed.get('replay') ?? 0} rejected replay; recorded auth refused 4001; store holds ${stored.size} (sent ${SESSION_MESSAGES})`);
+    console.log(`      replay: ${session.length} recorded frames; ${2 * sends.length} sends replayed on 2 connections, ${replayed.get('replay') ?? 0} rejected replay; recorded handshake refused 4001; store holds ${stored.size} (sent ${SESSION_MESSAGES})`);
     assert.deepStrictEqual([...replayed], [['replay', 2 * sends.length]]);
     assert.strictEqual(sends.length, SESSION_MESSAGES);
     assert.strictEqual(stored.size, SESSION_MESSAGES);

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { createRoomParams, deriveRoomKeys } from '../../src/crypto';
+import { epochKeys, newEpochSecret } from '../../src/crypto';
 import type { Limits } from '../../src/server/config';
 import { RawClient } from '../support/rawClient';
 import { storedMessages } from '../support/storedMessages';
@@ -59,7 +59,7 @@ describe('reliability: fuzz', function () {
       await seeder.sendAndAck(sealed);
       stored.push(sealed.envelope);
     }
-    const frames = new FuzzFrames(random, { stored, roomKeys: seeder.keys!, foreignKeys: await deriveRoomKeys('another room', createRoomParams(1)) });
+    const frames = new FuzzFrames(random, { stored, roomKeys: seeder.keys!, foreignKeys: epochKeys(newEpochSecret(), seeder.keys!.roomId, seeder.keys!.epoch) });
     conversation = await Conversation.open(server.address);
     const chat = conversation;
     const total = AUTHENTICATED_LANES * FRAMES_PER_LANE + UNAUTHENTICATED_FRAMES;

@@ -2,8 +2,10 @@
 // functions, sends frames (well-formed or not) and waits for specific frames. Every wait is bounded.
 import type { Socket } from 'net';
 import WebSocket from 'ws';
+import { randomBytes } from 'crypto';
 import {
-  HandshakeTranscript, RoomKeys, RoomParams, clientProof, deriveRoomKeys, newNonce, sealMessage, sealUsername, verifyServerProof,
+  CPACE_NONCE_BYTES, ChannelKeys, CpaceClient, EpochKeys, OpenedEpochMessage, RoomParams, deriveMasterSecret, epochKeys, newNonce,
+  openEpochMessage, openEpochSecret, openUsername, sealEpochMessage, sealUsername, startCpaceClient,
 } from '../../src/crypto';
 import { encodeBody } from '../../src/protocol/body';
 import { ClientFrame, MAX_FRAME_BYTES, ServerFrame, encodeClientFrame, parseServerFrame } from '../../src/protocol/wire';
@@ -22,13 +24,19 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
   return withTimeout(promise, ms, `timed out after ${ms} ms waiting for ${what}`);
 }
 
-const keyCache = new Map<string, Promise<RoomKeys>>();
+const secretCache = new Map<string, Promise<Buffer>>();
 
-/** Room keys, derived once per password and room (PBKDF2 is slow by design). */
-export function roomKeys(password: string, room: RoomParams): Promise<RoomKeys> {
+/** The room's PBKDF2 output (CPace's PRS), derived once per password and room (PBKDF2 is slow by design). */
+export function roomSecret(password: string, room: RoomParams): Promise<Buffer> {
   const id = [password, room.roomId.toString('hex'), room.kdf.salt.toString('hex'), room.kdf.iterations].join(':');
-  if (!keyCache.has(id)) keyCache.set(id, deriveRoomKeys(password, room));
-  return keyCache.get(id)!;
+  if (!secretCache.has(id)) secretCache.set(id, deriveMasterSecret(password, room.kdf));
+  return secretCache.get(id)!;
+}
+
+/** What the client side of one CPace run needs to go on after the server's `confirm`. */
+export interface CpaceOffer {
+  readonly hello: FrameOf<'hello'>;
+  readonly cpace: CpaceClient;
 }
 
 interface Waiter {
@@ -41,7 +49,12 @@ export class RawClient {
   /** Frames received and not yet taken by a wait. */
   readonly inbox: ServerFrame[] = [];
   readonly closed: Promise<CloseInfo>;
-  keys: RoomKeys | null = null;
+  /** The current epoch's keys, once admitted. */
+  keys: EpochKeys | null = null;
+  /** Every epoch received, by number. */
+  readonly epochs = new Map<number, EpochKeys>();
+  channel: ChannelKeys | null = null;
+  roomId: Buffer | null = null;
   /** Every frame sent since record() was called, as sent; null while not recording. */
   recorded: (string | Buffer)[] | null = null;
   private isClosed = false;
@@ -136,28 +149,65 @@ export class RawClient {
     this.sendRaw(encodeClientFrame(frame));
   }
 
-  /** Answers the hello with an auth frame made from `password` (right or wrong). */
-  async offerAuth(password: string, username: string): Promise<{ keys: RoomKeys; transcript: HandshakeTranscript }> {
+  /** Answers the hello with a CPace share made from `password` (right or wrong). */
+  async offerCpace(password: string): Promise<CpaceOffer> {
     const hello = await this.next('hello');
-    const keys = await roomKeys(password, hello.room);
-    const transcript = { room: hello.room, serverNonce: hello.nonce, clientNonce: newNonce(), usernameBlock: sealUsername(keys, username) };
-    this.send({ type: 'auth', nonce: transcript.clientNonce, user: transcript.usernameBlock, proof: clientProof(keys, transcript) });
-    return { keys, transcript };
+    const context = { roomId: hello.room.roomId, serverNonce: hello.nonce, clientNonce: randomBytes(CPACE_NONCE_BYTES) };
+    const cpace = startCpaceClient(await roomSecret(password, hello.room), context);
+    this.send({ type: 'cpace', nonce: context.clientNonce, share: cpace.message });
+    this.roomId = hello.room.roomId;
+    return { hello, cpace };
   }
 
-  /** The full handshake: auth, welcome, and a check of the server's proof. */
+  /** Checks the server's `confirm` (throws CryptoError if it does not check) and confirms in turn. */
+  async confirm(offer: CpaceOffer): Promise<ChannelKeys> {
+    const confirm = await this.next('confirm');
+    const { confirmation, channel } = offer.cpace.finish(confirm.share, confirm.proof);
+    this.send({ type: 'confirm', proof: confirmation });
+    this.channel = channel;
+    return channel;
+  }
+
+  /** Takes the next `epoch` frame and opens it under the channel keys. */
+  async nextEpoch(ms = DEFAULT_WAIT_MS): Promise<FrameOf<'epoch'>> {
+    const frame = await this.next('epoch', () => true, ms);
+    this.applyEpoch(frame);
+    return frame;
+  }
+
+  applyEpoch(frame: FrameOf<'epoch'>): void {
+    const keys = epochKeys(openEpochSecret(this.channel!, this.roomId!, frame.number, frame.secret), this.roomId!, frame.number);
+    this.epochs.set(frame.number, keys);
+    if (frame.current) this.keys = keys;
+  }
+
+  /** The handshake up to the welcome: CPace both ways, the epochs, then `present`. */
+  async present(password: string, username: string): Promise<void> {
+    await this.confirm(await this.offerCpace(password));
+    for (;;) if ((await this.nextEpoch()).current) break;
+    this.send({ type: 'present', epoch: this.keys!.epoch, user: sealUsername(this.keys!, username) });
+  }
+
+  /** The full handshake: `present`, then the welcome. */
   async authenticate(password: string, username: string): Promise<FrameOf<'welcome'>> {
-    const { keys, transcript } = await this.offerAuth(password, username);
-    const welcome = await this.next('welcome');
-    verifyServerProof(keys, transcript, welcome.proof);
-    this.keys = keys;
-    return welcome;
+    await this.present(password, username);
+    return this.next('welcome');
   }
 
-  /** Seals a text message as this client's user; `timestamp` defaults to now. */
+  /** The name in a presence entry (u32 epoch, then the username block). */
+  name(entry: Buffer): string {
+    return openUsername(this.epochs.get(entry.readUInt32BE(0))!, entry.subarray(4));
+  }
+
+  /** Opens an envelope of any epoch this client holds. */
+  open(envelope: Buffer): OpenedEpochMessage {
+    return openEpochMessage((epoch) => this.epochs.get(epoch), envelope);
+  }
+
+  /** Seals a text message as this client's user under the current epoch; `timestamp` defaults to now. */
   seal(text: string, username = 'tester', timestamp = Date.now()): { messageId: Buffer; envelope: Buffer } {
     if (!this.keys) throw new Error('authenticate first');
-    return sealMessage(this.keys, { username, plaintext: encodeBody({ text }), timestamp });
+    return sealEpochMessage(this.keys, { username, plaintext: encodeBody({ text }), timestamp });
   }
 
   /** Sends an envelope and waits for its ack. */

@@ -14,8 +14,8 @@ export class RawRoster {
     return client;
   }
 
-  async join(name: string): Promise<RawClient> {
-    const { client } = await RawClient.join(this.address(), TEST_PASSWORD, name);
+  async join(name: string, password = TEST_PASSWORD): Promise<RawClient> {
+    const { client } = await RawClient.join(this.address(), password, name);
     return this.track(client);
   }
 

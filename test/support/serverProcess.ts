@@ -2,7 +2,7 @@
 // the extension does, and reads its single start line.
 import { ChildProcess, fork, spawn } from 'child_process';
 import * as path from 'path';
-import { PASSWORD_ENV } from '../../src/server/cli';
+import { NEW_PASSWORD_ENV, PASSWORD_ENV } from '../../src/server/cli';
 import { within } from './rawClient';
 
 export const SERVER_JS = path.resolve(__dirname, '../../../dist/server.js');
@@ -24,11 +24,13 @@ function watch(child: ChildProcess): ServerProcess {
   return { child, output, exited };
 }
 
-/** Standalone: flags in argv, the password in the environment. */
-export function spawnServer(args: readonly string[], password?: string): ServerProcess {
+/** Standalone: flags in argv, the password (and the new one of --change-password) in the environment. */
+export function spawnServer(args: readonly string[], password?: string, newPassword?: string): ServerProcess {
   const env = { ...process.env };
   delete env[PASSWORD_ENV];
+  delete env[NEW_PASSWORD_ENV];
   if (password !== undefined) env[PASSWORD_ENV] = password;
+  if (newPassword !== undefined) env[NEW_PASSWORD_ENV] = newPassword;
   return watch(spawn(process.execPath, [SERVER_JS, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 

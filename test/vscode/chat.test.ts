@@ -1,7 +1,7 @@
 // The extension as a person uses it, inside the real VS Code: Start Server with the password from
 // SecretStorage, the status bar following the connection, messages both ways with a second
-// (headless) member, a message typed while the server restarts delivered exactly once, and Stop
-// Server leaving no process behind.
+// (headless) member, a message typed while the server restarts delivered exactly once, a room key
+// rotation and a password change with that member online, and Stop Server leaving no process behind.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { ChatClient, ChatMessage, ConnectionState } from '../../src/client';
@@ -20,9 +20,9 @@ class Member {
   readonly client: ChatClient;
   readonly received: ChatMessage[] = [];
 
-  constructor(address: string, username: string) {
+  constructor(address: string, username: string, password = PASSWORD) {
     // Quick reconnects: the test restarts the server under it.
-    this.client = new ChatClient({ address, password: PASSWORD, username, reconnect: { baseMs: 50, capMs: 500 } });
+    this.client = new ChatClient({ address, password, username, reconnect: { baseMs: 50, capMs: 500 } });
     this.client.on('message', (message) => this.received.push(message));
   }
 
@@ -120,7 +120,7 @@ describe('chat through the extension', function () {
     await vscode.commands.executeCommand('secureChat.stopServer');
     assert.strictEqual(api.serverPid(), undefined);
     assert.strictEqual(isAlive(firstPid), false, 'Stop Server left the server process running');
-    await status('reconnecting');
+    await status('offline');
 
     api.chat.send('typed during the restart');
     const pending = await appended((item) => item.text === 'typed during the restart', 'the queued message');
@@ -145,13 +145,64 @@ describe('chat through the extension', function () {
     }
   });
 
-  it('stops the server, leaving no process, and the status bar follows', async () => {
+  it('rotates the room key with a member online: both go on chatting without reconnecting', async () => {
+    const bobStates: string[] = [];
+    const stop = bob.client.on('state', (state) => bobStates.push(state.status));
+    try {
+      await vscode.commands.executeCommand('secureChat.rotateRoomKey');
+      api.chat.send('sealed under the new key');
+      await bob.receive('sealed under the new key');
+      bob.client.send({ text: 'reply under the new key' });
+      await appended((item) => item.text === 'reply under the new key', 'bob\'s reply in the panel');
+      assert.deepStrictEqual(bobStates, [], 'bob stayed connected');
+    } finally {
+      stop();
+    }
+  });
+
+  it('changes the room password with a member online: the old one stops working, alice gets back in by herself, history stays', async () => {
+    const newPassword = 'the room password after the change';
+    const bobStopped = waitFor(
+      () => (bob.client.state.status === 'error' ? bob.client.state : undefined),
+      (listener) => bob.client.on('state', listener), 'bob told the password changed',
+    );
+    await api.changeRoomPassword(newPassword);
+    const stopped = await bobStopped;
+    assert.deepStrictEqual(stopped, { status: 'error', kind: 'auth-failed', message: 'the room password was changed: enter the new password' });
+    await status('connected');
+    assert.strictEqual(await new PasswordStore(api.secrets).get(address), newPassword);
+
+    bob.client.dispose();
+    const oldPassword = new ChatClient({ address, password: PASSWORD, username: 'mallory' });
+    try {
+      const refused = waitFor(() => (oldPassword.state.status === 'error' ? oldPassword.state : undefined), (listener) => oldPassword.on('state', listener), 'the old password refused');
+      oldPassword.connect();
+      assert.strictEqual((await refused).status === 'error' && (await refused).kind, 'auth-failed');
+    } finally {
+      oldPassword.dispose();
+    }
+    bob = new Member(address, 'bob', newPassword);
+    const history = within(new Promise<string[]>((resolve) => bob.client.on('history', (page) => resolve(page.messages.map((m) => m.body.text)))), 15_000, 'bob\'s history');
+    bob.client.connect();
+    const texts = await history;
+    assert.ok(texts.includes('hello from alice') && texts.includes('sealed under the new key'), texts.join(' | '));
+    api.chat.send('after the password change');
+    await bob.receive('after the password change');
+  });
+
+  it('stops the server, leaving no process, and the own chat goes offline instead of retrying it', async () => {
     const pid = api.serverPid()!;
+    const kinds: string[] = [];
+    const subscription = api.status.onDidChange((view) => kinds.push(view.kind));
     await vscode.commands.executeCommand('secureChat.stopServer');
     assert.strictEqual(isAlive(pid), false);
-    const view = await status('reconnecting');
-    assert.ok(!view.text.includes('$(server)'), view.text);
-    await vscode.commands.executeCommand('secureChat.disconnect');
-    await status('offline');
+    const view = await status('offline');
+    subscription.dispose();
+    assert.strictEqual(view.text, '$(debug-disconnect) Secure Chat: offline');
+    assert.deepStrictEqual(kinds.filter((kind) => kind === 'reconnecting'), [], 'the chat never retried the stopped server');
+    const stopped = await panelUpdate((u) => u.type === 'connection' && u.status === 'disconnected' && u.detail !== undefined, 'the panel told why');
+    assert.deepStrictEqual(stopped, {
+      type: 'connection', status: 'disconnected', address, detail: 'The server on this computer was stopped.', actions: ['startServer', 'reconnect'],
+    });
   });
 });

@@ -25,6 +25,20 @@ describe('extension', () => {
     assert.deepStrictEqual(contributed.filter((command) => !registered.has(command)), []);
   });
 
+  it('binds Open Chat to a key that no default VS Code keybinding uses', async () => {
+    const ours = (extension.packageJSON.contributes.keybindings as { command: string; key: string }[]).filter((entry) => entry.command === 'secureChat.openChat');
+    assert.deepStrictEqual(ours.map((entry) => entry.key), ['ctrl+alt+/']);
+    await vscode.commands.executeCommand('workbench.action.openDefaultKeybindingsFile');
+    const document = vscode.workspace.textDocuments.find((doc) => doc.uri.path.endsWith('keybindings.json') && doc.uri.scheme !== 'file');
+    assert.ok(document, 'the default keybindings are open');
+    const bindings = [...document.getText().matchAll(/"key":\s*"([^"]+)",\s*"command":\s*"([^"]+)"/gu)].map(([, key, command]) => ({ key, command }));
+    assert.ok(bindings.length > 500, `read ${bindings.length} default keybindings`);
+    // The key itself, or the first key of a chord.
+    const clashes = bindings.filter(({ key, command }) => command !== 'secureChat.openChat' && (key === 'ctrl+alt+/' || key.startsWith('ctrl+alt+/ ')));
+    assert.deepStrictEqual(clashes, []);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('round-trips a value through SecretStorage', async () => {
     const secrets = extension.exports?.secrets;
     assert.ok(secrets, 'activate() returned no SecretStorage in test mode');

@@ -6,7 +6,7 @@ import { ChatClient, ChatClientError, TypedEmitter, encodeMessageBody, errorMess
 import type { ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, HistoryPage, MessageBody } from '../../client';
 import { HISTORY_PAGE_DEFAULT } from '../../protocol/limits';
 import type { PanelSnapshot, PanelUpdate } from '../../protocol/panel';
-import { PanelState, localItem, receivedItem, panelConnection } from './panelState';
+import { OfflineReason, PanelState, localItem, receivedItem, panelConnection } from './panelState';
 
 /** Messages typed before the first connection that are held in memory, at most. */
 export const EARLY_QUEUE_LIMIT = 100;
@@ -20,7 +20,7 @@ export interface ChatSessionEvents {
   message: ChatMessage;
 }
 
-export type ChatSessionOptions = Pick<ChatClientOptions, 'address' | 'password' | 'username' | 'historyPageSize' | 'logger' | 'minIterations' | 'reconnect'>;
+export type ChatSessionOptions = Pick<ChatClientOptions, 'address' | 'password' | 'username' | 'historyPageSize' | 'logger' | 'minIterations' | 'reconnect' | 'pinnedRoom'>;
 
 export class ChatSession {
   readonly address: string;
@@ -36,6 +36,8 @@ export class ChatSession {
   /** Client message id → the id the panel knows it by, for messages that waited in `early`. */
   private readonly aliases = new Map<string, string>();
   private readonly unsubscribe: (() => void)[];
+  /** Why the next 'disconnected' state happens, while disconnect() is under way. */
+  private offline: OfflineReason = 'disconnected';
 
   /** Throws ChatClientError (address) or UsernameError for options the client refuses. */
   constructor(options: ChatSessionOptions) {
@@ -65,6 +67,11 @@ export class ChatSession {
     return this.client.username;
   }
 
+  /** Hex id of the room a server at this address proved it serves, once one has. */
+  get roomId(): string | undefined {
+    return this.client.roomId;
+  }
+
   get online(): readonly string[] {
     return this.client.online;
   }
@@ -87,8 +94,11 @@ export class ChatSession {
     this.client.connect();
   }
 
-  disconnect(): void {
+  /** Stops connecting until connect() or reconnectNow(); `why` is what the panel says and offers meanwhile. */
+  disconnect(why: OfflineReason = 'disconnected'): void {
+    this.offline = why;
     this.client.disconnect();
+    this.offline = 'disconnected';
   }
 
   dispose(): void {
@@ -170,7 +180,7 @@ export class ChatSession {
   }
 
   private onState(state: ConnectionState): void {
-    this.emitUpdate(this.panel.setConnection(panelConnection(state, this.address)));
+    this.emitUpdate(this.panel.setConnection(panelConnection(state, this.address, this.offline)));
     if (state.status === 'connected') this.releaseEarly();
     this.events.emit('change', state);
   }

@@ -2,8 +2,8 @@
 // checks the list against package.json; commands.ts must register exactly these.
 
 export const COMMAND_NAMES = [
-  'startServer', 'stopServer', 'connect', 'disconnect', 'setPassword', 'forgetPassword', 'setUsername',
-  'openChat', 'sendSelection', 'copyInvite', 'showLog',
+  'startServer', 'stopServer', 'connect', 'reconnect', 'disconnect', 'setPassword', 'forgetPassword', 'setUsername',
+  'openChat', 'sendSelection', 'copyInvite', 'showLog', 'rotateRoomKey', 'changeRoomPassword',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 export type CommandId = `secureChat.${CommandName}`;

@@ -1,4 +1,4 @@
-// The server this workspace last joined with Connect..., so that opening the chat again rejoins it
+// The server this workspace last joined (Join a Room or Reconnect), so that opening the chat again rejoins it
 // without a prompt when its password is in SecretStorage. An address is not a secret, so it lives in
 // workspace state. The embedded server is not remembered: it stops with VS Code.
 import { addressProblem } from '../../client';

@@ -48,15 +48,26 @@ export function receivedItem(message: ChatMessage): ChatItem | undefined {
 }
 
 const FATAL_DETAIL: Record<Extract<ClientState, { status: 'error' }>['kind'], string> = {
-  'auth-failed': 'Wrong room password. Use “Set Password” to enter it again.',
-  'server-unverified': 'The server could not prove it knows the room password; it may not be your team’s server.',
+  'auth-failed': 'Wrong room password, or a server that does not know it. Use “Set Password” to enter it again.',
+  'room-changed': 'The server at this address presents another room than before; it may not be your team’s server. Nothing was sent to it.',
   incompatible: 'This server is not compatible with this version of Secure Chat.',
 };
 
-export function panelConnection(state: ClientState, address: string): PanelConnection {
+/**
+ * Why the chat went offline when it was asked to: the user's Disconnect, or this window's own
+ * server stopping (which nothing would answer, so the chat does not retry it).
+ */
+export type OfflineReason = 'disconnected' | 'server-stopped';
+
+const OFFLINE: Record<OfflineReason, Pick<PanelConnection, 'detail' | 'actions'>> = {
+  disconnected: { actions: ['reconnect', 'connect'] },
+  'server-stopped': { detail: 'The server on this computer was stopped.', actions: ['startServer', 'reconnect'] },
+};
+
+export function panelConnection(state: ClientState, address: string, offline: OfflineReason = 'disconnected'): PanelConnection {
   switch (state.status) {
     case 'disconnected':
-      return { status: 'disconnected', address };
+      return { status: 'disconnected', address, ...OFFLINE[offline] };
     case 'connecting':
       return { status: 'connecting', address };
     case 'authenticating':
@@ -64,9 +75,9 @@ export function panelConnection(state: ClientState, address: string): PanelConne
     case 'connected':
       return { status: 'connected', address };
     case 'reconnecting':
-      return { status: 'reconnecting', detail: `retrying in ${retryDelayText(state.inMs)} (${state.reason})`.slice(0, MAX_DETAIL_LENGTH), address };
+      return { status: 'reconnecting', detail: `retrying in ${retryDelayText(state.inMs)} (${state.reason})`.slice(0, MAX_DETAIL_LENGTH), address, actions: ['reconnect'] };
     case 'error':
-      return { status: 'error', detail: FATAL_DETAIL[state.kind], address };
+      return { status: 'error', detail: FATAL_DETAIL[state.kind], address, actions: state.kind === 'auth-failed' ? ['setPassword'] : ['connect'] };
   }
 }
 

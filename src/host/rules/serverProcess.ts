@@ -6,7 +6,7 @@ import { ChildProcess, fork } from 'child_process';
 import * as readline from 'readline';
 import type { Logger } from '../../client';
 import { parseLogLine } from '../../protocol/log';
-import { ParentToServer, ServerIpcErrorCode, parseServerMessage } from '../../protocol/serverIpc';
+import { KeyChange, ParentToServer, ServerIpcErrorCode, parseServerMessage } from '../../protocol/serverIpc';
 
 /** Why a start failed: the child's own error code, or what the parent saw happen to the child. */
 export type ServerProcessErrorCode = ServerIpcErrorCode | 'exited' | 'timeout';
@@ -56,6 +56,8 @@ export class EmbeddedServer {
   readonly exited: Promise<ServerExit>;
   private stopRequested = false;
   private stopping: Promise<void> | undefined;
+  /** Key changes sent and not yet answered, oldest first: the server answers them in order. */
+  private readonly keyChanges: { readonly resolve: (epoch: number) => void; readonly reject: (error: Error) => void }[] = [];
 
   private constructor(private readonly child: ChildProcess, listening: { address: string; roomId: string }, exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>) {
     this.address = listening.address;
@@ -63,6 +65,37 @@ export class EmbeddedServer {
     this.roomId = listening.roomId;
     this.pid = child.pid ?? -1;
     this.exited = exited.then((exit) => ({ ...exit, requested: this.stopRequested }));
+    child.on('message', (value: unknown) => {
+      const checked = parseServerMessage(value);
+      if (!checked.ok) return;
+      const message = checked.value;
+      if (message.type === 'epoch-started') this.keyChanges.shift()?.resolve(message.epoch);
+      if (message.type === 'epoch-failed') this.keyChanges.shift()?.reject(new ServerProcessError('internal', message.message));
+    });
+    void this.exited.then(() => {
+      for (const pending of this.keyChanges.splice(0)) pending.reject(new ServerProcessError('exited', 'the server stopped before it answered'));
+    });
+  }
+
+  /** Starts a new random room key epoch; members online move to it without reconnecting. Resolves with its number. */
+  rotate(): Promise<number> {
+    return this.changeKeys({ type: 'rotate' });
+  }
+
+  /**
+   * Changes the room password: the old one stops working at once and every member is disconnected
+   * (they reconnect with the new one and keep all history). Resolves with the new epoch's number.
+   */
+  changePassword(password: string): Promise<number> {
+    return this.changeKeys({ type: 'change-password', password });
+  }
+
+  private changeKeys(message: Extract<ParentToServer, { type: KeyChange }>): Promise<number> {
+    if (!this.child.connected || this.stopRequested) return Promise.reject(new ServerProcessError('exited', 'the server is not running'));
+    return new Promise((resolve, reject) => {
+      this.keyChanges.push({ resolve, reject });
+      send(this.child, message);
+    });
   }
 
   /** Forks the server and resolves once it listens; rejects with a ServerProcessError otherwise. */

@@ -17,7 +17,7 @@ export interface StatusInput {
 
 export interface StatusBarText {
   readonly kind: StatusKind;
-  /** With codicons, e.g. "$(sync~spin) Chat connecting…". */
+  /** With codicons, e.g. "$(sync~spin) Secure Chat: connecting…": the product's name, never "Chat" alone, which the built-in chat also is. */
   readonly text: string;
   readonly tooltip: string;
   /** Shown with the theme's error colours. */
@@ -26,7 +26,7 @@ export interface StatusBarText {
   readonly command: Extract<CommandId, 'secureChat.openChat' | 'secureChat.connect'>;
 }
 
-const ERROR_TEXT = { 'auth-failed': 'wrong password', 'server-unverified': 'server not verified', incompatible: 'incompatible server' } as const;
+const ERROR_TEXT = { 'auth-failed': 'wrong password', 'room-changed': 'another room at this address', incompatible: 'incompatible server' } as const;
 
 /** Room ids are long hex; the first 12 digits tell rooms apart for a person. */
 function shortRoom(roomId: string): string {
@@ -39,23 +39,23 @@ function connectionPart(input: StatusInput): { kind: StatusKind; text: string; l
   switch (state.status) {
     case 'disconnected':
       return input.server
-        ? { kind: 'server', text: 'Chat server running', line: 'Not connected' }
-        : { kind: 'offline', text: '$(debug-disconnect) Chat offline', line: input.address ? `Disconnected from ${where}` : 'Not connected' };
+        ? { kind: 'server', text: 'Secure Chat: server running', line: 'Not connected' }
+        : { kind: 'offline', text: '$(debug-disconnect) Secure Chat: offline', line: input.address ? `Disconnected from ${where}` : 'Not connected' };
     case 'connecting':
     case 'authenticating':
-      return { kind: 'connecting', text: '$(sync~spin) Chat connecting…', line: `Connecting to ${where}` };
+      return { kind: 'connecting', text: '$(sync~spin) Secure Chat: connecting…', line: `Connecting to ${where}` };
     case 'reconnecting':
       return {
-        kind: 'reconnecting', text: '$(sync~spin) Chat reconnecting…',
+        kind: 'reconnecting', text: '$(sync~spin) Secure Chat: reconnecting…',
         line: `Reconnecting to ${where} in ${retryDelayText(state.inMs)} (attempt ${state.attempt}): ${state.reason}`,
       };
     case 'connected':
       return {
-        kind: 'connected', text: `$(comment-discussion) ${input.online.length} online`,
+        kind: 'connected', text: `$(comment-discussion) Secure Chat: ${input.online.length} online`,
         line: `Connected to ${where}${input.online.length > 0 ? ` with ${input.online.join(', ')}` : ''}`,
       };
     case 'error':
-      return { kind: 'error', text: `$(error) Chat: ${ERROR_TEXT[state.kind]}`, line: `Not connected to ${where}: ${state.message}` };
+      return { kind: 'error', text: `$(error) Secure Chat: ${ERROR_TEXT[state.kind]}`, line: `Not connected to ${where}: ${state.message}` };
   }
 }
 

@@ -1,7 +1,7 @@
 // Random and malformed client frames for the fuzz test, drawn from a seeded stream. None of them can
 // be accepted: mutated envelopes start from envelopes the server already stores (an intact one is
 // a replay), fresh valid envelopes are sealed stale or for another room.
-import { MAX_ENVELOPE_BYTES, MIN_ENVELOPE_BYTES, NONCE_BYTES, PROOF_BYTES, RoomKeys, USERNAME_BLOCK_BYTES, sealMessage } from '../../../src/crypto';
+import { EpochKeys, MAX_ENVELOPE_V2_BYTES, MIN_ENVELOPE_BYTES, NONCE_BYTES, PROOF_BYTES, USERNAME_BLOCK_BYTES, sealEpochMessage } from '../../../src/crypto';
 import { encodeBody } from '../../../src/protocol/body';
 import { MAX_FRAME_BYTES } from '../../../src/protocol/wire';
 import { SeededRandom } from './seededRandom';
@@ -19,9 +19,9 @@ export interface FuzzMaterial {
   /** Envelopes the server has stored. */
   readonly stored: readonly Buffer[];
   /** The room's keys, to seal stale envelopes. */
-  readonly roomKeys: RoomKeys;
+  readonly roomKeys: EpochKeys;
   /** Another room's keys: envelopes valid there fail the MAC here. */
-  readonly foreignKeys: RoomKeys;
+  readonly foreignKeys: EpochKeys;
 }
 
 const MINUTE = 60_000;
@@ -45,7 +45,7 @@ export class FuzzFrames {
       const full = send(this.storedBase64());
       return text('truncated-json', full.slice(0, this.random.below(full.length)));
     }],
-    [1, () => text('oversized-envelope', send(this.random.bytes(MAX_ENVELOPE_BYTES + this.random.between(1, 3000)).toString('base64')))],
+    [1, () => text('oversized-envelope', send(this.random.bytes(MAX_ENVELOPE_V2_BYTES + this.random.between(1, 3000)).toString('base64')))],
     [0.2, () => ({ kind: 'oversized-frame', data: send('A'.repeat(MAX_FRAME_BYTES + this.random.between(1, 100))), binary: false, closes: true })],
     [8, () => text('wrong-type', this.random.pick([
       `{"type":"send","envelope":${this.random.pick(WRONG_VALUES)}}`,
@@ -102,8 +102,8 @@ export class FuzzFrames {
     return `{"type":"auth","nonce":${field(nonce)},"user":${field(user)},"proof":${field(proof)}}`;
   }
 
-  private seal(keys: RoomKeys, timestamp: number): string {
-    return sealMessage(keys, { username: 'fuzz', plaintext: encodeBody({ text: this.printable(20) }), timestamp }).envelope.toString('base64');
+  private seal(keys: EpochKeys, timestamp: number): string {
+    return sealEpochMessage(keys, { username: 'fuzz', plaintext: encodeBody({ text: this.printable(20) }), timestamp }).envelope.toString('base64');
   }
 
   /** Always changes the text: a character outside the alphabet, broken padding, or a cut. */

@@ -1,5 +1,4 @@
 import * as assert from 'assert';
-import { openMessage } from '../../../src/crypto';
 import { AckedMessages } from '../../../src/client/ackedMessages';
 import { caughtUpAfterAbsence, cleanUp, connectedPair, next, record, stateIs } from './helpers';
 import type { SendOutcome } from './scriptedServer';
@@ -9,10 +8,10 @@ describe('acknowledged messages checked on reconnect', () => {
 
   it('keeps at most its limit, dropping the oldest, and starts the check at the lowest bound', () => {
     const acked = new AckedMessages(2);
-    for (const [id, storedAfter] of [['a', 5], ['b', 3], ['c', 4]] as const) acked.add({ localId: id, wireId: id, envelope: Buffer.from(id), storedAfter });
+    for (const [id, storedAfter] of [['a', 5], ['b', 3], ['c', 4]] as const) acked.add(id, { localId: id, envelope: Buffer.from(id), storedAfter });
     assert.deepStrictEqual([acked.size, acked.storedAfter], [2, 3]);
     acked.beginCheck();
-    acked.add({ localId: 'd', wireId: 'd', envelope: Buffer.from('d'), storedAfter: 9 });
+    acked.add('d', { localId: 'd', envelope: Buffer.from('d'), storedAfter: 9 });
     acked.seen('b');
     assert.deepStrictEqual(acked.takeMissing().map((m) => m.localId), ['c']);
     assert.deepStrictEqual([acked.size, acked.storedAfter], [1, 9]);
@@ -35,7 +34,7 @@ describe('acknowledged messages checked on reconnect', () => {
       await server.restart();
       assert.deepStrictEqual(await stored, { id: local.id, status: 'sent', seq: 1 });
       assert.strictEqual(server.stored.length, 1);
-      const opened = openMessage(server.keys, server.stored[0].envelope);
+      const opened = server.open(server.stored[0].envelope);
       assert.strictEqual(JSON.parse(opened.plaintext.toString('utf8')).text, 'must arrive');
       assert.notStrictEqual(opened.messageId.toString('hex'), local.id, 'sealed anew, not the envelope the forger saw');
       assert.deepStrictEqual(deliveries.map((d) => d.status), ['sent', 'pending', 'sent']);
@@ -52,6 +51,6 @@ describe('acknowledged messages checked on reconnect', () => {
     const later = next(client, 'delivery', (d) => d.status === 'sent');
     client.send({ text: 'after the check' });
     await later;
-    assert.deepStrictEqual(server.stored.map((m) => JSON.parse(openMessage(server.keys, m.envelope).plaintext.toString('utf8')).text), ['stored once', 'while away', 'after the check']);
+    assert.deepStrictEqual(server.stored.map((m) => JSON.parse(server.open(m.envelope).plaintext.toString('utf8')).text), ['stored once', 'while away', 'after the check']);
   });
 });

@@ -1,6 +1,5 @@
 import * as assert from 'assert';
 import { ChatClient, DeliveryUpdate } from '../../../src/client';
-import { openMessage } from '../../../src/crypto';
 import { decodeBody } from '../../../src/protocol/body';
 import { valueOrNull } from '../../../src/protocol/check';
 import { RecordingLogger } from '../../support/recordingLogger';
@@ -11,7 +10,7 @@ const FIVE_MINUTES = 5 * 60 * 1000;
 
 /** The texts the server stored, in its order. */
 function storedTexts(server: ScriptedServer): string[] {
-  return server.stored.map((m) => valueOrNull(decodeBody(openMessage(server.keys, m.envelope).plaintext))?.text ?? '?');
+  return server.stored.map((m) => valueOrNull(decodeBody(server.open(m.envelope).plaintext))?.text ?? '?');
 }
 
 function sent(client: ChatClient, count: number): Promise<DeliveryUpdate[]> {
@@ -91,7 +90,7 @@ describe('client delivery', () => {
     await server.restart();
     assert.deepStrictEqual(await delivered, { id: local.id, status: 'sent', seq: 1 });
     assert.deepStrictEqual(storedTexts(server), ['late']);
-    const stored = openMessage(server.keys, server.stored[0].envelope);
+    const stored = server.open(server.stored[0].envelope);
     assert.notStrictEqual(stored.messageId.toString('hex'), local.id, 're-sealed under a new message id');
     assert.ok(Math.abs(stored.timestamp - Date.now()) < FIVE_MINUTES);
   });

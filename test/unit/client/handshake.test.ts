@@ -26,7 +26,8 @@ describe('client handshake', () => {
     const states = record(client, 'state');
     const failed = next(client, 'state', stateIs('error'));
     client.connect();
-    assert.deepStrictEqual(await failed, { status: 'error', kind: 'auth-failed', message: 'the server rejected the room password' });
+    // CPace: the server's confirmation does not check, and the client cannot tell why; it says so.
+    assert.deepStrictEqual(await failed, { status: 'error', kind: 'auth-failed', message: SERVER_UNVERIFIED_MESSAGE });
     assert.strictEqual(clock.pendingTimers, 0, 'nothing is scheduled: no reconnect');
     assert.ok(!states.some((s) => s.status === 'reconnecting'));
     assert.strictEqual(server.authenticated, 0);
@@ -51,8 +52,9 @@ describe('client handshake', () => {
     let sends = 0;
     server.on('send', () => (sends += 1));
     client.connect();
-    assert.deepStrictEqual(await failed, { status: 'error', kind: 'server-unverified', message: SERVER_UNVERIFIED_MESSAGE });
-    assert.strictEqual(SERVER_UNVERIFIED_MESSAGE, 'the server could not prove it knows the room password');
+    assert.deepStrictEqual(await failed, { status: 'error', kind: 'auth-failed', message: SERVER_UNVERIFIED_MESSAGE });
+    assert.strictEqual(SERVER_UNVERIFIED_MESSAGE, 'the server did not prove it knows this room password: the password is wrong, or this is not your room\'s server');
+    assert.deepStrictEqual(server.received.map((frame) => frame.type), ['cpace'], 'the CPace share and nothing else');
     assert.throws(() => client.send({ text: 'secret' }), /connect to the room once/);
     assert.strictEqual(sends, 0);
     assert.strictEqual(clock.pendingTimers, 0);

@@ -2,8 +2,12 @@
 // written against one wire module must actually talk to each other.
 import * as assert from 'assert';
 import { ChatClient, ChatClientOptions, ChatMessage } from '../../../src/client';
-import { TestServer, startTestServer } from '../../support/testServer';
-import { cleanUp, connected, makeClient, next, stateIs, texts } from './helpers';
+import { PASSWORD_CHANGED_MESSAGE } from '../../../src/client/handshake';
+import { peekEpoch } from '../../../src/crypto';
+import { RawClient } from '../../support/rawClient';
+import { RecordingLogger } from '../../support/recordingLogger';
+import { TEST_PASSWORD, TestServer, startTestServer } from '../../support/testServer';
+import { cleanUp, connected, makeClient, next, record, stateIs, texts } from './helpers';
 
 describe('client with the real server', () => {
   let server: TestServer | undefined;
@@ -111,5 +115,64 @@ describe('client with the real server', () => {
     await connect(bob);
     assert.deepStrictEqual(texts(await atBob), ['said while bob was away']);
     assert.deepStrictEqual(history, [], 'a reconnect is not a first page of history');
+  });
+
+  it('moves to a new key epoch while connected: no reconnect, new messages under it, both read each other', async () => {
+    const logger = new RecordingLogger();
+    const alice = await connect(client('alice', { logger }));
+    const bob = await connect(client('bob'));
+    const states = record(alice, 'state');
+    await server!.rotate();
+    assert.deepStrictEqual((await logger.next('epoch-received')).fields, { epoch: 2, current: true });
+    const atBob = messagesOf(bob, 1);
+    const sent = next(alice, 'delivery', (update) => update.status === 'sent');
+    alice.send({ text: 'under the new key' });
+    await sent;
+    assert.deepStrictEqual(texts(await atBob), ['under the new key']);
+    const { client: auditor } = await RawClient.join(server!.address, TEST_PASSWORD, 'auditor');
+    const [stored] = (await auditor.history({ limit: 1 })).messages;
+    assert.strictEqual(peekEpoch(stored.envelope), 2);
+    await auditor.close();
+    assert.deepStrictEqual(states, [], 'no reconnect');
+  });
+
+  it('stops with clear words when the room password changes, and gets in with the new one', async () => {
+    const passwords = [TEST_PASSWORD, 'the new password'];
+    const alice = client('alice', { password: () => passwords[0] });
+    await connect(alice);
+    const failed = next(alice, 'state', stateIs('error'));
+    await server!.changePassword(passwords[1]);
+    assert.deepStrictEqual(await failed, { status: 'error', kind: 'auth-failed', message: PASSWORD_CHANGED_MESSAGE });
+    assert.strictEqual(PASSWORD_CHANGED_MESSAGE, 'the room password was changed: enter the new password');
+    passwords.shift();
+    await connect(alice);
+    assert.deepStrictEqual(alice.online, ['alice']);
+  });
+
+  it('refuses loudly a server at a pinned address presenting another room, sending it nothing', async () => {
+    const alice = await connect(client('alice'));
+    const pinned = alice.roomId!;
+    assert.match(pinned, /^[0-9a-f]{32}$/);
+    const { port } = server!;
+    await server!.close();
+    server = await startTestServer({ port });
+    const impostor = client('alice', { pinnedRoom: pinned });
+    const failed = next(impostor, 'state', stateIs('error'));
+    impostor.connect();
+    const state = await failed;
+    assert.strictEqual(state.status === 'error' && state.kind, 'room-changed');
+    assert.match(state.status === 'error' ? state.message : '', /presents another room .* than the one it served before .*Nothing was sent to it/);
+    assert.strictEqual(server.logger.entries.some((entry) => entry.event === 'auth-failed'), false, 'no CPace share went out');
+  });
+
+  it('retries at once on "Retry now" after stopping on an error', async () => {
+    const answers = ['wrong password', TEST_PASSWORD];
+    const alice = client('alice', { password: () => answers.shift() ?? '' });
+    const failed = next(alice, 'state', stateIs('error'));
+    alice.connect();
+    await failed;
+    const back = next(alice, 'state', stateIs('connected'));
+    alice.retryNow();
+    await back;
   });
 });

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { ChatMessage, UNREADABLE_BODY } from '../../../src/client';
-import { createRoomParams, deriveRoomKeys, sealMessage } from '../../../src/crypto';
+import { createRoomParams, deriveRoomKeys, sealEpochMessage, sealMessage } from '../../../src/crypto';
 import { cleanUp, connected, connectedPair, makeClient, next, record, startServer, stateIs, texts } from './helpers';
 import { TEST_ITERATIONS, TEST_PASSWORD } from './scriptedServer';
 
@@ -127,7 +127,7 @@ describe('client receiving', () => {
   it('shows a malformed body as a marked placeholder', async () => {
     const { server, client } = await connectedPair();
     const shown = next(client, 'message');
-    server.publish(sealMessage(server.keys, { username: 'bob', plaintext: Buffer.from('not json'), timestamp: Date.now() }).envelope);
+    server.publish(sealEpochMessage(server.keys, { username: 'bob', plaintext: Buffer.from('not json'), timestamp: Date.now() }).envelope);
     const message = await shown;
     assert.strictEqual(message.readable, false);
     assert.deepStrictEqual(message.body, UNREADABLE_BODY);

@@ -1,12 +1,15 @@
 // A small chat server for the client's tests, built on the real crypto and wire modules. It behaves
-// like the protocol says, and each test can script it to misbehave: forge its proof, drop a
-// connection before acking, answer stale or rate-limited, broadcast twice, restart.
+// like the protocol says, and each test can script it to misbehave: run CPace on a password it does
+// not know, drop a connection before acking, answer stale or rate-limited, broadcast twice, restart,
+// start a new key epoch.
+import { randomBytes } from 'crypto';
 import { EventEmitter, once } from 'events';
 import { AddressInfo, Socket } from 'net';
 import WebSocket, { WebSocketServer } from 'ws';
 import {
-  CryptoError, RoomKeys, RoomParams, createRoomParams, deriveRoomKeys, newNonce, openMessage, sealMessage, serverProof,
-  verifyClientProof,
+  ChannelKeys, CpaceServer, CryptoError, EpochKeys, OpenedEpochMessage, RoomParams, createRoomParams, deriveMasterSecret,
+  epochKeys, newEpochSecret, openEpochMessage, openUsername, respondCpaceServer, sealEpochMessage, sealEpochSecret,
+  sealUsername,
 } from '../../../src/crypto';
 import { TEST_ITERATIONS, TEST_PASSWORD } from '../../support/testServer';
 export { TEST_ITERATIONS, TEST_PASSWORD };
@@ -36,14 +39,24 @@ export type SendOutcome =
 export interface ScriptedServerOptions {
   readonly password?: string;
   readonly iterations?: number;
-  /** Sends a proof made with the wrong key, as a server that does not know the password would. */
+  /** Runs CPace on another password's secret, as a server that does not know the password would. */
   readonly forgeProof?: boolean;
 }
 
 interface Peer {
   readonly socket: WebSocket;
   readonly tcp: Socket;
+  cpace?: CpaceServer;
+  channel?: ChannelKeys;
+  /** Presence entry, once present. */
   user?: Buffer;
+}
+
+/** u32 epoch, then the username block. */
+export function presenceEntry(epoch: number, block: Buffer): Buffer {
+  const number = Buffer.alloc(4);
+  number.writeUInt32BE(epoch);
+  return Buffer.concat([number, block]);
 }
 
 export class ScriptedServer extends EventEmitter {
@@ -57,23 +70,32 @@ export class ScriptedServer extends EventEmitter {
   refuseHistory = 0;
   /** Answers "after" requests with the whole log, as a careless server might. */
   sloppyHistory = false;
+  /** Every well-formed frame clients sent, in order. */
+  readonly received: ClientFrame[] = [];
   /** Connections that completed the handshake, over the server's lifetime. */
   authenticated = 0;
   private readonly peers = new Set<Peer>();
   private wss: WebSocketServer | undefined;
   private port = 0;
 
+  /** Epoch secrets by number; the last one is current. */
+  private readonly epochs = new Map<number, Buffer>();
+  /** The current epoch's keys. */
+  keys: EpochKeys;
+
   private constructor(
     readonly room: RoomParams,
-    readonly keys: RoomKeys,
-    private readonly options: ScriptedServerOptions,
+    /** CPace's PRS: the PBKDF2 output of the password it runs CPace on. */
+    private readonly prs: Buffer,
   ) {
     super();
+    this.keys = this.addEpoch();
   }
 
   static async start(options: ScriptedServerOptions = {}): Promise<ScriptedServer> {
     const room = createRoomParams(options.iterations ?? TEST_ITERATIONS);
-    const server = new ScriptedServer(room, await deriveRoomKeys(options.password ?? TEST_PASSWORD, room), options);
+    const password = options.forgeProof ? 'a password this server does not know' : options.password ?? TEST_PASSWORD;
+    const server = new ScriptedServer(room, await deriveMasterSecret(password, room.kdf));
     await server.listen();
     return server;
   }
@@ -82,9 +104,43 @@ export class ScriptedServer extends EventEmitter {
     return `ws://127.0.0.1:${this.port}`;
   }
 
+  /** Starts a new random epoch and pushes it to every member, as a rotation does. */
+  rotate(): EpochKeys {
+    this.keys = this.addEpoch();
+    for (const peer of this.peers) this.sendEpoch(peer, this.keys.epoch, true);
+    return this.keys;
+  }
+
+  /** The keys of any epoch this server made. */
+  keysOf(epoch: number): EpochKeys | undefined {
+    const secret = this.epochs.get(epoch);
+    return secret && epochKeys(secret, this.room.roomId, epoch);
+  }
+
+  /** Opens an envelope of any epoch. */
+  open(envelope: Buffer): OpenedEpochMessage {
+    return openEpochMessage((epoch) => this.keysOf(epoch), envelope);
+  }
+
+  /** A presence entry for `name`, sealed under the current epoch. */
+  presence(name: string): Buffer {
+    return presenceEntry(this.keys.epoch, sealUsername(this.keys, name));
+  }
+
   /** An envelope from another member of the room. */
   sealAs(username: string, text: string, timestamp = Date.now()): Buffer {
-    return sealMessage(this.keys, { username, plaintext: encodeBody({ text }), timestamp }).envelope;
+    return sealEpochMessage(this.keys, { username, plaintext: encodeBody({ text }), timestamp }).envelope;
+  }
+
+  private addEpoch(): EpochKeys {
+    const number = this.epochs.size + 1;
+    const secret = newEpochSecret();
+    this.epochs.set(number, secret);
+    return epochKeys(secret, this.room.roomId, number);
+  }
+
+  private sendEpoch(peer: Peer, number: number, current: boolean): void {
+    if (peer.channel) send(peer, { type: 'epoch', number, secret: sealEpochSecret(peer.channel, this.room.roomId, number, this.epochs.get(number)!), current });
   }
 
   /** Seqs may have gaps (tests push stored messages by hand), so the latest is the last one's. */
@@ -141,7 +197,7 @@ export class ScriptedServer extends EventEmitter {
   private accept(socket: WebSocket, tcp: Socket): void {
     const peer: Peer = { socket, tcp };
     this.peers.add(peer);
-    const nonce = newNonce();
+    const nonce = randomBytes(32);
     send(peer, { type: 'hello', version: PROTOCOL_VERSION, room: this.room, nonce });
     socket.on('message', (data) => {
       const parsed = parseClientFrame(String(data));
@@ -149,6 +205,7 @@ export class ScriptedServer extends EventEmitter {
         fail(peer, 'bad-frame', parsed.error);
         return;
       }
+      this.received.push(parsed.value);
       if (peer.user) this.onFrame(peer, parsed.value);
       else this.authenticate(peer, nonce, parsed.value);
     });
@@ -158,26 +215,36 @@ export class ScriptedServer extends EventEmitter {
     });
   }
 
+  /** CPace as the responder, then every epoch, then the welcome once the client presented its name. */
   private authenticate(peer: Peer, serverNonce: Buffer, frame: ClientFrame): void {
-    if (frame.type !== 'auth') {
-      fail(peer, 'not-authenticated', 'authenticate first');
-      return;
-    }
-    const transcript = { room: this.room, serverNonce, clientNonce: frame.nonce, usernameBlock: frame.user };
     try {
-      verifyClientProof(this.keys, transcript, frame.proof);
-    } catch {
+      if (frame.type === 'cpace' && !peer.cpace) {
+        peer.cpace = respondCpaceServer(this.prs, { roomId: this.room.roomId, serverNonce, clientNonce: frame.nonce }, frame.share);
+        send(peer, { type: 'confirm', share: peer.cpace.message, proof: peer.cpace.confirmation });
+        return;
+      }
+      if (frame.type === 'confirm' && peer.cpace && !peer.channel) {
+        peer.channel = peer.cpace.finish(frame.proof);
+        for (const number of this.epochs.keys()) this.sendEpoch(peer, number, number === this.keys.epoch);
+        return;
+      }
+      if (frame.type === 'present' && peer.channel) {
+        openUsername(this.keysOf(frame.epoch)!, frame.user);
+        peer.user = presenceEntry(frame.epoch, frame.user);
+        this.authenticated += 1;
+        const online = [...this.peers].flatMap((p) => (p.user ? [p.user] : []));
+        send(peer, { type: 'welcome', epoch: this.keys.epoch, online, latestSeq: this.latestSeq });
+        this.broadcast({ type: 'join', user: peer.user }, peer);
+        this.emit('authenticated', peer);
+        return;
+      }
+    } catch (error) {
+      if (!(error instanceof CryptoError)) throw error;
       fail(peer, 'auth-failed', 'wrong room password');
       peer.socket.close(CLOSE_CODES.authFailed, 'wrong room password');
       return;
     }
-    const proofKeys = this.options.forgeProof ? { ...this.keys, handshakeAuth: Buffer.alloc(32, 7) } : this.keys;
-    peer.user = frame.user;
-    this.authenticated += 1;
-    const online = [...this.peers].flatMap((p) => (p.user ? [p.user] : []));
-    send(peer, { type: 'welcome', proof: serverProof(proofKeys, transcript), online, latestSeq: this.latestSeq });
-    this.broadcast({ type: 'join', user: frame.user }, peer);
-    this.emit('authenticated', peer);
+    fail(peer, 'not-authenticated', 'authenticate first');
   }
 
   private onFrame(peer: Peer, frame: ClientFrame): void {
@@ -189,14 +256,14 @@ export class ScriptedServer extends EventEmitter {
     this.emit('send', envelope);
     let opened;
     try {
-      opened = openMessage(this.keys, envelope);
+      opened = openEpochMessage((epoch) => (epoch === this.keys.epoch ? this.keys : undefined), envelope);
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
       fail(peer, 'bad-mac', 'message failed verification');
       return;
     }
     const id = opened.messageId;
-    if (this.stored.some((m) => openMessage(this.keys, m.envelope).messageId.equals(id))) {
+    if (this.stored.some((m) => this.open(m.envelope).messageId.equals(id))) {
       fail(peer, 'replay', 'message already stored', id);
       return;
     }

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { openMessage, readEnvelopeHeader, sealMessage } from '../../../src/crypto';
-import { LAYOUT } from '../../../src/crypto/envelope';
+import { epochKeys, openEpochMessage, openMessage, readEnvelopeHeader, sealEpochMessage, sealMessage } from '../../../src/crypto';
+import { LAYOUT, LAYOUT_V2 } from '../../../src/crypto/envelope';
 import { testKeys } from './fixtures';
 
 describe('envelope header, read without verifying', () => {
@@ -12,12 +12,28 @@ describe('envelope header, read without verifying', () => {
     const opened = openMessage(keys, envelope);
     const header = readEnvelopeHeader(envelope)!;
     assert.strictEqual(header.version, 1);
+    assert.strictEqual(header.epoch, 0);
     assert.ok(header.roomId.equals(keys.roomId));
     assert.ok(header.messageId.equals(opened.messageId));
     assert.strictEqual(header.timestamp, timestamp);
     assert.ok(header.usernameBlock.equals(opened.usernameBlock));
     assert.ok(header.messageIv.equals(opened.messageIv));
     assert.ok(header.messageIv.equals(envelope.subarray(LAYOUT.messageIv, LAYOUT.ciphertext)));
+  });
+
+  it('reads version 2 at its offsets, with the epoch after the room id', async () => {
+    const roomId = (await testKeys()).roomId;
+    const keys = epochKeys(Buffer.alloc(32, 9), roomId, 70_000);
+    const { envelope } = sealEpochMessage(keys, { username: 'bob', plaintext: Buffer.from('{"text":"hi"}'), timestamp });
+    const opened = openEpochMessage((epoch) => (epoch === 70_000 ? keys : undefined), envelope);
+    const header = readEnvelopeHeader(envelope)!;
+    assert.strictEqual(header.version, 2);
+    assert.strictEqual(header.epoch, 70_000);
+    assert.ok(header.roomId.equals(roomId));
+    assert.ok(header.messageId.equals(opened.messageId));
+    assert.strictEqual(header.timestamp, timestamp);
+    assert.ok(header.usernameBlock.equals(opened.usernameBlock));
+    assert.ok(header.messageIv.equals(envelope.subarray(LAYOUT_V2.messageIv, LAYOUT_V2.ciphertext)));
   });
 
   it('gives null for an unknown version, a short envelope or an unsafe timestamp', async () => {

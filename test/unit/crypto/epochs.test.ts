@@ -2,14 +2,14 @@
 // and envelope version 2 (with version 1 still opening under epoch 0).
 import * as assert from 'assert';
 import {
-  CryptoError, EpochKeys, MAX_ENVELOPE_V2_BYTES, MAX_PLAINTEXT_BYTES, MIN_ENVELOPE_V2_BYTES, RoomKeys, SEALED_EPOCH_SECRET_BYTES,
+  CryptoError, EpochKeys, MAX_ENVELOPE_V2_BYTES, MAX_PLAINTEXT_BYTES, MIN_ENVELOPE_V2_BYTES, SEALED_EPOCH_SECRET_BYTES,
   epochKeys, newEpochSecret, openEpochMessage, openEpochSecret, openMessage, peekEpoch, peekMessageId, roomVerifier,
   sealEpochMessage, sealEpochSecret, sealMessage, storageKeys,
 } from '../../../src/crypto';
 import { EpochKeyring, LAYOUT_V2 } from '../../../src/crypto/envelope';
 import { deriveMasterSecret, expandRoomKeys } from '../../../src/crypto/keys';
 import { aesCbcEncrypt, hmacSha256, randomBytes } from '../../../src/crypto/primitives';
-import { everyTamperOf, testRoom } from './fixtures';
+import { everyTamperOf, testEpochs, testRoom } from './fixtures';
 
 const GENERIC = (error: unknown) => error instanceof CryptoError && error.message === 'message rejected: it failed verification';
 const now = 1_767_225_600_000;
@@ -109,9 +109,7 @@ describe('message envelope version 2', () => {
   let seven: EpochKeys;
   let keyring: EpochKeyring;
   before(async () => {
-    zero = epochKeys(await deriveMasterSecret('room password', room.kdf), room.roomId, 0);
-    seven = epochKeys(newEpochSecret(), room.roomId, 7);
-    keyring = (epoch) => ({ 0: zero, 7: seven } as Record<number, RoomKeys>)[epoch];
+    ({ zero, seven, keyring } = await testEpochs(room));
   });
 
   const assertRejected = (envelope: Uint8Array, why: string, ring = keyring) => assert.throws(() => openEpochMessage(ring, envelope), GENERIC, why);
@@ -189,8 +187,8 @@ describe('message envelope version 2', () => {
     assert.strictEqual(openEpochMessage(keyring, largest).plaintext.length, MAX_PLAINTEXT_BYTES);
   });
 
-  it('peekEpoch names no epoch for anything but versions 1 and 2', () => {
-    assert.strictEqual(peekEpoch(Buffer.from([3, ...Buffer.alloc(200)])), null);
+  it('peekEpoch names no epoch for anything but versions 1 to 3', () => {
+    assert.strictEqual(peekEpoch(Buffer.from([4, ...Buffer.alloc(200)])), null);
     assert.strictEqual(peekEpoch(Buffer.alloc(0)), null);
     assert.strictEqual(peekEpoch(Buffer.from([2, ...Buffer.alloc(19)])), null, 'too short to hold an epoch');
   });

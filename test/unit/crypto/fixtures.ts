@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { RoomKeys, RoomParams, deriveRoomKeys } from '../../../src/crypto';
+import { EpochKeyring, EpochKeys, RoomKeys, RoomParams, deriveRoomKeys, epochKeys, newEpochSecret } from '../../../src/crypto';
+import { deriveMasterSecret } from '../../../src/crypto/keys';
 
 /** The repository root, from the compiled test's location (out/test/unit/crypto). */
 export const repoRoot = path.resolve(__dirname, '../../../..');
@@ -33,4 +34,19 @@ export function everyTamperOf(envelope: Buffer): { readonly bytes: Buffer; reado
   for (let length = 0; length < envelope.length; length++) variants.push({ bytes: envelope.subarray(0, length), why: `truncated to ${length}` });
   variants.push({ bytes: Buffer.concat([envelope, Buffer.alloc(16)]), why: 'extended by a block' });
   return variants;
+}
+
+export interface TestEpochs {
+  readonly zero: EpochKeys;
+  readonly seven: EpochKeys;
+  /** Holds epochs 0 and 7 only. */
+  readonly keyring: EpochKeyring;
+}
+
+/** Epoch 0 of `room` (its PBKDF2 output under "room password") and a random epoch 7. */
+export async function testEpochs(room: RoomParams): Promise<TestEpochs> {
+  const zero = epochKeys(await deriveMasterSecret('room password', room.kdf), room.roomId, 0);
+  const seven = epochKeys(newEpochSecret(), room.roomId, 7);
+  const byNumber = new Map<number, RoomKeys>([[0, zero], [7, seven]]);
+  return { zero, seven, keyring: (epoch) => byNumber.get(epoch) };
 }

@@ -2,12 +2,15 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { openEpochMessage, openEpochSecret, openMessage, respondCpaceServer } from '../../../src/crypto';
+import {
+  IdentityKey, openEpochMessage, openEpochSecret, openMessage, openSignedMessage, proveIdentity, respondCpaceServer, safetyNumber, verifyIdentityProof,
+} from '../../../src/crypto';
 import {
   CHANNEL_LABELS, calculateGenerator, channelIdentifier, generatorString, intermediateSessionKey, respondCpaceServerWith, scalarMultVfy,
   sessionId, startCpaceClientWith, transcriptIr,
 } from '../../../src/crypto/cpace';
-import { sealEpochMessageWith, sealMessageWith, sealUsernameWith } from '../../../src/crypto/envelope';
+import { sealEpochMessageWith, sealMessageWith, sealSignedMessageWith, sealUsernameWith } from '../../../src/crypto/envelope';
+import { messageSignatureInput, verifySignature } from '../../../src/crypto/identity';
 import { epochKeys, sealEpochSecretWith, storageKeys } from '../../../src/crypto/epochs';
 import { roomVerifier } from '../../../src/crypto/verifier';
 import { hkdfSha256 } from '../../../src/crypto/primitives';
@@ -144,5 +147,53 @@ describe('docs/PROTOCOL.md worked example, version 2', () => {
     const old = openEpochMessage(keyring, hex(v1.envelope));
     assert.strictEqual(old.epoch, 0);
     assert.strictEqual(old.plaintext.toString('utf8'), v1.body);
+  });
+});
+
+describe('docs/PROTOCOL.md worked example, version 3 (signed)', () => {
+  const ex = readWorkedExample('worked-example-v3');
+  const v2 = readWorkedExample('worked-example-v2');
+
+  it('seals the printed signed envelope from the printed identity, and opens it with that signer', () => {
+    for (const field of ['room-id', 'epoch', 'epoch-secret', 'username', 'timestamp', 'body', 'message-id', 'user-iv', 'message-iv']) {
+      assert.strictEqual(ex[field], v2[field], `${field} is 6.7's`);
+    }
+    const identity = IdentityKey.fromPrivateKey(hex(ex['identity-private-key']));
+    assert.strictEqual(identity.publicKey.toString('hex'), ex['identity-public-key']);
+    assert.strictEqual(identity.keyId, ex['key-id']);
+    const keys = epochKeys(hex(ex['epoch-secret']), hex(ex['room-id']), Number(ex.epoch));
+    const randomness = [ex['message-id'], ex['user-iv'], ex['message-iv']];
+    const message = { username: ex.username, plaintext: Buffer.from(ex.body, 'utf8'), timestamp: Number(ex.timestamp) };
+    const sealed = sealSignedMessageWith(keys, identity, message, () => {
+      const next = randomness.shift();
+      assert.ok(next !== undefined, 'sealing draws exactly three random values');
+      return hex(next);
+    });
+    assert.strictEqual(sealed.envelope.toString('hex'), ex['envelope-v3']);
+    const envelope = hex(ex['envelope-v3']);
+    const signedEnd = envelope.length - 96;
+    assert.strictEqual(messageSignatureInput(envelope.subarray(0, signedEnd)).toString('hex'), ex['signature-input']);
+    assert.strictEqual(envelope.subarray(signedEnd, signedEnd + 64).toString('hex'), ex.signature);
+    assert.doesNotThrow(() => verifySignature(hex(ex['identity-public-key']), hex(ex['signature-input']), hex(ex.signature)));
+    assert.ok(v2['envelope-v2'].includes(envelope.subarray(77, signedEnd).toString('hex')), 'username block, IV and ciphertext are 6.7\'s');
+
+    const opened = openSignedMessage((epoch) => (epoch === 1 ? keys : undefined), envelope);
+    assert.strictEqual(opened.signer.toString('hex'), ex['identity-public-key']);
+    assert.strictEqual(opened.username, ex.username);
+    assert.strictEqual(opened.plaintext.toString('utf8'), ex.body);
+  });
+
+  it('prints the identity proof for 6.7\'s CPace run', () => {
+    const identity = IdentityKey.fromPrivateKey(hex(ex['identity-private-key']));
+    const run = { sessionId: hex(v2.sid), clientMessage: hex(v2.ya), serverMessage: hex(v2.yb) };
+    assert.strictEqual(proveIdentity(identity, run).toString('hex'), ex['identity-proof']);
+    assert.doesNotThrow(() => verifyIdentityProof(hex(ex['identity-public-key']), run, hex(ex['identity-proof'])));
+  });
+
+  it('prints the safety number both members compute', () => {
+    const ours = hex(ex['identity-public-key']);
+    const theirs = hex(ex['peer-public-key']);
+    assert.strictEqual(safetyNumber(ours, theirs), ex['safety-number']);
+    assert.strictEqual(safetyNumber(theirs, ours), ex['safety-number']);
   });
 });

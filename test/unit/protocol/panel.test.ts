@@ -47,6 +47,10 @@ describe('view protocol', () => {
       for (const bad of [null, '', 'x'.repeat(17), 'é'.repeat(9), 'a\nb', 'a\u0000']) assert.notStrictEqual(usernameProblem(bad), null, String(bad));
     });
 
+    it('says how many bytes a name too long needs, in the same words as the crypto layer', () => {
+      assert.strictEqual(usernameProblem('Noémie Lefèvré'), 'Username is too long: at most 16 bytes, this name needs 17; use a shorter name or fewer accented letters.');
+    });
+
     it('refuses format characters (Unicode Cf) in usernames, as the crypto layer does', () => {
       for (const bad of ['a\u200bb', '\u202eevil', 'bob\u2066', '\ufeffbob']) assert.match(usernameProblem(bad) ?? '', /format characters/u, JSON.stringify(bad));
     });

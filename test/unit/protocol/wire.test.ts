@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { decodeBase64 } from '../../../src/protocol/base64';
-import { parseClientFrame, parseServerFrame } from '../../../src/protocol/wire';
+import { encodeServerFrame, parseClientFrame, parseServerFrame } from '../../../src/protocol/wire';
 
 const NONCE = Buffer.alloc(32, 7).toString('base64');
 const USER = Buffer.alloc(32, 1).toString('base64');
@@ -12,6 +12,17 @@ describe('wire protocol', () => {
     // "AAF=" decodes to the same bytes in Node but is not the canonical spelling.
     for (const text of ['AAF=', 'AAE', 'AA E=', 'AAE==', '****', 42]) assert.strictEqual(decodeBase64(text, 2), null, String(text));
     assert.strictEqual(decodeBase64('AAE=', 3), null);
+    // Url-safe letters, whitespace, a stray letter, non-ASCII: Node decodes each, the round trip refuses it.
+    assert.deepStrictEqual(decodeBase64('+/8=', 2), Buffer.from([0xfb, 0xff]));
+    for (const text of ['-_8=', '+/8=\n', '+/8=A', '+/\u00e98=', 'AA\u0000E=']) assert.strictEqual(decodeBase64(text, 2, 3), null, JSON.stringify(text));
+  });
+
+  it('encodes the ack and message frames as the generic encoder would', () => {
+    const id = Buffer.alloc(16, 0xfb);
+    const envelope = Buffer.alloc(160, 0xfe);
+    assert.strictEqual(encodeServerFrame({ type: 'ack', id, seq: 9_007_199_254_740_991 }), JSON.stringify({ type: 'ack', id: id.toString('base64'), seq: 9_007_199_254_740_991 }));
+    assert.strictEqual(encodeServerFrame({ type: 'message', seq: 12, envelope }), JSON.stringify({ type: 'message', seq: 12, envelope: envelope.toString('base64') }));
+    assert.deepStrictEqual(parseServerFrame(encodeServerFrame({ type: 'message', seq: 12, envelope })), { ok: true, value: { type: 'message', seq: 12, envelope } });
   });
 
   it('rejections name the field and why', () => {
@@ -19,8 +30,12 @@ describe('wire protocol', () => {
     assert.deepStrictEqual(parseClientFrame('[1]'), { ok: false, error: 'frame must be a JSON object' });
     assert.deepStrictEqual(parseClientFrame('{"type":"shout"}'), { ok: false, error: '"type" must be a known frame type' });
     assert.deepStrictEqual(
-      parseClientFrame(JSON.stringify({ type: 'auth', nonce: NONCE, user: USER.slice(0, -4), proof: PROOF })),
+      parseClientFrame(JSON.stringify({ type: 'present', epoch: 1, user: USER.slice(0, -4) })),
       { ok: false, error: '"user" must be 32 bytes of base64' },
+    );
+    assert.deepStrictEqual(
+      parseClientFrame(JSON.stringify({ type: 'present', epoch: 2 ** 32, user: USER })),
+      { ok: false, error: '"epoch" must be an integer from 0 to 4294967295' },
     );
     assert.deepStrictEqual(
       parseClientFrame(JSON.stringify({ type: 'history', requestId: 'r1', before: 5, after: 1, limit: 10 })),
@@ -33,7 +48,14 @@ describe('wire protocol', () => {
   });
 
   it('decodes byte fields to Buffers and leaves unknown fields out', () => {
-    const parsed = parseClientFrame(JSON.stringify({ type: 'auth', nonce: NONCE, user: USER, proof: PROOF, extra: 1 }));
-    assert.deepStrictEqual(parsed, { ok: true, value: { type: 'auth', nonce: Buffer.alloc(32, 7), user: Buffer.alloc(32, 1), proof: Buffer.alloc(32, 2) } });
+    const parsed = parseClientFrame(JSON.stringify({ type: 'cpace', nonce: NONCE, share: USER, extra: 1 }));
+    assert.deepStrictEqual(parsed, { ok: true, value: { type: 'cpace', nonce: Buffer.alloc(32, 7), share: Buffer.alloc(32, 1) } });
+    const confirm = parseServerFrame(JSON.stringify({ type: 'confirm', share: USER, proof: PROOF }));
+    assert.deepStrictEqual(confirm, { ok: true, value: { type: 'confirm', share: Buffer.alloc(32, 1), proof: Buffer.alloc(32, 2) } });
+  });
+
+  it('recognises version 1\'s auth frame whatever its fields, so the server can answer upgrade-required', () => {
+    const parsed = parseClientFrame(JSON.stringify({ type: 'auth', nonce: NONCE, user: USER, proof: PROOF }));
+    assert.deepStrictEqual(parsed, { ok: true, value: { type: 'auth' } });
   });
 });

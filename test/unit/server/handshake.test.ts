@@ -1,11 +1,11 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { DEFAULT_ITERATIONS, clientProof, newNonce, openUsername } from '../../../src/crypto';
+import { CryptoError, DEFAULT_ITERATIONS, newNonce } from '../../../src/crypto';
 import { CLOSE_CODES } from '../../../src/protocol/wire';
 import { startChatServer } from '../../../src/server/server';
 import { StartError } from '../../../src/server/errors';
-import { RawClient, roomKeys } from '../../support/rawClient';
+import { RawClient } from '../../support/rawClient';
 import { RecordingLogger } from '../../support/recordingLogger';
 import { TEST_PASSWORD, TestServer, startTestServer, tempDataDir } from '../../support/testServer';
 
@@ -30,29 +30,62 @@ describe('server handshake and presence', () => {
     await server.close();
   });
 
-  it('welcomes a client with the right password and proves the server knows the room key', async () => {
+  it('admits a client with the right password over CPace: the epochs, then its presence and the welcome', async () => {
     const { client, welcome } = await join('alice');
     assert.strictEqual(welcome.latestSeq, 0);
+    assert.strictEqual(welcome.epoch, 1);
+    assert.deepStrictEqual([...client.epochs.keys()], [1]);
     assert.strictEqual(welcome.online.length, 1);
-    assert.strictEqual(openUsername(client.keys!, welcome.online[0]), 'alice');
+    assert.strictEqual(welcome.online[0].readUInt32BE(0), 1);
+    assert.strictEqual(client.name(welcome.online[0]), 'alice');
   });
 
-  it('rejects a wrong password with one generic error and close 4001', async () => {
+  it('with a wrong password, the server\'s confirmation does not check and the client says nothing more', async () => {
     const client = await connect();
-    await client.offerAuth('wrong password', 'mallory');
+    const offer = await client.offerCpace('wrong password');
+    await assert.rejects(client.confirm(offer), CryptoError);
+    // The client gives up silently, as the real one does: the server counts it as one failure.
+    await client.close();
+  });
+
+  it('refuses a wrong client confirmation with one generic error and close 4001', async () => {
+    const client = await connect();
+    await client.offerCpace(TEST_PASSWORD);
+    await client.next('confirm');
+    client.send({ type: 'confirm', proof: newNonce() });
     const error = await client.error('auth-failed');
     assert.strictEqual(error.message, 'authentication failed');
     assert.strictEqual((await client.waitClosed()).code, CLOSE_CODES.authFailed);
+    assert.strictEqual(client.inbox.some((frame) => frame.type === 'epoch'), false, 'no epoch secret before the client confirmed');
   });
 
-  it('rejects a valid proof over an undecryptable user block', async () => {
+  it('refuses an invalid CPace share (the identity) as a failed handshake', async () => {
     const client = await connect();
-    const hello = await client.next('hello');
-    const keys = await roomKeys(TEST_PASSWORD, hello.room);
-    const transcript = { room: hello.room, serverNonce: hello.nonce, clientNonce: newNonce(), usernameBlock: newNonce() };
-    client.send({ type: 'auth', nonce: transcript.clientNonce, user: transcript.usernameBlock, proof: clientProof(keys, transcript) });
+    await client.next('hello');
+    client.send({ type: 'cpace', nonce: newNonce(), share: Buffer.alloc(32) });
     await client.error('auth-failed');
     assert.strictEqual((await client.waitClosed()).code, CLOSE_CODES.authFailed);
+  });
+
+  it('refuses a username block that does not open under the current epoch, before any welcome', async () => {
+    const client = await connect();
+    await client.confirm(await client.offerCpace(TEST_PASSWORD));
+    await client.nextEpoch();
+    client.send({ type: 'present', epoch: 1, user: newNonce() });
+    await client.error('bad-frame');
+    assert.strictEqual((await client.waitClosed()).code, CLOSE_CODES.protocolViolation);
+    assert.strictEqual(client.inbox.some((frame) => frame.type === 'welcome'), false);
+  });
+
+  it('tells a version-1 client to upgrade, with its own error code and close code', async () => {
+    const client = await connect();
+    const hello = await client.next('hello');
+    assert.strictEqual(hello.version, 2);
+    // What today's version-1 client sends: a nonce, a username block and a proof.
+    client.sendRaw(JSON.stringify({ type: 'auth', nonce: newNonce().toString('base64'), user: newNonce().toString('base64'), proof: newNonce().toString('base64') }));
+    const error = await client.error('upgrade-required');
+    assert.strictEqual(error.message, 'this server speaks protocol 2: upgrade the Secure Chat extension');
+    assert.strictEqual((await client.waitClosed()).code, CLOSE_CODES.upgradeRequired);
   });
 
   it('refuses frames before authentication with close 4004', async () => {
@@ -68,12 +101,17 @@ describe('server handshake and presence', () => {
     assert.strictEqual((await client.waitClosed()).code, CLOSE_CODES.handshakeTimeout);
   });
 
-  it('backs off an address after too many failed handshakes', async () => {
-    for (let attempt = 0; attempt < 3; attempt++) {
+  it('backs off an address after too many guesses: a peer that takes the confirmation and leaves counts', async () => {
+    for (let attempt = 0; attempt < 2; attempt++) {
       const client = await connect();
-      await client.offerAuth('not the password', 'eve');
-      assert.strictEqual((await client.waitClosed()).code, CLOSE_CODES.authFailed);
+      await assert.rejects(client.confirm(await client.offerCpace('not the password')), CryptoError);
+      await client.close();
     }
+    const third = await connect();
+    await third.offerCpace('not the password');
+    await third.next('confirm');
+    third.send({ type: 'confirm', proof: newNonce() });
+    assert.strictEqual((await third.waitClosed()).code, CLOSE_CODES.authFailed);
     const refused = await connect();
     await refused.error('backoff');
     assert.strictEqual((await refused.waitClosed()).code, CLOSE_CODES.backoff);
@@ -83,12 +121,12 @@ describe('server handshake and presence', () => {
   it('announces joins and leaves and lists who is online', async () => {
     const alice = await join('alice');
     const bob = await join('bob');
-    assert.deepStrictEqual(bob.welcome.online.map((block) => openUsername(bob.client.keys!, block)).sort(), ['alice', 'bob']);
+    assert.deepStrictEqual(bob.welcome.online.map((entry) => bob.client.name(entry)).sort(), ['alice', 'bob']);
     const joined = await alice.client.next('join');
-    assert.strictEqual(openUsername(alice.client.keys!, joined.user), 'bob');
+    assert.strictEqual(alice.client.name(joined.user), 'bob');
     await bob.client.close();
     const left = await alice.client.next('leave');
-    assert.strictEqual(openUsername(alice.client.keys!, left.user), 'bob');
+    assert.strictEqual(alice.client.name(left.user), 'bob');
     assert.ok(joined.user.equals(left.user));
   });
 });

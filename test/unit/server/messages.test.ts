@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { MAX_PLAINTEXT_BYTES, openMessage } from '../../../src/crypto';
+import { MAX_PLAINTEXT_BYTES } from '../../../src/crypto';
 import { decodeBody } from '../../../src/protocol/body';
 import { valueOrNull } from '../../../src/protocol/check';
 import { RawClient } from '../../support/rawClient';
@@ -29,7 +29,7 @@ describe('server messages', () => {
     const relayed = await bob.next('message');
     assert.strictEqual(relayed.seq, 1);
     assert.ok(relayed.envelope.equals(sealed.envelope));
-    assert.strictEqual(valueOrNull(decodeBody(openMessage(bob.keys!, relayed.envelope).plaintext))?.text, 'hello bob');
+    assert.strictEqual(valueOrNull(decodeBody(bob.open(relayed.envelope).plaintext))?.text, 'hello bob');
     assert.strictEqual(alice.inbox.some((frame) => frame.type === 'message'), false);
   });
 

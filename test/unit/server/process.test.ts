@@ -10,6 +10,8 @@ import { RawClient, within } from '../../support/rawClient';
 import { ServerProcess, forkServer, spawnServer, startLine } from '../../support/serverProcess';
 import { storedMessages } from '../../support/storedMessages';
 import { TEST_PASSWORD, tempDataDir } from '../../support/testServer';
+import { decodeBody } from '../../../src/protocol/body';
+import { valueOrNull } from '../../../src/protocol/check';
 
 const KILLS = 5;
 const ADDRESS = /^ws:\/\/127\.0\.0\.1:\d+$/;
@@ -113,6 +115,55 @@ describe('server process', function () {
     server.child.send({ type: 'stop' });
     assert.deepStrictEqual(await nextIpc(server), { type: 'stopped' });
     assert.strictEqual((await server.exited).code, 0);
+  });
+
+  it('rotates and changes the password over IPC with a member online', async () => {
+    const server = forkServer();
+    server.child.send({ type: 'start', password: TEST_PASSWORD, host: '127.0.0.1', port: 0, dataDir: tempDataDir() });
+    const listening = await nextIpc(server);
+    const address = listening.type === 'listening' ? listening.address : '';
+    const { client } = await RawClient.join(address, TEST_PASSWORD, 'alice');
+    server.child.send({ type: 'rotate' });
+    assert.deepStrictEqual(await nextIpc(server), { type: 'epoch-started', change: 'rotate', epoch: 2 });
+    assert.strictEqual((await client.nextEpoch()).number, 2);
+    server.child.send({ type: 'change-password', password: 'the new one' });
+    assert.deepStrictEqual(await nextIpc(server), { type: 'epoch-started', change: 'change-password', epoch: 3 });
+    assert.strictEqual((await client.waitClosed()).code, CLOSE_CODES.passwordChanged);
+    const { client: again } = await RawClient.join(address, 'the new one', 'alice');
+    assert.deepStrictEqual([...again.epochs.keys()], [1, 2, 3]);
+    await again.close();
+    server.child.send({ type: 'stop' });
+    assert.deepStrictEqual(await nextIpc(server), { type: 'stopped' });
+    assert.strictEqual((await server.exited).code, 0);
+  });
+
+  it('changes the password of a stopped server\'s data directory from the command line, and rotates', async () => {
+    const dataDir = tempDataDir();
+    const first = spawnServer(['--host', '127.0.0.1', '--port', '0', '--data', dataDir], TEST_PASSWORD);
+    const address = await startLine(first);
+    const { client } = await RawClient.join(address, TEST_PASSWORD, 'alice');
+    await client.sendAndAck(client.seal('before the change'));
+    await client.close();
+    first.child.kill('SIGTERM');
+    assert.strictEqual((await first.exited).code, 0);
+
+    const change = spawnServer(['--data', dataDir, '--change-password'], TEST_PASSWORD, 'the new one');
+    assert.strictEqual((await change.exited).code, 0, change.output.stderr);
+    assert.strictEqual(change.output.stdout, 'epoch 2\n');
+    const wrong = spawnServer(['--data', dataDir, '--rotate'], TEST_PASSWORD);
+    assert.strictEqual((await wrong.exited).code, EXIT_CODES.wrongPassword, 'the old password no longer opens the room');
+    const rotate = spawnServer(['--data', dataDir, '--rotate'], 'the new one');
+    assert.strictEqual((await rotate.exited).code, 0, rotate.output.stderr);
+    assert.strictEqual(rotate.output.stdout, 'epoch 3\n');
+
+    const again = spawnServer(['--host', '127.0.0.1', '--port', '0', '--data', dataDir], 'the new one');
+    const { client: reader } = await RawClient.join(await startLine(again), 'the new one', 'bob');
+    assert.deepStrictEqual([...reader.epochs.keys()], [1, 2, 3]);
+    const [stored] = (await reader.history({ limit: 10 })).messages;
+    assert.strictEqual(valueOrNull(decodeBody(reader.open(stored.envelope).plaintext))?.text, 'before the change');
+    await reader.close();
+    again.child.kill('SIGTERM');
+    assert.strictEqual((await again.exited).code, 0);
   });
 
   it('keeps every acknowledged message through repeated kill -9', async () => {

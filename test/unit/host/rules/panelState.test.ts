@@ -37,9 +37,18 @@ describe('panel state', () => {
   it('describes each client state for the panel', () => {
     assert.deepStrictEqual(panelConnection({ status: 'authenticating' }, ADDRESS), { status: 'connecting', detail: 'verifying the room password…', address: ADDRESS });
     assert.deepStrictEqual(panelConnection({ status: 'reconnecting', attempt: 2, inMs: 4_200, reason: 'connection refused' }, ADDRESS), {
-      status: 'reconnecting', detail: 'retrying in 4 s (connection refused)', address: ADDRESS,
+      status: 'reconnecting', detail: 'retrying in 4 s (connection refused)', address: ADDRESS, actions: ['reconnect'],
     });
     assert.match(panelConnection({ status: 'error', kind: 'auth-failed', message: 'x' }, ADDRESS).detail ?? '', /Wrong room password/);
+    assert.deepStrictEqual(panelConnection({ status: 'error', kind: 'auth-failed', message: 'x' }, ADDRESS).actions, ['setPassword']);
+  });
+
+  it('offers Reconnect after Disconnect, and Start Server or Reconnect after the own server stopped', () => {
+    assert.deepStrictEqual(panelConnection({ status: 'disconnected' }, ADDRESS), { status: 'disconnected', address: ADDRESS, actions: ['reconnect', 'connect'] });
+    assert.deepStrictEqual(panelConnection({ status: 'disconnected' }, ADDRESS, 'server-stopped'), {
+      status: 'disconnected', address: ADDRESS, detail: 'The server on this computer was stopped.', actions: ['startServer', 'reconnect'],
+    });
+    assert.ok(parseHostToView({ type: 'connection', ...panelConnection({ status: 'disconnected' }, ADDRESS, 'server-stopped') }).ok, 'the view accepts it');
   });
 
   it('names one member joining or leaving, but not a whole list arriving or going', () => {
