@@ -19,7 +19,7 @@ import { HistoryAnswer, HistoryRequests } from './historyRequests';
 import { RoomSecretCache, roomFingerprint } from './keyCache';
 import type { Keyring } from './keyring';
 import { MessageLedger } from './ledger';
-import { LiveSeqs } from './liveSeqs';
+import { LiveSeqs, stampedRecently } from './liveSeqs';
 import { Logger, silentLogger } from '../protocol/log';
 import { encodeMessageBody } from './messageBody';
 import { Outbox, OutboxEntry } from './outbox';
@@ -421,25 +421,23 @@ export class ChatClient {
     }
     // Only now, and only a seq the connection can hold (see liveSeqs.ts): a frame that fails
     // verification could carry any seq, and anyone on the path can put any seq on a real envelope.
-    const judged = arrival === 'live' ? live.seqs.message(stored.seq, opened.timestamp, this.clock.now()) : live.seqs.holds(stored.seq) ? 'news' : 'implausible';
-    if (judged === 'implausible') {
-      this.logger.log('warn', 'implausible-seq-ignored', { seq: stored.seq, ceiling: live.seqs.ceiling });
-      return undefined;
-    }
+    const standing = arrival === 'live' ? live.seqs.live(stored.seq) : live.seqs.stored(stored.seq);
+    if (standing === 'unvouched') this.logger.log('warn', 'seq-beyond-ceiling', { seq: stored.seq, ceiling: live.seqs.ceiling });
+    const news = arrival === 'catch-up' || (arrival === 'live' && standing !== 'history' && stampedRecently(opened.timestamp, this.clock.now()));
     // History sent again live: its seq is nobody's word but the sender's, so it counts for nothing.
-    const history = judged === 'history';
-    if (!history) this.ledger.noteSeq(stored.seq);
+    const counted = standing === 'counted' && (news || arrival === 'page');
+    if (counted) this.ledger.noteSeq(stored.seq);
     const id = opened.messageId.toString('hex');
     if (arrival === 'catch-up') this.acked.seen(id);
     const verdict = this.ledger.accept(id, stored.seq);
-    if (verdict.kind === 'own') this.delivered(verdict.localId, history ? undefined : stored.seq, arrival === 'live');
+    if (verdict.kind === 'own') this.delivered(verdict.localId, counted ? stored.seq : undefined, arrival === 'live');
     if (verdict.kind !== 'new') return undefined;
     const body = decodeBody(opened.plaintext);
     if (!body.ok) this.logger.log('warn', 'message-body-unreadable', { seq: stored.seq, why: body.error });
     return {
-      id, ...(history ? {} : { seq: stored.seq }), username: opened.username, timestamp: opened.timestamp,
+      id, ...(counted ? { seq: stored.seq } : {}), username: opened.username, timestamp: opened.timestamp,
       body: body.ok ? body.value : UNREADABLE_BODY, readable: body.ok, own: opened.username === this.currentUsername,
-      news: arrival !== 'page' && !history,
+      news,
     };
   }
 
@@ -478,14 +476,12 @@ export class ChatClient {
   private onAck(live: LiveConnection, wireId: string, seq: number): void {
     const entry = this.outbox.byWireId(wireId);
     if (!entry) return; // Already settled by its echo or a catch-up.
-    if (!live.seqs.ack(seq)) {
-      // Not the server's numbering (see liveSeqs.ts): the message stays in flight until the next connection.
-      this.logger.log('warn', 'implausible-ack-ignored', { seq, ceiling: live.seqs.ceiling });
-      return;
-    }
-    this.ledger.confirmOwn(wireId, seq);
+    // Settled either way (the next catch-up checks it); a seq beyond the ceiling is not taken (see liveSeqs.ts).
+    const counted = live.seqs.live(seq) === 'counted';
+    if (counted) this.ledger.confirmOwn(wireId, seq);
+    else this.logger.log('warn', 'seq-beyond-ceiling', { seq, ceiling: live.seqs.ceiling });
     this.retryBackoff.reset();
-    this.delivered(entry.localId, seq, true);
+    this.delivered(entry.localId, counted ? seq : undefined, true);
   }
 
   private onServerError(live: LiveConnection, frame: Extract<ServerFrame, { type: 'error' }>): void {

@@ -4,17 +4,26 @@
 //
 // The rule: the welcome says the latest seq stored (latestSeq). Every message stored after it
 // reaches this connection once, in seq order, as a `message` frame or as the `ack` of our own send,
-// so the n-th such frame carries at most latestSeq + n (exactly that unless a frame was lost or
-// forged). A live message is news only with a seq in that range and an envelope stamped recently,
-// since the server refuses envelopes stamped more than 5 minutes off its clock; one at or below
-// latestSeq, or stamped long ago, is history someone sent again. A seq beyond the range is
-// implausible and counts for nothing; history pages may hold only seqs up to the same ceiling. So
-// each forged frame can move the ceiling by one at most, never to the end of the number line.
+// so the n-th such frame carries at most latestSeq + n: that is the ceiling. A seq at or below it
+// counts for catch-up and paging; one above it is unvouched: the message verified, so it is shown,
+// but its seq counts for nothing. Each forged frame can raise the ceiling by one at most, never to
+// the end of the number line. A genuine gap in the numbering (seqs burnt by a commit the disk
+// refused) leaves the seqs after it unvouched for the rest of the connection; the next welcome
+// starts afresh, and the catch-up then reads them again, which costs bandwidth, not messages.
+// A live frame at or below latestSeq, or whose envelope is stamped long ago, is history someone sent
+// again: the server refuses envelopes stamped more than 5 minutes off its clock, and a live frame
+// leaves the server the moment its message is stored.
 
 /** A live envelope stamped further back than this is history: twice the server's freshness window. */
 export const LIVE_FRESHNESS_MS = 10 * 60 * 1000;
 
-export type LiveVerdict = 'news' | 'history' | 'implausible';
+/** What a seq says: 'counted', 'unvouched' (beyond the ceiling), or 'history' (a live frame at or below latestSeq). */
+export type SeqStanding = 'counted' | 'unvouched' | 'history';
+
+/** Whether a live envelope's timestamp is recent enough for news. */
+export function stampedRecently(timestamp: number, now: number): boolean {
+  return timestamp >= now - LIVE_FRESHNESS_MS;
+}
 
 export class LiveSeqs {
   /** `message` and `ack` frames received on this connection, verified or not. */
@@ -32,20 +41,13 @@ export class LiveSeqs {
     this.frames += 1;
   }
 
-  /** Judges a verified live `message` frame. */
-  message(seq: number, timestamp: number, now: number): LiveVerdict {
-    if (seq <= this.latestSeq) return 'history';
-    if (seq > this.ceiling) return 'implausible';
-    return timestamp < now - LIVE_FRESHNESS_MS ? 'history' : 'news';
+  /** A live `message` frame's seq, or an `ack`'s: stored after the welcome. */
+  live(seq: number): SeqStanding {
+    return seq <= this.latestSeq ? 'history' : this.stored(seq);
   }
 
-  /** Whether an `ack`'s seq can be the one the server gave our message. */
-  ack(seq: number): boolean {
-    return seq > this.latestSeq && seq <= this.ceiling;
-  }
-
-  /** Whether a history page's seq can be one the server holds. */
-  holds(seq: number): boolean {
-    return seq >= 1 && seq <= this.ceiling;
+  /** A history page's seq. */
+  stored(seq: number): Exclude<SeqStanding, 'history'> {
+    return seq >= 1 && seq <= this.ceiling ? 'counted' : 'unvouched';
   }
 }
