@@ -1,5 +1,5 @@
 // The room key epochs this client holds: memory only, filled from the server's `epoch` frames and
-// wiped when the client goes offline for good (disconnect, dispose, a refused password). New
+// wiped when the client is disposed or its password is refused or changed. New
 // messages are sealed under the current epoch; any epoch held opens messages and presence entries.
 import { EpochKeys, epochKeys } from '../crypto';
 
