@@ -9,7 +9,7 @@ import {
 } from '../../src/crypto';
 import { encodeBody } from '../../src/protocol/body';
 import { ClientFrame, MAX_FRAME_BYTES, ServerFrame, encodeClientFrame, parseServerFrame } from '../../src/protocol/wire';
-import { withTimeout } from '../harness/timeout';
+import { within } from '../harness/timeout';
 
 export type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
 export interface CloseInfo {
@@ -19,10 +19,7 @@ export interface CloseInfo {
 
 const DEFAULT_WAIT_MS = 5_000;
 
-/** Rejects with a description of what was awaited if `promise` does not settle in time. */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return withTimeout(promise, ms, `timed out after ${ms} ms waiting for ${what}`);
-}
+export { within };
 
 const secretCache = new Map<string, Promise<Buffer>>();
 

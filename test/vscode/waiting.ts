@@ -1,12 +1,9 @@
 // Bounded waits for the extension-host tests: on an event (checking the current value first), never
 // on the clock alone.
 import * as vscode from 'vscode';
+import { within } from '../harness/timeout';
 
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)));
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
+export { within };
 
 /** Calls the listener on each change; returns the function that stops that. */
 export type Subscribe<T> = (listener: (value: T) => void) => () => void;

@@ -96,7 +96,7 @@ describe('message store damage at start', () => {
       return bytes === null ? [] : scanJournal(bytes).records.map((r) => r.seq);
     });
     const caughtUp = () => (unsealed()[0] ?? 24) === (listSegments(server.dataDir).at(-1)?.lastSeq ?? 0) + 1 && unsealed().length < 5;
-    await within(async () => caughtUp(), 'the seals to catch up');
+    await pollUntil(async () => caughtUp(), 'the seals to catch up');
     const segments = listSegments(server.dataDir);
     assert.strictEqual(segments[0].firstSeq, 1);
     for (const [i, segment] of segments.entries()) {
@@ -181,7 +181,7 @@ describe('message store damage at start', () => {
     server = await startTestServer({ limits: { segmentMessages: 2 } });
     const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
     for (let i = 0; i < 6; i++) await client.sendAndAck(client.seal(`m${i}`));
-    await within(async () => listSegments(server.dataDir).length >= 2, 'two segments');
+    await pollUntil(async () => listSegments(server.dataDir).length >= 2, 'two segments');
     await client.close();
     await server.close();
     const [first, second] = listSegments(server.dataDir);
@@ -202,7 +202,7 @@ function readIfPresent(file: string): Buffer | null {
 }
 
 /** Polls `condition` (a few ms apart) until it holds; bounded. */
-async function within(condition: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+async function pollUntil(condition: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -223,7 +223,7 @@ describe('sealed segments', () => {
       await client.sendAndAck(sealed);
       sent.push(sealed.envelope);
     }
-    await within(async () => (listSegments(server.dataDir).at(-1)?.lastSeq ?? 0) >= count - 4, 'the last full segment');
+    await pollUntil(async () => (listSegments(server.dataDir).at(-1)?.lastSeq ?? 0) >= count - 4, 'the last full segment');
     return { client, sent };
   }
 
@@ -272,7 +272,7 @@ describe('sealed segments', () => {
     const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
     const old = [0, 1, 2].map((i) => client.seal(`old ${i}`, 'tester', twoHoursAgo + i));
     for (const message of old) await client.sendAndAck(message);
-    await within(async () => listSegments(server.dataDir).length === 1, 'the first segment');
+    await pollUntil(async () => listSegments(server.dataDir).length === 1, 'the first segment');
     await client.close();
     await server.close();
     // ...then, with the default window, only the segment on disk knows the first two.
