@@ -7,8 +7,7 @@ import * as path from 'path';
 import { DEFAULT_ITERATIONS } from '../crypto';
 import { DEFAULT_LIMITS } from './config';
 import { StartError } from './errors';
-import { secureDirectory } from './files';
-import { lockDataDir } from './lock';
+import { takeDataDir } from './dataDir';
 import type { Logger } from './logger';
 import { ROOM_FILE, openRoom, startingAt } from './room';
 import { EpochChange, RoomSecrets } from './roomSecrets';
@@ -25,8 +24,7 @@ export interface OfflineKeyChange {
 
 export async function changeKeysOffline({ dataDir, password, newPassword, logger }: OfflineKeyChange): Promise<EpochChange> {
   if (!fs.existsSync(path.join(dataDir, ROOM_FILE))) throw new StartError('store-corrupt', `${dataDir} holds no room (${ROOM_FILE} is missing)`);
-  secureDirectory(dataDir);
-  const unlock = lockDataDir(dataDir);
+  const unlock = takeDataDir(dataDir);
   try {
     const opened = await openRoom(dataDir, password, DEFAULT_ITERATIONS);
     const store = await MessageStore.open({

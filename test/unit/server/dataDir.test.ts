@@ -6,7 +6,9 @@ import * as path from 'path';
 import { PASSWORD_ENV } from '../../../src/server/cli';
 import { StartError } from '../../../src/server/errors';
 import { readPassword } from '../../../src/server/password';
+import { changeKeysOffline } from '../../../src/server/keyChange';
 import { ROOM_FILE } from '../../../src/server/room';
+import { RecordingLogger } from '../../support/recordingLogger';
 import { RawClient } from '../../support/rawClient';
 import { TEST_PASSWORD, startTestServer, tempDataDir } from '../../support/testServer';
 
@@ -50,22 +52,27 @@ describe('data directory hygiene', () => {
     await second.close();
   });
 
-  it('leaves every file of the running server as it is when a second start is refused by the lock', async () => {
-    const server = await startTestServer();
-    try {
-      const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
-      await client.sendAndAck(client.seal('stored before the second start'));
-      await client.close();
-      // Modes the operator chose while the server runs (a backup group, say): the holder's business.
-      fs.chmodSync(server.dataDir, 0o750);
-      fs.chmodSync(path.join(server.dataDir, ROOM_FILE), 0o640);
-      const before = directoryState(server.dataDir);
-      await assert.rejects(startTestServer({ dataDir: server.dataDir }), (error: StartError) => error.code === 'data-dir-locked');
-      assert.deepStrictEqual(directoryState(server.dataDir), before);
-    } finally {
-      await server.close();
-    }
-  });
+  for (const [what, contender] of [
+    ['a second start', (dataDir: string) => startTestServer({ dataDir })],
+    ['an offline key rotation', (dataDir: string) => changeKeysOffline({ dataDir, password: TEST_PASSWORD, logger: new RecordingLogger() })],
+  ] as const) {
+    it(`leaves every file of the running server as it is when ${what} is refused by the lock`, async () => {
+      const server = await startTestServer();
+      try {
+        const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
+        await client.sendAndAck(client.seal('stored before the contender'));
+        await client.close();
+        // Modes the operator chose while the server runs (a backup group, say): the holder's business.
+        fs.chmodSync(server.dataDir, 0o750);
+        fs.chmodSync(path.join(server.dataDir, ROOM_FILE), 0o640);
+        const before = directoryState(server.dataDir);
+        await assert.rejects(contender(server.dataDir), (error: StartError) => error.code === 'data-dir-locked');
+        assert.deepStrictEqual(directoryState(server.dataDir), before);
+      } finally {
+        await server.close();
+      }
+    });
+  }
 
   it('removes the password from the environment once read', async () => {
     process.env[PASSWORD_ENV] = 'from the environment';
