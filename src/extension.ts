@@ -2,8 +2,8 @@
 // notifications, commands) and connects their events. Each part lives in its own module in host/.
 import * as vscode from 'vscode';
 import {
-  ChatController, ChatPanelModel, ChatStatusBar, ChatViewProvider, LastRoom, Notifier, PasswordStore, RoomPins, ServerController, SettingsWatcher,
-  StatusBarText, channelLogger, registerCommands,
+  ChatController, ChatPanelModel, ChatStatusBar, ChatViewProvider, LastRoom, Notifier, PasswordStore, RoomPins, ServerController, ServerMemory,
+  SettingsWatcher, StatusBarText, channelLogger, registerCommands,
 } from './host';
 
 /**
@@ -34,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const embedded = new ServerController({
     script: context.asAbsolutePath('dist/server.js'),
     dataDir: vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'server').fsPath,
-    passwords, settings, chat, log,
+    passwords, settings, chat, log, memory: new ServerMemory(context.workspaceState),
   });
   server = embedded;
   const statusBar = new ChatStatusBar(() => ({ connection: chat.state, address: chat.address, online: chat.online, server: embedded.running }));
@@ -53,7 +53,8 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     }),
     ...registerCommands({ chat, server: embedded, passwords, settings, lastRoom, log }),
   );
-  void lastRoom.rejoin((address) => passwords.get(address), (address) => chat.connect(address));
+  // A server started again connects the chat to its room; otherwise the chat rejoins the last room.
+  void embedded.restoreAfterRestart().then((restarted) => restarted ? undefined : lastRoom.rejoin((address) => passwords.get(address), (address) => chat.connect(address)));
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return {

@@ -11,6 +11,7 @@ import type { ChannelLogger } from './logChannel';
 import type { PasswordQuestion, PasswordStore } from './passwords';
 import type { OfflineReason } from './rules/panelState';
 import { plainText } from './rules/plainText';
+import { reconnectReasonWords } from './rules/reconnectWords';
 import type { RoomPins } from './rules/roomPins';
 import type { SettingsWatcher } from './settingsWatcher';
 
@@ -206,7 +207,7 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
   /** A server that keeps refusing or cannot be reached: the back-off grows (capped), and the user may skip the wait. */
   private async offerRetry(session: ChatSession, reason: string): Promise<void> {
     const retry = 'Retry Now';
-    const choice = await vscode.window.showWarningMessage(`Secure Chat: cannot connect to ${session.address} (${plainText(reason)}); trying again less and less often.`, retry);
+    const choice = await vscode.window.showWarningMessage(`Secure Chat: cannot connect to ${session.address}. ${plainText(reconnectReasonWords(reason))} Trying again less and less often.`, retry);
     if (choice === retry && this.session === session) this.retry(session);
   }
 

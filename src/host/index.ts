@@ -5,6 +5,7 @@ export type { ChatPanelModel } from './chatViewProvider';
 export { registerCommands } from './commands';
 export { LastRoom } from './rules/lastRoom';
 export { RoomPins } from './rules/roomPins';
+export { ServerMemory } from './rules/serverMemory';
 export { channelLogger } from './logChannel';
 export { Notifier } from './notifier';
 export { PasswordStore } from './passwords';
