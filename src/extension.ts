@@ -2,7 +2,7 @@
 // notifications, commands) and connects their events. Each part lives in its own module in host/.
 import * as vscode from 'vscode';
 import {
-  ChatController, ChatPanelModel, ChatStatusBar, ChatViewProvider, LastRoom, Notifier, PasswordStore, RoomPins, ServerController, ServerMemory,
+  ChatController, ChatPanelModel, ChatStatusBar, ChatViewProvider, LastRoom, Notifier, OutboxStore, PasswordStore, RoomPins, ServerController, ServerMemory,
   SettingsWatcher, StatusBarText, channelLogger, registerCommands,
 } from './host';
 
@@ -29,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const log = channelLogger(channel);
   const settings = new SettingsWatcher();
   const passwords = new PasswordStore(context.secrets);
-  const chat = new ChatController(passwords, settings, log, new RoomPins(context.globalState));
+  const chat = new ChatController(passwords, settings, log, new RoomPins(context.globalState), new OutboxStore(context.workspaceState));
   const view = new ChatViewProvider(context.extensionUri, chat, log);
   const embedded = new ServerController({
     script: context.asAbsolutePath('dist/server.js'),

@@ -4,6 +4,7 @@ export { ChatViewProvider } from './chatViewProvider';
 export type { ChatPanelModel } from './chatViewProvider';
 export { registerCommands } from './commands';
 export { LastRoom } from './rules/lastRoom';
+export { OutboxStore } from './rules/outboxStore';
 export { RoomPins } from './rules/roomPins';
 export { ServerMemory } from './rules/serverMemory';
 export { channelLogger } from './logChannel';
