@@ -166,7 +166,7 @@ export class ServerController implements vscode.Disposable {
 
   private async doStart(portOverride: number | undefined): Promise<void> {
     if (this.server) {
-      void vscode.window.showInformationMessage(`Secure Chat: the server is already running on ${this.server.process.address}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Secure Chat: the server is already running on {0}.', this.server.process.address));
       return;
     }
     const { passwords, settings, log, dataDir, script } = this.options;
@@ -204,9 +204,9 @@ export class ServerController implements vscode.Disposable {
     const server = this.server;
     if (!server) return;
     const { address } = invite(server.host, server.process.port, os.networkInterfaces());
-    const inviteTeammates = 'Invite Teammates';
+    const inviteTeammates = vscode.l10n.t('Invite Teammates');
     const choice = await vscode.window.showInformationMessage(
-      `Secure Chat: your room is running at ${address}. Invite teammates: give them this address, and tell them the room password separately, never in the same message.`,
+      vscode.l10n.t('Secure Chat: your room is running at {0}. Invite teammates: give them this address, and tell them the room password separately, never in the same message.', address),
       inviteTeammates,
     );
     if (choice === inviteTeammates) await this.copyInvite();
@@ -215,7 +215,7 @@ export class ServerController implements vscode.Disposable {
   private async doStop(tell: boolean): Promise<void> {
     const server = this.server;
     if (!server) {
-      if (tell) void vscode.window.showInformationMessage('Secure Chat: the server is not running.');
+      if (tell) void vscode.window.showInformationMessage(vscode.l10n.t('Secure Chat: the server is not running.'));
       return;
     }
     // This window's chat goes offline first, and for good: nothing would answer its retries.
@@ -231,8 +231,8 @@ export class ServerController implements vscode.Disposable {
   }
 
   private async offerRestart(): Promise<void> {
-    const start = 'Start Server';
-    const choice = await vscode.window.showInformationMessage('Secure Chat: the server was stopped, so the chat is offline. Messages you type wait until it is back.', start);
+    const start = vscode.l10n.t('Start Server');
+    const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Secure Chat: the server was stopped, so the chat is offline. Messages you type wait until it is back.'), start);
     if (choice === start) await this.start();
   }
 
