@@ -2,8 +2,8 @@
 // notifications, commands) and connects their events. Each part lives in its own module in host/.
 import * as vscode from 'vscode';
 import {
-  ChatController, ChatPanelModel, ChatStatusBar, ChatViewProvider, LastRoom, Notifier, PasswordStore, RoomPins, ServerController, SettingsWatcher,
-  StatusBarText, channelLogger, registerCommands,
+  ChatController, ChatPanelModel, ChatStatusBar, ChatViewProvider, LastRoom, Notifier, OutboxStore, PasswordStore, RoomPins, ServerController, ServerMemory,
+  SettingsWatcher, StatusBarText, channelLogger, registerCommands,
 } from './host';
 
 /**
@@ -29,12 +29,12 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const log = channelLogger(channel);
   const settings = new SettingsWatcher();
   const passwords = new PasswordStore(context.secrets);
-  const chat = new ChatController(passwords, settings, log, new RoomPins(context.globalState));
+  const chat = new ChatController(passwords, settings, log, new RoomPins(context.globalState), new OutboxStore(context.workspaceState));
   const view = new ChatViewProvider(context.extensionUri, chat, log);
   const embedded = new ServerController({
     script: context.asAbsolutePath('dist/server.js'),
     dataDir: vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'server').fsPath,
-    passwords, settings, chat, log,
+    passwords, settings, chat, log, memory: new ServerMemory(context.workspaceState),
   });
   server = embedded;
   const statusBar = new ChatStatusBar(() => ({ connection: chat.state, address: chat.address, online: chat.online, server: embedded.running }));
@@ -53,7 +53,8 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     }),
     ...registerCommands({ chat, server: embedded, passwords, settings, lastRoom, log }),
   );
-  void lastRoom.rejoin((address) => passwords.get(address), (address) => chat.connect(address));
+  // A server started again connects the chat to its room; otherwise the chat rejoins the last room.
+  void embedded.restoreAfterRestart().then((restarted) => restarted ? undefined : lastRoom.rejoin((address) => passwords.get(address), (address) => chat.connect(address)));
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return {

@@ -22,7 +22,7 @@ import { MessageLedger } from './ledger';
 import { LiveSeqs, stampedRecently } from './liveSeqs';
 import { Logger, silentLogger } from '../protocol/log';
 import { encodeMessageBody } from './messageBody';
-import { Outbox, OutboxEntry } from './outbox';
+import { Outbox, OutboxEntry, SealedOutboxEntry } from './outbox';
 import { AckedMessages } from './ackedMessages';
 import { Presence } from './presence';
 import type { ChatClientEvents, ChatClientOptions, ChatMessage, ConnectionState, HistoryPage, LocalMessage } from './types';
@@ -86,6 +86,8 @@ export class ChatClient {
   private live: LiveConnection | undefined;
   /** The user wants to be online: losing the connection means reconnecting. */
   private wanted = false;
+  /** Local ids of reloaded messages not yet shown to the caller (announceReloaded). */
+  private readonly unannounced = new Set<string>();
   private disposed = false;
   private dropped = 0;
 
@@ -108,9 +110,10 @@ export class ChatClient {
     // Capped at 5 minutes by default: a server that keeps refusing is not asked every few seconds for ever.
     this.reconnectBackoff = new Backoff({ capMs: DEFAULT_RECONNECT_CAP_MS, ...options.reconnect });
     this.retryBackoff = new Backoff(options.reconnect);
-    this.outbox = new Outbox(options.outboxLimit ?? 1000);
-    this.acked = new AckedMessages(options.outboxLimit ?? 1000);
     this.events = new TypedEmitter((event, error) => this.logger.log('error', 'listener-threw', { event: String(event), error: errorMessage(error) }));
+    this.outbox = new Outbox(options.outboxLimit ?? 1000, () => this.events.emit('outbox', this.outbox.sealed()));
+    this.acked = new AckedMessages(options.outboxLimit ?? 1000);
+    this.reloadOutbox(options.outbox ?? []);
   }
 
   get state(): ConnectionState {
@@ -129,6 +132,11 @@ export class ChatClient {
   /** Hex id of the room a server proved it serves, once one has: what a caller pins for the address. */
   get roomId(): string | undefined {
     return this.verified?.roomId;
+  }
+
+  /** What waits to be sent, sealed, oldest first: what a caller keeps to pass as `outbox` after a restart. */
+  get sealedOutbox(): readonly SealedOutboxEntry[] {
+    return this.outbox.sealed();
   }
 
   /** Messages dropped because they failed verification (wrong room key or tampered). */
@@ -283,6 +291,7 @@ export class ChatClient {
       if (received.ok) this.onFrame(live, received.value);
       else this.logger.log('warn', 'invalid-frame-ignored', { why: received.error });
     });
+    this.announceReloaded();
     // Resend first, then catch up: the server answers in order, so anything our resends stored
     // shows up in the catch-up as our own and is not shown twice.
     this.pump();
@@ -456,6 +465,37 @@ export class ChatClient {
 
   private updatePresence(changed: boolean): void {
     if (changed) this.events.emit('presence', this.presence.names());
+  }
+
+  // Messages an earlier client left waiting (options.outbox): sent first, and shown once the room's
+  // keys can open them.
+
+  private reloadOutbox(entries: readonly SealedOutboxEntry[]): void {
+    const { taken, unreadable } = this.outbox.reload(entries);
+    if (unreadable > 0) this.logger.log('warn', 'outbox-entries-unreadable', { count: unreadable, note: 'not sent: their envelopes have no readable header' });
+    for (const entry of taken) {
+      this.ledger.expectOwn(entry.wireId, entry.localId);
+      this.unannounced.add(entry.localId);
+    }
+  }
+
+  /** Each reloaded message once, as a pending message of ours; its delivery events follow as for any. */
+  private announceReloaded(): void {
+    const keyring = this.verified?.keyring;
+    if (!keyring) return;
+    for (const localId of this.unannounced) {
+      const entry = this.outbox.byLocalId(localId);
+      if (!entry) continue;
+      this.unannounced.delete(localId);
+      try {
+        const opened = openEpochMessage(keyring.lookup, entry.envelope);
+        const body = decodeBody(opened.plaintext);
+        this.events.emit('reloaded', { id: localId, username: opened.username, timestamp: opened.timestamp, body: body.ok ? body.value : UNREADABLE_BODY, status: 'pending' });
+      } catch (error) {
+        if (!(error instanceof CryptoError)) throw error;
+        // pump() reports it failed: the key it was sealed under is not held.
+      }
+    }
   }
 
   // Sending: one message in flight at a time, so the room stores them in the order typed even when

@@ -6,6 +6,7 @@ export { ChatClientError, errorMessage } from './errors';
 export { encodeMessageBody } from './messageBody';
 export type { ChatClientErrorCode } from './errors';
 export type { BackoffOptions } from './backoff';
+export type { SealedOutboxEntry } from './outbox';
 export type { Clock } from './clock';
 export type { LogFields, LogLevel, Logger } from '../protocol/log';
 export type {

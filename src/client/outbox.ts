@@ -1,6 +1,6 @@
 // Messages the server has not yet confirmed, oldest first. Only sealed envelopes are kept, never
 // plaintext: a message typed offline sits here encrypted until a connection delivers it.
-import type { SealedMessage } from '../crypto';
+import { SealedMessage, readEnvelopeHeader } from '../crypto';
 import { ChatClientError } from './errors';
 
 export interface OutboxEntry {
@@ -15,12 +15,28 @@ export interface OutboxEntry {
   readonly storedAfter: number;
 }
 
+/**
+ * An outbox entry as it may be kept outside the client (the extension's storage), so that a message
+ * typed offline survives a restart: sealed, never plaintext.
+ */
+export interface SealedOutboxEntry {
+  readonly localId: string;
+  readonly envelope: Buffer;
+  readonly storedAfter: number;
+}
+
 export class Outbox {
   // A Map iterates in insertion order, which is the order the user typed.
   private readonly entries = new Map<string, OutboxEntry>();
 
-  constructor(private readonly limit: number) {
+  /** `changed` hears every change, to keep a copy of sealed() up to date. */
+  constructor(private readonly limit: number, private readonly changed: () => void = () => undefined) {
     if (!Number.isSafeInteger(limit) || limit < 1) throw new ChatClientError('invalid-option', 'outboxLimit must be a positive integer');
+  }
+
+  /** What waits, oldest first, as it may be kept outside the client. */
+  sealed(): SealedOutboxEntry[] {
+    return Array.from(this.entries.values(), ({ localId, envelope, storedAfter }) => ({ localId, envelope, storedAfter }));
   }
 
   get size(): number {
@@ -41,11 +57,29 @@ export class Outbox {
   restore(localId: string, sealed: SealedMessage, storedAfter: number): OutboxEntry {
     const entry: OutboxEntry = { localId, wireId: sealed.messageId.toString('hex'), envelope: sealed.envelope, staleAnswers: 0, storedAfter };
     this.entries.set(localId, entry);
+    this.changed();
     return entry;
+  }
+
+  /**
+   * Queues again what an earlier client left waiting (see sealed()), in its order, and returns the
+   * entries taken. One whose envelope has no readable header is left out: the caller reports it.
+   */
+  reload(entries: readonly SealedOutboxEntry[]): { readonly taken: OutboxEntry[]; readonly unreadable: number } {
+    const taken: OutboxEntry[] = [];
+    for (const { localId, envelope, storedAfter } of entries) {
+      const header = readEnvelopeHeader(envelope);
+      if (header && !this.entries.has(localId)) taken.push(this.restore(localId, { messageId: Buffer.from(header.messageId), envelope }, storedAfter));
+    }
+    return { taken, unreadable: entries.length - taken.length };
   }
 
   first(): OutboxEntry | undefined {
     return this.entries.values().next().value;
+  }
+
+  byLocalId(localId: string): OutboxEntry | undefined {
+    return this.entries.get(localId);
   }
 
   byWireId(wireId: string): OutboxEntry | undefined {
@@ -57,11 +91,12 @@ export class Outbox {
   reseal(entry: OutboxEntry, sealed: SealedMessage): void {
     entry.wireId = sealed.messageId.toString('hex');
     entry.envelope = sealed.envelope;
+    this.changed();
   }
 
   remove(localId: string): OutboxEntry | undefined {
     const entry = this.entries.get(localId);
-    this.entries.delete(localId);
+    if (this.entries.delete(localId)) this.changed();
     return entry;
   }
 }

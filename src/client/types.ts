@@ -4,6 +4,7 @@ import type { MessageBody } from '../protocol/body';
 import type { BackoffOptions } from './backoff';
 import type { Clock } from './clock';
 import type { Logger } from '../protocol/log';
+import type { SealedOutboxEntry } from './outbox';
 
 /** Problems that stop reconnecting until connect() is called again (after the user acts). */
 export type FatalErrorKind = 'auth-failed' | 'room-changed' | 'incompatible';
@@ -41,6 +42,11 @@ export interface ChatClientOptions {
   readonly reconnect?: ReconnectOptions;
   /** Unconfirmed messages kept while offline. Default 1,000. */
   readonly outboxLimit?: number;
+  /**
+   * Messages an earlier client of this room left waiting (its `outbox` events), sealed: sent first
+   * once connected, and announced as `reloaded` when the room's keys open them.
+   */
+  readonly outbox?: readonly SealedOutboxEntry[];
   /** Messages per "load older" page (at most 200). Default 50. */
   readonly historyPageSize?: number;
   /** WebSocket upgrade, handshake-frame and keep-alive timeout. Default 20 s. */
@@ -109,4 +115,8 @@ export interface ChatClientEvents {
   presence: readonly string[];
   /** The latest page on first connect, then each loadOlder() page. */
   history: HistoryPage;
+  /** What waits to be sent changed: sealed entries only, to keep across a restart (options.outbox). */
+  outbox: readonly SealedOutboxEntry[];
+  /** A message of options.outbox, opened once the room's keys are known; delivery events follow. */
+  reloaded: LocalMessage;
 }

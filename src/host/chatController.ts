@@ -3,7 +3,7 @@
 // it), a progress indicator while connecting (key derivation runs inside the client, off this
 // thread's critical path), and the ChatPanelModel the sidebar talks to.
 import * as vscode from 'vscode';
-import type { ChatMessage, ConnectionState, MessageBody } from '../client';
+import type { ChatMessage, ConnectionState, MessageBody, SealedOutboxEntry } from '../client';
 import type { PanelSnapshot, PanelUpdate } from '../protocol/panel';
 import type { ChatPanelModel } from './chatViewProvider';
 import { ChatSession } from './rules/chatSession';
@@ -11,6 +11,8 @@ import type { ChannelLogger } from './logChannel';
 import type { PasswordQuestion, PasswordStore } from './passwords';
 import type { OfflineReason } from './rules/panelState';
 import { plainText } from './rules/plainText';
+import { reconnectReasonWords } from './rules/reconnectWords';
+import type { OutboxStore } from './rules/outboxStore';
 import type { RoomPins } from './rules/roomPins';
 import type { SettingsWatcher } from './settingsWatcher';
 
@@ -42,6 +44,7 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     private readonly settings: SettingsWatcher,
     private readonly log: ChannelLogger,
     private readonly pins: RoomPins,
+    private readonly outboxes: OutboxStore,
   ) {}
 
   get address(): string | undefined {
@@ -141,8 +144,9 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
 
   private createSession(address: string): ChatSession {
     const { username, historyPageSize } = this.settings.current;
+    const pinnedRoom = this.pins.get(address);
     const session = new ChatSession({
-      address, username, historyPageSize, logger: this.log, pinnedRoom: this.pins.get(address),
+      address, username, historyPageSize, logger: this.log, pinnedRoom, outbox: this.reloadOutbox(address, pinnedRoom),
       // Read when the client needs to derive the room key; a missing one fails as auth-failed, whose
       // handler asks the user.
       password: async () => {
@@ -156,6 +160,11 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     });
     session.on('message', (message) => {
       if (this.session === session) this.messages.fire(message);
+    });
+    // Sealing needs a verified room, so a non-empty outbox always has its room id.
+    session.on('outbox', (entries) => {
+      const room = session.roomId ?? pinnedRoom;
+      if (room) void this.outboxes.save(address, room, entries);
     });
     session.on('change', (state) => {
       if (this.session !== session) return;
@@ -173,6 +182,23 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
       void this.explainFailure(session, state);
     });
     return session;
+  }
+
+  /** What this room's last session left unsent; a stored outbox that cannot be read is reported, not dropped quietly. */
+  private reloadOutbox(address: string, roomId: string | undefined): readonly SealedOutboxEntry[] {
+    if (!roomId) return [];
+    const loaded = this.outboxes.load(address, roomId);
+    if (loaded.ok) {
+      if (loaded.entries.length > 0) this.log.log('info', 'outbox-reloaded', { count: loaded.entries.length });
+      return loaded.entries;
+    }
+    this.log.log('error', 'outbox-unreadable', { why: loaded.why, keptAs: loaded.keptAs });
+    const showLog = 'Show Log';
+    void vscode.window.showErrorMessage(
+      `Secure Chat: messages typed offline for ${address} before VS Code closed could not be read back from storage (${loaded.why}), so they cannot be sent. They were kept aside unchanged; the log says where.`,
+      showLog,
+    ).then((choice) => choice === showLog && this.log.show());
+    return [];
   }
 
   private replaceSession(session: ChatSession): void {
@@ -206,7 +232,7 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
   /** A server that keeps refusing or cannot be reached: the back-off grows (capped), and the user may skip the wait. */
   private async offerRetry(session: ChatSession, reason: string): Promise<void> {
     const retry = 'Retry Now';
-    const choice = await vscode.window.showWarningMessage(`Secure Chat: cannot connect to ${session.address} (${plainText(reason)}); trying again less and less often.`, retry);
+    const choice = await vscode.window.showWarningMessage(`Secure Chat: cannot connect to ${session.address}. ${plainText(reconnectReasonWords(reason))} Trying again less and less often.`, retry);
     if (choice === retry && this.session === session) this.retry(session);
   }
 

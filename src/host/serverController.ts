@@ -13,6 +13,7 @@ import type { ChannelLogger } from './logChannel';
 import { askNewPassword } from './passwords';
 import { CHANGE_ROOM_PASSWORD_PROMPT } from './rules/roomPassword';
 import type { PasswordStore } from './passwords';
+import type { ServerMemory } from './rules/serverMemory';
 import { EmbeddedServer, ServerExit, ServerProcessError } from './rules/serverProcess';
 import type { SettingsWatcher } from './settingsWatcher';
 
@@ -25,6 +26,8 @@ export interface ServerControllerOptions {
   readonly settings: SettingsWatcher;
   readonly chat: ChatController;
   readonly log: ChannelLogger;
+  /** Whether the server ran when VS Code closed, to start it again when it opens. */
+  readonly memory: ServerMemory;
 }
 
 export interface RunningServerInfo {
@@ -64,6 +67,23 @@ export class ServerController implements vscode.Disposable {
 
   stop(): Promise<void> {
     return this.serialize(() => this.doStop(true));
+  }
+
+  /**
+   * At activation: the server that ran when VS Code closed (or the window reloaded) starts again,
+   * unless secureChat.server.restartOnOpen is off. Asks for the password only if none is stored, as
+   * Start Server does. Resolves whether the server runs.
+   */
+  restoreAfterRestart(): Promise<boolean> {
+    return this.options.memory.restore(this.options.settings.current.restartOnOpen, async () => {
+      this.options.log.log('info', 'server-restarting', { why: 'it was running when VS Code closed' });
+      try {
+        await this.start();
+      } catch (error) {
+        this.options.log.log('error', 'server-restart-failed', { error: error instanceof Error ? error.message : String(error) });
+      }
+      return this.server !== undefined;
+    });
   }
 
   async copyInvite(): Promise<void> {
@@ -146,7 +166,7 @@ export class ServerController implements vscode.Disposable {
 
   private async doStart(portOverride: number | undefined): Promise<void> {
     if (this.server) {
-      void vscode.window.showInformationMessage(`Secure Chat: the server is already running on ${this.server.process.address}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Secure Chat: the server is already running on {0}.', this.server.process.address));
       return;
     }
     const { passwords, settings, log, dataDir, script } = this.options;
@@ -171,6 +191,7 @@ export class ServerController implements vscode.Disposable {
       return;
     }
     this.server = { process: server, host };
+    void this.options.memory.started();
     void server.exited.then((exit) => this.onExit(server, exit));
     log.log('info', 'server-listening', { pid: server.pid, address: server.address, room: server.roomId });
     this.changed();
@@ -183,9 +204,9 @@ export class ServerController implements vscode.Disposable {
     const server = this.server;
     if (!server) return;
     const { address } = invite(server.host, server.process.port, os.networkInterfaces());
-    const inviteTeammates = 'Invite Teammates';
+    const inviteTeammates = vscode.l10n.t('Invite Teammates');
     const choice = await vscode.window.showInformationMessage(
-      `Secure Chat: your room is running at ${address}. Invite teammates: give them this address, and tell them the room password separately, never in the same message.`,
+      vscode.l10n.t('Secure Chat: your room is running at {0}. Invite teammates: give them this address, and tell them the room password separately, never in the same message.', address),
       inviteTeammates,
     );
     if (choice === inviteTeammates) await this.copyInvite();
@@ -194,12 +215,14 @@ export class ServerController implements vscode.Disposable {
   private async doStop(tell: boolean): Promise<void> {
     const server = this.server;
     if (!server) {
-      if (tell) void vscode.window.showInformationMessage('Secure Chat: the server is not running.');
+      if (tell) void vscode.window.showInformationMessage(vscode.l10n.t('Secure Chat: the server is not running.'));
       return;
     }
     // This window's chat goes offline first, and for good: nothing would answer its retries.
     const own = this.options.chat.address === localAddress(server.host, server.process.port);
     if (own) this.options.chat.disconnect('server-stopped');
+    // Stopped by the user, it stays stopped next time; stopped because VS Code closes, it starts again.
+    if (tell) void this.options.memory.stopped();
     await server.process.stop();
     this.server = undefined;
     this.options.log.log('info', 'server-stopped', { pid: server.process.pid });
@@ -208,8 +231,8 @@ export class ServerController implements vscode.Disposable {
   }
 
   private async offerRestart(): Promise<void> {
-    const start = 'Start Server';
-    const choice = await vscode.window.showInformationMessage('Secure Chat: the server was stopped, so the chat is offline. Messages you type wait until it is back.', start);
+    const start = vscode.l10n.t('Start Server');
+    const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Secure Chat: the server was stopped, so the chat is offline. Messages you type wait until it is back.'), start);
     if (choice === start) await this.start();
   }
 

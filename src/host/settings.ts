@@ -11,6 +11,8 @@ export type NotificationLevel = 'all' | 'mentions' | 'off';
 export interface Settings {
   readonly serverHost: string;
   readonly serverPort: number;
+  /** Start the embedded server when VS Code opens if it was running when VS Code closed. */
+  readonly restartOnOpen: boolean;
   readonly connectAddress: string;
   readonly username: string;
   readonly historyPageSize: number;
@@ -20,6 +22,7 @@ export interface Settings {
 export const DEFAULTS = {
   serverHost: '127.0.0.1',
   serverPort: 7777,
+  restartOnOpen: true,
   connectAddress: 'ws://127.0.0.1:7777',
   historyPageSize: HISTORY_PAGE_DEFAULT,
   notifications: 'mentions' as NotificationLevel,
@@ -53,6 +56,7 @@ export function readSettings(report: (problem: string) => void): Settings {
   return {
     serverHost: pick('server.host', DEFAULTS.serverHost, (value) => (value.trim() ? null : 'must not be empty')),
     serverPort: pick('server.port', DEFAULTS.serverPort, inRange(1, 65535)),
+    restartOnOpen: pick('server.restartOnOpen', DEFAULTS.restartOnOpen, () => null),
     connectAddress: pick('connect.address', DEFAULTS.connectAddress, addressProblem),
     username: configuredName ? pick('username', defaultUsername(), usernameSettingProblem) : defaultUsername(),
     historyPageSize: pick('history.pageSize', DEFAULTS.historyPageSize, inRange(1, HISTORY_PAGE_MAX)),

@@ -114,10 +114,12 @@ export type ChatItem = v.InferOutput<typeof ChatItemSchema>;
 
 const connectionEntries = {
   status: oneOf(CONNECTION_STATUSES, 'connection status'),
-  /** Human-readable cause, e.g. "wrong password" or "retrying in 8 s". */
+  /** Human-readable cause, e.g. "wrong password" or why a reconnect is needed. */
   detail: optionalText(MAX_DETAIL_LENGTH),
   /** Server address, shown in the banner. */
   address: optionalText(MAX_URL_LENGTH),
+  /** While reconnecting: when the next try starts (ms since the epoch), which the view counts down to. */
+  retryAt: v.optional(integer(0)),
   /** What the panel offers as buttons while not connected, most likely first (e.g. Reconnect after Disconnect). */
   actions: v.optional(v.pipe(list(oneOf(PANEL_COMMANDS, 'command'), PANEL_COMMANDS.length), v.readonly())),
 };

@@ -6,7 +6,7 @@ import { Change, Conversation, MAX_MESSAGES } from './conversation';
 import { button, element } from './dom';
 import type { ViewState } from './hostApi';
 import { estimateRowHeight, renderRow } from './messageView';
-import { ConnectionBanner, EmptyState, PresenceBar } from './statusViews';
+import { ConnectionBanner, EmptyState, PresenceBar, tickCountdowns } from './statusViews';
 import { VirtualList } from './virtualList';
 
 export interface PanelHost {
@@ -18,6 +18,8 @@ export interface PanelHost {
 const ANNOUNCE_CHARS = 160;
 /** More new messages than this at once are announced as a count. */
 const ANNOUNCE_EACH_MAX = 3;
+/** How often a reconnect countdown is brought up to date: often enough that each second shows. */
+const COUNTDOWN_TICK_MS = 250;
 
 export class ChatPanel {
   private readonly conversation = new Conversation();
@@ -38,6 +40,8 @@ export class ChatPanel {
   private loadingOlder = false;
   /** Id of the latest send; the composer waits for the sendResult that carries it. */
   private lastSendId = 0;
+  /** Runs while a reconnect is due, so its countdown moves between the host's updates. */
+  private countdownTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly doc: Document, root: HTMLElement, private readonly host: PanelHost, draft: string) {
     this.presence = new PresenceBar(doc);
@@ -196,6 +200,7 @@ export class ChatPanel {
     this.presence.show(this.online, this.connection, this.me);
     this.banner.show(this.connection, hasMessages);
     this.empty.show(this.connection, this.me, hasMessages);
+    this.keepCountingDown();
     this.scroller.hidden = !hasMessages;
     this.historyEdge.replaceChildren(
       !hasMessages ? '' : this.loadingOlder
@@ -206,6 +211,15 @@ export class ChatPanel {
             ? element(this.doc, 'span', '', `The panel keeps the latest ${MAX_MESSAGES.toLocaleString('en-US')} messages`)
             : element(this.doc, 'span', '', 'Start of the conversation'),
     );
+  }
+
+  private keepCountingDown(): void {
+    const due = this.connection.retryAt !== undefined;
+    if (due && this.countdownTimer === undefined) this.countdownTimer = setInterval(() => tickCountdowns(this.root, Date.now()), COUNTDOWN_TICK_MS);
+    if (!due && this.countdownTimer !== undefined) {
+      clearInterval(this.countdownTimer);
+      this.countdownTimer = undefined;
+    }
   }
 
   private loadOlder(): void {

@@ -65,6 +65,35 @@ const COMMAND_LABELS: Record<PanelCommand, string> = {
   startServer: 'Start Server',
 };
 
+/** While reconnecting, Reconnect means skipping the wait. */
+const RECONNECTING_LABELS: Partial<Record<PanelCommand, string>> = { reconnect: 'Retry now' };
+
+function labelsFor(connection: PanelConnection): Partial<Record<PanelCommand, string>> {
+  return connection.status === 'reconnecting' ? RECONNECTING_LABELS : {};
+}
+
+/** "Retrying in 7 s" until `retryAt`, then "Retrying now…" while the try is under way. */
+export function retryCountdownText(retryAt: number, now: number): string {
+  const seconds = Math.ceil((retryAt - now) / 1000);
+  return seconds >= 1 ? `Retrying in ${seconds} s` : 'Retrying now…';
+}
+
+/** The countdown to the next reconnect, which tickCountdowns keeps current; nothing when none is due. */
+function countdown(doc: Document, connection: PanelConnection, tag: 'span' | 'p'): HTMLElement[] {
+  if (connection.retryAt === undefined) return [];
+  const node = element(doc, tag, 'countdown', retryCountdownText(connection.retryAt, Date.now()));
+  node.dataset.retryAt = String(connection.retryAt);
+  return [node];
+}
+
+/** Moves every countdown under `root` on to `now`; in place, so a focused button keeps its focus. */
+export function tickCountdowns(root: ParentNode, now: number): void {
+  for (const node of Array.from(root.querySelectorAll<HTMLElement>('.countdown'))) {
+    const text = retryCountdownText(Number(node.dataset.retryAt), now);
+    if (node.textContent !== text) node.textContent = text;
+  }
+}
+
 /** The buttons for `names`, the first one primary. */
 function actionButtons(doc: Document, names: readonly PanelCommand[], run: (name: PanelCommand) => void, labels: Partial<Record<PanelCommand, string>> = {}): HTMLElement {
   const actions = element(doc, 'div', 'empty-actions');
@@ -88,8 +117,9 @@ export class ConnectionBanner {
     const title = `${statusLabel(connection)}${connection.detail ? ` ${connection.detail}` : ''}`;
     this.root.replaceChildren(
       element(this.doc, 'strong', '', title),
+      ...countdown(this.doc, connection, 'span'),
       element(this.doc, 'span', '', ' Messages will be sent when reconnected.'),
-      actionButtons(this.doc, connection.actions ?? [], this.run),
+      actionButtons(this.doc, connection.actions ?? [], this.run, labelsFor(connection)),
     );
   }
 }
@@ -120,7 +150,7 @@ export class EmptyState {
       : connection.detail ?? (firstRun
         ? 'Start a room on this computer and invite your team, or join a room a teammate runs. Messages are end-to-end encrypted with the room password.'
         : 'Messages you type are sent once the chat is connected again.');
-    const parts: HTMLElement[] = [element(this.doc, 'h2', '', title), element(this.doc, 'p', '', text)];
+    const parts: HTMLElement[] = [element(this.doc, 'h2', '', title), element(this.doc, 'p', '', text), ...countdown(this.doc, connection, 'p')];
     if (connected) {
       if (!me) parts.push(actionButtons(this.doc, ['setUsername'], this.run));
     } else if (firstRun) {
@@ -129,7 +159,7 @@ export class EmptyState {
       for (const name of FIRST_RUN_SETUP) setup.appendChild(button(this.doc, COMMAND_LABELS[name], 'link-button', () => this.run(name)));
       parts.push(setup);
     } else {
-      parts.push(actionButtons(this.doc, connection.actions ?? [], this.run));
+      parts.push(actionButtons(this.doc, connection.actions ?? [], this.run, labelsFor(connection)));
     }
     this.root.replaceChildren(...parts);
   }

@@ -3,7 +3,7 @@
 // connection wait here until the room's key is known. Free of the vscode API for plain-Node tests.
 import { randomBytes } from 'crypto';
 import { ChatClient, ChatClientError, TypedEmitter, encodeMessageBody, errorMessage } from '../../client';
-import type { ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, HistoryPage, MessageBody } from '../../client';
+import type { ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, HistoryPage, MessageBody, SealedOutboxEntry } from '../../client';
 import { HISTORY_PAGE_DEFAULT } from '../../protocol/limits';
 import type { PanelSnapshot, PanelUpdate } from '../../protocol/panel';
 import { OfflineReason, PanelState, localItem, receivedItem, panelConnection } from './panelState';
@@ -18,9 +18,13 @@ export interface ChatSessionEvents {
   change: ConnectionState;
   /** News from the room (ChatMessage.news): live or caught up; not history pages, nor history sent again. */
   message: ChatMessage;
+  /** What waits to be sent changed: sealed entries only, to keep across a restart (options.outbox). */
+  outbox: readonly SealedOutboxEntry[];
 }
 
-export type ChatSessionOptions = Pick<ChatClientOptions, 'address' | 'password' | 'username' | 'historyPageSize' | 'logger' | 'minIterations' | 'reconnect' | 'pinnedRoom'>;
+export type ChatSessionOptions = Pick<
+  ChatClientOptions, 'address' | 'password' | 'username' | 'historyPageSize' | 'logger' | 'minIterations' | 'reconnect' | 'pinnedRoom' | 'outbox'
+>;
 
 export class ChatSession {
   readonly address: string;
@@ -56,6 +60,9 @@ export class ChatSession {
       this.client.on('message', (message) => this.onMessage(message)),
       this.client.on('history', (page) => this.onHistory(page)),
       this.client.on('delivery', (update) => this.onDelivery(update)),
+      // Typed before VS Code last closed: shown once the room's keys open it, then delivered as any.
+      this.client.on('reloaded', (local) => this.showOwn(local.id, local.timestamp, local.body)),
+      this.client.on('outbox', (entries) => this.events.emit('outbox', entries)),
     ];
   }
 

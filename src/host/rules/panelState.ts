@@ -6,7 +6,7 @@ import type { MessageBody, Snippet } from '../../protocol/body';
 import { valueOrNull } from '../../protocol/check';
 import { MAX_DETAIL_LENGTH } from '../../protocol/limits';
 import { ChatItem, PanelConnection, DeliveryStatus, PanelSnapshot, PanelUpdate, isWorkspaceRelativePath, parseChatItem } from '../../protocol/panel';
-import { retryDelayText } from './retryDelay';
+import { reconnectReasonWords } from './reconnectWords';
 
 /** Messages in a snapshot; older ones reach the view page by page through loadOlder. */
 export const SNAPSHOT_LIMIT = 500;
@@ -64,7 +64,8 @@ const OFFLINE: Record<OfflineReason, Pick<PanelConnection, 'detail' | 'actions'>
   'server-stopped': { detail: 'The server on this computer was stopped.', actions: ['startServer', 'reconnect'] },
 };
 
-export function panelConnection(state: ClientState, address: string, offline: OfflineReason = 'disconnected'): PanelConnection {
+/** `now` stamps when a reconnect wait ends (retryAt), which the view counts down to by itself. */
+export function panelConnection(state: ClientState, address: string, offline: OfflineReason = 'disconnected', now = Date.now()): PanelConnection {
   switch (state.status) {
     case 'disconnected':
       return { status: 'disconnected', address, ...OFFLINE[offline] };
@@ -75,7 +76,7 @@ export function panelConnection(state: ClientState, address: string, offline: Of
     case 'connected':
       return { status: 'connected', address };
     case 'reconnecting':
-      return { status: 'reconnecting', detail: `retrying in ${retryDelayText(state.inMs)} (${state.reason})`.slice(0, MAX_DETAIL_LENGTH), address, actions: ['reconnect'] };
+      return { status: 'reconnecting', detail: reconnectReasonWords(state.reason).slice(0, MAX_DETAIL_LENGTH), retryAt: now + state.inMs, address, actions: ['reconnect'] };
     case 'error':
       return { status: 'error', detail: FATAL_DETAIL[state.kind], address, actions: state.kind === 'auth-failed' ? ['setPassword'] : ['connect'] };
   }

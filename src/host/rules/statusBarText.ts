@@ -2,6 +2,7 @@
 // so the wording is unit-tested; statusBar.ts applies it to the item.
 import type { ConnectionState } from '../../client';
 import type { CommandId } from './commandNames';
+import { reconnectReasonWords } from './reconnectWords';
 import { retryDelayText } from './retryDelay';
 
 export type StatusKind = 'offline' | 'server' | 'connecting' | 'reconnecting' | 'connected' | 'error';
@@ -47,7 +48,7 @@ function connectionPart(input: StatusInput): { kind: StatusKind; text: string; l
     case 'reconnecting':
       return {
         kind: 'reconnecting', text: '$(sync~spin) Secure Chat: reconnecting…',
-        line: `Reconnecting to ${where} in ${retryDelayText(state.inMs)} (attempt ${state.attempt}): ${state.reason}`,
+        line: `Reconnecting to ${where} in ${retryDelayText(state.inMs)} (attempt ${state.attempt}): ${reconnectReasonWords(state.reason)}`,
       };
     case 'connected':
       return {

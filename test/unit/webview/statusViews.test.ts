@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import type { PanelCommand } from '../../../src/protocol/panel';
-import { ConnectionBanner, EmptyState } from '../../../src/webview/statusViews';
+import { ConnectionBanner, EmptyState, retryCountdownText, tickCountdowns } from '../../../src/webview/statusViews';
 import { newDocument } from './dom';
 
 describe('panel status views', () => {
@@ -34,5 +34,29 @@ describe('panel status views', () => {
     assert.deepStrictEqual(buttons(banner.root), ['Start Server', 'Reconnect']);
     (banner.root.querySelectorAll('button')[1] as HTMLButtonElement).click();
     assert.deepStrictEqual(run, ['reconnect']);
+  });
+
+  it('counts down to the next reconnect in place and offers "Retry now"', () => {
+    const doc = newDocument();
+    const run: PanelCommand[] = [];
+    const retryAt = Date.now() + 7_500;
+    const connection = { status: 'reconnecting', address: 'ws://10.0.0.5:7777', detail: 'Nothing answers at this address.', retryAt, actions: ['reconnect'] } as const;
+    const empty = new EmptyState(doc, (name) => run.push(name));
+    empty.show(connection, 'dana', false);
+    const banner = new ConnectionBanner(doc, (name) => run.push(name));
+    banner.show(connection, true);
+    for (const root of [empty.root, banner.root]) {
+      assert.match(root.querySelector('.countdown')?.textContent ?? '', /^Retrying in [78] s$/u);
+      assert.deepStrictEqual(buttons(root), ['Retry now']);
+      const retry = root.querySelector('button') as HTMLButtonElement;
+      tickCountdowns(root, retryAt - 2_100);
+      assert.strictEqual(root.querySelector('.countdown')?.textContent, 'Retrying in 3 s');
+      assert.strictEqual(root.querySelector('button'), retry, 'the button is kept, and with it the focus');
+      tickCountdowns(root, retryAt + 10);
+      assert.strictEqual(root.querySelector('.countdown')?.textContent, 'Retrying now…');
+      retry.click();
+    }
+    assert.deepStrictEqual(run, ['reconnect', 'reconnect']);
+    assert.strictEqual(retryCountdownText(retryAt, retryAt - 1), 'Retrying in 1 s');
   });
 });

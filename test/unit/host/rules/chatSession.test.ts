@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { ChatClient } from '../../../../src/client';
-import type { ChatMessage } from '../../../../src/client';
+import type { ChatMessage, SealedOutboxEntry } from '../../../../src/client';
 import type { PanelUpdate } from '../../../../src/protocol/panel';
 import { ChatSession } from '../../../../src/host/rules/chatSession';
 import { within } from '../../../support/rawClient';
@@ -87,6 +87,46 @@ describe('chat session', function () {
     await firstUpdates.next((u) => u.type === 'presence' && u.joined === 'bob', 'bob joined');
     bob.disconnect();
     await firstUpdates.next((u) => u.type === 'presence' && u.left === 'bob', 'bob left');
+  });
+
+  it('keeps messages typed offline across a restart, sealed only, and sends them in order after it', async () => {
+    const bob = new ChatClient({ address: server.address, password: TEST_PASSWORD, username: 'bob', minIterations: TEST_ITERATIONS });
+    cleanup.push(() => bob.dispose());
+    const atBob: string[] = [];
+    const bobGotBoth = new Promise<void>((resolve) => bob.on('message', (message) => atBob.push(message.body.text) === 2 && resolve()));
+    const bobConnected = new Promise<void>((resolve) => bob.on('state', (state) => state.status === 'connected' && resolve()));
+    bob.connect();
+    await within(bobConnected, 10_000, 'bob connected');
+
+    const before = session('alice');
+    const beforeUpdates = recordUpdates(before);
+    let kept: readonly SealedOutboxEntry[] = [];
+    before.on('outbox', (entries) => (kept = entries));
+    before.connect();
+    await beforeUpdates.next((u) => u.type === 'connection' && u.status === 'connected', 'alice connected');
+    before.disconnect();
+    before.send('typed offline, first');
+    before.send('typed offline, second');
+    assert.strictEqual(kept.length, 2, 'each message typed is kept as it is queued');
+    for (const entry of kept) assert.strictEqual(entry.envelope.includes('typed offline'), false, 'sealed, never plaintext');
+    const roomId = before.roomId;
+    // VS Code closes before the chat is back.
+    before.dispose();
+
+    const after = new ChatSession({ address: server.address, password: TEST_PASSWORD, username: 'alice', minIterations: TEST_ITERATIONS, pinnedRoom: roomId, outbox: kept });
+    cleanup.push(() => after.dispose());
+    const afterUpdates = recordUpdates(after);
+    const emptied = new Promise<void>((resolve) => after.on('outbox', (entries) => entries.length === 0 && resolve()));
+    after.connect();
+    await within(bobGotBoth, 10_000, 'bob receives both');
+    assert.deepStrictEqual(atBob, ['typed offline, first', 'typed offline, second']);
+    await within(emptied, 10_000, 'nothing left to keep once both are stored');
+    await afterUpdates.next((u) => u.type === 'delivery' && u.id === kept[1].localId && u.status === 'sent', 'the second reported sent');
+    assert.deepStrictEqual(
+      after.snapshot().messages.filter((m) => m.own).map((m) => [m.id, m.text, m.status]),
+      [[kept[0].localId, 'typed offline, first', 'sent'], [kept[1].localId, 'typed offline, second', 'sent']],
+      'shown once each, under the ids they had before the restart',
+    );
   });
 
   it('refuses a message too large to seal while it could still be held, losing nothing already queued', () => {

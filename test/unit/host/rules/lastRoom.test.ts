@@ -1,17 +1,6 @@
 import * as assert from 'assert';
-import { LastRoom, StateStore } from '../../../../src/host/rules/lastRoom';
-
-/** Workspace state as VS Code keeps it: a key-value store whose updates settle later. */
-class MemoryState implements StateStore {
-  readonly values = new Map<string, unknown>();
-  get<T>(key: string): T | undefined {
-    return this.values.get(key) as T | undefined;
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    if (value === undefined) this.values.delete(key);
-    else this.values.set(key, value);
-  }
-}
+import { LastRoom } from '../../../../src/host/rules/lastRoom';
+import { MemoryState } from './memoryState';
 
 describe('last room', () => {
   const passwords = new Map([['ws://team.example:7777', 'secret']]);

@@ -36,9 +36,12 @@ describe('panel state', () => {
 
   it('describes each client state for the panel', () => {
     assert.deepStrictEqual(panelConnection({ status: 'authenticating' }, ADDRESS), { status: 'connecting', detail: 'verifying the room password…', address: ADDRESS });
-    assert.deepStrictEqual(panelConnection({ status: 'reconnecting', attempt: 2, inMs: 4_200, reason: 'connection refused' }, ADDRESS), {
-      status: 'reconnecting', detail: 'retrying in 4 s (connection refused)', address: ADDRESS, actions: ['reconnect'],
+    const refused = panelConnection({ status: 'reconnecting', attempt: 2, inMs: 4_200, reason: 'connect ECONNREFUSED 127.0.0.1:7777' }, ADDRESS, 'disconnected', 1_700_000_000_000);
+    assert.deepStrictEqual(refused, {
+      status: 'reconnecting', detail: 'Nothing answers at this address: the server may be stopped or restarting.', retryAt: 1_700_000_004_200,
+      address: ADDRESS, actions: ['reconnect'],
     });
+    assert.ok(parseHostToView({ type: 'connection', ...refused }).ok, 'the view accepts it');
     assert.match(panelConnection({ status: 'error', kind: 'auth-failed', message: 'x' }, ADDRESS).detail ?? '', /Wrong room password/);
     assert.deepStrictEqual(panelConnection({ status: 'error', kind: 'auth-failed', message: 'x' }, ADDRESS).actions, ['setPassword']);
   });

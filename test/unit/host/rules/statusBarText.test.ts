@@ -9,9 +9,9 @@ describe('status bar text', () => {
       [undefined, { status: 'connecting' as const }, { status: 'connected' as const }].map((connection) => statusBarText({ connection, address, online: ['a', 'b'], server: undefined }).text),
       ['$(debug-disconnect) Secure Chat: offline', '$(sync~spin) Secure Chat: connecting…', '$(comment-discussion) Secure Chat: 2 online'],
     );
-    const reconnecting = statusBarText({ connection: { status: 'reconnecting', attempt: 3, inMs: 8000, reason: 'refused' }, address, online: [], server });
+    const reconnecting = statusBarText({ connection: { status: 'reconnecting', attempt: 3, inMs: 8000, reason: 'connect ECONNREFUSED 127.0.0.1:7777' }, address, online: [], server });
     assert.strictEqual(reconnecting.text, '$(server) $(sync~spin) Secure Chat: reconnecting…');
-    assert.match(reconnecting.tooltip, /Reconnecting to ws:\/\/127\.0\.0\.1:7777 in 8 s \(attempt 3\): refused/);
+    assert.match(reconnecting.tooltip, /Reconnecting to ws:\/\/127\.0\.0\.1:7777 in 8 s \(attempt 3\): Nothing answers at this address/);
     assert.match(reconnecting.tooltip, /room 0123456789ab…/);
     const failed = statusBarText({ connection: { status: 'error', kind: 'auth-failed', message: 'rejected' }, address, online: [], server: undefined });
     assert.deepStrictEqual([failed.text, failed.error, failed.command], ['$(error) Secure Chat: wrong password', true, 'secureChat.openChat']);
