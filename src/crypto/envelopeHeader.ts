@@ -2,10 +2,10 @@
 // (message id, IV, sender timestamp, username block) once the server has verified the envelope, and
 // what it reads back from envelopes it stored itself. Never a reason to trust the fields.
 import { ROOM_ID_BYTES } from './keys';
-import { IV_BYTES, MESSAGE_ID_BYTES, USERNAME_BLOCK_BYTES } from './envelope';
+import { IV_BYTES, MESSAGE_ID_BYTES, USERNAME_BLOCK_BYTES } from './envelopeLayout';
 
 /** The bounds a journal record's envelope must lie within, for readers that enter here only (the store's workers). */
-export { MAX_ENVELOPE_V2_BYTES, MIN_ENVELOPE_BYTES } from './envelope';
+export { MAX_ENVELOPE_V2_BYTES, MIN_ENVELOPE_BYTES } from './envelopeLayout';
 
 export interface EnvelopeHeader {
   readonly version: number;
