@@ -1,10 +1,12 @@
 // A server that goes away and comes back, in the real workbench: a teammate's chat waiting for it
 // shows a countdown that moves, "Retry now" and words of its own instead of the socket's error; and
-// this window's own server, running when the window reloads, runs again once it has reloaded.
+// this window's own server, running when the window reloads, runs again once it has reloaded, and
+// a message typed offline before the reload goes out after it.
 import * as assert from 'assert';
 import { ChatClient } from '../../src/client';
 import { RunningServer, startChatServer } from '../../src/server/server';
 import { freePort } from '../harness/codeServer';
+import { within } from '../support/rawClient';
 import { tempDataDir } from '../support/testServer';
 import { answerInput, chatFrame, inputBox, openViewContainer, runCommand, statusBarItem, useWorkbench } from './workbench';
 
@@ -91,6 +93,34 @@ describe('a server that goes away and comes back', () => {
       assert.strictEqual(bob.state.status, 'connected');
     } finally {
       bob.dispose();
+    }
+  });
+
+  it('keeps a message typed offline through a reload and sends it once the room is back', async function () {
+    this.timeout(180000);
+    const { page } = workbench;
+    const carol = new ChatClient({ address: ownAddress, password: OWN_PASSWORD, username: 'carol', reconnect: { baseMs: 200, capMs: 1000 } });
+    try {
+      await new Promise<void>((resolve) => {
+        const stop = carol.on('state', (state) => state.status === 'connected' && (stop(), resolve()));
+        carol.connect();
+      });
+      const received = new Promise<string>((resolve) => carol.on('message', (message) => resolve(message.body.text)));
+      await runCommand(page, 'Secure Chat: Disconnect');
+      // Offline from the room while this window's server runs.
+      await statusBarItem(page, 'Secure Chat: server running').waitFor();
+      await panel().locator('textarea.composer-input').fill('Typed offline, before the reload.');
+      await panel().locator('textarea.composer-input').press('Enter');
+      await panel().locator('.row.message.own.pending', { hasText: 'Typed offline, before the reload.' }).waitFor();
+      await runCommand(page, 'Developer: Reload Window');
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+      // The own server starts again and the chat joins it: the message kept sealed goes out.
+      assert.strictEqual(await within(received, 90000, 'carol receives the message typed offline'), 'Typed offline, before the reload.');
+      // Open Chat shows the view whether or not it survived the reload open (a click on the activity bar would toggle it).
+      await runCommand(page, 'Secure Chat: Open Chat');
+      await panel().locator('.row.message.own.sent', { hasText: 'Typed offline, before the reload.' }).waitFor();
+    } finally {
+      carol.dispose();
     }
   });
 });
