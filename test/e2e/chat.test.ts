@@ -2,12 +2,15 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Dialog, Frame, Locator, Page } from 'playwright-core';
+import type WebSocket from 'ws';
 import { ChatClient } from '../../src/client';
+import { CLOSE_CODES } from '../../src/protocol/wire';
 import { freePort } from '../harness/codeServer';
 import {
   activeEditorTab, activityBadge, answerInput, chatFrame, cursorPosition, notification, openViewContainer, runCommand, screenshot,
   sideBar, statusBarItem, useWorkbench,
 } from './workbench';
+import { unknowingServer } from './unknowingServer';
 
 const PASSWORD = 'purple stapler orbit';
 const FIRST_MESSAGE = 'Morning! The reconnect fix is ready for review.';
@@ -226,22 +229,26 @@ describe('chat panel', () => {
     });
   });
 
+  /** A link the workbench would run with one click; the side bar closing would show that it ran. */
+  const RUNS = 'command:workbench.action.closeSidebar';
+  const messageLinks = (item: Locator) => item.locator('.notification-list-item-message a');
+
+  /** The notification holding `text` has no link, a click on its words runs nothing; returns its words. */
+  async function expectPlain(page: Page, text: string): Promise<string> {
+    await runCommand(page, 'Notifications: Show Notifications');
+    const item = notification(page, text);
+    await item.waitFor();
+    const words = await item.locator('.notification-list-item-message').textContent() ?? '';
+    assert.strictEqual(await messageLinks(item).count(), 0, `no link in "${await item.textContent()}"`);
+    assert.strictEqual(await item.locator('[href^="command:" i]').count(), 0, 'no command: target');
+    await item.locator('.notification-list-item-message').click();
+    assert.ok(await sideBar(page).isVisible(), 'the click ran nothing');
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await item.waitFor({ state: 'detached' });
+    return words;
+  }
+
   describe('notifications', () => {
-    /** A link the workbench would run with one click; the side bar closing would show that it ran. */
-    const RUNS = 'command:workbench.action.closeSidebar';
-    const messageLinks = (item: Locator) => item.locator('.notification-list-item-message a');
-
-    async function expectPlain(page: Page, text: string): Promise<void> {
-      await runCommand(page, 'Notifications: Show Notifications');
-      const item = notification(page, text);
-      await item.waitFor();
-      assert.strictEqual(await messageLinks(item).count(), 0, `no link in "${await item.textContent()}"`);
-      await item.locator('.notification-list-item-message').click();
-      assert.ok(await sideBar(page).isVisible(), 'the click ran nothing');
-      await runCommand(page, 'Notifications: Clear All Notifications');
-      await item.waitFor({ state: 'detached' });
-    }
-
     it('shows a member\'s link syntax in a mention notification as plain words that run nothing', async () => {
       const { page } = workbench;
       await openViewContainer(page, 'Explorer');
@@ -279,6 +286,34 @@ describe('chat panel', () => {
       await message('Tagging 0.2.0 after lunch').waitFor();
       assert.strictEqual(await fromBottom(), 0, 'opened at the very bottom');
       await badge.waitFor({ state: 'hidden' });
+    });
+  });
+  // Last: joining it leaves the room the tests above use.
+  describe('a server that does not know the password', () => {
+    /** What it chooses to say: a link the workbench would run, if its words reached the notification. */
+    const HOSTILE = `[Open Chat](${RUNS})`;
+
+    it('never shows its close reason or error message: the refusal reads in the extension\'s own words, with no link', async () => {
+      const { page } = workbench;
+      const refusals: ((socket: WebSocket) => void)[] = [
+        (socket) => socket.close(CLOSE_CODES.authFailed, HOSTILE),
+        (socket) => {
+          socket.send(JSON.stringify({ type: 'error', code: 'auth-failed', message: HOSTILE }));
+          socket.close(CLOSE_CODES.authFailed, HOSTILE);
+        },
+      ];
+      for (const refuse of refusals) {
+        const server = await unknowingServer(refuse);
+        try {
+          await runCommand(page, 'Secure Chat: Join a Room');
+          await answerInput(page, server.address, 'Secure Chat: Join a Room (1/2)');
+          await answerInput(page, 'a password this server cannot check', 'Secure Chat: Join a Room (2/2)');
+          const words = await expectPlain(page, `wrong room password for ${server.address}`);
+          assert.strictEqual(words, `Secure Chat: wrong room password for ${server.address} (the server rejected the room password).`);
+        } finally {
+          await server.close();
+        }
+      }
     });
   });
 });
