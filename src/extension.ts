@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import {
   ChatController, ChatPanelModel, ChatStatusBar, ChatViewProvider, LastRoom, Notifier, OutboxStore, PasswordStore, RoomPins, ServerController, ServerMemory,
-  SettingsWatcher, StatusBarText, channelLogger, registerCommands,
+  SettingsWatcher, StatusBarText, channelLogger, loadIdentity, registerCommands,
 } from './host';
 
 /**
@@ -29,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const log = channelLogger(channel);
   const settings = new SettingsWatcher();
   const passwords = new PasswordStore(context.secrets);
-  const chat = new ChatController(passwords, settings, log, new RoomPins(context.globalState), new OutboxStore(context.workspaceState));
+  const chat = new ChatController(passwords, settings, log, new RoomPins(context.globalState), new OutboxStore(context.workspaceState), () => loadIdentity(context.secrets));
   const view = new ChatViewProvider(context.extensionUri, chat, log);
   const embedded = new ServerController({
     script: context.asAbsolutePath('dist/server.js'),

@@ -2,7 +2,7 @@
 // survive a reconnect (the room's epoch keys, the outbox of sealed messages, the ledger of messages
 // seen) and rebuilds the rest (presence, in-flight send, open history requests) on every new connection.
 import {
-  ChannelKeys, CryptoError, DEFAULT_ITERATIONS, OpenedMessage, SealedMessage, normalizeUsername, openEpochMessage, openUsername, peekEpoch,
+  ChannelKeys, CryptoError, DEFAULT_ITERATIONS, IdentityKey, OpenedMessage, SealedMessage, normalizeUsername, openEpochMessage, openUsername, peekEpoch,
   sealEpochMessage,
 } from '../crypto';
 import { MessageBody, decodeBody } from '../protocol/body';
@@ -78,6 +78,8 @@ export class ChatClient {
   private readonly timers = new Map<TimerName, () => void>();
   private readonly webSocketOptions: ChatClientOptions['webSocket'];
   private currentUsername: string;
+  /** Who this client is in the room: it proves the key at every connect. */
+  private readonly identity: IdentityKey;
   private currentState: ConnectionState = { status: 'disconnected' };
   /** Epoch keys from a server that proved the password; with the room they belong to. */
   private verified: { readonly room: string; readonly roomId: string; readonly keyring: Keyring } | undefined;
@@ -94,6 +96,7 @@ export class ChatClient {
   constructor(options: ChatClientOptions) {
     this.url = parseServerAddress(options.address);
     this.currentUsername = normalizeUsername(options.username);
+    this.identity = options.identity ?? IdentityKey.generate();
     const { password } = options;
     this.getPassword = typeof password === 'function' ? async () => password() : async () => password;
     this.minIterations = options.minIterations ?? DEFAULT_ITERATIONS;
@@ -238,7 +241,7 @@ export class ChatClient {
       if (this.pending !== connection) return;
       this.setState({ status: 'authenticating' });
       const session = await performHandshake(connection, {
-        username: this.currentUsername, minIterations: this.minIterations, secretCache: this.secretCache, getPassword: this.getPassword,
+        username: this.currentUsername, identity: this.identity, minIterations: this.minIterations, secretCache: this.secretCache, getPassword: this.getPassword,
         pinnedRoom: this.pinnedRoom,
       });
       if (this.pending !== connection) {

@@ -49,6 +49,9 @@ const SERVER_ERROR_WORDS: Readonly<Record<ErrorCode, string>> = {
   'storage-full': 'the server has no room to store messages right now',
   'upgrade-required': 'this Secure Chat extension is older than the server: upgrade the extension',
   'password-changed': 'the room password was changed: enter the new password',
+  'name-taken': 'another member already uses this name in the room: choose another name',
+  'too-many-names': 'this identity has used too many names in the room: go back to one of them',
+  'directory-full': 'the room has as many members as it can hold',
 };
 
 export function serverErrorWords(code: ErrorCode): string {

@@ -4,8 +4,8 @@
 // connection. Before the server has confirmed, the client sends its nonce and its CPace share only:
 // a fake server learns nothing it could test a password guess against.
 import {
-  ChannelKeys, CPACE_NONCE_BYTES, CryptoError, RoomParams, checkRoomParams, deriveMasterSecret, openEpochSecret, sealUsername,
-  startCpaceClient,
+  ChannelKeys, CPACE_NONCE_BYTES, CryptoError, IdentityKey, ProofContext, RoomParams, checkRoomParams, deriveMasterSecret, openEpochSecret,
+  proveIdentity, sealUsername, startCpaceClient,
 } from '../crypto';
 import { randomBytes } from 'crypto';
 import { CLOSE_CODES, PROTOCOL_VERSION, ServerFrame } from '../protocol/wire';
@@ -15,7 +15,7 @@ import { Keyring } from './keyring';
 import { errorMessage, serverErrorWords } from './errors';
 
 /** 'network' failures are worth retrying; the others need the user. */
-export type HandshakeFailureKind = 'auth-failed' | 'room-changed' | 'incompatible' | 'network';
+export type HandshakeFailureKind = 'auth-failed' | 'room-changed' | 'name-taken' | 'incompatible' | 'network';
 
 export class HandshakeFailure extends Error {
   constructor(
@@ -29,6 +29,8 @@ export class HandshakeFailure extends Error {
 
 export interface HandshakeInput {
   readonly username: string;
+  /** The installation's identity: `present` proves this connection holds it. */
+  readonly identity: IdentityKey;
   readonly minIterations: number;
   readonly secretCache: RoomSecretCache;
   /** Asked only when the cache has no secret for the room the server offers. */
@@ -88,7 +90,9 @@ export async function performHandshake(connection: Connection, input: HandshakeI
   connection.send({ type: 'confirm', proof: finished.confirmation });
   const keyring = new Keyring(hello.room.roomId);
   try {
-    const welcome = await receiveEpochs(connection, keyring, hello.room.roomId, finished.channel, input.username);
+    const proofContext = { sessionId: Buffer.concat([hello.nonce, context.clientNonce]), clientMessage: cpace.message, serverMessage: confirm.share };
+    const present = { username: input.username, identity: input.identity, proofContext };
+    const welcome = await receiveEpochs(connection, keyring, hello.room.roomId, finished.channel, present);
     return { room: hello.room, keyring, channel: finished.channel, online: welcome.online, latestSeq: welcome.latestSeq };
   } catch (error) {
     keyring.wipe();
@@ -101,7 +105,13 @@ export async function performHandshake(connection: Connection, input: HandshakeI
  * `epoch` frames up to the current one; then the username block goes out sealed under it (`present`)
  * and `welcome` answers. An epoch may still arrive before the welcome (a rotation just then).
  */
-async function receiveEpochs(connection: Connection, keyring: Keyring, roomId: Buffer, channel: ChannelKeys, username: string): Promise<Extract<ServerFrame, { type: 'welcome' }>> {
+interface Presentation {
+  readonly username: string;
+  readonly identity: IdentityKey;
+  readonly proofContext: ProofContext;
+}
+
+async function receiveEpochs(connection: Connection, keyring: Keyring, roomId: Buffer, channel: ChannelKeys, presentation: Presentation): Promise<Extract<ServerFrame, { type: 'welcome' }>> {
   let presented = false;
   for (;;) {
     const frame = await expectFrame(connection, ...(presented ? ['epoch', 'welcome'] as const : ['epoch'] as const));
@@ -112,7 +122,11 @@ async function receiveEpochs(connection: Connection, keyring: Keyring, roomId: B
     openEpochFrame(keyring, roomId, channel, frame);
     const current = keyring.current;
     if (!presented && current) {
-      connection.send({ type: 'present', epoch: current.epoch, user: sealUsername(current, username) });
+      const { username, identity, proofContext } = presentation;
+      connection.send({
+        type: 'present', epoch: current.epoch, user: sealUsername(current, username),
+        identity: identity.publicKey, identityProof: proveIdentity(identity, proofContext),
+      });
       presented = true;
     }
   }
@@ -151,6 +165,7 @@ async function derive(room: RoomParams, input: HandshakeInput): Promise<Buffer> 
 function refusal(code: number | undefined, errorCode: string | undefined, reason: string): HandshakeFailure {
   if (code === CLOSE_CODES.authFailed || errorCode === 'auth-failed') return new HandshakeFailure('auth-failed', 'the server rejected the room password');
   if (code === CLOSE_CODES.passwordChanged || errorCode === 'password-changed') return new HandshakeFailure('auth-failed', PASSWORD_CHANGED_MESSAGE);
+  if (errorCode === 'name-taken' || errorCode === 'too-many-names') return new HandshakeFailure('name-taken', serverErrorWords(errorCode));
   if (code === CLOSE_CODES.upgradeRequired || errorCode === 'upgrade-required') return new HandshakeFailure('incompatible', UPGRADE_REQUIRED_MESSAGE);
   return new HandshakeFailure('network', reason);
 }

@@ -1,5 +1,6 @@
 // The client's public types: its options, its state and the payloads of its events.
 import type WebSocket from 'ws';
+import type { IdentityKey } from '../crypto';
 import type { MessageBody } from '../protocol/body';
 import type { BackoffOptions } from './backoff';
 import type { Clock } from './clock';
@@ -7,7 +8,7 @@ import type { Logger } from '../protocol/log';
 import type { SealedOutboxEntry } from './outbox';
 
 /** Problems that stop reconnecting until connect() is called again (after the user acts). */
-export type FatalErrorKind = 'auth-failed' | 'room-changed' | 'incompatible';
+export type FatalErrorKind = 'auth-failed' | 'room-changed' | 'name-taken' | 'incompatible';
 
 export type ConnectionState =
   | { readonly status: 'disconnected' }
@@ -31,6 +32,11 @@ export interface ChatClientOptions {
   readonly password: string | (() => string | Promise<string>);
   /** 1-16 bytes of UTF-8. */
   readonly username: string;
+  /**
+   * The installation's identity key (the host keeps it in SecretStorage). Without one the client
+   * makes a key of its own, so it is a new member of every room for its lifetime only.
+   */
+  readonly identity?: IdentityKey;
   /**
    * Hex room id the server at this address served before: one presenting another room is refused
    * ('room-changed') before anything is sent to it. Without it, the first verified room is pinned

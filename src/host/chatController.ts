@@ -4,6 +4,7 @@
 // thread's critical path), and the ChatPanelModel the sidebar talks to.
 import * as vscode from 'vscode';
 import type { ChatMessage, ConnectionState, MessageBody, SealedOutboxEntry } from '../client';
+import type { IdentityKey } from '../crypto';
 import type { PanelSnapshot, PanelUpdate } from '../protocol/panel';
 import type { ChatPanelModel } from './chatViewProvider';
 import { ChatSession } from './rules/chatSession';
@@ -45,7 +46,12 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     private readonly log: ChannelLogger,
     private readonly pins: RoomPins,
     private readonly outboxes: OutboxStore,
+    /** This installation's identity key, from SecretStorage (created there on first use). */
+    private readonly loadIdentity: () => Promise<IdentityKey>,
   ) {}
+
+  /** Loaded by the first connect: every session of this window presents the same key. */
+  private identity: IdentityKey | undefined;
 
   get address(): string | undefined {
     return this.session?.address;
@@ -97,6 +103,7 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     // This window's own server names its room: that is the room to expect at its address.
     if (roomId) await this.pins.pin(address, roomId);
     if (!(await this.passwords.get(address)) && !(await this.passwords.prompt(address, question))) return false;
+    this.identity ??= await this.loadIdentity();
     const current = this.session;
     if (current?.address === address) {
       // Already there or on the way: only a waiting or failed session needs a push.
@@ -146,7 +153,7 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     const { username, historyPageSize } = this.settings.current;
     const pinnedRoom = this.pins.get(address);
     const session = new ChatSession({
-      address, username, historyPageSize, logger: this.log, pinnedRoom, outbox: this.reloadOutbox(address, pinnedRoom),
+      address, username, historyPageSize, logger: this.log, pinnedRoom, outbox: this.reloadOutbox(address, pinnedRoom), identity: this.identity,
       // Read when the client needs to derive the room key; a missing one fails as auth-failed, whose
       // handler asks the user.
       password: async () => {

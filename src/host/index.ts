@@ -3,6 +3,7 @@ export { ChatController } from './chatController';
 export { ChatViewProvider } from './chatViewProvider';
 export type { ChatPanelModel } from './chatViewProvider';
 export { registerCommands } from './commands';
+export { loadIdentity } from './rules/identityStore';
 export { LastRoom } from './rules/lastRoom';
 export { OutboxStore } from './rules/outboxStore';
 export { RoomPins } from './rules/roomPins';

@@ -3,8 +3,9 @@
 // as canonical base64 and are decoded to Buffers here; nothing past this module sees a raw string.
 // docs/PROTOCOL.md is the normative description of every frame.
 import {
-  CONFIRMATION_BYTES, CPACE_ELEMENT_BYTES, CPACE_NONCE_BYTES, KDF_NAME, MAX_ENVELOPE_V2_BYTES, MAX_EPOCH, MAX_ITERATIONS,
-  MESSAGE_ID_BYTES, MIN_ENVELOPE_BYTES, ROOM_ID_BYTES, SALT_BYTES, SEALED_EPOCH_SECRET_BYTES, USERNAME_BLOCK_BYTES,
+  CONFIRMATION_BYTES, CPACE_ELEMENT_BYTES, CPACE_NONCE_BYTES, IDENTITY_PUBLIC_KEY_BYTES, KDF_NAME, MAX_ENVELOPE_V2_BYTES, MAX_EPOCH,
+  MAX_ITERATIONS, MESSAGE_ID_BYTES, MIN_ENVELOPE_BYTES, ROOM_ID_BYTES, SALT_BYTES, SEALED_EPOCH_SECRET_BYTES, SIGNATURE_BYTES,
+  USERNAME_BLOCK_BYTES,
 } from '../crypto';
 import * as v from 'valibot';
 import { base64Bytes, encodeBase64 } from './base64';
@@ -21,7 +22,7 @@ export const MAX_REQUEST_ID_LENGTH = 64;
 export const ERROR_CODES = [
   'bad-frame', 'too-large', 'bad-mac', 'stale', 'replay', 'rate-limited', 'auth-failed',
   'not-authenticated', 'handshake-timeout', 'backoff', 'server-full', 'slow-consumer', 'shutting-down', 'internal',
-  'storage-full', 'upgrade-required', 'password-changed',
+  'storage-full', 'upgrade-required', 'password-changed', 'name-taken', 'too-many-names', 'directory-full',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -83,7 +84,11 @@ export type ServerFrame = v.InferOutput<typeof ServerFrameSchema>;
 const ClientFrameSchema = v.variant('type', [
   v.object({ type: v.literal('cpace'), nonce: base64Bytes(CPACE_NONCE_BYTES), share: base64Bytes(CPACE_ELEMENT_BYTES) }),
   v.object({ type: v.literal('confirm'), proof: base64Bytes(CONFIRMATION_BYTES) }),
-  v.object({ type: v.literal('present'), epoch: epochNumber(), user: base64Bytes(USERNAME_BLOCK_BYTES) }),
+  // The username block, and the identity key with its proof for this connection's CPace run (docs/PROTOCOL.md 8.6).
+  v.object({
+    type: v.literal('present'), epoch: epochNumber(), user: base64Bytes(USERNAME_BLOCK_BYTES),
+    identity: base64Bytes(IDENTITY_PUBLIC_KEY_BYTES), identityProof: base64Bytes(SIGNATURE_BYTES),
+  }),
   // Version 1's first frame, whatever its fields: recognised only to answer `upgrade-required`.
   v.object({ type: v.literal('auth') }),
   v.object({ type: v.literal('send'), envelope: envelope() }),

@@ -5,7 +5,7 @@ import { randomBytes } from 'crypto';
 import type WebSocket from 'ws';
 import {
   CPACE_NONCE_BYTES, ChannelKeys, CpaceServer, CryptoError, MAX_ENVELOPE_V2_BYTES, MAX_PLAINTEXT_BYTES,
-  openEpochMessage, openUsername, peekMessageId, respondCpaceServer, sealEpochSecret,
+  ProofContext, openEpochMessage, openUsername, peekMessageId, respondCpaceServer, sealEpochSecret, verifyIdentityProof,
 } from '../crypto';
 import { decodeBase64 } from '../protocol/base64';
 import {
@@ -20,6 +20,7 @@ import type { StorageGuard } from './storageGuard';
 import type { Logger } from './logger';
 import type { Presence } from './presence';
 import type { MessageStore } from './store';
+import type { MemberDirectory } from './memberDirectory';
 
 /** Journal record header and fixed fields (journal.ts): what a message costs on disk beyond its envelope. */
 const JOURNAL_RECORD_OVERHEAD = 24;
@@ -40,6 +41,8 @@ export interface ConnectionContext {
   readonly storage: StorageGuard;
   /** Authenticated connections, in the order they joined. */
   readonly presence: Presence<MemberConnection>;
+  /** Names bound to identity keys: `present` claims one. */
+  readonly directory: MemberDirectory;
   isShuttingDown(): boolean;
   /** After each stored message: the automatic rotation rules look at the count. */
   onStored(): void;
@@ -63,6 +66,9 @@ const MESSAGES: Record<ErrorCode, string> = {
   'storage-full': 'the server has no room to store messages; history can still be read',
   'upgrade-required': 'this server speaks protocol 2: upgrade the Secure Chat extension',
   'password-changed': 'the room password was changed',
+  'name-taken': 'this name belongs to another member of the room',
+  'too-many-names': 'this identity holds too many names',
+  'directory-full': 'the room has too many members',
 };
 
 /** Sends one error frame and the close frame. */
@@ -122,11 +128,15 @@ export class MemberConnection {
   private channel: ChannelKeys | null = null;
   /** The presence entry (epoch and encrypted username block): set by `present`, which makes the connection a member. */
   user: Buffer | null = null;
+  /** The identity key this connection proved it holds, once present. */
+  identity: Buffer | null = null;
   /** Cleared on each ping, set by the pong: a peer still unset at the next ping is dead. */
   alive = true;
   private readonly nonce = randomBytes(CPACE_NONCE_BYTES);
   /** The server's half of CPace, between its `confirm` and the client's. */
   private cpace: CpaceServer | null = null;
+  /** sid, Ya and Yb of this connection's CPace run: what an identity proof must sign. */
+  private proofContext: ProofContext | null = null;
   /**
    * Set once `confirm` went out: the peer could check one password guess against it, so unless its
    * own confirmation checks, the connection counts as one failure toward back-off, exactly once.
@@ -282,6 +292,7 @@ export class MemberConnection {
       if (!(error instanceof CryptoError)) throw error;
       return this.refuseGuess();
     }
+    this.proofContext = { sessionId: Buffer.concat([this.nonce, frame.nonce]), clientMessage: frame.share, serverMessage: this.cpace.message };
     this.send({ type: 'confirm', share: this.cpace.message, proof: this.cpace.confirmation });
   }
 
@@ -317,20 +328,36 @@ export class MemberConnection {
   }
 
   /**
-   * The username block, sealed under the current epoch (or the previous one, just after a change):
-   * with it the connection becomes a member, is welcomed and announced.
+   * The username block, sealed under the current epoch (or the previous one, just after a change),
+   * and the identity key with its proof for this connection: the name is claimed in the directory
+   * for that key, and with it the connection becomes a member, is welcomed and announced. A name
+   * bound to another key is refused and the connection may present another (within the handshake time).
    */
   private present(frame: Extract<ClientFrame, { type: 'present' }>): void {
-    const { secrets, logger, presence, store } = this.context;
+    const { secrets, logger, presence, store, directory } = this.context;
     const keys = secrets.keysForSending(frame.epoch);
+    let name: string;
     try {
       if (!keys) throw new CryptoError();
-      openUsername(keys, frame.user);
+      name = openUsername(keys, frame.user);
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
       return this.closeWith('bad-frame', CLOSE_CODES.protocolViolation);
     }
+    try {
+      verifyIdentityProof(frame.identity, this.proofContext!, frame.identityProof);
+    } catch (error) {
+      if (!(error instanceof CryptoError)) throw error;
+      return this.closeWith('auth-failed', CLOSE_CODES.authFailed);
+    }
+    const claim = directory.claim(name, frame.identity, Date.now());
+    if (claim.kind === 'name-taken' || claim.kind === 'too-many-names' || claim.kind === 'directory-full') {
+      this.error(claim.kind);
+      // Each refused claim costs a signature check: a connection may try only a few names.
+      return this.countBadFrame();
+    }
     clearTimeout(this.handshakeTimer);
+    this.identity = frame.identity;
     this.user = presenceEntry(frame.epoch, frame.user);
     this.onAuthenticated();
     if (!presence.join(this, this.user, secrets.current.number, store.latestSeq())) return this.closeWith('server-full', CLOSE_CODES.serverFull);

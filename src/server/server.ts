@@ -14,6 +14,7 @@ import { takeDataDir } from './dataDir';
 import { AddressBuckets, AuthBackoff, TokenBucket, UnauthenticatedSockets } from './limiters';
 import { Logger, stderrLogger } from './logger';
 import { Presence } from './presence';
+import { MemberDirectory } from './memberDirectory';
 import { openRoom, saveRoom, startingAt } from './room';
 import { EpochChange, RoomSecrets } from './roomSecrets';
 import { StorageGuard } from './storageGuard';
@@ -164,6 +165,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
         backoffMs: limits.backoffMs, maxAddresses: limits.maxTrackedAddresses,
       }),
       presence: new Presence(() => corking.forTurn()),
+      directory: new MemberDirectory(),
       isShuttingDown: () => shuttingDown,
     };
     wss.on('connection', (ws: WebSocket, request: http.IncomingMessage) => {

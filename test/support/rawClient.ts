@@ -4,8 +4,8 @@ import type { Socket } from 'net';
 import WebSocket from 'ws';
 import { randomBytes } from 'crypto';
 import {
-  CPACE_NONCE_BYTES, ChannelKeys, CpaceClient, EpochKeys, OpenedEpochMessage, RoomParams, deriveMasterSecret, epochKeys, newNonce,
-  openEpochMessage, openEpochSecret, openUsername, sealEpochMessage, sealUsername, startCpaceClient,
+  CPACE_NONCE_BYTES, ChannelKeys, CpaceClient, EpochKeys, IdentityKey, OpenedEpochMessage, ProofContext, RoomParams, deriveMasterSecret,
+  epochKeys, newNonce, openEpochMessage, openEpochSecret, openUsername, proveIdentity, sealEpochMessage, sealUsername, startCpaceClient,
 } from '../../src/crypto';
 import { encodeBody } from '../../src/protocol/body';
 import { ClientFrame, MAX_FRAME_BYTES, ServerFrame, encodeClientFrame, parseServerFrame } from '../../src/protocol/wire';
@@ -34,6 +34,8 @@ export function roomSecret(password: string, room: RoomParams): Promise<Buffer> 
 export interface CpaceOffer {
   readonly hello: FrameOf<'hello'>;
   readonly cpace: CpaceClient;
+  /** sid = server nonce ‖ client nonce. */
+  readonly sessionId: Buffer;
 }
 
 interface Waiter {
@@ -52,6 +54,10 @@ export class RawClient {
   readonly epochs = new Map<number, EpochKeys>();
   channel: ChannelKeys | null = null;
   roomId: Buffer | null = null;
+  /** This client's identity key: a fresh one per client unless a test gives its own. */
+  identity = IdentityKey.generate();
+  /** sid, Ya and Yb of the last CPace run, once the server's `confirm` arrived. */
+  proofContext: ProofContext | null = null;
   /** Every frame sent since record() was called, as sent; null while not recording. */
   recorded: (string | Buffer)[] | null = null;
   private isClosed = false;
@@ -84,9 +90,10 @@ export class RawClient {
     }), DEFAULT_WAIT_MS, `connection to ${url}`);
   }
 
-  /** Connects and authenticates; resolves with the client and its welcome. */
-  static async join(url: string, password: string, username: string): Promise<{ client: RawClient; welcome: FrameOf<'welcome'> }> {
+  /** Connects and authenticates (as `identity`, or a fresh key); resolves with the client and its welcome. */
+  static async join(url: string, password: string, username: string, identity?: IdentityKey): Promise<{ client: RawClient; welcome: FrameOf<'welcome'> }> {
     const client = await RawClient.connect(url);
+    if (identity) client.identity = identity;
     return { client, welcome: await client.authenticate(password, username) };
   }
 
@@ -153,13 +160,14 @@ export class RawClient {
     const cpace = startCpaceClient(await roomSecret(password, hello.room), context);
     this.send({ type: 'cpace', nonce: context.clientNonce, share: cpace.message });
     this.roomId = hello.room.roomId;
-    return { hello, cpace };
+    return { hello, cpace, sessionId: Buffer.concat([hello.nonce, context.clientNonce]) };
   }
 
   /** Checks the server's `confirm` (throws CryptoError if it does not check) and confirms in turn. */
   async confirm(offer: CpaceOffer): Promise<ChannelKeys> {
     const confirm = await this.next('confirm');
     const { confirmation, channel } = offer.cpace.finish(confirm.share, confirm.proof);
+    this.proofContext = { sessionId: offer.sessionId, clientMessage: offer.cpace.message, serverMessage: confirm.share };
     this.send({ type: 'confirm', proof: confirmation });
     this.channel = channel;
     return channel;
@@ -182,7 +190,15 @@ export class RawClient {
   async present(password: string, username: string): Promise<void> {
     await this.confirm(await this.offerCpace(password));
     for (;;) if ((await this.nextEpoch()).current) break;
-    this.send({ type: 'present', epoch: this.keys!.epoch, user: sealUsername(this.keys!, username) });
+    this.sendPresent(username);
+  }
+
+  /** `present` under the current epoch: the name, this client's identity key and its proof for this connection. */
+  sendPresent(username: string, identity = this.identity): void {
+    this.send({
+      type: 'present', epoch: this.keys!.epoch, user: sealUsername(this.keys!, username),
+      identity: identity.publicKey, identityProof: proveIdentity(identity, this.proofContext!),
+    });
   }
 
   /** The full handshake: `present`, then the welcome. */

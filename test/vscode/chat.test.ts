@@ -5,6 +5,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { ChatClient, ChatMessage, ConnectionState } from '../../src/client';
+import { IdentityKey } from '../../src/crypto';
 import type { TestApi } from '../../src/extension';
 import type { StatusBarText } from '../../src/host/rules/statusBarText';
 import { PasswordStore } from '../../src/host/passwords';
@@ -20,9 +21,10 @@ class Member {
   readonly client: ChatClient;
   readonly received: ChatMessage[] = [];
 
-  constructor(address: string, username: string, password = PASSWORD) {
+  /** `identity` is the member's installation key: the same person coming back keeps their name. */
+  constructor(address: string, username: string, password = PASSWORD, readonly identity = IdentityKey.generate()) {
     // Quick reconnects: the test restarts the server under it.
-    this.client = new ChatClient({ address, password, username, reconnect: { baseMs: 50, capMs: 500 } });
+    this.client = new ChatClient({ address, password, username, identity, reconnect: { baseMs: 50, capMs: 500 } });
     this.client.on('message', (message) => this.received.push(message));
   }
 
@@ -94,6 +96,11 @@ describe('chat through the extension', function () {
     assert.ok(kinds.includes('connecting'), `the status bar showed connecting first: ${kinds.join(', ')}`);
     const pid = api.serverPid();
     assert.ok(pid !== undefined && isAlive(pid));
+  });
+
+  it('keeps this installation\'s identity key in SecretStorage, created by the first connect, as 32 bytes', async () => {
+    const stored = await api.secrets.get('secureChat.identityKey');
+    assert.strictEqual(stored === undefined ? undefined : Buffer.from(stored, 'base64').length, 32);
   });
 
   it('exchanges messages both ways with another member', async () => {
@@ -181,7 +188,7 @@ describe('chat through the extension', function () {
     } finally {
       oldPassword.dispose();
     }
-    bob = new Member(address, 'bob', newPassword);
+    bob = new Member(address, 'bob', newPassword, bob.identity);
     const history = within(new Promise<string[]>((resolve) => bob.client.on('history', (page) => resolve(page.messages.map((m) => m.body.text)))), 15_000, 'bob\'s history');
     bob.client.connect();
     const texts = await history;

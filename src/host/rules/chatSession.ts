@@ -23,7 +23,7 @@ export interface ChatSessionEvents {
 }
 
 export type ChatSessionOptions = Pick<
-  ChatClientOptions, 'address' | 'password' | 'username' | 'historyPageSize' | 'logger' | 'minIterations' | 'reconnect' | 'pinnedRoom' | 'outbox'
+  ChatClientOptions, 'address' | 'password' | 'username' | 'historyPageSize' | 'logger' | 'minIterations' | 'reconnect' | 'pinnedRoom' | 'outbox' | 'identity'
 >;
 
 export class ChatSession {

@@ -5,7 +5,7 @@ import type { ChatMessage, ConnectionState as ClientState, LocalMessage } from '
 import type { MessageBody, Snippet } from '../../protocol/body';
 import { valueOrNull } from '../../protocol/check';
 import { MAX_DETAIL_LENGTH } from '../../protocol/limits';
-import { ChatItem, PanelConnection, DeliveryStatus, PanelSnapshot, PanelUpdate, isWorkspaceRelativePath, parseChatItem } from '../../protocol/panel';
+import { ChatItem, PanelCommand, PanelConnection, DeliveryStatus, PanelSnapshot, PanelUpdate, isWorkspaceRelativePath, parseChatItem } from '../../protocol/panel';
 import { reconnectReasonWords } from './reconnectWords';
 
 /** Messages in a snapshot; older ones reach the view page by page through loadOlder. */
@@ -50,7 +50,14 @@ export function receivedItem(message: ChatMessage): ChatItem | undefined {
 const FATAL_DETAIL: Record<Extract<ClientState, { status: 'error' }>['kind'], string> = {
   'auth-failed': 'Wrong room password, or a server that does not know it. Use “Set Password” to enter it again.',
   'room-changed': 'The server at this address presents another room than before; it may not be your team’s server. Nothing was sent to it.',
+  'name-taken': 'Another member of this room already uses this name. Use “Set Username” to choose another.',
   incompatible: 'This server is not compatible with this version of Secure Chat.',
+};
+
+/** What the user can do about a fatal error: retype the password, pick another name, or try again. */
+const FATAL_ACTIONS: Partial<Record<Extract<ClientState, { status: 'error' }>['kind'], readonly PanelCommand[]>> = {
+  'auth-failed': ['setPassword'],
+  'name-taken': ['setUsername'],
 };
 
 /**
@@ -78,7 +85,7 @@ export function panelConnection(state: ClientState, address: string, offline: Of
     case 'reconnecting':
       return { status: 'reconnecting', detail: reconnectReasonWords(state.reason).slice(0, MAX_DETAIL_LENGTH), retryAt: now + state.inMs, address, actions: ['reconnect'] };
     case 'error':
-      return { status: 'error', detail: FATAL_DETAIL[state.kind], address, actions: state.kind === 'auth-failed' ? ['setPassword'] : ['connect'] };
+      return { status: 'error', detail: FATAL_DETAIL[state.kind], address, actions: FATAL_ACTIONS[state.kind] ?? ['connect'] };
   }
 }
 

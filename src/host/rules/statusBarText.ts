@@ -27,7 +27,9 @@ export interface StatusBarText {
   readonly command: Extract<CommandId, 'secureChat.openChat' | 'secureChat.connect'>;
 }
 
-const ERROR_TEXT = { 'auth-failed': 'wrong password', 'room-changed': 'another room at this address', incompatible: 'incompatible server' } as const;
+const ERROR_TEXT = {
+  'auth-failed': 'wrong password', 'room-changed': 'another room at this address', 'name-taken': 'name taken', incompatible: 'incompatible server',
+} as const;
 
 /** Room ids are long hex; the first 12 digits tell rooms apart for a person. */
 function shortRoom(roomId: string): string {

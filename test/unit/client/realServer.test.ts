@@ -67,6 +67,14 @@ describe('client with the real server', () => {
     assert.deepStrictEqual(await bobLeft, ['alice']);
   });
 
+  it('stops with name-taken when another identity holds the name, and does not retry', async () => {
+    await connect(client('alice'));
+    const other = client('alice');
+    const failed = next(other, 'state', stateIs('error'));
+    other.connect();
+    assert.deepStrictEqual(await failed, { status: 'error', kind: 'name-taken', message: 'another member already uses this name in the room: choose another name' });
+  });
+
   it('refuses a wrong password with auth-failed and does not retry', async () => {
     const intruder = client('mallory', { password: 'not the password' });
     const failed = next(intruder, 'state', stateIs('error'));

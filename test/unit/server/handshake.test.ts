@@ -71,7 +71,7 @@ describe('server handshake and presence', () => {
     const client = await connect();
     await client.confirm(await client.offerCpace(TEST_PASSWORD));
     await client.nextEpoch();
-    client.send({ type: 'present', epoch: 1, user: newNonce() });
+    client.send({ type: 'present', epoch: 1, user: newNonce(), identity: client.identity.publicKey, identityProof: Buffer.alloc(64) });
     await client.error('bad-frame');
     assert.strictEqual((await client.waitClosed()).code, CLOSE_CODES.protocolViolation);
     assert.strictEqual(client.inbox.some((frame) => frame.type === 'welcome'), false);

@@ -129,7 +129,7 @@ describe('server process', function () {
     server.child.send({ type: 'change-password', password: 'the new one' });
     assert.deepStrictEqual(await nextIpc(server), { type: 'epoch-started', change: 'change-password', epoch: 3 });
     assert.strictEqual((await client.waitClosed()).code, CLOSE_CODES.passwordChanged);
-    const { client: again } = await RawClient.join(address, 'the new one', 'alice');
+    const { client: again } = await RawClient.join(address, 'the new one', 'alice', client.identity);
     assert.deepStrictEqual([...again.epochs.keys()], [1, 2, 3]);
     await again.close();
     server.child.send({ type: 'stop' });
