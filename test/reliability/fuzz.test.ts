@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { epochKeys, newEpochSecret } from '../../src/crypto';
+import { IdentityKey, epochKeys, newEpochSecret } from '../../src/crypto';
 import type { Limits } from '../../src/server/config';
 import { RawClient } from '../support/rawClient';
 import { storedMessages } from '../support/storedMessages';
@@ -70,8 +70,11 @@ describe('reliability: fuzz', function () {
       while (chat.sent < GOOD_MESSAGES && chat.sent < (tally.tried / total) * GOOD_MESSAGES) chat.say();
     };
 
+    // Every lane is the same member on its own connection, and comes back after each closing frame
+    // as that member: one name, one key (another key would find the name taken).
+    const fuzzer = IdentityKey.generate();
     const authenticatedLane = async () => {
-      let client = (await RawClient.join(server.address, TEST_PASSWORD, 'fuzzer')).client;
+      let client = (await RawClient.join(server.address, TEST_PASSWORD, 'fuzzer', fuzzer)).client;
       let outstanding = 0;
       const drain = async () => {
         for (; outstanding > 0; outstanding--) {
@@ -94,7 +97,7 @@ describe('reliability: fuzz', function () {
         await drain();
         sendFrame(client, frame);
         tally.count(`closed ${(await client.waitClosed()).code}`);
-        client = (await RawClient.join(server.address, TEST_PASSWORD, 'fuzzer')).client;
+        client = (await RawClient.join(server.address, TEST_PASSWORD, 'fuzzer', fuzzer)).client;
       }
       await drain();
       await client.close();

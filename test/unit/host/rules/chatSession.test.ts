@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { ChatClient } from '../../../../src/client';
 import type { ChatMessage, SealedOutboxEntry } from '../../../../src/client';
+import { IdentityKey } from '../../../../src/crypto';
 import type { PanelUpdate } from '../../../../src/protocol/panel';
 import { ChatSession } from '../../../../src/host/rules/chatSession';
 import { within } from '../../../support/rawClient';
@@ -41,8 +42,9 @@ describe('chat session', function () {
     await server.close();
   });
 
-  function session(username: string): ChatSession {
-    const created = new ChatSession({ address: server.address, password: TEST_PASSWORD, username, minIterations: TEST_ITERATIONS });
+  /** `identity` is the installation's key, which a restarted VS Code keeps (SecretStorage). */
+  function session(username: string, identity = IdentityKey.generate()): ChatSession {
+    const created = new ChatSession({ address: server.address, password: TEST_PASSWORD, username, minIterations: TEST_ITERATIONS, identity });
     cleanup.push(() => created.dispose());
     return created;
   }
@@ -98,7 +100,8 @@ describe('chat session', function () {
     bob.connect();
     await within(bobConnected, 10_000, 'bob connected');
 
-    const before = session('alice');
+    const identity = IdentityKey.generate();
+    const before = session('alice', identity);
     const beforeUpdates = recordUpdates(before);
     let kept: readonly SealedOutboxEntry[] = [];
     before.on('outbox', (entries) => (kept = entries));
@@ -113,7 +116,7 @@ describe('chat session', function () {
     // VS Code closes before the chat is back.
     before.dispose();
 
-    const after = new ChatSession({ address: server.address, password: TEST_PASSWORD, username: 'alice', minIterations: TEST_ITERATIONS, pinnedRoom: roomId, outbox: kept });
+    const after = new ChatSession({ address: server.address, password: TEST_PASSWORD, username: 'alice', minIterations: TEST_ITERATIONS, pinnedRoom: roomId, outbox: kept, identity });
     cleanup.push(() => after.dispose());
     const afterUpdates = recordUpdates(after);
     const emptied = new Promise<void>((resolve) => after.on('outbox', (entries) => entries.length === 0 && resolve()));
