@@ -2,6 +2,7 @@
 // it is fixed and broken again) with a button to the setting, and the default is used meanwhile.
 import * as vscode from 'vscode';
 import { Settings, readSettings } from './settings';
+import { plainText } from './rules/plainText';
 
 export class SettingsWatcher implements vscode.Disposable {
   private settings: Settings;
@@ -43,7 +44,8 @@ export class SettingsWatcher implements vscode.Disposable {
     const problems: string[] = [];
     const settings = readSettings((problem) => problems.push(problem));
     for (const problem of problems.filter((text) => !this.reported.has(text))) {
-      void vscode.window.showWarningMessage(`Secure Chat: ${problem}`, 'Open Settings').then((choice) => {
+      // A workspace's settings come with the repository, and a problem may quote the value: plain words only.
+      void vscode.window.showWarningMessage(`Secure Chat: ${plainText(problem)}`, 'Open Settings').then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'secureChat');
       });
     }
