@@ -2,8 +2,8 @@
 // survive a reconnect (the room's epoch keys, the outbox of sealed messages, the ledger of messages
 // seen) and rebuilds the rest (presence, in-flight send, open history requests) on every new connection.
 import {
-  ChannelKeys, CryptoError, DEFAULT_ITERATIONS, IdentityKey, OpenedMessage, SealedMessage, normalizeUsername, openEpochMessage, openUsername, peekEpoch,
-  sealEpochMessage,
+  ChannelKeys, CryptoError, DEFAULT_ITERATIONS, ENVELOPE_VERSION_SIGNED, IDENTITY_PUBLIC_KEY_BYTES, IdentityKey, OpenedRoomMessage, SealedMessage,
+  normalizeUsername, openRoomMessage, openUsername, peekEpoch, sealSignedMessage,
 } from '../crypto';
 import { MessageBody, decodeBody } from '../protocol/body';
 import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '../protocol/limits';
@@ -24,8 +24,8 @@ import { Logger, silentLogger } from '../protocol/log';
 import { encodeMessageBody } from './messageBody';
 import { Outbox, OutboxEntry, SealedOutboxEntry } from './outbox';
 import { AckedMessages } from './ackedMessages';
-import { Presence } from './presence';
-import type { ChatClientEvents, ChatClientOptions, ChatMessage, ConnectionState, HistoryPage, LocalMessage } from './types';
+import { Presence, PresenceChange } from './presence';
+import type { ChatClientEvents, ChatClientOptions, ChatMessage, ConnectionState, HistoryPage, LocalMessage, OnlineMember } from './types';
 
 /** Shown in place of a body this client cannot read; ChatMessage.readable is false with it. */
 export const UNREADABLE_BODY: MessageBody = { text: '[this message could not be read: it was sent in a format this version does not understand]' };
@@ -33,7 +33,7 @@ export const UNREADABLE_BODY: MessageBody = { text: '[this message could not be 
 /** Longest wait between reconnects unless the caller says otherwise; retryNow() skips it. */
 const DEFAULT_RECONNECT_CAP_MS = 5 * 60_000;
 
-/** Re-seals after "stale" before concluding that this machine's clock is wrong. */
+/** Re-seals after "stale" (or "wrong-name") before concluding that sending again cannot help. */
 const MAX_STALE_ANSWERS = 3;
 
 type TimerName = 'reconnect' | 'stable' | 'retry' | 'history-retry';
@@ -127,9 +127,14 @@ export class ChatClient {
     return this.currentUsername;
   }
 
-  /** Names online now, sorted; empty while not connected. */
-  get online(): readonly string[] {
-    return this.presence.names();
+  /** Members online now, one per identity key, sorted by name then key; empty while not connected. */
+  get online(): readonly OnlineMember[] {
+    return this.presence.members();
+  }
+
+  /** This client's identity public key (32 bytes): what its messages are signed with, and what `own` compares. */
+  identityPublicKey(): Uint8Array {
+    return Buffer.from(this.identity.publicKey);
   }
 
   /** Hex id of the room a server proved it serves, once one has: what a caller pins for the address. */
@@ -198,7 +203,7 @@ export class ChatClient {
     if (!keys) throw new ChatClientError('not-ready', 'connect to the room once before sending: messages are sealed with the room key, which the server hands out');
     const plaintext = encodeMessageBody(body);
     const timestamp = this.clock.now();
-    const entry = this.outbox.add(sealEpochMessage(keys, { username: this.currentUsername, plaintext, timestamp }), this.ledger.lastSeq);
+    const entry = this.outbox.add(sealSignedMessage(keys, this.identity, { username: this.currentUsername, plaintext, timestamp }), this.ledger.lastSeq);
     this.ledger.expectOwn(entry.wireId, entry.localId);
     this.pump();
     return { id: entry.localId, username: this.currentUsername, timestamp, body, status: 'pending' };
@@ -281,10 +286,7 @@ export class ChatClient {
     this.logger.log('info', 'connected', { host: this.url.host });
     this.setState({ status: 'connected' });
     this.setTimer('stable', this.stableMs, () => this.reconnectBackoff.reset());
-    this.updatePresence(this.presence.replace(session.online.flatMap((block) => {
-      const name = this.openName(block);
-      return name === undefined ? [] : [[block, name] as const];
-    })));
+    this.updatePresence(this.presence.replace(session.online.flatMap((entry) => this.openMember(entry) ?? [])));
     // Read before listening: frames queued during the handshake are delivered by listen() and may
     // move lastSeq past messages stored while this client was away.
     // It starts low enough to hold every acknowledged message of ours it is to check.
@@ -389,12 +391,12 @@ export class ChatClient {
         if (!live.history.answer(frame.requestId, frame)) this.logger.log('warn', 'unrequested-history-ignored');
         return;
       case 'join': {
-        const name = this.openName(frame.user);
-        if (name !== undefined) this.updatePresence(this.presence.join(frame.user, name));
+        const member = this.openMember(frame.user);
+        if (member !== undefined) this.updatePresence(this.presence.join(member));
         return;
       }
       case 'leave':
-        this.updatePresence(this.presence.leave(frame.user));
+        this.updatePresence(this.presence.leave(frame.user.subarray(0, IDENTITY_PUBLIC_KEY_BYTES)));
         return;
       case 'epoch':
         this.onEpoch(live, frame);
@@ -422,9 +424,10 @@ export class ChatClient {
   private receive(live: LiveConnection, stored: StoredMessage, arrival: Arrival): ChatMessage | undefined {
     const keyring = this.verified?.keyring;
     if (!keyring) return undefined;
-    let opened: OpenedMessage;
+    let opened: OpenedRoomMessage;
     try {
-      opened = openEpochMessage(keyring.lookup, stored.envelope);
+      // A bad signature is refused like a bad MAC: one generic error, and the message is dropped.
+      opened = openRoomMessage(keyring.lookup, stored.envelope);
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
       this.dropped += 1;
@@ -448,17 +451,18 @@ export class ChatClient {
     if (!body.ok) this.logger.log('warn', 'message-body-unreadable', { seq: stored.seq, why: body.error });
     return {
       id, ...(counted ? { seq: stored.seq } : {}), username: opened.username, timestamp: opened.timestamp,
-      body: body.ok ? body.value : UNREADABLE_BODY, readable: body.ok, own: opened.username === this.currentUsername,
-      news,
+      body: body.ok ? body.value : UNREADABLE_BODY, readable: body.ok, signer: opened.signer,
+      own: opened.signer !== null && opened.signer.equals(this.identity.publicKey), news,
     };
   }
 
-  /** A presence entry: the u32 epoch its block is sealed under, then the block. */
-  private openName(entry: Buffer): string | undefined {
-    const keys = this.verified?.keyring.lookup(entry.readUInt32BE(0));
+  /** A presence entry: the member's identity key, the u32 epoch its block is sealed under, then the block. */
+  private openMember(entry: Buffer): OnlineMember | undefined {
+    const keys = this.verified?.keyring.lookup(entry.readUInt32BE(IDENTITY_PUBLIC_KEY_BYTES));
     if (!keys) return undefined;
     try {
-      return openUsername(keys, entry.subarray(4));
+      const name = openUsername(keys, entry.subarray(IDENTITY_PUBLIC_KEY_BYTES + 4));
+      return { key: Buffer.from(entry.subarray(0, IDENTITY_PUBLIC_KEY_BYTES)), name };
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
       this.logger.log('warn', 'online-name-failed-verification');
@@ -466,8 +470,10 @@ export class ChatClient {
     }
   }
 
-  private updatePresence(changed: boolean): void {
-    if (changed) this.events.emit('presence', this.presence.names());
+  private updatePresence(change: boolean | PresenceChange): void {
+    const { changed, renamed } = typeof change === 'boolean' ? { changed: change, renamed: [] } : change;
+    if (changed) this.events.emit('presence', this.presence.members());
+    for (const rename of renamed) this.events.emit('renamed', rename);
   }
 
   // Messages an earlier client left waiting (options.outbox): sent first, and shown once the room's
@@ -491,7 +497,7 @@ export class ChatClient {
       if (!entry) continue;
       this.unannounced.delete(localId);
       try {
-        const opened = openEpochMessage(keyring.lookup, entry.envelope);
+        const opened = openRoomMessage(keyring.lookup, entry.envelope);
         const body = decodeBody(opened.plaintext);
         this.events.emit('reloaded', { id: localId, username: opened.username, timestamp: opened.timestamp, body: body.ok ? body.value : UNREADABLE_BODY, status: 'pending' });
       } catch (error) {
@@ -509,9 +515,11 @@ export class ChatClient {
     if (!live || live.inFlight !== undefined || this.timers.has('retry')) return;
     const next = this.outbox.first();
     if (!next) return;
-    // Sealed before a rotation (or in an earlier session): the server takes only the current epoch.
+    // Sealed before a rotation, or unsigned by an earlier version: the server takes only signed
+    // envelopes of the current epoch.
     const current = this.verified?.keyring.current;
-    if (current && peekEpoch(next.envelope) !== current.epoch && !this.resealed(next)) return;
+    const sendable = next.envelope[0] === ENVELOPE_VERSION_SIGNED && peekEpoch(next.envelope) === current?.epoch;
+    if (current && !sendable && !this.resealed(next)) return;
     live.inFlight = next.localId;
     live.connection.send({ type: 'send', envelope: next.envelope });
   }
@@ -544,7 +552,11 @@ export class ChatClient {
         this.delivered(entry.localId, undefined, true);
         return;
       case 'stale':
-        this.reseal(entry);
+        this.reseal(entry, 'the server keeps rejecting the message\'s time: this computer\'s clock is probably more than 5 minutes off');
+        return;
+      // Sealed under an earlier name of ours (typed before a rename): sealed again under the current one.
+      case 'wrong-name':
+        this.reseal(entry, `the server refused the message: ${serverErrorWords(frame.code)}`);
         return;
       // storage-full: a read-only room (quota or full disk); the message waits in the outbox for space.
       case 'rate-limited':
@@ -579,12 +591,12 @@ export class ChatClient {
     this.pump();
   }
 
-  /** The server did not store it because its timestamp is too far from the server's clock. */
-  private reseal(entry: OutboxEntry): void {
+  /** The server did not store it as sealed (its timestamp too far from the server's clock, an earlier name): sealed again, a few times. */
+  private reseal(entry: OutboxEntry, givingUp: string): void {
     entry.staleAnswers += 1;
     this.settleInFlight(entry.localId);
     if (entry.staleAnswers > MAX_STALE_ANSWERS) {
-      this.failed(entry, 'the server keeps rejecting the message\'s time: this computer\'s clock is probably more than 5 minutes off');
+      this.failed(entry, givingUp);
       return;
     }
     if (!this.resealed(entry)) return;
@@ -608,21 +620,22 @@ export class ChatClient {
   }
 
   /**
-   * The message sealed anew under the current epoch and stamped now; undefined when this client no
-   * longer holds the epoch it was sealed under. The plaintext lives for these lines, never in the outbox.
+   * The message sealed anew under the current epoch, stamped now, under this client's current name
+   * and signed by its key; undefined when this client no longer holds the epoch it was sealed under.
+   * The plaintext lives for these lines, never in the outbox.
    */
   private sealAgain(envelope: Buffer): SealedMessage | undefined {
     const keyring = this.verified?.keyring;
     const current = keyring?.current;
     if (!keyring || !current) return undefined;
-    let opened: OpenedMessage;
+    let opened: OpenedRoomMessage;
     try {
-      opened = openEpochMessage(keyring.lookup, envelope);
+      opened = openRoomMessage(keyring.lookup, envelope);
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
       return undefined;
     }
-    return sealEpochMessage(current, { username: opened.username, plaintext: opened.plaintext, timestamp: this.clock.now() });
+    return sealSignedMessage(current, this.identity, { username: this.currentUsername, plaintext: opened.plaintext, timestamp: this.clock.now() });
   }
 
   /** Acknowledged messages a completed catch-up did not hold were not stored: sealed anew and queued again. */

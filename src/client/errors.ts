@@ -52,6 +52,9 @@ const SERVER_ERROR_WORDS: Readonly<Record<ErrorCode, string>> = {
   'name-taken': 'another member already uses this name in the room: choose another name',
   'too-many-names': 'this identity has used too many names in the room: go back to one of them',
   'directory-full': 'the room has as many members as it can hold',
+  'signature-required': 'the server takes only signed messages: this one was sealed by an older version',
+  'wrong-signer': 'the message is signed by another identity than this connection presented',
+  'wrong-name': 'the message carries another name than this connection presented',
 };
 
 export function serverErrorWords(code: ErrorCode): string {

@@ -11,7 +11,7 @@ export type { Clock } from './clock';
 export type { LogFields, LogLevel, Logger } from '../protocol/log';
 export type {
   ChatClientEvents, ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, FatalErrorKind, HistoryPage, LocalMessage,
-  ReconnectOptions,
+  OnlineMember, ReconnectOptions, RenamedMember,
 } from './types';
 export { UsernameError } from '../crypto';
 export type { MessageBody, Snippet } from '../protocol/body';

@@ -9,7 +9,7 @@ export interface OutboxEntry {
   /** Hex message id of the envelope as last sealed; differs from localId once re-sealed. */
   wireId: string;
   envelope: Buffer;
-  /** How many times in a row the server answered "stale" for this message. */
+  /** How many times in a row the server answered "stale" (or "wrong-name") for this message. */
   staleAnswers: number;
   /** The last seq seen when it was typed: if stored, its seq is above this (see ackedMessages.ts). */
   readonly storedAfter: number;

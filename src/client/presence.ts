@@ -1,71 +1,86 @@
-// Who is online: one entry per connection, keyed by its encrypted username block (unique per
-// connection), so the same name online twice leaves only when both of its connections have left.
-// A server holding the password can send any number of join and leave frames, so each costs O(1)
-// map work, at most MAX_ONLINE connections are tracked, and the sorted list is built only when read.
+// Who is online: one entry per member, keyed by its identity public key, so one person on two
+// windows is one member and two people who chose the same name are two. The name last seen for each
+// key is remembered (also after it left, up to NAME_MEMORY keys), so a key that comes back under
+// another name is reported as a rename. A server holding the password can send any number of join
+// and leave frames, so each costs O(1) map work, at most MAX_ONLINE members are tracked, and the
+// sorted list is built only when read.
 import { MAX_ONLINE } from '../protocol/limits';
+import type { OnlineMember, RenamedMember } from './types';
+
+/** Keys whose last name is remembered: as many members as a room's directory holds. */
+export const NAME_MEMORY = 10_000;
+
+export interface PresenceChange {
+  /** Whether the list of members changed. */
+  readonly changed: boolean;
+  /** Members that came under another name than the one last seen for their key. */
+  readonly renamed: readonly RenamedMember[];
+}
+
+const UNCHANGED: PresenceChange = { changed: false, renamed: [] };
 
 export class Presence {
-  private readonly online = new Map<string, string>();
-  /** Connections per name: a name joins the list at its first and leaves it at its last. */
-  private readonly counts = new Map<string, number>();
-  private sorted: string[] | undefined;
+  /** Hex key → the member online under it. */
+  private readonly online = new Map<string, OnlineMember>();
+  /** Hex key → the name last seen for it, least recently seen first. */
+  private readonly lastNames = new Map<string, string>();
+  private sorted: OnlineMember[] | undefined;
 
-  constructor(private readonly cap = MAX_ONLINE) {}
+  constructor(private readonly cap = MAX_ONLINE, private readonly memory = NAME_MEMORY) {}
 
-  /** Sorted, each name once. Built at most once per change. */
-  names(): string[] {
-    this.sorted ??= [...this.counts.keys()].sort((a, b) => a.localeCompare(b));
+  /** By name, then by key: two members of one name keep their order. Built at most once per change. */
+  members(): OnlineMember[] {
+    this.sorted ??= [...this.online.values()].sort((a, b) => a.name.localeCompare(b.name) || Buffer.compare(a.key, b.key));
     return [...this.sorted];
   }
 
-  /** Each method returns whether the list of names changed. */
-  replace(entries: Iterable<readonly [block: Buffer, name: string]>): boolean {
-    const before = this.names();
+  /** The whole list, as a welcome gives it. */
+  replace(members: Iterable<OnlineMember>): PresenceChange {
+    const before = this.members();
     this.online.clear();
-    this.counts.clear();
-    for (const [block, name] of entries) this.add(block.toString('hex'), name);
+    const renamed: RenamedMember[] = [];
+    for (const member of members) {
+      if (this.online.size >= this.cap) break;
+      const rename = this.seen(member);
+      if (rename) renamed.push(rename);
+      this.online.set(hex(member.key), member);
+    }
     this.sorted = undefined;
-    return !sameNames(before, this.names());
+    return { changed: !sameMembers(before, this.members()), renamed };
   }
 
-  /** A join beyond the cap is ignored: no room has more members online than a server accepts. */
-  join(block: Buffer, name: string): boolean {
-    const key = block.toString('hex');
+  /** A member online, or online under another name (a rename); one beyond the cap is ignored. */
+  join(member: OnlineMember): PresenceChange {
+    const key = hex(member.key);
     const previous = this.online.get(key);
-    if (previous === name) return false;
-    if (previous === undefined && this.online.size >= this.cap) return false;
-    const left = previous !== undefined && this.remove(key, previous);
-    return this.changed(this.add(key, name) || left);
+    if (previous?.name === member.name) return UNCHANGED;
+    if (previous === undefined && this.online.size >= this.cap) return UNCHANGED;
+    const rename = this.seen(member);
+    this.online.set(key, member);
+    this.sorted = undefined;
+    return { changed: true, renamed: rename ? [rename] : [] };
   }
 
-  leave(block: Buffer): boolean {
-    const key = block.toString('hex');
-    const name = this.online.get(key);
-    return name !== undefined && this.changed(this.remove(key, name));
+  /** Whether the member was listed. */
+  leave(key: Uint8Array): boolean {
+    return this.changed(this.online.delete(hex(key)));
   }
 
+  /** Offline: nobody is listed; the names seen are kept, to tell renames on the next connection. */
   clear(): boolean {
     const had = this.online.size > 0;
     this.online.clear();
-    this.counts.clear();
     return this.changed(had);
   }
 
-  /** Whether the name is new to the list. */
-  private add(key: string, name: string): boolean {
-    this.online.set(key, name);
-    const count = (this.counts.get(name) ?? 0) + 1;
-    this.counts.set(name, count);
-    return count === 1;
-  }
-
-  /** Whether the name left the list. */
-  private remove(key: string, name: string): boolean {
-    this.online.delete(key);
-    const count = (this.counts.get(name) ?? 1) - 1;
-    if (count > 0) this.counts.set(name, count);
-    else this.counts.delete(name);
-    return count <= 0;
+  /** Remembers the member's name; the rename when its key was last seen under another. */
+  private seen(member: OnlineMember): RenamedMember | undefined {
+    const key = hex(member.key);
+    const from = this.lastNames.get(key);
+    this.lastNames.delete(key);
+    this.lastNames.set(key, member.name);
+    if (this.lastNames.size > this.memory) this.lastNames.delete(this.lastNames.keys().next().value as string);
+    return from === undefined || from === member.name ? undefined : { key: member.key, from, to: member.name };
   }
 
   private changed(changed: boolean): boolean {
@@ -74,6 +89,10 @@ export class Presence {
   }
 }
 
-function sameNames(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((name, i) => name === b[i]);
+function hex(key: Uint8Array): string {
+  return Buffer.from(key.buffer, key.byteOffset, key.length).toString('hex');
+}
+
+function sameMembers(a: readonly OnlineMember[], b: readonly OnlineMember[]): boolean {
+  return a.length === b.length && a.every((member, i) => member.name === b[i].name && Buffer.compare(member.key, b[i].key) === 0);
 }

@@ -73,6 +73,20 @@ export interface LocalMessage {
   readonly status: 'pending';
 }
 
+/** A member online: one per identity key, however many connections it has. */
+export interface OnlineMember {
+  /** The member's Ed25519 identity public key (32 bytes). */
+  readonly key: Uint8Array;
+  readonly name: string;
+}
+
+/** A member online came under another name than the one this client last saw for its key. */
+export interface RenamedMember {
+  readonly key: Uint8Array;
+  readonly from: string;
+  readonly to: string;
+}
+
 /** A message from the room, decrypted and verified. */
 export interface ChatMessage {
   /** Hex message id. */
@@ -85,7 +99,12 @@ export interface ChatMessage {
   /** For an unreadable body (a buggy or newer client), UNREADABLE_BODY. */
   readonly body: MessageBody;
   readonly readable: boolean;
-  /** Carries this client's current username: a display hint, not proof (names are not unique). */
+  /**
+   * The Ed25519 public key whose signature verified, or null for unsigned history (envelope
+   * versions 1 and 2, from before messages were signed): nothing proves who sent it.
+   */
+  readonly signer: Uint8Array | null;
+  /** Signed by this client's identity key (ChatClient.identityPublicKey()); unsigned history is never own. */
   readonly own: boolean;
   /**
    * Stored since the last connection: a live frame after the welcome, stamped recently, or a message
@@ -117,8 +136,10 @@ export interface ChatClientEvents {
   /** Live messages and those caught up after a reconnect, each once; see ChatMessage.news. Order by seq for display. */
   message: ChatMessage;
   delivery: DeliveryUpdate;
-  /** Sorted names online, each once; empty while not connected. */
-  presence: readonly string[];
+  /** Members online, one per identity key, sorted by name then key; empty while not connected. */
+  presence: readonly OnlineMember[];
+  /** A member's key came back (or is online) under another name than this client last saw for it. */
+  renamed: RenamedMember;
   /** The latest page on first connect, then each loadOlder() page. */
   history: HistoryPage;
   /** What waits to be sent changed: sealed entries only, to keep across a restart (options.outbox). */

@@ -3,14 +3,15 @@
 // what it reads back from envelopes it stored itself. Never a reason to trust the fields.
 import { ROOM_ID_BYTES } from './keys';
 import { IV_BYTES, MESSAGE_ID_BYTES, USERNAME_BLOCK_BYTES } from './envelopeLayout';
+import { ED25519_PUBLIC_KEY_BYTES } from './primitives';
 
 /** The bounds a journal record's envelope must lie within, for readers that enter here only (the store's workers). */
-export { MAX_ENVELOPE_V2_BYTES, MIN_ENVELOPE_BYTES } from './envelopeLayout';
+export { MAX_ENVELOPE_V3_BYTES, MIN_ENVELOPE_BYTES } from './envelopeLayout';
 
 export interface EnvelopeHeader {
   readonly version: number;
   readonly roomId: Buffer;
-  /** The key epoch the envelope names: 0 for version 1, the u32 after the room id for version 2. */
+  /** The key epoch the envelope names: 0 for version 1, the u32 after the room id for versions 2 and 3. */
   readonly epoch: number;
   readonly messageId: Buffer;
   /** Sender timestamp, ms since the Unix epoch. */
@@ -19,10 +20,11 @@ export interface EnvelopeHeader {
   readonly messageIv: Buffer;
 }
 
-/** Per version, the bytes between the room id and the message id: version 2's u32 key epoch. */
+/** Per version, the bytes between the room id and the message id: the u32 key epoch (2, 3), then the signer's key (3). */
 const FIELDS_AFTER_ROOM_ID: Record<number, { readonly extraBytes: number }> = {
   1: { extraBytes: 0 },
   2: { extraBytes: 4 },
+  3: { extraBytes: 4 + ED25519_PUBLIC_KEY_BYTES },
 };
 
 /**

@@ -10,7 +10,7 @@ export { MAX_PLAINTEXT_BYTES, USERNAME_MAX_BYTES } from './limits';
 export { UsernameError, isCanonicalUsername, normalizeUsername, usernameKey } from './username';
 export { VERIFIER_BYTES, roomVerifier, verifierMatches } from './verifier';
 export {
-  MAX_ENVELOPE_BYTES, MAX_ENVELOPE_V2_BYTES, MAX_ENVELOPE_V3_BYTES, MESSAGE_ID_BYTES, MIN_ENVELOPE_BYTES, MIN_ENVELOPE_V2_BYTES,
+  ENVELOPE_VERSION_SIGNED, MAX_ENVELOPE_BYTES, MAX_ENVELOPE_V2_BYTES, MAX_ENVELOPE_V3_BYTES, MESSAGE_ID_BYTES, MIN_ENVELOPE_BYTES, MIN_ENVELOPE_V2_BYTES,
   MIN_ENVELOPE_V3_BYTES, USERNAME_BLOCK_BYTES,
   openEpochMessage, openMessage, openRoomMessage, openSignedMessage, openUsername, peekEpoch, peekMessageId, sealEpochMessage, sealMessage,
   sealSignedMessage, sealUsername,

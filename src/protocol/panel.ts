@@ -106,6 +106,8 @@ const ChatItemSchema = v.pipe(v.object({
   text: text(MAX_PLAINTEXT_BYTES),
   snippet: v.optional(PanelSnippetSchema),
   own: flag(),
+  /** History from before messages were signed: nothing proves who sent it. Absent for signed messages. */
+  unsigned: v.optional(flag()),
   status: oneOf(DELIVERY_STATUSES, 'delivery status'),
   /** Why delivery failed (status 'failed' only). */
   reason: optionalText(MAX_DETAIL_LENGTH),
@@ -127,7 +129,18 @@ const PanelConnectionSchema = v.pipe(v.object(connectionEntries, 'must be an obj
 export type PanelConnection = v.InferOutput<typeof PanelConnectionSchema>;
 
 const items = () => v.pipe(v.array(ChatItemSchema, 'must be an array'), v.readonly());
-const online = () => v.pipe(list(username(), MAX_ONLINE), v.readonly());
+/** One member online (one identity key): its name, and what tells it apart from another of the same name. */
+const OnlineEntrySchema = v.pipe(v.object({
+  name: username(),
+  /** The first 8 hex digits of the member's key id, grouped ("0d48 ac3f"): only when another member online has the same name. */
+  tag: v.optional(textWhere((tag) => /^[0-9a-f]{4} [0-9a-f]{4}$/u.test(tag), 'must be 8 hex digits in two groups of four')),
+  /** Signed in with this installation's identity key. */
+  me: flag(),
+}, 'must be an object'), v.readonly());
+export type OnlineEntry = v.InferOutput<typeof OnlineEntrySchema>;
+const online = () => v.pipe(list(OnlineEntrySchema, MAX_ONLINE), v.readonly());
+/** A member came under another name: the panel says "from is now to". */
+const RenameSchema = v.pipe(v.object({ from: username(), to: username() }, 'must be an object'), v.readonly());
 
 const snapshotEntries = {
   connection: PanelConnectionSchema,
@@ -150,7 +163,9 @@ const HostToViewSchema = v.variant('type', [
   v.pipe(v.object({ type: v.literal('messages'), items: items(), position: oneOf(['append', 'prepend', 'byTime'] as const, 'position'), hasOlder: flag() }), v.readonly()),
   v.pipe(v.object({ type: v.literal('delivery'), id: v.string('must be a string'), status: oneOf(DELIVERY_STATUSES, 'delivery status'), reason: optionalText(MAX_DETAIL_LENGTH) }), v.readonly()),
   v.pipe(v.object({ type: v.literal('connection'), ...connectionEntries }), v.readonly()),
-  v.pipe(v.object({ type: v.literal('presence'), online: online(), joined: v.optional(username()), left: v.optional(username()) }), v.readonly()),
+  v.pipe(v.object({
+    type: v.literal('presence'), online: online(), joined: v.optional(username()), left: v.optional(username()), renamed: v.optional(RenameSchema),
+  }), v.readonly()),
   v.pipe(v.object({ type: v.literal('error'), message: text(MAX_DETAIL_LENGTH, 1) }), v.readonly()),
   v.pipe(v.object({ type: v.literal('config'), username: v.nullable(username()) }), v.readonly()),
   /**

@@ -3,7 +3,7 @@
 // as canonical base64 and are decoded to Buffers here; nothing past this module sees a raw string.
 // docs/PROTOCOL.md is the normative description of every frame.
 import {
-  CONFIRMATION_BYTES, CPACE_ELEMENT_BYTES, CPACE_NONCE_BYTES, IDENTITY_PUBLIC_KEY_BYTES, KDF_NAME, MAX_ENVELOPE_V2_BYTES, MAX_EPOCH,
+  CONFIRMATION_BYTES, CPACE_ELEMENT_BYTES, CPACE_NONCE_BYTES, IDENTITY_PUBLIC_KEY_BYTES, KDF_NAME, MAX_ENVELOPE_V3_BYTES, MAX_EPOCH,
   MAX_ITERATIONS, MESSAGE_ID_BYTES, MIN_ENVELOPE_BYTES, ROOM_ID_BYTES, SALT_BYTES, SEALED_EPOCH_SECRET_BYTES, SIGNATURE_BYTES,
   USERNAME_BLOCK_BYTES,
 } from '../crypto';
@@ -13,8 +13,8 @@ import { Checked, check, flag, integer, list, oneOf, text, textWhere } from './c
 import { HISTORY_PAGE_MAX, MAX_ONLINE } from './limits';
 
 export const PROTOCOL_VERSION = 2;
-/** A presence entry: the u32 epoch a username block is sealed under, then the block. */
-export const PRESENCE_ENTRY_BYTES = 4 + USERNAME_BLOCK_BYTES;
+/** A presence entry: the member's identity key, the u32 epoch its username block is sealed under, then the block. */
+export const PRESENCE_ENTRY_BYTES = IDENTITY_PUBLIC_KEY_BYTES + 4 + USERNAME_BLOCK_BYTES;
 /** ws maxPayload: a maximal envelope in base64 inside its frame fits with room to spare. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_REQUEST_ID_LENGTH = 64;
@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'bad-frame', 'too-large', 'bad-mac', 'stale', 'replay', 'rate-limited', 'auth-failed',
   'not-authenticated', 'handshake-timeout', 'backoff', 'server-full', 'slow-consumer', 'shutting-down', 'internal',
   'storage-full', 'upgrade-required', 'password-changed', 'name-taken', 'too-many-names', 'directory-full',
+  'signature-required', 'wrong-signer', 'wrong-name',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -42,8 +43,8 @@ export const CLOSE_CODES = {
 } as const;
 
 // Each frame is declared once; its type is derived from the declaration.
-// Version-1 envelopes stay in the history (epoch 0); new ones are version 2.
-const envelope = () => base64Bytes(MIN_ENVELOPE_BYTES, MAX_ENVELOPE_V2_BYTES);
+// Version-1 and version-2 envelopes stay in the history; new ones are version 3 (signed).
+const envelope = () => base64Bytes(MIN_ENVELOPE_BYTES, MAX_ENVELOPE_V3_BYTES);
 const epochNumber = () => integer(0, MAX_EPOCH);
 /**
  * 1-64 characters of printable ASCII: characters, UTF-16 units and UTF-8 bytes then agree, whatever

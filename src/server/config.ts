@@ -1,7 +1,7 @@
 // Every tunable of the server in one place, with the defaults it runs with and the words --help and
 // docs/PROTOCOL.md use for it. Tests and benchmarks override single fields through `limits`; an
 // operator through one flag per limit or a JSON file of them (cli.ts).
-import { DEFAULT_ITERATIONS, MAX_ENVELOPE_V2_BYTES } from '../crypto';
+import { DEFAULT_ITERATIONS, MAX_ENVELOPE_V3_BYTES } from '../crypto';
 import { MAX_ONLINE } from '../protocol/limits';
 import { MAX_FRAME_BYTES } from '../protocol/wire';
 
@@ -144,7 +144,7 @@ export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
     throw new RangeError(`limit maxUnauthenticatedPerAddress (${limits.maxUnauthenticatedPerAddress}) must be at most limit maxUnauthenticated (${limits.maxUnauthenticated})`);
   }
   for (const burst of ['frameBurst', 'addressBytesBurst', 'roomBytesBurst'] as const) {
-    const least = burst === 'frameBurst' ? 1 : MAX_ENVELOPE_V2_BYTES;
+    const least = burst === 'frameBurst' ? 1 : MAX_ENVELOPE_V3_BYTES;
     if (limits[burst] < least) throw new RangeError(`limit ${burst} must be at least ${least} (one largest frame or envelope), got ${limits[burst]}`);
   }
   return limits;

@@ -10,12 +10,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { crc32 } from 'zlib';
 // Not through the index: the store's worker threads read journals (see eslint.config.mjs).
-import { MAX_ENVELOPE_V2_BYTES, MIN_ENVELOPE_BYTES } from '../crypto/envelopeHeader';
+import { MAX_ENVELOPE_V3_BYTES, MIN_ENVELOPE_BYTES } from '../crypto/envelopeHeader';
 
 const HEADER_BYTES = 8;
 const FIXED_PAYLOAD_BYTES = 16;
 const MIN_PAYLOAD_BYTES = FIXED_PAYLOAD_BYTES + MIN_ENVELOPE_BYTES;
-const MAX_PAYLOAD_BYTES = FIXED_PAYLOAD_BYTES + MAX_ENVELOPE_V2_BYTES;
+const MAX_PAYLOAD_BYTES = FIXED_PAYLOAD_BYTES + MAX_ENVELOPE_V3_BYTES;
 const JOURNAL_PATTERN = /^journal-(\d{8})\.log$/;
 
 export interface JournalRecord {

@@ -1,11 +1,11 @@
 // One client socket, from `hello` to close: the CPace handshake, then `present`, `send` and `history`
-// frames. The order of checks for `send` is part of the protocol (docs/PROTOCOL.md): size, MAC,
-// replay, stale.
+// frames. The order of checks for `send` is part of the protocol (docs/PROTOCOL.md): size, version,
+// MAC and signature, signer and name, replay, stale.
 import { randomBytes } from 'crypto';
 import type WebSocket from 'ws';
 import {
-  CPACE_NONCE_BYTES, ChannelKeys, CpaceServer, CryptoError, MAX_ENVELOPE_V2_BYTES, MAX_PLAINTEXT_BYTES,
-  ProofContext, openEpochMessage, openUsername, peekMessageId, respondCpaceServer, sealEpochSecret, verifyIdentityProof,
+  CPACE_NONCE_BYTES, ChannelKeys, CpaceServer, CryptoError, ENVELOPE_VERSION_SIGNED, MAX_ENVELOPE_V3_BYTES, MAX_PLAINTEXT_BYTES,
+  ProofContext, openSignedMessage, openUsername, peekMessageId, respondCpaceServer, sealEpochSecret, verifyIdentityProof,
 } from '../crypto';
 import { decodeBase64 } from '../protocol/base64';
 import {
@@ -69,6 +69,9 @@ const MESSAGES: Record<ErrorCode, string> = {
   'name-taken': 'this name belongs to another member of the room',
   'too-many-names': 'this identity holds too many names',
   'directory-full': 'the room has too many members',
+  'signature-required': 'messages must be signed (envelope version 3): upgrade the Secure Chat extension',
+  'wrong-signer': 'the message is signed by another identity key than this connection presented',
+  'wrong-name': 'the message is sent under another name than this connection presented',
 };
 
 /** Sends one error frame and the close frame. */
@@ -98,7 +101,7 @@ function decodedLength(text: string): number | null {
 
 /**
  * An envelope too large for the wire parser still gets its own error code: null when the frame is
- * not a `send` of more than MAX_ENVELOPE_V2_BYTES decoded bytes, otherwise the message id read from
+ * not a `send` of more than MAX_ENVELOPE_V3_BYTES decoded bytes, otherwise the message id read from
  * its start (undefined if unreadable). Measured on the decoded bytes, as docs/PROTOCOL.md says:
  * the base64 length alone cannot tell 32,905 bytes from 32,907.
  */
@@ -108,7 +111,7 @@ const HEADER_PREFIX_CHARS = 128;
 function oversizedEnvelopeId(raw: string): Buffer | undefined | null {
   try {
     const value = JSON.parse(raw) as { type?: unknown; envelope?: unknown };
-    if (value?.type !== 'send' || typeof value.envelope !== 'string' || (decodedLength(value.envelope) ?? 0) <= MAX_ENVELOPE_V2_BYTES) return null;
+    if (value?.type !== 'send' || typeof value.envelope !== 'string' || (decodedLength(value.envelope) ?? 0) <= MAX_ENVELOPE_V3_BYTES) return null;
     const prefix = decodeBase64(value.envelope.slice(0, HEADER_PREFIX_CHARS), 0, HEADER_PREFIX_CHARS / 4 * 3);
     return (prefix && peekMessageId(prefix)) ?? undefined;
   } catch {
@@ -116,20 +119,22 @@ function oversizedEnvelopeId(raw: string): Buffer | undefined | null {
   }
 }
 
-/** A presence entry: the epoch number (u32), then the username block sealed under it. */
-function presenceEntry(epoch: number, block: Buffer): Buffer {
+/** A presence entry: the member's identity key, the epoch number (u32), then the username block sealed under it. */
+function presenceEntry(identity: Buffer, epoch: number, block: Buffer): Buffer {
   const number = Buffer.alloc(4);
   number.writeUInt32BE(epoch);
-  return Buffer.concat([number, block]);
+  return Buffer.concat([identity, number, block]);
 }
 
 export class MemberConnection {
   /** Keys of the CPace-keyed channel, once the client's confirmation checked: only then are epoch secrets sent. */
   private channel: ChannelKeys | null = null;
-  /** The presence entry (epoch and encrypted username block): set by `present`, which makes the connection a member. */
+  /** The presence entry (identity key, epoch, encrypted username block): set by `present`, which makes the connection a member. */
   user: Buffer | null = null;
-  /** The identity key this connection proved it holds, once present. */
+  /** The identity key this connection proved it holds, once present: every message it sends must be signed by it. */
   identity: Buffer | null = null;
+  /** The name this connection presented, bound to its key in the directory: every message it sends must carry it. */
+  name: string | null = null;
   /** Cleared on each ping, set by the pong: a peer still unset at the next ping is dead. */
   alive = true;
   private readonly nonce = randomBytes(CPACE_NONCE_BYTES);
@@ -358,24 +363,32 @@ export class MemberConnection {
     }
     clearTimeout(this.handshakeTimer);
     this.identity = frame.identity;
-    this.user = presenceEntry(frame.epoch, frame.user);
+    this.name = name;
+    this.user = presenceEntry(frame.identity, frame.epoch, frame.user);
     this.onAuthenticated();
-    if (!presence.join(this, this.user, secrets.current.number, store.latestSeq())) return this.closeWith('server-full', CLOSE_CODES.serverFull);
+    if (!presence.join(this, { key: frame.identity, name, entry: this.user }, secrets.current.number, store.latestSeq())) {
+      return this.closeWith('server-full', CLOSE_CODES.serverFull);
+    }
     logger.log('info', 'authenticated', { address: this.address, online: presence.size });
   }
 
   private accept(envelope: Buffer): void {
     const { secrets, store, limits, presence, logger, storage } = this.context;
     if (this.context.isShuttingDown()) return this.error('shutting-down', peekMessageId(envelope));
+    // Unsigned envelopes (versions 1 and 2) are history only: a new message must be signed.
+    if (envelope[0] !== ENVELOPE_VERSION_SIGNED) return this.error('signature-required', peekMessageId(envelope));
     let opened;
     try {
-      // Only the current epoch (or the previous one just after a change): a version-1 envelope is refused.
-      opened = openEpochMessage((epoch) => secrets.keysForSending(epoch), envelope);
+      // Only the current epoch (or the previous one just after a change); MAC, then signature.
+      opened = openSignedMessage((epoch) => secrets.keysForSending(epoch), envelope);
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
       return this.error('bad-mac', peekMessageId(envelope));
     }
     const { messageId, messageIv, timestamp, plaintext } = opened;
+    // Public keys and a name this connection presented: nothing secret to compare in constant time.
+    if (!opened.signer.equals(this.identity!)) return this.error('wrong-signer', messageId);
+    if (opened.username !== this.name) return this.error('wrong-name', messageId);
     // PKCS#7 lets a ciphertext of the largest size hold up to 32,783 bytes; a body is at most 32,768.
     if (plaintext.length > MAX_PLAINTEXT_BYTES) {
       this.error('too-large', messageId);
@@ -429,7 +442,7 @@ export class MemberConnection {
     // A peer that took the server's confirmation and left without its own tested one guess.
     this.countFailedGuess();
     const { presence, logger } = this.context;
-    if (!this.user || !presence.leave(this, this.user)) return;
+    if (!this.user || !presence.leave(this)) return;
     logger.log('info', 'left', { address: this.address, online: presence.size });
   }
 }

@@ -6,7 +6,7 @@
 // the quota holds between checks too. A measurement reads the directory listing: a few files.
 import * as fs from 'fs';
 import * as path from 'path';
-import { MAX_ENVELOPE_V2_BYTES } from '../crypto';
+import { MAX_ENVELOPE_V3_BYTES } from '../crypto';
 import type { Logger } from './logger';
 
 export interface StorageLimits {
@@ -18,7 +18,7 @@ export interface StorageLimits {
 type FullReason = 'quota' | 'disk-space' | 'write-failed';
 
 /** A largest envelope's journal record: read-only mode ends only when one would fit. */
-const LARGEST_RECORD_BYTES = 24 + MAX_ENVELOPE_V2_BYTES;
+const LARGEST_RECORD_BYTES = 24 + MAX_ENVELOPE_V3_BYTES;
 
 export class StorageGuard {
   private used = 0;

@@ -1,6 +1,6 @@
 // Ties the panel together: applies what the host sends to the conversation and the views, and
 // turns what the user does into messages for the host. Holds no keys and does no networking.
-import { ChatItem, PanelCommand, PanelConnection, HostToView, isWebLink, isWorkspaceRelativePath, ViewToHost } from '../protocol/panel';
+import { ChatItem, OnlineEntry, PanelCommand, PanelConnection, HostToView, isWebLink, isWorkspaceRelativePath, ViewToHost } from '../protocol/panel';
 import { Composer } from './composer';
 import { Change, Conversation, MAX_MESSAGES } from './conversation';
 import { button, element } from './dom';
@@ -35,7 +35,7 @@ export class ChatPanel {
   private readonly loading: HTMLElement;
   private connection: PanelConnection = { status: 'connecting' };
   private me: string | null = null;
-  private online: readonly string[] = [];
+  private online: readonly OnlineEntry[] = [];
   private hasOlder = false;
   private loadingOlder = false;
   /** Id of the latest send; the composer waits for the sendResult that carries it. */
@@ -137,6 +137,7 @@ export class ChatPanel {
         this.online = message.online;
         if (message.joined) this.presenceEvent(message.joined, 'joined');
         if (message.left) this.presenceEvent(message.left, 'left');
+        if (message.renamed) this.presenceEvent(message.renamed.from, 'is now', message.renamed.to);
         break;
       case 'error':
         this.composer.showError(message.message);
@@ -197,7 +198,7 @@ export class ChatPanel {
 
   private refreshChrome(): void {
     const hasMessages = this.conversation.size > 0;
-    this.presence.show(this.online, this.connection, this.me);
+    this.presence.show(this.online, this.connection);
     this.banner.show(this.connection, hasMessages);
     this.empty.show(this.connection, this.me, hasMessages);
     this.keepCountingDown();
@@ -252,9 +253,9 @@ export class ChatPanel {
     if (this.list.atBottom && this.doc.visibilityState === 'visible') this.host.post({ type: 'markRead' });
   }
 
-  private presenceEvent(name: string, what: string): void {
-    this.presence.flash(name, what);
-    this.announce(`${name} ${what}`);
+  private presenceEvent(name: string, what: string, other?: string): void {
+    this.presence.flash(name, what, other);
+    this.announce(other === undefined ? `${name} ${what}` : `${name} ${what} ${other}`);
   }
 
   private announce(text: string): void {

@@ -71,6 +71,11 @@ function renderMeta(doc: Document, item: ChatItem): HTMLElement {
   const meta = element(doc, 'div', 'meta');
   meta.appendChild(isolate(element(doc, 'span', 'author', item.username)));
   if (item.own) meta.appendChild(element(doc, 'span', 'you', '(you)'));
+  if (item.unsigned) {
+    const label = element(doc, 'span', 'unsigned', 'unsigned');
+    label.title = 'Sent before messages were signed: nothing proves who sent it.';
+    meta.appendChild(label);
+  }
   const time = element(doc, 'time', 'time', timeLabel(item.timestamp));
   time.dateTime = new Date(item.timestamp).toISOString();
   time.title = fullTimeLabel(item.timestamp);

@@ -1,6 +1,6 @@
 // The parts of the panel around the list: who is online (with join/leave shown briefly), the
 // offline banner, and the empty state whose buttons ask the host to connect or set things up.
-import type { PanelConnection, PanelCommand } from '../protocol/panel';
+import type { OnlineEntry, PanelConnection, PanelCommand } from '../protocol/panel';
 import { button, element, isolate } from './dom';
 
 /** How long "bob joined" stays in the presence bar. */
@@ -24,25 +24,28 @@ export class PresenceBar {
     this.root.append(details, this.event);
   }
 
-  show(online: readonly string[], connection: PanelConnection, me: string | null): void {
+  /** `online` comes sorted from the host, one entry per member: "(you)" is this installation's key, not a name. */
+  show(online: readonly OnlineEntry[], connection: PanelConnection): void {
     const connected = connection.status === 'connected';
     this.summary.replaceChildren(
       element(this.doc, 'span', `dot ${connected ? 'on' : 'off'}`),
       element(this.doc, 'span', '', connected ? `${online.length} online` : statusLabel(connection)),
     );
     this.summary.title = connection.address ? `${statusLabel(connection)}: ${connection.address}` : statusLabel(connection);
-    const names = [...online].sort((a, b) => a.localeCompare(b));
-    this.list.replaceChildren(...names.map((name) => {
-      const item = element(this.doc, 'li', name === me ? 'me' : '');
-      item.append(isolate(element(this.doc, 'span', 'name', name)), name === me ? ' (you)' : '');
+    this.list.replaceChildren(...online.map((member) => {
+      const item = element(this.doc, 'li', member.me ? 'me' : '');
+      item.append(isolate(element(this.doc, 'span', 'name', member.name)));
+      if (member.tag !== undefined) item.append(' ', element(this.doc, 'span', 'key-tag', member.tag));
+      if (member.me) item.append(' (you)');
       return item;
     }));
   }
 
   /** A discreet, temporary note about `name` ("bob joined"); screen readers are told through the page's live region instead. */
-  flash(name: string, what: string): void {
+  flash(name: string, what: string, other?: string): void {
     clearTimeout(this.eventTimer);
     this.event.replaceChildren(isolate(element(this.doc, 'bdi', '', name)), ` ${what}`);
+    if (other !== undefined) this.event.append(' ', isolate(element(this.doc, 'bdi', '', other)));
     this.eventTimer = setTimeout(() => (this.event.textContent = ''), PRESENCE_EVENT_MS);
   }
 }

@@ -276,13 +276,13 @@ describe('chat panel in Chromium', function () {
     // text still carries a right-to-left override.
     const name = 'bob\u05d0';
     await toView({
-      type: 'snapshot', connection: { status: 'connected' }, me: 'dana', online: [name, 'dana'], hasOlder: false,
+      type: 'snapshot', connection: { status: 'connected' }, me: 'dana', online: [{ name, me: false }, { name: 'dana', me: true }], hasOlder: false,
       messages: [item(1, '\u202eevil *em* `code` [link](https://example.com)', {
         username: name,
         snippet: { code: 'x', language: 'ts', path: 'src/\u05d0a.ts', startLine: 1, endLine: 2 },
       })],
     });
-    await toView({ type: 'presence', online: [name, 'dana'], joined: name });
+    await toView({ type: 'presence', online: [{ name, me: false }, { name: 'dana', me: true }], joined: name });
     await page.locator('.row.message').waitFor();
     await page.click('.online-summary');
     const styles = await page.evaluate<string[]>(`[...document.querySelectorAll('.author, .online-list .name, .presence-event bdi, .reference .path, .language, .body p, .body em, .body p code, .body a')]

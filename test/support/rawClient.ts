@@ -4,8 +4,9 @@ import type { Socket } from 'net';
 import WebSocket from 'ws';
 import { randomBytes } from 'crypto';
 import {
-  CPACE_NONCE_BYTES, ChannelKeys, CpaceClient, EpochKeys, IdentityKey, OpenedEpochMessage, ProofContext, RoomParams, deriveMasterSecret,
-  epochKeys, newNonce, openEpochMessage, openEpochSecret, openUsername, proveIdentity, sealEpochMessage, sealUsername, startCpaceClient,
+  CPACE_NONCE_BYTES, ChannelKeys, CpaceClient, EpochKeys, IDENTITY_PUBLIC_KEY_BYTES, IdentityKey, OpenedRoomMessage, ProofContext, RoomParams,
+  deriveMasterSecret, epochKeys, newNonce, openEpochSecret, openRoomMessage, openUsername, proveIdentity, sealSignedMessage, sealUsername,
+  startCpaceClient,
 } from '../../src/crypto';
 import { encodeBody } from '../../src/protocol/body';
 import { ClientFrame, MAX_FRAME_BYTES, ServerFrame, encodeClientFrame, parseServerFrame } from '../../src/protocol/wire';
@@ -56,6 +57,8 @@ export class RawClient {
   roomId: Buffer | null = null;
   /** This client's identity key: a fresh one per client unless a test gives its own. */
   identity = IdentityKey.generate();
+  /** The name this client last presented: what its messages carry unless a test says otherwise. */
+  username = 'tester';
   /** sid, Ya and Yb of the last CPace run, once the server's `confirm` arrived. */
   proofContext: ProofContext | null = null;
   /** Every frame sent since record() was called, as sent; null while not recording. */
@@ -195,6 +198,7 @@ export class RawClient {
 
   /** `present` under the current epoch: the name, this client's identity key and its proof for this connection. */
   sendPresent(username: string, identity = this.identity): void {
+    this.username = username;
     this.send({
       type: 'present', epoch: this.keys!.epoch, user: sealUsername(this.keys!, username),
       identity: identity.publicKey, identityProof: proveIdentity(identity, this.proofContext!),
@@ -207,20 +211,28 @@ export class RawClient {
     return this.next('welcome');
   }
 
-  /** The name in a presence entry (u32 epoch, then the username block). */
+  /** The name in a presence entry (identity key, u32 epoch, then the username block). */
   name(entry: Buffer): string {
-    return openUsername(this.epochs.get(entry.readUInt32BE(0))!, entry.subarray(4));
+    return openUsername(this.epochs.get(entry.readUInt32BE(IDENTITY_PUBLIC_KEY_BYTES))!, entry.subarray(IDENTITY_PUBLIC_KEY_BYTES + 4));
   }
 
-  /** Opens an envelope of any epoch this client holds. */
-  open(envelope: Buffer): OpenedEpochMessage {
-    return openEpochMessage((epoch) => this.epochs.get(epoch), envelope);
+  /** The identity key of a presence entry. */
+  static keyOf(entry: Buffer): Buffer {
+    return entry.subarray(0, IDENTITY_PUBLIC_KEY_BYTES);
   }
 
-  /** Seals a text message as this client's user under the current epoch; `timestamp` defaults to now. */
-  seal(text: string, username = 'tester', timestamp = Date.now()): { messageId: Buffer; envelope: Buffer } {
+  /** Opens an envelope of any version and epoch this client holds. */
+  open(envelope: Buffer): OpenedRoomMessage {
+    return openRoomMessage((epoch) => this.epochs.get(epoch), envelope);
+  }
+
+  /**
+   * Seals a text message under the current epoch, signed (version 3) by this client's identity, under
+   * the name it presented unless given; `timestamp` defaults to now.
+   */
+  seal(text: string, username = this.username, timestamp = Date.now(), identity = this.identity): { messageId: Buffer; envelope: Buffer } {
     if (!this.keys) throw new Error('authenticate first');
-    return sealEpochMessage(this.keys, { username, plaintext: encodeBody({ text }), timestamp });
+    return sealSignedMessage(this.keys, identity, { username, plaintext: encodeBody({ text }), timestamp });
   }
 
   /** Sends an envelope and waits for its ack. */

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     await page.screenshot({ path: join(out, 'sent-pending-dark.png') });
     await page.waitForTimeout(600);
     await page.click('.online-summary');
-    await page.evaluate(`harness.toView({ type: 'presence', online: ['alice', 'bob', 'carol', 'dana'], joined: 'carol' })`);
+    await page.evaluate(`harness.toView({ type: 'presence', online: [{ name: 'alice', me: false }, { name: 'bob', me: false }, { name: 'carol', me: false }, { name: 'dana', me: true }], joined: 'carol' })`);
     await page.waitForTimeout(100);
     await page.screenshot({ path: join(out, 'sent-presence-dark.png') });
     await page.click('.reference');

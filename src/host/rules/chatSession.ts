@@ -54,9 +54,10 @@ export class ChatSession {
     this.unsubscribe = [
       this.client.on('state', (state) => this.onState(state)),
       this.client.on('presence', (online) => {
-        this.emitUpdate(this.panel.setOnline(online));
+        this.emitUpdate(this.panel.setOnline(online, this.client.identityPublicKey()));
         this.events.emit('change', this.client.state);
       }),
+      this.client.on('renamed', (rename) => this.emitUpdate(this.panel.renamed(rename))),
       this.client.on('message', (message) => this.onMessage(message)),
       this.client.on('history', (page) => this.onHistory(page)),
       this.client.on('delivery', (update) => this.onDelivery(update)),
@@ -79,8 +80,9 @@ export class ChatSession {
     return this.client.roomId;
   }
 
+  /** Names online, one per member (two members of one name are two entries). */
   get online(): readonly string[] {
-    return this.client.online;
+    return this.client.online.map((member) => member.name);
   }
 
   on<K extends keyof ChatSessionEvents>(event: K, listener: (payload: ChatSessionEvents[K]) => void): () => void {

@@ -1,11 +1,14 @@
 // What the chat panel shows, kept in the extension host: recent messages (bounded), who is online
 // and the connection, plus the mapping from the client's events to the view's items and updates.
 // Free of the vscode API so it is unit-tested in plain Node.
-import type { ChatMessage, ConnectionState as ClientState, LocalMessage } from '../../client';
+import type { ChatMessage, ConnectionState as ClientState, LocalMessage, OnlineMember, RenamedMember } from '../../client';
 import type { MessageBody, Snippet } from '../../protocol/body';
 import { valueOrNull } from '../../protocol/check';
 import { MAX_DETAIL_LENGTH } from '../../protocol/limits';
-import { ChatItem, PanelCommand, PanelConnection, DeliveryStatus, PanelSnapshot, PanelUpdate, isWorkspaceRelativePath, parseChatItem } from '../../protocol/panel';
+import {
+  ChatItem, OnlineEntry, PanelCommand, PanelConnection, DeliveryStatus, PanelSnapshot, PanelUpdate, isWorkspaceRelativePath, parseChatItem,
+} from '../../protocol/panel';
+import { onlineEntries, presenceChange } from './onlineList';
 import { reconnectReasonWords } from './reconnectWords';
 
 /** Messages in a snapshot; older ones reach the view page by page through loadOlder. */
@@ -27,11 +30,11 @@ function panelSnippet(snippet: Snippet): Snippet {
  * make the page drop the whole update it came in. Undefined only for a message with no valid fields.
  */
 export function toChatItem(
-  message: { id: string; seq?: number; username: string; timestamp: number; body: MessageBody; own: boolean },
+  message: { id: string; seq?: number; username: string; timestamp: number; body: MessageBody; own: boolean; unsigned?: boolean },
   status: DeliveryStatus,
 ): ChatItem | undefined {
-  const { id, seq, username, timestamp, body, own } = message;
-  const base = { id, username, timestamp, own, status, ...(seq === undefined ? {} : { seq }) };
+  const { id, seq, username, timestamp, body, own, unsigned } = message;
+  const base = { id, username, timestamp, own, status, ...(seq === undefined ? {} : { seq }), ...(unsigned === true ? { unsigned } : {}) };
   return (
     valueOrNull(parseChatItem({ ...base, text: body.text, ...(body.snippet ? { snippet: panelSnippet(body.snippet) } : {}) })) ??
     valueOrNull(parseChatItem({ ...base, text: UNREADABLE_TEXT })) ??
@@ -44,7 +47,7 @@ export function localItem(message: LocalMessage): ChatItem | undefined {
 }
 
 export function receivedItem(message: ChatMessage): ChatItem | undefined {
-  return toChatItem(message, 'sent');
+  return toChatItem({ ...message, unsigned: message.signer === null }, 'sent');
 }
 
 const FATAL_DETAIL: Record<Extract<ClientState, { status: 'error' }>['kind'], string> = {
@@ -89,22 +92,11 @@ export function panelConnection(state: ClientState, address: string, offline: Of
   }
 }
 
-/** The one name that joined or left between two presence lists, when exactly one did. */
-export function presenceChange(before: readonly string[], after: readonly string[]): { joined?: string; left?: string } {
-  // Connecting and disconnecting replace the whole list; that is not someone joining or leaving.
-  if (before.length === 0 || after.length === 0) return {};
-  const joined = after.filter((name) => !before.includes(name));
-  const left = before.filter((name) => !after.includes(name));
-  return {
-    ...(joined.length === 1 ? { joined: joined[0] } : {}),
-    ...(left.length === 1 ? { left: left[0] } : {}),
-  };
-}
-
 export class PanelState {
   /** Oldest first: history pages go in front, live and own messages at the end. */
   private items: ChatItem[] = [];
-  private online: readonly string[] = [];
+  private members: readonly OnlineMember[] = [];
+  private online: readonly OnlineEntry[] = [];
   private connection: PanelConnection;
   /** The server said it holds messages older than the oldest here. */
   private serverHasOlder = false;
@@ -128,10 +120,17 @@ export class PanelState {
     return { type: 'connection', ...connection };
   }
 
-  setOnline(online: readonly string[]): PanelUpdate {
-    const change = presenceChange(this.online, online);
-    this.online = online;
-    return { type: 'presence', online, ...change };
+  /** `mine`: this installation's identity public key, which the list marks "(you)". */
+  setOnline(members: readonly OnlineMember[], mine: Uint8Array): PanelUpdate {
+    const change = presenceChange(this.members, members);
+    this.members = members;
+    this.online = onlineEntries(members, mine);
+    return { type: 'presence', online: this.online, ...change };
+  }
+
+  /** A member under another name: the panel says "from is now to". */
+  renamed(rename: RenamedMember): PanelUpdate {
+    return { type: 'presence', online: this.online, renamed: { from: rename.from, to: rename.to } };
   }
 
   append(item: ChatItem): PanelUpdate {

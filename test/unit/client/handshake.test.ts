@@ -15,7 +15,7 @@ describe('client handshake', () => {
     const presence = next(client, 'presence');
     await connected(client);
     assert.deepStrictEqual(states.map((s) => s.status), ['connecting', 'authenticating', 'connected']);
-    assert.deepStrictEqual(await presence, ['alice']);
+    assert.deepStrictEqual(await presence, [{ key: client.identityPublicKey(), name: 'alice' }]);
     assert.strictEqual(server.authenticated, 1);
   });
 

@@ -40,9 +40,9 @@ describe('client with the real server', () => {
 
   it('exchanges messages both ways, with usernames, acks and presence', async () => {
     const alice = await connect(client('alice'));
-    const bobJoined = next(alice, 'presence', (names) => names.includes('bob'));
+    const bobJoined = next(alice, 'presence', (members) => members.some((member) => member.name === 'bob'));
     const bob = await connect(client('bob'));
-    assert.deepStrictEqual(await bobJoined, ['alice', 'bob']);
+    assert.deepStrictEqual(await bobJoined, [{ key: alice.identityPublicKey(), name: 'alice' }, { key: bob.identityPublicKey(), name: 'bob' }]);
 
     const atBob = messagesOf(bob, 1);
     const acked = next(alice, 'delivery', (update) => update.status === 'sent');
@@ -55,6 +55,7 @@ describe('client with the real server', () => {
     assert.strictEqual(received.body.text, 'hello @bob');
     assert.strictEqual(received.id, sent.id);
     assert.strictEqual(received.own, false);
+    assert.deepStrictEqual(received.signer, alice.identityPublicKey(), 'verified as signed by alice\'s key');
 
     const atAlice = messagesOf(alice, 1);
     bob.send({ text: 'hi alice', snippet: { code: 'x()', language: 'typescript', path: 'src/a.ts', startLine: 3, endLine: 3 } });
@@ -62,9 +63,9 @@ describe('client with the real server', () => {
     assert.strictEqual(reply.username, 'bob');
     assert.deepStrictEqual(reply.body.snippet, { code: 'x()', language: 'typescript', path: 'src/a.ts', startLine: 3, endLine: 3 });
 
-    const bobLeft = next(alice, 'presence', (names) => !names.includes('bob'));
+    const bobLeft = next(alice, 'presence', (members) => !members.some((member) => member.name === 'bob'));
     bob.dispose();
-    assert.deepStrictEqual(await bobLeft, ['alice']);
+    assert.deepStrictEqual(await bobLeft, [{ key: alice.identityPublicKey(), name: 'alice' }]);
   });
 
   it('stops with name-taken when another identity holds the name, and does not retry', async () => {
@@ -154,7 +155,7 @@ describe('client with the real server', () => {
     assert.strictEqual(PASSWORD_CHANGED_MESSAGE, 'the room password was changed: enter the new password');
     passwords.shift();
     await connect(alice);
-    assert.deepStrictEqual(alice.online, ['alice']);
+    assert.deepStrictEqual(alice.online, [{ key: alice.identityPublicKey(), name: 'alice' }]);
   });
 
   it('refuses loudly a server at a pinned address presenting another room, sending it nothing', async () => {

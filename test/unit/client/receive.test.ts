@@ -1,6 +1,10 @@
 import * as assert from 'assert';
 import { ChatMessage, UNREADABLE_BODY } from '../../../src/client';
-import { createRoomParams, deriveRoomKeys, sealEpochMessage, sealMessage } from '../../../src/crypto';
+import { IdentityKey, createRoomParams, deriveRoomKeys, sealEpochMessage, sealMessage, sealSignedMessage } from '../../../src/crypto';
+import { LAYOUT_V3 } from '../../../src/crypto/envelope';
+import { hmacSha256 } from '../../../src/crypto/primitives';
+import { encodeBody } from '../../../src/protocol/body';
+import { RecordingLogger } from '../../support/recordingLogger';
 import { cleanUp, connected, connectedPair, makeClient, next, record, startServer, stateIs, texts } from './helpers';
 import { TEST_ITERATIONS, TEST_PASSWORD } from './scriptedServer';
 
@@ -14,7 +18,9 @@ describe('client receiving', () => {
     server.publish(server.sealAs('bob', 'hi alice', timestamp));
     const message = await shown;
     assert.match(message.id, /^[0-9a-f]{32}$/);
-    assert.deepStrictEqual({ ...message, id: '' }, { id: '', seq: 1, username: 'bob', timestamp, body: { text: 'hi alice' }, readable: true, own: false, news: true });
+    assert.deepStrictEqual({ ...message, id: '' }, {
+      id: '', seq: 1, username: 'bob', timestamp, body: { text: 'hi alice' }, readable: true, signer: server.identityOf('bob').publicKey, own: false, news: true,
+    });
   });
 
   it('loads the latest page on first connect and older pages on request', async () => {
@@ -134,10 +140,43 @@ describe('client receiving', () => {
     assert.strictEqual(message.username, 'bob');
   });
 
-  it('marks messages carrying this client\'s username as own', async () => {
-    const { server, client } = await connectedPair();
+  it('marks as own the messages signed by this client\'s identity key, never another key under its name nor unsigned history', async () => {
+    const identity = IdentityKey.generate();
+    const { server, client } = await connectedPair({ identity });
+    assert.deepStrictEqual(client.identityPublicKey(), identity.publicKey);
+    const shown = record(client, 'message');
+    const last = next(client, 'message', (m) => m.body.text === 'from my other window');
+    server.publish(server.sealAs('alice', 'another alice'));
+    server.publish(server.sealUnsigned('alice', 'from before signatures'));
+    server.publish(sealSignedMessage(server.keys, identity, { username: 'alice', plaintext: encodeBody({ text: 'from my other window' }), timestamp: Date.now() }).envelope);
+    await last;
+    assert.deepStrictEqual(shown.map((m) => [m.body.text, m.own, m.signer === null ? null : Buffer.from(m.signer).toString('hex')]), [
+      ['another alice', false, server.identityOf('alice').publicKey.toString('hex')],
+      ['from before signatures', false, null],
+      ['from my other window', true, identity.publicKey.toString('hex')],
+    ]);
+  });
+
+  it('drops a message whose signature fails though its MAC holds (a server passing it anyway), logging no content', async () => {
+    const logger = new RecordingLogger();
+    const { server, client } = await connectedPair({ logger });
+    const tampered = (envelope: Buffer, change: (bytes: Buffer) => void) => {
+      const bytes = Buffer.from(envelope);
+      change(bytes);
+      const macAt = bytes.length - 32;
+      hmacSha256(server.keys.messageMac, bytes.subarray(0, macAt)).copy(bytes, macAt);
+      return bytes;
+    };
+    const sealed = server.sealAs('bob', 'tampered words');
     const shown = next(client, 'message');
-    server.publish(server.sealAs('alice', 'from my other window'));
-    assert.strictEqual((await shown).own, true);
+    // A flipped signature bit; then the signer's key swapped for another member's, the signature kept.
+    server.publish(tampered(sealed, (bytes) => (bytes[bytes.length - 32 - 10] ^= 1)));
+    server.publish(tampered(server.sealAs('bob', 'under carol\'s key'), (bytes) => server.identityOf('carol').publicKey.copy(bytes, LAYOUT_V3.signer)));
+    server.publish(server.sealAs('bob', 'genuine'));
+    assert.strictEqual((await shown).body.text, 'genuine');
+    assert.strictEqual(client.droppedCount, 2);
+    const dropped = logger.entries.filter((entry) => entry.event === 'message-failed-verification');
+    assert.strictEqual(dropped.length, 2);
+    assert.ok(!JSON.stringify(logger.entries).includes('tampered'), 'no content in the log');
   });
 });

@@ -7,15 +7,15 @@ import { EventEmitter, once } from 'events';
 import { AddressInfo, Socket } from 'net';
 import WebSocket, { WebSocketServer } from 'ws';
 import {
-  ChannelKeys, CpaceServer, CryptoError, EpochKeys, OpenedEpochMessage, RoomParams, createRoomParams, deriveMasterSecret,
-  epochKeys, newEpochSecret, openEpochMessage, openUsername, respondCpaceServer, sealEpochMessage, sealEpochSecret,
+  ChannelKeys, CpaceServer, CryptoError, EpochKeys, IdentityKey, OpenedRoomMessage, RoomParams, createRoomParams, deriveMasterSecret,
+  epochKeys, newEpochSecret, openRoomMessage, openUsername, respondCpaceServer, sealEpochMessage, sealEpochSecret, sealSignedMessage,
   sealUsername,
 } from '../../../src/crypto';
 import { TEST_ITERATIONS, TEST_PASSWORD } from '../../support/testServer';
 export { TEST_ITERATIONS, TEST_PASSWORD };
 import { encodeBody } from '../../../src/protocol/body';
 import {
-  CLOSE_CODES, ClientFrame, ErrorCode, PROTOCOL_VERSION, ServerFrame, StoredMessage, encodeServerFrame, parseClientFrame,
+  CLOSE_CODES, ClientFrame, ErrorCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, ServerFrame, StoredMessage, encodeServerFrame, parseClientFrame,
 } from '../../../src/protocol/wire';
 
 const STALE_AFTER_MS = 5 * 60 * 1000;
@@ -52,11 +52,11 @@ interface Peer {
   user?: Buffer;
 }
 
-/** u32 epoch, then the username block. */
-export function presenceEntry(epoch: number, block: Buffer): Buffer {
+/** The identity key, the u32 epoch, then the username block. */
+export function presenceEntry(key: Uint8Array, epoch: number, block: Buffer): Buffer {
   const number = Buffer.alloc(4);
   number.writeUInt32BE(epoch);
-  return Buffer.concat([number, block]);
+  return Buffer.concat([key, number, block]);
 }
 
 export class ScriptedServer extends EventEmitter {
@@ -78,6 +78,8 @@ export class ScriptedServer extends EventEmitter {
   private wss: WebSocketServer | undefined;
   private port = 0;
 
+  /** One identity key per name of the other members the tests make up (sealAs, presence). */
+  private readonly identities = new Map<string, IdentityKey>();
   /** Epoch secrets by number; the last one is current. */
   private readonly epochs = new Map<number, Buffer>();
   /** The current epoch's keys. */
@@ -117,18 +119,30 @@ export class ScriptedServer extends EventEmitter {
     return secret && epochKeys(secret, this.room.roomId, epoch);
   }
 
-  /** Opens an envelope of any epoch. */
-  open(envelope: Buffer): OpenedEpochMessage {
-    return openEpochMessage((epoch) => this.keysOf(epoch), envelope);
+  /** Opens an envelope of any version and epoch. */
+  open(envelope: Buffer): OpenedRoomMessage {
+    return openRoomMessage((epoch) => this.keysOf(epoch), envelope);
   }
 
-  /** A presence entry for `name`, sealed under the current epoch. */
-  presence(name: string): Buffer {
-    return presenceEntry(this.keys.epoch, sealUsername(this.keys, name));
+  /** The identity key of the made-up member `name`, the same for the server's lifetime. */
+  identityOf(name: string): IdentityKey {
+    let identity = this.identities.get(name);
+    if (identity === undefined) this.identities.set(name, (identity = IdentityKey.generate()));
+    return identity;
   }
 
-  /** An envelope from another member of the room. */
+  /** A presence entry for `name` (under its made-up key unless given), sealed under the current epoch. */
+  presence(name: string, key: Uint8Array = this.identityOf(name).publicKey): Buffer {
+    return presenceEntry(key, this.keys.epoch, sealUsername(this.keys, name));
+  }
+
+  /** An envelope from another member of the room, signed by its made-up key (version 3). */
   sealAs(username: string, text: string, timestamp = Date.now()): Buffer {
+    return sealSignedMessage(this.keys, this.identityOf(username), { username, plaintext: encodeBody({ text }), timestamp }).envelope;
+  }
+
+  /** An unsigned envelope (version 2), as history from before signatures holds. */
+  sealUnsigned(username: string, text: string, timestamp = Date.now()): Buffer {
     return sealEpochMessage(this.keys, { username, plaintext: encodeBody({ text }), timestamp }).envelope;
   }
 
@@ -230,7 +244,7 @@ export class ScriptedServer extends EventEmitter {
       }
       if (frame.type === 'present' && peer.channel) {
         openUsername(this.keysOf(frame.epoch)!, frame.user);
-        peer.user = presenceEntry(frame.epoch, frame.user);
+        peer.user = presenceEntry(frame.identity, frame.epoch, frame.user);
         this.authenticated += 1;
         const online = [...this.peers].flatMap((p) => (p.user ? [p.user] : []));
         send(peer, { type: 'welcome', epoch: this.keys.epoch, online, latestSeq: this.latestSeq });
@@ -256,7 +270,7 @@ export class ScriptedServer extends EventEmitter {
     this.emit('send', envelope);
     let opened;
     try {
-      opened = openEpochMessage((epoch) => (epoch === this.keys.epoch ? this.keys : undefined), envelope);
+      opened = openRoomMessage((epoch) => (epoch === this.keys.epoch ? this.keys : undefined), envelope);
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
       fail(peer, 'bad-mac', 'message failed verification');
@@ -315,6 +329,11 @@ export class ScriptedServer extends EventEmitter {
       const older = this.stored.filter((m) => before === undefined || m.seq < before);
       window = older.slice(-limit);
       hasMore = older.length > limit;
+    }
+    // As the real server does, a page is cut to fit one frame: the far end of the window goes first.
+    while (window.length > 1 && encodeServerFrame({ type: 'history', requestId, messages: window, hasMore }).length > MAX_FRAME_BYTES) {
+      window = after !== undefined ? window.slice(0, -1) : window.slice(1);
+      hasMore = true;
     }
     send(peer, { type: 'history', requestId, messages: window, hasMore });
   }

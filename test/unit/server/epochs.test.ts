@@ -67,7 +67,7 @@ describe('room key epochs on the server', () => {
     assert.deepStrictEqual(again.messages.map((m) => text(bob, m.envelope)).slice(-2), ['legacy 8', 'first of epoch 1']);
   });
 
-  it('refuses a version-1 envelope sent by a member: new messages are sealed under the current epoch', async () => {
+  it('refuses a version-1 envelope sent by a member: new messages are signed, under the current epoch', async () => {
     const dataDir = tempDataDir();
     const written = await writeLegacyStore(dataDir, 1, 0);
     server = await startTestServer({ dataDir });
@@ -75,7 +75,7 @@ describe('room key epochs on the server', () => {
     const [stored] = (await alice.history({ limit: 1 })).messages;
     assert.strictEqual(stored.seq, [...written.values()][0]);
     alice.send({ type: 'send', envelope: stored.envelope });
-    assert.strictEqual((await alice.error('bad-mac')).code, 'bad-mac');
+    assert.strictEqual((await alice.error('signature-required')).code, 'signature-required');
   });
 
   it('rotates with members online: both get the new epoch at once and read each other without reconnecting', async () => {

@@ -36,7 +36,8 @@ describe('server handshake and presence', () => {
     assert.strictEqual(welcome.epoch, 1);
     assert.deepStrictEqual([...client.epochs.keys()], [1]);
     assert.strictEqual(welcome.online.length, 1);
-    assert.strictEqual(welcome.online[0].readUInt32BE(0), 1);
+    assert.deepStrictEqual(RawClient.keyOf(welcome.online[0]), client.identity.publicKey, 'the entry starts with the member\'s identity key');
+    assert.strictEqual(welcome.online[0].readUInt32BE(32), 1);
     assert.strictEqual(client.name(welcome.online[0]), 'alice');
   });
 

@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import { randomBytes } from 'crypto';
-import { MAX_ENVELOPE_V2_BYTES, MAX_PLAINTEXT_BYTES } from '../../../src/crypto';
-import { LAYOUT_V2 as LAYOUT } from '../../../src/crypto/envelope';
+import { MAX_ENVELOPE_V3_BYTES, MAX_PLAINTEXT_BYTES } from '../../../src/crypto';
+import { LAYOUT_V3 as LAYOUT } from '../../../src/crypto/envelope';
+import { signEnvelope } from '../../../src/crypto/identity';
 import { aesCbcEncrypt, hmacSha256 } from '../../../src/crypto/primitives';
 import { CLOSE_CODES, MAX_FRAME_BYTES } from '../../../src/protocol/wire';
 import type { Limits } from '../../../src/server/config';
@@ -32,7 +33,7 @@ describe('server limits', () => {
   it('answers an envelope over the size limit with too-large and keeps the connection', async () => {
     await start();
     const client = await join();
-    client.sendRaw(JSON.stringify({ type: 'send', envelope: Buffer.alloc(MAX_ENVELOPE_V2_BYTES + 16, 1).toString('base64') }));
+    client.sendRaw(JSON.stringify({ type: 'send', envelope: Buffer.alloc(MAX_ENVELOPE_V3_BYTES + 16, 1).toString('base64') }));
     await client.error('too-large');
     await client.sendAndAck(client.seal('still here'));
   });
@@ -41,12 +42,12 @@ describe('server limits', () => {
     await start();
     const client = await join();
     for (const extra of [1, 2, 3]) {
-      // Version 2 (the protocol this server speaks) whatever the fill: the version byte decides where the id is read.
-      const envelope = Buffer.alloc(MAX_ENVELOPE_V2_BYTES + extra, extra);
-      envelope[0] = 2;
+      // Version 3 (what this server takes) whatever the fill: the version byte decides where the id is read.
+      const envelope = Buffer.alloc(MAX_ENVELOPE_V3_BYTES + extra, extra);
+      envelope[0] = 3;
       client.sendRaw(JSON.stringify({ type: 'send', envelope: envelope.toString('base64') }));
       const refused = await client.error('too-large');
-      assert.deepStrictEqual(refused.id, Buffer.alloc(16, extra), `${MAX_ENVELOPE_V2_BYTES + extra} bytes`);
+      assert.deepStrictEqual(refused.id, Buffer.alloc(16, extra), `${MAX_ENVELOPE_V3_BYTES + extra} bytes`);
     }
   });
 
@@ -61,7 +62,8 @@ describe('server limits', () => {
       const fresh = Buffer.from(header);
       randomBytes(16).copy(fresh, LAYOUT.messageId);
       randomBytes(16).copy(fresh, LAYOUT.messageIv);
-      const authenticated = Buffer.concat([fresh, aesCbcEncrypt(keys.messageEncryption, fresh.subarray(LAYOUT.messageIv, LAYOUT.ciphertext), Buffer.alloc(bytes, 0x61))]);
+      const signed = Buffer.concat([fresh, aesCbcEncrypt(keys.messageEncryption, fresh.subarray(LAYOUT.messageIv, LAYOUT.ciphertext), Buffer.alloc(bytes, 0x61))]);
+      const authenticated = Buffer.concat([signed, signEnvelope(client.identity, signed)]);
       const forged = Buffer.concat([authenticated, hmacSha256(keys.messageMac, authenticated)]);
       client.send({ type: 'send', envelope: forged });
       const outcome = await client.outcome(fresh.subarray(LAYOUT.messageId, LAYOUT.timestamp));
@@ -106,7 +108,7 @@ describe('server limits', () => {
 
   for (const scope of ['address', 'room'] as const) {
     it(`rate-limits envelope bytes per ${scope} across connections`, async () => {
-      const budget = MAX_ENVELOPE_V2_BYTES;
+      const budget = MAX_ENVELOPE_V3_BYTES;
       const other = scope === 'address' ? 'room' : 'address';
       await start({ [`${scope}BytesBurst`]: budget, [`${scope}BytesPerSecond`]: 1, [`${other}BytesBurst`]: 100 * budget });
       const clients = [await join('alice'), await join('bob')];

@@ -260,7 +260,8 @@ describe('sealed segments', () => {
     await client.close();
     await server.close();
     server = await startTestServer({ dataDir: server.dataDir, limits: { segmentMessages: 5 } });
-    const { client: again } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
+    // The same member (key and name) sends them again: another would be refused as the wrong signer first.
+    const { client: again } = await RawClient.join(server.address, TEST_PASSWORD, 'alice', client.identity);
     assert.deepStrictEqual([await resend(again, sent[0]), await resend(again, sent[6]), await resend(again, sent[11])], ['replay', 'replay', 'replay']);
     await again.close();
   });
@@ -270,15 +271,15 @@ describe('sealed segments', () => {
     // A server accepting a wide skew stores envelopes two hours old...
     server = await startTestServer({ limits: { segmentMessages: 2, maxClockSkewMs: 3 * 3600_000 } });
     const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
-    const old = [0, 1, 2].map((i) => client.seal(`old ${i}`, 'tester', twoHoursAgo + i));
+    const old = [0, 1, 2].map((i) => client.seal(`old ${i}`, 'alice', twoHoursAgo + i));
     for (const message of old) await client.sendAndAck(message);
     await pollUntil(async () => listSegments(server.dataDir).length === 1, 'the first segment');
     await client.close();
     await server.close();
     // ...then, with the default window, only the segment on disk knows the first two.
     server = await startTestServer({ dataDir: server.dataDir, limits: { segmentMessages: 2 } });
-    const { client: again } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
-    const neverStored = again.seal('never stored', 'tester', twoHoursAgo);
+    const { client: again } = await RawClient.join(server.address, TEST_PASSWORD, 'alice', client.identity);
+    const neverStored = again.seal('never stored', 'alice', twoHoursAgo);
     assert.deepStrictEqual(
       [await resend(again, old[0].envelope), await resend(again, old[2].envelope), await resend(again, neverStored.envelope)],
       ['replay', 'replay', 'stale'],

@@ -4,7 +4,7 @@
 // (long: `count` bulk messages; silent: no answer to `ready`, the test sends the snapshot itself),
 // and `pages`: how many pages of older history "load older" finds (2 unless given).
 import type { ChatItem, HostToView, PanelSnapshot } from '../../../src/protocol/panel';
-import { bulkConversation, ME, sampleConversation, TEAM } from './sampleConversation';
+import { bulkConversation, ME, sampleConversation, TEAM_ONLINE } from './sampleConversation';
 import { applyTheme, ThemeName } from './themes';
 
 const query = new URLSearchParams(location.search);
@@ -41,11 +41,11 @@ function snapshot(): PanelSnapshot {
         messages: sampleConversation(now), online: [], hasOlder: true, draft: 'A very long paste… '.repeat(1800),
       };
     case 'bench':
-      return { connection: connected, me: ME, messages: [], online: TEAM, hasOlder: false };
+      return { connection: connected, me: ME, messages: [], online: TEAM_ONLINE, hasOlder: false };
     case 'long':
-      return { connection: connected, me: ME, messages: bulkConversation(longCount, now, 100_001), online: TEAM, hasOlder: olderPages > 0 };
+      return { connection: connected, me: ME, messages: bulkConversation(longCount, now, 100_001), online: TEAM_ONLINE, hasOlder: olderPages > 0 };
     default:
-      return { connection: connected, me: ME, messages: sampleConversation(now), online: ['alice', 'bob', ME], hasOlder: true };
+      return { connection: connected, me: ME, messages: sampleConversation(now), online: TEAM_ONLINE.filter((member) => member.name !== 'carol'), hasOlder: true };
   }
 }
 

@@ -4,6 +4,8 @@ import type { ChatItem } from '../../../src/protocol/panel';
 
 export const ME = 'dana';
 export const TEAM = ['alice', 'bob', 'carol', ME];
+/** The team as the panel lists it online: one entry per member, "(you)" by key. */
+export const TEAM_ONLINE = TEAM.map((name) => ({ name, me: name === ME }));
 const HOUR = 3600_000;
 const MINUTE = 60_000;
 

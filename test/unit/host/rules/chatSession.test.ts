@@ -69,7 +69,7 @@ describe('chat session', function () {
     await updates.next((u) => u.type === 'delivery' && u.id === item.id && u.status === 'sent', 'delivery under the panel id');
     assert.strictEqual(await within(received, 10_000, 'bob receives it'), 'typed early');
     assert.strictEqual(alice.snapshot().messages.find((m) => m.id === item.id)?.status, 'sent');
-    await updates.next((u) => u.type === 'presence' && u.online.includes('bob'), 'presence');
+    await updates.next((u) => u.type === 'presence' && u.online.some((entry) => entry.name === 'bob'), 'presence');
   });
 
   it('shows the room history on connect and others joining and leaving', async () => {

@@ -1,12 +1,13 @@
 import * as assert from 'assert';
 import type { ChatMessage } from '../../../../src/client';
-import { ARCHIVE_LIMIT, PanelState, presenceChange, receivedItem, panelConnection } from '../../../../src/host/rules/panelState';
+import { ARCHIVE_LIMIT, PanelState, receivedItem, panelConnection } from '../../../../src/host/rules/panelState';
+import { presenceChange } from '../../../../src/host/rules/onlineList';
 import { parseHostToView } from '../../../../src/protocol/panel';
 
 const ADDRESS = 'ws://127.0.0.1:7777';
 
 function message(seq: number, fields: Partial<ChatMessage> = {}): ChatMessage {
-  return { id: seq.toString(16).padStart(32, '0'), seq, username: 'bob', timestamp: 1_700_000_000_000 + seq, body: { text: `message ${seq}` }, readable: true, own: false, news: true, ...fields };
+  return { id: seq.toString(16).padStart(32, '0'), seq, username: 'bob', timestamp: 1_700_000_000_000 + seq, body: { text: `message ${seq}` }, readable: true, signer: Buffer.alloc(32, 7), own: false, news: true, ...fields };
 }
 
 describe('panel state', () => {
@@ -55,10 +56,33 @@ describe('panel state', () => {
   });
 
   it('names one member joining or leaving, but not a whole list arriving or going', () => {
-    assert.deepStrictEqual(presenceChange([], ['alice', 'bob']), {});
-    assert.deepStrictEqual(presenceChange(['alice'], ['alice', 'bob']), { joined: 'bob' });
-    assert.deepStrictEqual(presenceChange(['alice', 'bob'], ['alice']), { left: 'bob' });
-    assert.deepStrictEqual(presenceChange(['alice', 'bob'], []), {});
+    const [alice, bob] = [{ key: Buffer.alloc(32, 1), name: 'alice' }, { key: Buffer.alloc(32, 2), name: 'bob' }];
+    assert.deepStrictEqual(presenceChange([], [alice, bob]), {});
+    assert.deepStrictEqual(presenceChange([alice], [alice, bob]), { joined: 'bob' });
+    assert.deepStrictEqual(presenceChange([alice, bob], [alice]), { left: 'bob' });
+    assert.deepStrictEqual(presenceChange([alice, bob], []), {});
+    assert.deepStrictEqual(presenceChange([alice, bob], [alice, { ...bob, name: 'rob' }]), {}, 'a rename is neither');
+  });
+
+  it('marks unsigned history, which the view accepts', () => {
+    const item = receivedItem(message(2, { signer: null }));
+    assert.strictEqual(item?.unsigned, true);
+    assert.ok(parseHostToView({ type: 'messages', items: [item], position: 'append', hasOlder: false }).ok);
+    assert.strictEqual('unsigned' in receivedItem(message(3))!, false, 'a signed message carries no mark');
+  });
+
+  it('lists members by key: "(you)" is this installation\'s key, two of one name are told apart by key id, a rename is "old is now new"', () => {
+    const state = new PanelState(ADDRESS);
+    const mine = Buffer.alloc(32, 3);
+    const update = state.setOnline([{ key: Buffer.alloc(32, 1), name: 'root' }, { key: mine, name: 'root' }, { key: Buffer.alloc(32, 2), name: 'zoe' }], mine);
+    assert.ok(update.type === 'presence');
+    assert.deepStrictEqual(update.online.map((entry) => [entry.name, entry.me, entry.tag !== undefined]), [['root', false, true], ['root', true, true], ['zoe', false, false]]);
+    assert.notStrictEqual(update.online[0].tag, update.online[1].tag);
+    assert.match(update.online[0].tag ?? '', /^[0-9a-f]{4} [0-9a-f]{4}$/u);
+    assert.ok(parseHostToView(update).ok, 'the view accepts it');
+    const renamed = state.renamed({ key: Buffer.alloc(32, 2), from: 'zoe', to: 'zed' });
+    assert.deepStrictEqual(renamed.type === 'presence' && renamed.renamed, { from: 'zoe', to: 'zed' });
+    assert.ok(parseHostToView(renamed).ok);
   });
 
   it('puts history in front, tracks delivery and answers older pages from memory first', () => {
