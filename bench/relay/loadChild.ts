@@ -3,7 +3,7 @@
 // the clock starts and receivers count frames without parsing them: what is measured is the server.
 import { performance } from 'perf_hooks';
 import type WebSocket from 'ws';
-import { EpochKeys, createRoomParams, epochKeys, newEpochSecret, sealEpochMessage } from '../../src/crypto';
+import { EpochKeys, IdentityKey, createRoomParams, epochKeys, newEpochSecret, sealSignedMessage } from '../../src/crypto';
 import { encodeBody } from '../../src/protocol/body';
 import { encodeClientFrame, parseServerFrame } from '../../src/protocol/wire';
 import { RawClient } from '../../test/support/rawClient';
@@ -16,9 +16,9 @@ import type {
 const MESSAGE_FRAME_PREFIX = Buffer.from('{"type":"message"');
 const WELCOME_FRAME_PREFIX = Buffer.from('{"type":"welcome"');
 const JOIN_FRAME_PREFIX = Buffer.from('{"type":"join"');
-/** In a `send` frame and in the `message` frame relaying it; the envelope's first bytes hold its random id. */
+/** In a `send` frame and in the `message` frame relaying it; the envelope's first 69 bytes end with its random id (version 3). */
 const ENVELOPE_FIELD = '"envelope":"';
-const ENVELOPE_KEY_CHARS = 32;
+const ENVELOPE_KEY_CHARS = 92;
 
 /** Storm handshakes in flight at once. */
 const CONNECTING = 100;
@@ -36,6 +36,9 @@ interface Peer {
   readonly ws: WebSocket;
   /** The current epoch's keys when the handshake ran; the plain relay has none. */
   readonly keys: EpochKeys | null;
+  /** What its messages are signed with and sent under: the secure server takes no others. */
+  readonly identity: IdentityKey;
+  readonly name: string;
 }
 
 /** One socket to the target, authenticated on the secure server; from then on its frames are the caller's. */
@@ -43,17 +46,17 @@ async function open(target: Target, name: string): Promise<Peer> {
   const client = await RawClient.connect(target.url);
   if (target.password !== undefined) await client.authenticate(target.password, name);
   client.ws.removeAllListeners('message');
-  return { ws: client.ws, keys: client.keys };
+  return { ws: client.ws, keys: client.keys, identity: client.identity, name };
 }
 
-/** `send` frames of `count` distinct envelopes, each carrying a text of `textBytes` bytes. */
-function sealedFrames(keys: EpochKeys | null, count: number, textBytes: number): { ids: string[]; frames: string[] } {
-  const sealing = keys ?? epochKeys(newEpochSecret(), createRoomParams(1).roomId, 1);
+/** `send` frames of `count` distinct envelopes from `peer`, signed, each carrying a text of `textBytes` bytes. */
+function sealedFrames(peer: Peer, count: number, textBytes: number): { ids: string[]; frames: string[] } {
+  const sealing = peer.keys ?? epochKeys(newEpochSecret(), createRoomParams(1).roomId, 1);
   const plaintext = encodeBody({ text: 'x'.repeat(textBytes) });
   const ids: string[] = [];
   const frames: string[] = [];
   for (let i = 0; i < count; i++) {
-    const { messageId, envelope } = sealEpochMessage(sealing, { username: 'bench', plaintext, timestamp: Date.now() });
+    const { messageId, envelope } = sealSignedMessage(sealing, peer.identity, { username: peer.name, plaintext, timestamp: Date.now() });
     ids.push(messageId.toString('hex'));
     frames.push(encodeClientFrame({ type: 'send', envelope }));
   }
@@ -63,7 +66,7 @@ function sealedFrames(keys: EpochKeys | null, count: number, textBytes: number):
 async function throughput(request: ThroughputRequest): Promise<ThroughputResult> {
   const sender = await open(request.target, 'sender');
   const receivers = await Promise.all(Array.from({ length: request.receivers }, (_, i) => open(request.target, `r${i}`)));
-  const { frames } = sealedFrames(sender.keys, request.messages, request.textBytes);
+  const { frames } = sealedFrames(sender, request.messages, request.textBytes);
   const counts = (data: Buffer) => request.target.password === undefined || data.subarray(0, MESSAGE_FRAME_PREFIX.length).equals(MESSAGE_FRAME_PREFIX);
   // reached[k]: receivers that have message k. Each receiver gets messages in order, so once every
   // receiver has message k, every earlier message is complete too.
@@ -124,7 +127,7 @@ async function latency(request: LatencyRequest): Promise<LatencyResult> {
   const receiver = await open(request.target, 'receiver');
   receiver.ws.on('message', () => undefined);
   const total = Math.round((request.perSecond * request.durationMs) / 1000);
-  const { ids, frames } = sealedFrames(sender.keys, total, request.textBytes);
+  const { ids, frames } = sealedFrames(sender, total, request.textBytes);
   const sentAt = new Map<string, number>();
   const latenciesMs: number[] = [];
   const pacer = paced(total, request.perSecond, request.durationMs + 10_000, (i) => {
@@ -178,7 +181,7 @@ async function fanout(request: FanoutRequest): Promise<FanoutResult> {
   // One after the other: the secure server admits a few unauthenticated sockets per address at a time.
   for (let i = 0; i < request.clients; i++) clients.push(await open(request.target, `c${i}`));
   const perClient = Math.round((request.perSecond * request.durationMs) / 1000);
-  const sealed = await Promise.all(clients.map((client) => sealedFrames(client.keys, perClient, request.textBytes)));
+  const sealed = await Promise.all(clients.map((client) => sealedFrames(client, perClient, request.textBytes)));
   const total = perClient * request.clients;
   const expected = total * (request.clients - 1);
   const sentAt = new Map<string, number>();

@@ -59,7 +59,12 @@ describe('reliability: fuzz', function () {
       await seeder.sendAndAck(sealed);
       stored.push(sealed.envelope);
     }
-    const frames = new FuzzFrames(random, { stored, roomKeys: seeder.keys!, foreignKeys: epochKeys(newEpochSecret(), seeder.keys!.roomId, seeder.keys!.epoch) });
+    // Every lane is the same member on its own connection, and comes back after each closing frame
+    // as that member: one name, one key (another key would find the name taken).
+    const fuzzer = IdentityKey.generate();
+    const frames = new FuzzFrames(random, {
+      stored, roomKeys: seeder.keys!, foreignKeys: epochKeys(newEpochSecret(), seeder.keys!.roomId, seeder.keys!.epoch), identity: fuzzer, username: 'fuzzer',
+    });
     conversation = await Conversation.open(server.address);
     const chat = conversation;
     const total = AUTHENTICATED_LANES * FRAMES_PER_LANE + UNAUTHENTICATED_FRAMES;
@@ -70,9 +75,6 @@ describe('reliability: fuzz', function () {
       while (chat.sent < GOOD_MESSAGES && chat.sent < (tally.tried / total) * GOOD_MESSAGES) chat.say();
     };
 
-    // Every lane is the same member on its own connection, and comes back after each closing frame
-    // as that member: one name, one key (another key would find the name taken).
-    const fuzzer = IdentityKey.generate();
     const authenticatedLane = async () => {
       let client = (await RawClient.join(server.address, TEST_PASSWORD, 'fuzzer', fuzzer)).client;
       let outstanding = 0;

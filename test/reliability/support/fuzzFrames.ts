@@ -1,7 +1,9 @@
 // Random and malformed client frames for the fuzz test, drawn from a seeded stream. None of them can
 // be accepted: mutated envelopes start from envelopes the server already stores (an intact one is
-// a replay), fresh valid envelopes are sealed stale or for another room.
-import { EpochKeys, MAX_ENVELOPE_V2_BYTES, MIN_ENVELOPE_BYTES, NONCE_BYTES, PROOF_BYTES, USERNAME_BLOCK_BYTES, sealEpochMessage } from '../../../src/crypto';
+// another member's, signed by its key), fresh valid envelopes are sealed stale or for another room.
+import {
+  EpochKeys, IdentityKey, MAX_ENVELOPE_V3_BYTES, MIN_ENVELOPE_BYTES, NONCE_BYTES, PROOF_BYTES, USERNAME_BLOCK_BYTES, sealSignedMessage,
+} from '../../../src/crypto';
 import { encodeBody } from '../../../src/protocol/body';
 import { MAX_FRAME_BYTES } from '../../../src/protocol/wire';
 import { SeededRandom } from './seededRandom';
@@ -22,6 +24,9 @@ export interface FuzzMaterial {
   readonly roomKeys: EpochKeys;
   /** Another room's keys: envelopes valid there fail the MAC here. */
   readonly foreignKeys: EpochKeys;
+  /** The fuzzing member's key and name: fresh envelopes are signed as that member, so they reach the stale check. */
+  readonly identity: IdentityKey;
+  readonly username: string;
 }
 
 const MINUTE = 60_000;
@@ -45,7 +50,7 @@ export class FuzzFrames {
       const full = send(this.storedBase64());
       return text('truncated-json', full.slice(0, this.random.below(full.length)));
     }],
-    [1, () => text('oversized-envelope', send(this.random.bytes(MAX_ENVELOPE_V2_BYTES + this.random.between(1, 3000)).toString('base64')))],
+    [1, () => text('oversized-envelope', send(this.random.bytes(MAX_ENVELOPE_V3_BYTES + this.random.between(1, 3000)).toString('base64')))],
     [0.2, () => ({ kind: 'oversized-frame', data: send('A'.repeat(MAX_FRAME_BYTES + this.random.between(1, 100))), binary: false, closes: true })],
     [8, () => text('wrong-type', this.random.pick([
       `{"type":"send","envelope":${this.random.pick(WRONG_VALUES)}}`,
@@ -103,7 +108,8 @@ export class FuzzFrames {
   }
 
   private seal(keys: EpochKeys, timestamp: number): string {
-    return sealEpochMessage(keys, { username: 'fuzz', plaintext: encodeBody({ text: this.printable(20) }), timestamp }).envelope.toString('base64');
+    const { identity, username } = this.material;
+    return sealSignedMessage(keys, identity, { username, plaintext: encodeBody({ text: this.printable(20) }), timestamp }).envelope.toString('base64');
   }
 
   /** Always changes the text: a character outside the alphabet, broken padding, or a cut. */

@@ -59,6 +59,7 @@ describe('server: signed sends', () => {
     bytes[bytes.length - 32 - 1] ^= 0x80;
     hmacSha256(alice.keys!.messageMac, bytes.subarray(0, bytes.length - 32)).copy(bytes, bytes.length - 32);
     assert.strictEqual(await answer(alice, { messageId: sealed.messageId, envelope: bytes }), 'bad-mac');
+    assert.strictEqual(await answer(alice, sealed), 'ack', 'the envelope as signed is stored');
   });
 
   it('refuses an envelope signed by another key than the connection presented with wrong-signer, also a captured one resent', async () => {
@@ -80,6 +81,7 @@ describe('server: signed sends', () => {
     mallory.identity.publicKey.copy(bytes, LAYOUT_V3.signer);
     hmacSha256(mallory.keys!.messageMac, bytes.subarray(0, bytes.length - 32)).copy(bytes, bytes.length - 32);
     assert.strictEqual(await answer(mallory, { messageId: sealed.messageId, envelope: bytes }), 'bad-mac');
+    assert.strictEqual(await answer(alice, sealed), 'ack', 'the envelope as signed is stored');
   });
 
   it('refuses an unsigned (version-2) envelope with signature-required', async () => {
