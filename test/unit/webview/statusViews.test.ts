@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import type { PanelCommand } from '../../../src/protocol/panel';
-import { ConnectionBanner, EmptyState, retryCountdownText, tickCountdowns } from '../../../src/webview/statusViews';
+import { ConnectionBanner, EmptyState, PresenceBar, retryCountdownText, tickCountdowns } from '../../../src/webview/statusViews';
+import { renderRow } from '../../../src/webview/messageView';
 import { newDocument } from './dom';
 
 describe('panel status views', () => {
@@ -58,5 +59,27 @@ describe('panel status views', () => {
     }
     assert.deepStrictEqual(run, ['reconnect', 'reconnect']);
     assert.strictEqual(retryCountdownText(retryAt, retryAt - 1), 'Retrying in 1 s');
+  });
+
+  it('lists members as the host gives them: "(you)" by the entry, two of one name with their key ids, a rename as "old is now new"', () => {
+    const doc = newDocument();
+    const bar = new PresenceBar(doc);
+    bar.show([{ name: 'root', tag: '0d48 ac3f', me: false }, { name: 'root', tag: '9f00 0001', me: true }, { name: 'zoe', me: false }], { status: 'connected' });
+    assert.deepStrictEqual(Array.from(bar.root.querySelectorAll('.online-list li'), (li) => li.textContent), ['root 0d48 ac3f', 'root 9f00 0001 (you)', 'zoe']);
+    assert.strictEqual(bar.root.querySelectorAll('.online-list li.me').length, 1);
+    bar.flash('zoe', 'is now', 'zed');
+    assert.strictEqual(bar.root.querySelector('.presence-event')?.textContent, 'zoe is now zed');
+    assert.strictEqual(bar.root.querySelectorAll('.presence-event bdi').length, 2, 'both names isolated');
+  });
+
+  it('marks unsigned history with one small label and its tooltip', () => {
+    const doc = newDocument();
+    const item = { id: 'ab', username: 'bob', timestamp: 0, text: 'old', own: false, status: 'sent' as const };
+    const unsigned = renderRow(doc, { kind: 'message', key: 'ab', item: { ...item, unsigned: true }, head: true }, { me: 'dana', now: 0 });
+    const label = unsigned.querySelector('.unsigned') as HTMLElement;
+    assert.strictEqual(label.textContent, 'unsigned');
+    assert.strictEqual(label.title, 'Sent before messages were signed: nothing proves who sent it.');
+    const signed = renderRow(doc, { kind: 'message', key: 'ab', item, head: true }, { me: 'dana', now: 0 });
+    assert.strictEqual(signed.querySelector('.unsigned'), null);
   });
 });
