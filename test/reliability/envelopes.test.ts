@@ -24,7 +24,7 @@ describe('reliability: tampered and replayed envelopes', function () {
     await server.close();
   });
 
-  it('rejects every single-byte change of a valid envelope with bad-mac', async () => {
+  it('rejects every single-byte change of a valid envelope with bad-mac (signature-required for a changed version byte)', async () => {
     const client = await join('alice');
     const sealed = client.seal('tamper with me');
     const codes = new Map<string, number>();
@@ -44,7 +44,8 @@ describe('reliability: tampered and replayed envelopes', function () {
       codes.set(outcome, (codes.get(outcome) ?? 0) + 1);
     }
     console.log(`      tamper: ${tried} tampered envelopes (${sealed.envelope.length} bytes × ${MASKS.length} masks), ${codes.get('bad-mac') ?? 0} rejected bad-mac, ${[...codes].filter(([code]) => code !== 'bad-mac').map(([code, n]) => `${n} ${code}`).join(', ') || '0 other'}`);
-    assert.deepStrictEqual([...codes], [['bad-mac', tried]]);
+    // Byte 0 no longer says version 3: refused as unsigned before any check; every other change fails the MAC.
+    assert.deepStrictEqual([...codes], [['signature-required', MASKS.length], ['bad-mac', tried - MASKS.length]]);
     // The untouched envelope is still good: the rejections were about the changes.
     await client.sendAndAck(sealed);
     assert.strictEqual((await storedMessages(client)).size, 1);
@@ -69,6 +70,9 @@ describe('reliability: tampered and replayed envelopes', function () {
       }
     };
     await replayOn(victim);
+    // The same member again, on a new connection: its own envelopes, already stored.
+    await replayOn(roster.track((await RawClient.join(server.address, TEST_PASSWORD, 'alice', victim.identity)).client));
+    // Another member sending them: not its signature, refused before the replay check.
     await replayOn(await join('mallory'));
     // The recorded handshake belongs to another connection's nonces and scalars: replayed on a new
     // connection its confirmation does not check, and the server refuses it.
@@ -80,8 +84,8 @@ describe('reliability: tampered and replayed envelopes', function () {
     assert.strictEqual((await impostor.waitClosed()).code, CLOSE_CODES.authFailed);
 
     const stored = await storedMessages(await join('auditor'));
-    console.log(`      replay: ${session.length} recorded frames; ${2 * sends.length} sends replayed on 2 connections, ${replayed.get('replay') ?? 0} rejected replay; recorded handshake refused 4001; store holds ${stored.size} (sent ${SESSION_MESSAGES})`);
-    assert.deepStrictEqual([...replayed], [['replay', 2 * sends.length]]);
+    console.log(`      replay: ${session.length} recorded frames; ${3 * sends.length} sends replayed on 3 connections, ${replayed.get('replay') ?? 0} rejected replay, ${replayed.get('wrong-signer') ?? 0} wrong-signer; recorded handshake refused 4001; store holds ${stored.size} (sent ${SESSION_MESSAGES})`);
+    assert.deepStrictEqual([...replayed], [['replay', 2 * sends.length], ['wrong-signer', sends.length]]);
     assert.strictEqual(sends.length, SESSION_MESSAGES);
     assert.strictEqual(stored.size, SESSION_MESSAGES);
   });
