@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { randomBytes } from 'crypto';
 import {
   CPACE_NONCE_BYTES, ChannelKeys, CpaceClient, EpochKeys, IdentityKey, OpenedEpochMessage, ProofContext, RoomParams, deriveMasterSecret,
-  epochKeys, newNonce, openEpochMessage, openEpochSecret, openUsername, proveIdentity, sealEpochMessage, sealUsername, startCpaceClient,
+  epochKeys, openEpochMessage, openEpochSecret, openUsername, proveIdentity, sealEpochMessage, sealUsername, startCpaceClient,
 } from '../../src/crypto';
 import { encodeBody } from '../../src/protocol/body';
 import { ClientFrame, MAX_FRAME_BYTES, ServerFrame, encodeClientFrame, parseServerFrame } from '../../src/protocol/wire';
@@ -231,7 +231,7 @@ export class RawClient {
 
   /** One history request and its answer. */
   history(query: { before?: number; after?: number; limit: number }): Promise<FrameOf<'history'>> {
-    const requestId = newNonce().toString('hex').slice(0, 16);
+    const requestId = randomBytes(8).toString('hex');
     this.send({ type: 'history', requestId, ...query });
     return this.next('history', (page) => page.requestId === requestId);
   }
