@@ -101,6 +101,9 @@ function actionButtons(doc: Document, names: readonly PanelCommand[], run: (name
   return actions;
 }
 
+/** Messages typed without the room's key cannot be sealed, so nothing keeps them across a restart (docs/SECURITY.md). */
+const NO_ROOM_KEY_TEXT = 'Messages typed now are sent once the chat has the room’s key, and kept in this window only until then: they are lost if VS Code closes first.';
+
 /** Shown above the list while not connected and there is a conversation to keep using. */
 export class ConnectionBanner {
   readonly root: HTMLElement;
@@ -118,7 +121,7 @@ export class ConnectionBanner {
     this.root.replaceChildren(
       element(this.doc, 'strong', '', title),
       ...countdown(this.doc, connection, 'span'),
-      element(this.doc, 'span', '', ' Messages will be sent when reconnected.'),
+      element(this.doc, 'span', '', connection.noRoomKey ? ` ${NO_ROOM_KEY_TEXT}` : ' Messages will be sent when reconnected.'),
       actionButtons(this.doc, connection.actions ?? [], this.run, labelsFor(connection)),
     );
   }
@@ -149,7 +152,7 @@ export class EmptyState {
       ? 'Say hello. Messages are encrypted on this machine before they leave it.'
       : connection.detail ?? (firstRun
         ? 'Start a room on this computer and invite your team, or join a room a teammate runs. Messages are end-to-end encrypted with the room password.'
-        : 'Messages you type are sent once the chat is connected again.');
+        : connection.noRoomKey ? NO_ROOM_KEY_TEXT : 'Messages you type are sent once the chat is connected again.');
     const parts: HTMLElement[] = [element(this.doc, 'h2', '', title), element(this.doc, 'p', '', text), ...countdown(this.doc, connection, 'p')];
     if (connected) {
       if (!me) parts.push(actionButtons(this.doc, ['setUsername'], this.run));

@@ -142,7 +142,9 @@ export class ChatSession {
   }
 
   private onState(state: ConnectionState): void {
-    this.emitUpdate(this.panel.setConnection(panelConnection(state, this.address, this.offline)));
+    const connection = panelConnection(state, this.address, this.offline);
+    // Until a connection brings the room's key, what is typed cannot be sealed and so is not kept across a restart.
+    this.emitUpdate(this.panel.setConnection(this.client.roomId === undefined && state.status !== 'connected' ? { ...connection, noRoomKey: true } : connection));
     this.events.emit('change', state);
   }
 

@@ -36,6 +36,19 @@ describe('panel status views', () => {
     assert.deepStrictEqual(run, ['reconnect']);
   });
 
+  it('says that messages typed before the room key is known live only until the window closes', () => {
+    const doc = newDocument();
+    const noKey = 'Messages typed now are sent once the chat has the room’s key, and kept in this window only until then: they are lost if VS Code closes first.';
+    const banner = new ConnectionBanner(doc, () => undefined);
+    banner.show({ status: 'connecting', address: 'ws://10.0.0.5:7777', noRoomKey: true }, true);
+    assert.strictEqual(banner.root.textContent, `Connecting… ${noKey}`);
+    banner.show({ status: 'reconnecting', address: 'ws://10.0.0.5:7777', detail: 'The connection was cut off.' }, true);
+    assert.strictEqual(banner.root.textContent, 'Reconnecting… The connection was cut off. Messages will be sent when reconnected.');
+    const empty = new EmptyState(doc, () => undefined);
+    empty.show({ status: 'connecting', address: 'ws://10.0.0.5:7777', noRoomKey: true }, 'dana', false);
+    assert.strictEqual(empty.root.querySelector('p')?.textContent, noKey);
+  });
+
   it('counts down to the next reconnect in place and offers "Retry now"', () => {
     const doc = newDocument();
     const run: PanelCommand[] = [];
