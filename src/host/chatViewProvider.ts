@@ -3,6 +3,7 @@
 // decrypted chat items.
 // The provider knows nothing of sockets or keys: it talks to a ChatPanelModel, which the extension
 // implements on top of the chat client.
+import { localPanelText } from './panelText';
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { errorMessage } from '../client';
@@ -143,7 +144,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private postSnapshot(): void {
     this.feed.discard();
-    this.post({ type: 'snapshot', ...this.model.snapshot() });
+    this.post({ type: 'snapshot', ...this.model.snapshot(), text: localPanelText() });
   }
 
   private post(message: HostToView): void {

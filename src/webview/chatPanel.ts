@@ -8,6 +8,7 @@ import type { ViewState } from './hostApi';
 import { estimateRowHeight, renderRow } from './messageView';
 import { ConnectionBanner, EmptyState, PresenceBar, tickCountdowns } from './statusViews';
 import { VirtualList } from './virtualList';
+import { useWords } from './words';
 
 export interface PanelHost {
   post(message: ViewToHost): void;
@@ -97,6 +98,7 @@ export class ChatPanel {
   handle(message: HostToView): void {
     switch (message.type) {
       case 'snapshot':
+        useWords(message.text);
         this.connection = message.connection;
         this.me = message.me;
         this.online = message.online;

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import type { PanelCommand } from '../../../src/protocol/panel';
 import { ConnectionBanner, EmptyState, retryCountdownText, tickCountdowns } from '../../../src/webview/statusViews';
+import { useWords } from '../../../src/webview/words';
 import { newDocument } from './dom';
 
 describe('panel status views', () => {
@@ -47,6 +48,21 @@ describe('panel status views', () => {
     const empty = new EmptyState(doc, () => undefined);
     empty.show({ status: 'connecting', address: 'ws://10.0.0.5:7777', noRoomKey: true }, 'dana', false);
     assert.strictEqual(empty.root.querySelector('p')?.textContent, noKey);
+  });
+
+  it('speaks the words the host sent in its snapshot, filling in their numbers, and English for a key left out', () => {
+    const doc = newDocument();
+    useWords({ statusReconnecting: 'Verbindung wird wiederhergestellt…', retryingIn: 'Neuer Versuch in {0} s', retryNow: 'Jetzt erneut versuchen' });
+    try {
+      const banner = new ConnectionBanner(doc, () => undefined);
+      banner.show({ status: 'reconnecting', address: 'ws://10.0.0.5:7777', retryAt: Date.now() + 4_500, actions: ['reconnect'] }, true);
+      assert.match(banner.root.textContent ?? '', /^Verbindung wird wiederhergestellt…Neuer Versuch in [45] s Messages will be sent when reconnected\.Jetzt erneut versuchen$/u);
+    } finally {
+      useWords(undefined);
+    }
+    const english = new ConnectionBanner(doc, () => undefined);
+    english.show({ status: 'disconnected', address: 'ws://10.0.0.5:7777', actions: ['reconnect'] }, true);
+    assert.strictEqual(english.root.textContent, 'Offline Messages will be sent when reconnected.Reconnect');
   });
 
   it('counts down to the next reconnect in place and offers "Retry now"', () => {
