@@ -28,6 +28,19 @@ export const PANEL_TEXT = {
   sayHello: 'Say hello. Messages are encrypted on this machine before they leave it.',
   firstRun: 'Start a room on this computer and invite your team, or join a room a teammate runs. Messages are end-to-end encrypted with the room password.',
   sentOnReconnect: 'Messages you type are sent once the chat is connected again.',
+  sending: 'Sending…',
+  notSent: 'Not sent',
+  notSentBecause: 'Not sent: {0}',
+  announceNotSent: 'Message not sent',
+  announceNotSentBecause: 'Message not sent: {0}',
+  unreadable: 'This message could not be shown.',
+  openReference: 'Open {0} at line {1}',
+  today: 'Today',
+  yesterday: 'Yesterday',
+  loadingOlder: 'Loading older messages…',
+  loadOlder: 'Load older messages',
+  keepsLatest: 'The panel keeps the latest {0} messages',
+  startOfConversation: 'Start of the conversation',
 } as const;
 
 export type PanelTextKey = keyof typeof PANEL_TEXT;

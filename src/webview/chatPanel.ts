@@ -8,7 +8,7 @@ import type { ViewState } from './hostApi';
 import { estimateRowHeight, renderRow } from './messageView';
 import { ConnectionBanner, EmptyState, PresenceBar, tickCountdowns } from './statusViews';
 import { VirtualList } from './virtualList';
-import { useWords } from './words';
+import { say, useWords } from './words';
 
 export interface PanelHost {
   post(message: ViewToHost): void;
@@ -129,7 +129,7 @@ export class ChatPanel {
       case 'delivery': {
         const change = this.conversation.setDelivery(message.id, message.status, message.reason);
         if (change) this.apply(change, false);
-        if (message.status === 'failed') this.announce(`Message not sent${message.reason ? `: ${message.reason}` : ''}`);
+        if (message.status === 'failed') this.announce(message.reason ? say('announceNotSentBecause', message.reason) : say('announceNotSent'));
         break;
       }
       case 'connection':
@@ -206,12 +206,12 @@ export class ChatPanel {
     this.scroller.hidden = !hasMessages;
     this.historyEdge.replaceChildren(
       !hasMessages ? '' : this.loadingOlder
-        ? element(this.doc, 'span', '', 'Loading older messages…')
+        ? element(this.doc, 'span', '', say('loadingOlder'))
         : this.olderAvailable
-          ? button(this.doc, 'Load older messages', 'link-button', () => this.loadOlder())
+          ? button(this.doc, say('loadOlder'), 'link-button', () => this.loadOlder())
           : this.hasOlder || this.conversation.trimmed
-            ? element(this.doc, 'span', '', `The panel keeps the latest ${MAX_MESSAGES.toLocaleString('en-US')} messages`)
-            : element(this.doc, 'span', '', 'Start of the conversation'),
+            ? element(this.doc, 'span', '', say('keepsLatest', MAX_MESSAGES.toLocaleString('en-US')))
+            : element(this.doc, 'span', '', say('startOfConversation')),
     );
   }
 

@@ -4,6 +4,7 @@
 // never costs the user what they typed.
 import { textProblem, usernameProblem } from '../protocol/panel';
 import { button, element } from './dom';
+import { say } from './words';
 
 export interface ComposerCallbacks {
   send(text: string): void;
@@ -123,7 +124,7 @@ export class Composer {
     if (message) {
       this.problem.appendChild(element(this.problem.ownerDocument, 'span', '', message));
       if (usernameProblem(this.me) !== null) {
-        this.problem.appendChild(button(this.problem.ownerDocument, 'Set Username', 'link-button', () => this.callbacks.setUsername()));
+        this.problem.appendChild(button(this.problem.ownerDocument, say('commandSetUsername'), 'link-button', () => this.callbacks.setUsername()));
       }
     }
     this.problem.hidden = !message;
