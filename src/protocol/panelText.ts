@@ -41,6 +41,10 @@ export const PANEL_TEXT = {
   loadOlder: 'Load older messages',
   keepsLatest: 'The panel keeps the latest {0} messages',
   startOfConversation: 'Start of the conversation',
+  messages: 'Messages',
+  composerPlaceholder: 'Message (Shift+Enter: new line)',
+  composerLabel: 'Message',
+  send: 'Send',
 } as const;
 
 export type PanelTextKey = keyof typeof PANEL_TEXT;

@@ -51,7 +51,7 @@ export class ChatPanel {
     this.empty = new EmptyState(doc, run);
     this.scroller = element(doc, 'div', 'scroller');
     this.scroller.tabIndex = 0;
-    this.scroller.setAttribute('aria-label', 'Messages');
+    this.scroller.setAttribute('aria-label', say('messages'));
     this.historyEdge = element(doc, 'div', 'history-edge');
     const canvas = element(doc, 'div', 'canvas');
     canvas.setAttribute('role', 'list');
@@ -99,6 +99,8 @@ export class ChatPanel {
     switch (message.type) {
       case 'snapshot':
         useWords(message.text);
+        this.scroller.setAttribute('aria-label', say('messages'));
+        this.composer.applyWords();
         this.connection = message.connection;
         this.me = message.me;
         this.online = message.online;

@@ -27,10 +27,9 @@ export class Composer {
     this.root = element(doc, 'form', 'composer');
     this.input = element(doc, 'textarea', 'composer-input');
     this.input.rows = 1;
-    this.input.placeholder = 'Message (Shift+Enter: new line)';
-    this.input.setAttribute('aria-label', 'Message');
     this.input.id = 'composer-input';
-    this.sendButton = element(doc, 'button', 'send', 'Send');
+    this.sendButton = element(doc, 'button', 'send');
+    this.applyWords();
     this.sendButton.type = 'submit';
     this.problem = element(doc, 'div', 'composer-problem');
     this.problem.id = 'composer-problem';
@@ -56,6 +55,13 @@ export class Composer {
       event.preventDefault();
       this.submit();
     });
+  }
+
+  /** Labels in the panel's words: English at first, the host's language once its snapshot is in. */
+  applyWords(): void {
+    this.input.placeholder = say('composerPlaceholder');
+    this.input.setAttribute('aria-label', say('composerLabel'));
+    this.sendButton.textContent = say('send');
   }
 
   setUser(me: string | null): void {

@@ -20,7 +20,6 @@ export class PresenceBar {
     const details = element(doc, 'details', 'online');
     this.summary = element(doc, 'summary', 'online-summary');
     this.list = element(doc, 'ul', 'online-list');
-    this.list.setAttribute('aria-label', say('online'));
     details.append(this.summary, this.list);
     this.event = element(doc, 'span', 'presence-event');
     this.root.append(details, this.event);
@@ -28,6 +27,7 @@ export class PresenceBar {
 
   show(online: readonly string[], connection: PanelConnection, me: string | null): void {
     const connected = connection.status === 'connected';
+    this.list.setAttribute('aria-label', say('online'));
     this.summary.replaceChildren(
       element(this.doc, 'span', `dot ${connected ? 'on' : 'off'}`),
       element(this.doc, 'span', '', connected ? say('onlineCount', online.length) : statusLabel(connection)),
