@@ -45,6 +45,10 @@ export const PANEL_TEXT = {
   composerPlaceholder: 'Message (Shift+Enter: new line)',
   composerLabel: 'Message',
   send: 'Send',
+  /** After a member's name: "bob joined". */
+  joined: 'joined',
+  left: 'left',
+  newMessages: '{0} new messages',
 } as const;
 
 export type PanelTextKey = keyof typeof PANEL_TEXT;

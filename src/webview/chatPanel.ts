@@ -139,8 +139,8 @@ export class ChatPanel {
         break;
       case 'presence':
         this.online = message.online;
-        if (message.joined) this.presenceEvent(message.joined, 'joined');
-        if (message.left) this.presenceEvent(message.left, 'left');
+        if (message.joined) this.presenceEvent(message.joined, say('joined'));
+        if (message.left) this.presenceEvent(message.left, say('left'));
         break;
       case 'error':
         this.composer.showError(message.message);
@@ -251,7 +251,7 @@ export class ChatPanel {
 
   private announceMessages(items: readonly ChatItem[]): void {
     if (items.length === 0) return;
-    if (items.length > ANNOUNCE_EACH_MAX) this.announce(`${items.length} new messages`);
+    if (items.length > ANNOUNCE_EACH_MAX) this.announce(say('newMessages', items.length));
     else this.announce(items.map((item) => `${item.username}: ${item.text.slice(0, ANNOUNCE_CHARS)}`).join('. '));
     if (this.list.atBottom && this.doc.visibilityState === 'visible') this.host.post({ type: 'markRead' });
   }
