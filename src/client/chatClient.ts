@@ -1,9 +1,10 @@
 // The chat client: one room, one server, over a connection that comes and goes. It keeps what must
 // survive a reconnect (the room's epoch keys, the outbox of sealed messages, the ledger of messages
 // seen) and rebuilds the rest (presence, in-flight send, open history requests) on every new connection.
+import { randomBytes } from 'crypto';
 import {
-  ChannelKeys, CryptoError, DEFAULT_ITERATIONS, ENVELOPE_VERSION_SIGNED, IDENTITY_PUBLIC_KEY_BYTES, IdentityKey, OpenedRoomMessage, SealedMessage,
-  normalizeUsername, openRoomMessage, openUsername, peekEpoch, sealSignedMessage,
+  ChannelKeys, CryptoError, DEFAULT_ITERATIONS, ENVELOPE_VERSION_SIGNED, IDENTITY_PUBLIC_KEY_BYTES, IdentityKey, MESSAGE_ID_BYTES, OpenedRoomMessage,
+  SealedMessage, normalizeUsername, openRoomMessage, openUsername, peekEpoch, sealSignedMessage,
 } from '../crypto';
 import { MessageBody, decodeBody } from '../protocol/body';
 import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '../protocol/limits';
@@ -41,6 +42,17 @@ type TimerName = 'reconnect' | 'stable' | 'retry' | 'history-retry';
 /** How a stored message reached us: a live frame, a page of the catch-up after a reconnect, or a history page. */
 type Arrival = 'live' | 'catch-up' | 'page';
 
+/**
+ * A message typed before the room's keys were known (before the first verified connection, or after
+ * a refused password wiped them): it cannot be sealed yet, so it waits in memory only, never in the
+ * outbox that callers persist, and is sealed the moment a connection brings the keys.
+ */
+interface UnsealedMessage {
+  readonly localId: string;
+  readonly plaintext: Uint8Array;
+  readonly storedAfter: number;
+}
+
 /** What exists only while a connection is authenticated. */
 interface LiveConnection {
   readonly connection: Connection;
@@ -68,6 +80,8 @@ export class ChatClient {
   /** Separate from reconnecting: a rate-limited send must not slow the next reconnect. */
   private readonly retryBackoff: Backoff;
   private readonly outbox: Outbox;
+  /** Typed before the room's keys were known, in the order typed; they go after everything in the outbox. */
+  private readonly unsealed: UnsealedMessage[] = [];
   /** Acknowledged messages of ours, until a later catch-up shows them stored. */
   private readonly acked: AckedMessages;
   private readonly ledger = new MessageLedger();
@@ -194,15 +208,23 @@ export class ChatClient {
   }
 
   /**
-   * Seals the message and queues it; returns at once, also offline. Delivery events follow, named by
-   * the returned id. Needs the room keys, so the client must have connected once.
+   * Queues the message and returns at once, also offline and before the first connection: delivery
+   * events follow, named by the returned id from now to the server's answer. It is sealed now if the
+   * room's keys are known, else as soon as a connection brings them (until then it is in memory only,
+   * and not in `outbox` events). Throws ChatClientError 'too-large' or 'outbox-full'.
    */
   send(body: MessageBody): LocalMessage {
     this.assertUsable();
-    const keys = this.verified?.keyring.current;
-    if (!keys) throw new ChatClientError('not-ready', 'connect to the room once before sending: messages are sealed with the room key, which the server hands out');
     const plaintext = encodeMessageBody(body);
     const timestamp = this.clock.now();
+    const keys = this.verified?.keyring.current;
+    // Once one message waits for the keys, the ones after it wait too: the room stores them in the order typed.
+    if (!keys || this.unsealed.length > 0) {
+      this.outbox.assertRoom(this.unsealed.length);
+      const localId = randomBytes(MESSAGE_ID_BYTES).toString('hex');
+      this.unsealed.push({ localId, plaintext, storedAfter: this.ledger.lastSeq });
+      return { id: localId, username: this.currentUsername, timestamp, body, status: 'pending' };
+    }
     const entry = this.outbox.add(sealSignedMessage(keys, this.identity, { username: this.currentUsername, plaintext, timestamp }), this.ledger.lastSeq);
     this.ledger.expectOwn(entry.wireId, entry.localId);
     this.pump();
@@ -297,6 +319,7 @@ export class ChatClient {
       else this.logger.log('warn', 'invalid-frame-ignored', { why: received.error });
     });
     this.announceReloaded();
+    this.sealUnsealed();
     // Resend first, then catch up: the server answers in order, so anything our resends stored
     // shows up in the catch-up as our own and is not shown twice.
     this.pump();
@@ -504,6 +527,17 @@ export class ChatClient {
         if (!(error instanceof CryptoError)) throw error;
         // pump() reports it failed: the key it was sealed under is not held.
       }
+    }
+  }
+
+  /** The room's keys are known now: what was typed before they were is sealed and queued, in order, under its id. */
+  private sealUnsealed(): void {
+    const keys = this.verified?.keyring.current;
+    if (!keys) return;
+    for (const { localId, plaintext, storedAfter } of this.unsealed.splice(0)) {
+      const sealed = sealSignedMessage(keys, this.identity, { username: this.currentUsername, plaintext, timestamp: this.clock.now() });
+      const entry = this.outbox.restore(localId, sealed, storedAfter);
+      this.ledger.expectOwn(entry.wireId, entry.localId);
     }
   }
 

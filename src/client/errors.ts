@@ -6,7 +6,6 @@ import type { ErrorCode } from '../protocol/wire';
 export type ChatClientErrorCode =
   | 'invalid-address'
   | 'invalid-option'
-  | 'not-ready'
   | 'outbox-full'
   | 'too-large'
   | 'offline'

@@ -4,7 +4,10 @@ import { SealedMessage, readEnvelopeHeader } from '../crypto';
 import { ChatClientError } from './errors';
 
 export interface OutboxEntry {
-  /** The id the UI knows the message by: the hex message id of its first sealing. */
+  /**
+   * The id the UI knows the message by: the hex message id of its first sealing, or for a message
+   * typed before the room's keys were known, a random id of the same size given when it was typed.
+   */
   readonly localId: string;
   /** Hex message id of the envelope as last sealed; differs from localId once re-sealed. */
   wireId: string;
@@ -44,15 +47,21 @@ export class Outbox {
   }
 
   add(sealed: SealedMessage, storedAfter: number): OutboxEntry {
-    if (this.entries.size >= this.limit) {
-      throw new ChatClientError('outbox-full', `${this.limit} messages are already waiting to be sent; wait for the connection to come back`);
-    }
+    this.assertRoom(0);
     return this.restore(sealed.messageId.toString('hex'), sealed, storedAfter);
   }
 
+  /** Throws 'outbox-full' unless one more fits beside `alsoWaiting` messages typed but not sealed yet. */
+  assertRoom(alsoWaiting: number): void {
+    if (this.entries.size + alsoWaiting >= this.limit) {
+      throw new ChatClientError('outbox-full', `${this.limit} messages are already waiting to be sent; wait for the connection to come back`);
+    }
+  }
+
   /**
-   * Queues again, under its local id, a message the server acknowledged but did not store. Past the
-   * limit too: it was accepted once, and the user was told it was sent.
+   * Queues under its local id a message already accepted from the user: one the server acknowledged
+   * but did not store (the user was told it was sent), or one typed before the room's keys were known
+   * (counted against the limit when typed). Past the limit too.
    */
   restore(localId: string, sealed: SealedMessage, storedAfter: number): OutboxEntry {
     const entry: OutboxEntry = { localId, wireId: sealed.messageId.toString('hex'), envelope: sealed.envelope, staleAnswers: 0, storedAfter };

@@ -65,7 +65,10 @@ export interface ChatClientOptions {
 
 /** A message as sent by this client, before the server confirms it. */
 export interface LocalMessage {
-  /** Hex message id; delivery events name the message by it, also after a re-seal. */
+  /**
+   * Hex id; delivery events name the message by it from send() to the server's answer, also after a
+   * re-seal, and for a message typed before the room's keys were known (sealed later, under this id).
+   */
   readonly id: string;
   readonly username: string;
   readonly timestamp: number;

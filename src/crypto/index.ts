@@ -33,9 +33,5 @@ export {
   checkEpoch, epochKeys, newEpochSecret, openEpochSecret, sealEpochSecret, storageKeys,
 } from './epochs';
 export type { EpochKeys, SecretSealingKeys } from './epochs';
-export {
-  NONCE_BYTES, PROOF_BYTES, clientProof, newNonce, serverProof, verifyClientProof, verifyServerProof,
-} from './handshake';
-export type { HandshakeTranscript } from './handshake';
 export { readEnvelopeHeader } from './envelopeHeader';
 export type { EnvelopeHeader } from './envelopeHeader';

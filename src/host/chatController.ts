@@ -13,6 +13,7 @@ import type { PasswordQuestion, PasswordStore } from './passwords';
 import type { OfflineReason } from './rules/panelState';
 import { plainText } from './rules/plainText';
 import { reconnectReasonWords } from './rules/reconnectWords';
+import { translate } from './l10n';
 import type { OutboxStore } from './rules/outboxStore';
 import type { RoomPins } from './rules/roomPins';
 import type { SettingsWatcher } from './settingsWatcher';
@@ -91,7 +92,7 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
 
   /** Also offline (it is delivered on reconnect); throws with a message for the user when it cannot be sent. */
   sendBody(body: MessageBody): void {
-    if (!this.session) throw new Error('Not connected to a room yet: use “Join a Room” or “Start Server” first.');
+    if (!this.session) throw new Error(vscode.l10n.t('Not connected to a room yet: use “Join a Room” or “Start Server” first.'));
     this.session.sendBody(body);
   }
 
@@ -200,9 +201,9 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
       return loaded.entries;
     }
     this.log.log('error', 'outbox-unreadable', { why: loaded.why, keptAs: loaded.keptAs });
-    const showLog = 'Show Log';
+    const showLog = vscode.l10n.t('Show Log');
     void vscode.window.showErrorMessage(
-      `Secure Chat: messages typed offline for ${address} before VS Code closed could not be read back from storage (${loaded.why}), so they cannot be sent. They were kept aside unchanged; the log says where.`,
+      vscode.l10n.t('Secure Chat: messages typed offline for {0} before VS Code closed could not be read back from storage ({1}), so they cannot be sent. They were kept aside unchanged; the log says where.', address, loaded.why),
       showLog,
     ).then((choice) => choice === showLog && this.log.show());
     return [];
@@ -225,7 +226,7 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
   private showProgress(session: ChatSession): void {
     if (!isBusy(session.state)) return;
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: `Secure Chat: connecting to ${session.address}` },
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Secure Chat: connecting to {0}', session.address) },
       () => new Promise<void>((resolve) => {
         const stop = session.on('change', (state) => {
           if (isBusy(state)) return;
@@ -238,17 +239,20 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
 
   /** A server that keeps refusing or cannot be reached: the back-off grows (capped), and the user may skip the wait. */
   private async offerRetry(session: ChatSession, reason: string): Promise<void> {
-    const retry = 'Retry Now';
-    const choice = await vscode.window.showWarningMessage(`Secure Chat: cannot connect to ${session.address}. ${plainText(reconnectReasonWords(reason))} Trying again less and less often.`, retry);
+    const retry = vscode.l10n.t('Retry Now');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Secure Chat: cannot connect to {0}. {1} Trying again less and less often.', session.address, plainText(reconnectReasonWords(reason, translate))), retry,
+    );
     if (choice === retry && this.session === session) this.retry(session);
   }
 
   private async explainFailure(session: ChatSession, state: Extract<ConnectionState, { status: 'error' }>): Promise<void> {
     const { address } = session;
+    const showLog = vscode.l10n.t('Show Log');
     if (state.kind === 'room-changed') {
-      const trust = 'Trust the New Room';
-      const choice = await vscode.window.showErrorMessage(`Secure Chat: ${plainText(state.message)}`, trust, 'Show Log');
-      if (choice === 'Show Log') this.log.show();
+      const trust = vscode.l10n.t('Trust the New Room');
+      const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Secure Chat: {0}', plainText(state.message)), trust, showLog);
+      if (choice === showLog) this.log.show();
       if (choice !== trust || this.session !== session) return;
       await this.pins.forget(address);
       const fresh = this.createSession(address);
@@ -258,17 +262,14 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
       return;
     }
     if (state.kind !== 'auth-failed') {
-      const choice = await vscode.window.showErrorMessage(`Secure Chat: not connected to ${address}: ${state.message}.`, 'Show Log');
+      const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Secure Chat: not connected to {0}: {1}.', address, state.message), showLog);
       if (choice) this.log.show();
       return;
     }
-    const reenter = 'Re-enter Password';
-    const choice = await vscode.window.showErrorMessage(
-      `Secure Chat: wrong room password for ${address} (${state.message}).`,
-      reenter,
-    );
+    const reenter = vscode.l10n.t('Re-enter Password');
+    const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Secure Chat: wrong room password for {0} ({1}).', address, state.message), reenter);
     if (choice !== reenter) return;
-    const password = await this.passwords.prompt(address, { reason: 'The last password was not accepted.' });
+    const password = await this.passwords.prompt(address, { reason: vscode.l10n.t('The last password was not accepted.') });
     if (password && this.session === session) this.retry(session);
   }
 }

@@ -3,6 +3,7 @@
 // decrypted chat items.
 // The provider knows nothing of sockets or keys: it talks to a ChatPanelModel, which the extension
 // implements on top of the chat client.
+import { localPanelText } from './panelText';
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { errorMessage } from '../client';
@@ -143,7 +144,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private postSnapshot(): void {
     this.feed.discard();
-    this.post({ type: 'snapshot', ...this.model.snapshot() });
+    this.post({ type: 'snapshot', ...this.model.snapshot(), text: localPanelText() });
   }
 
   private post(message: HostToView): void {
@@ -163,14 +164,14 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       return null;
     } catch (error) {
       const message = errorMessage(error);
-      return (message || 'Something went wrong.').slice(0, MAX_DETAIL_LENGTH);
+      return (message || vscode.l10n.t('Something went wrong.')).slice(0, MAX_DETAIL_LENGTH);
     }
   }
 
   private addUnread(count: number): void {
     if (count === 0 || !this.view) return;
     this.unread += count;
-    this.view.badge = { value: this.unread, tooltip: `${this.unread} new chat message${this.unread === 1 ? '' : 's'}` };
+    this.view.badge = { value: this.unread, tooltip: this.unread === 1 ? vscode.l10n.t('1 new chat message') : vscode.l10n.t('{0} new chat messages', this.unread) };
   }
 
   private clearUnread(): void {
@@ -195,13 +196,13 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       return;
     }
     // The path is a member's words (checked to a plain character set on the way in): plain words here too.
-    void vscode.window.showWarningMessage(`Secure Chat: ${plainText(path)} is not in this workspace, so line ${line} cannot be shown.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('Secure Chat: {0} is not in this workspace, so line {1} cannot be shown.', plainText(path), line));
   }
 
   /** Links come from other people's messages: say where one leads before opening it. */
   private async openLink(url: string): Promise<void> {
-    const open = 'Open Link';
-    const choice = await vscode.window.showWarningMessage('Open a link from the chat in your browser?', { modal: true, detail: url }, open);
+    const open = vscode.l10n.t('Open Link');
+    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Open a link from the chat in your browser?'), { modal: true, detail: url }, open);
     if (choice === open) await vscode.env.openExternal(vscode.Uri.parse(url, true));
   }
 

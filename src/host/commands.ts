@@ -8,6 +8,7 @@ import { ChatViewProvider } from './chatViewProvider';
 import { askText } from './inputs';
 import type { LastRoom } from './rules/lastRoom';
 import { failureNotice } from './rules/plainText';
+import { translate } from './l10n';
 import type { ChannelLogger } from './logChannel';
 import type { PasswordStore } from './passwords';
 import type { ServerController } from './serverController';
@@ -37,7 +38,7 @@ let chosenAddress: string | undefined;
 /** An address typed as the first step of a question whose second step is the room's password. */
 async function askAddress(deps: CommandDeps, title: string, prompt: string): Promise<string | undefined> {
   const address = await askText({
-    title, step: { step: 1, of: 2 }, prompt, placeholder: 'ws://host:port',
+    title, step: { step: 1, of: 2 }, prompt, placeholder: vscode.l10n.t('ws://host:port'),
     value: deps.chat.address ?? chosenAddress ?? deps.lastRoom.address ?? deps.settings.current.connectAddress,
     validate: addressProblem,
   });
@@ -46,8 +47,8 @@ async function askAddress(deps: CommandDeps, title: string, prompt: string): Pro
 
 /** "Join a room": the address, then (when none is stored for it) the room's password. */
 async function connect(deps: CommandDeps): Promise<void> {
-  const title = 'Secure Chat: Join a Room';
-  const address = await askAddress(deps, title, 'Address of the room\'s server: whoever runs it gets it with “Secure Chat: Copy Invite”.');
+  const title = vscode.l10n.t('Secure Chat: Join a Room');
+  const address = await askAddress(deps, title, vscode.l10n.t('Address of the room\'s server: whoever runs it gets it with “Secure Chat: Copy Invite”.'));
   if (address === undefined) return;
   if (!(await deps.chat.connect(address, { question: { title, step: { step: 2, of: 2 } } }))) return;
   await deps.lastRoom.remember(address);
@@ -77,9 +78,9 @@ function currentAddress({ chat, settings }: CommandDeps): string {
  * default they did not see.
  */
 async function setPassword(deps: CommandDeps): Promise<void> {
-  const title = 'Secure Chat: Set Room Password';
+  const title = vscode.l10n.t('Secure Chat: Set Room Password');
   const current = deps.chat.address;
-  const address = current ?? (await askAddress(deps, title, 'Address of the room whose password to store: the one you will join.'));
+  const address = current ?? (await askAddress(deps, title, vscode.l10n.t('Address of the room whose password to store: the one you will join.')));
   if (address === undefined) return;
   if (!(await deps.passwords.prompt(address, current ? { title } : { title, step: { step: 2, of: 2 } }))) return;
   if (current) deps.chat.passwordChanged(address);
@@ -89,18 +90,18 @@ async function setPassword(deps: CommandDeps): Promise<void> {
 async function forgetPassword(deps: CommandDeps): Promise<void> {
   const address = currentAddress(deps);
   if (!(await deps.passwords.get(address))) {
-    void vscode.window.showInformationMessage(`Secure Chat: no room password is stored for ${address}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Secure Chat: no room password is stored for {0}.', address));
     return;
   }
   await deps.passwords.forget(address);
-  void vscode.window.showInformationMessage(`Secure Chat: forgot the room password for ${address}. You will be asked for it when it is needed again.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Secure Chat: forgot the room password for {0}. You will be asked for it when it is needed again.', address));
 }
 
 async function setUsername({ settings }: CommandDeps): Promise<void> {
   const name = await askText({
-    title: 'Secure Chat: Username',
-    prompt: 'The name others see next to your messages: up to 16 bytes (most letters take 1, accented letters 2).',
-    placeholder: 'e.g. alice',
+    title: vscode.l10n.t('Secure Chat: Username'),
+    prompt: vscode.l10n.t('The name others see next to your messages: up to 16 bytes (most letters take 1, accented letters 2).'),
+    placeholder: vscode.l10n.t('e.g. alice'),
     value: settings.current.username,
     validate: (value) => usernameSettingProblem(value.trim()),
   });
@@ -112,7 +113,7 @@ async function setUsername({ settings }: CommandDeps): Promise<void> {
 async function sendSelection({ chat }: CommandDeps): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.selection.isEmpty) {
-    void vscode.window.showInformationMessage('Secure Chat: select the code to send first.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Secure Chat: select the code to send first.'));
     return;
   }
   const { document, selection } = editor;
@@ -152,7 +153,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       } catch (error) {
         const message = errorMessage(error);
         deps.log.log('error', 'command-failed', { command: commandId(name), why: message });
-        void vscode.window.showErrorMessage(failureNotice(error));
+        void vscode.window.showErrorMessage(failureNotice(error, translate));
       }
     }),
   );

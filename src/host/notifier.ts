@@ -23,8 +23,8 @@ export class Notifier {
     const now = Date.now();
     if (now - this.lastShown < QUIET_MS) return;
     this.lastShown = now;
-    const open = 'Open Chat';
-    void vscode.window.showInformationMessage(notificationText(message.username, message.body.text || '(code snippet)'), open).then((choice) => {
+    const open = vscode.l10n.t('Open Chat');
+    void vscode.window.showInformationMessage(notificationText(message.username, message.body.text || vscode.l10n.t('(code snippet)')), open).then((choice) => {
       if (choice === open) void vscode.commands.executeCommand(commandId('openChat'));
     });
   }

@@ -3,10 +3,13 @@
 // password of a room that exists, "Choose" (twice, meeting the floor) the password of a new one.
 import * as vscode from 'vscode';
 import { askText } from './inputs';
+import { translate } from './l10n';
 import { confirmationProblem, newRoomPasswordProblem, newRoomPasswordPrompt } from './rules/roomPassword';
 
+/** Read when asked: vscode.l10n is ready once the extension is activated. */
+const placeholder = (): string => vscode.l10n.t('Room password (hidden as you type)');
+
 const KEY_PREFIX = 'secureChat.password:';
-const PLACEHOLDER = 'Room password (hidden as you type)';
 
 export interface PasswordQuestion {
   /** Said before the question, e.g. "The last password was not accepted." */
@@ -34,14 +37,14 @@ export class PasswordStore {
 
   /** Asks for the password of a room that exists and stores it; undefined when the user cancels. */
   async prompt(address: string, question: PasswordQuestion = {}): Promise<string | undefined> {
-    const ask = `Enter the room password for ${address}.`;
+    const ask = vscode.l10n.t('Enter the room password for {0}.', address);
     const password = await askText({
-      title: question.title ?? 'Secure Chat: Room Password',
+      title: question.title ?? vscode.l10n.t('Secure Chat: Room Password'),
       step: question.step,
       prompt: question.reason ? `${question.reason} ${ask}` : ask,
-      placeholder: PLACEHOLDER,
+      placeholder: placeholder(),
       password: true,
-      validate: (value) => (value.length === 0 ? 'The password must not be empty.' : null),
+      validate: (value) => (value.length === 0 ? vscode.l10n.t('The password must not be empty.') : null),
     });
     return this.keep(address, password);
   }
@@ -51,7 +54,7 @@ export class PasswordStore {
    * lock teammates out of a room whose password no one knows). Stores it; undefined when cancelled.
    */
   async choose(address: string): Promise<string | undefined> {
-    return this.keep(address, await askNewPassword('Secure Chat: New Room Password', newRoomPasswordPrompt(address)));
+    return this.keep(address, await askNewPassword(vscode.l10n.t('Secure Chat: New Room Password'), newRoomPasswordPrompt(address, translate)));
   }
 
   private async keep(address: string, password: string | undefined): Promise<string | undefined> {
@@ -66,12 +69,12 @@ export class PasswordStore {
  */
 export async function askNewPassword(title: string, prompt: string): Promise<string | undefined> {
   const first = await askText({
-    title, step: { step: 1, of: 2 }, prompt, placeholder: PLACEHOLDER, password: true,
-    validate: newRoomPasswordProblem,
+    title, step: { step: 1, of: 2 }, prompt, placeholder: placeholder(), password: true,
+    validate: (value) => newRoomPasswordProblem(value, translate),
   });
   if (first === undefined) return undefined;
   return askText({
-    title, step: { step: 2, of: 2 }, prompt: 'Type the password you chose once more, to confirm it.', placeholder: PLACEHOLDER, password: true,
-    check: (value) => confirmationProblem(first, value),
+    title, step: { step: 2, of: 2 }, prompt: vscode.l10n.t('Type the password you chose once more, to confirm it.'), placeholder: placeholder(), password: true,
+    check: (value) => confirmationProblem(first, value, translate),
   });
 }

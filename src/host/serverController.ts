@@ -11,7 +11,8 @@ import { askText } from './inputs';
 import { invite, localAddress } from './rules/invite';
 import type { ChannelLogger } from './logChannel';
 import { askNewPassword } from './passwords';
-import { CHANGE_ROOM_PASSWORD_PROMPT } from './rules/roomPassword';
+import { changeRoomPasswordPrompt } from './rules/roomPassword';
+import { translate } from './l10n';
 import type { PasswordStore } from './passwords';
 import type { ServerMemory } from './rules/serverMemory';
 import { EmbeddedServer, ServerExit, ServerProcessError } from './rules/serverProcess';
@@ -89,21 +90,23 @@ export class ServerController implements vscode.Disposable {
   async copyInvite(): Promise<void> {
     const server = this.server;
     if (!server) {
-      const start = 'Start Server';
-      if ((await vscode.window.showInformationMessage('Secure Chat: the server is not running, so there is nothing to invite to yet.', start)) === start) await this.start();
+      const start = vscode.l10n.t('Start Server');
+      if ((await vscode.window.showInformationMessage(vscode.l10n.t('Secure Chat: the server is not running, so there is nothing to invite to yet.'), start)) === start) await this.start();
       return;
     }
-    const offer = invite(server.host, server.process.port, os.networkInterfaces());
-    const share = 'Teammates join with “Secure Chat: Join a Room...” and need the room password too: tell them that separately, never with the address.';
+    const offer = invite(server.host, server.process.port, os.networkInterfaces(), translate);
     if (offer.reachable) {
       await vscode.env.clipboard.writeText(offer.address);
-      void vscode.window.showInformationMessage(`Secure Chat: copied ${offer.address}. ${share}`);
+      void vscode.window.showInformationMessage(vscode.l10n.t(
+        'Secure Chat: copied {0}. Teammates join with “Secure Chat: Join a Room...” and need the room password too: tell them that separately, never with the address.',
+        offer.address,
+      ));
       return;
     }
-    const openSetting = 'Open Setting';
-    const copy = 'Copy Anyway';
+    const openSetting = vscode.l10n.t('Open Setting');
+    const copy = vscode.l10n.t('Copy Anyway');
     const choice = await vscode.window.showWarningMessage(
-      `Secure Chat: ${offer.why} Teammates cannot reach it. To let them in, set “secureChat.server.host” to 0.0.0.0 (every network interface) or this computer's LAN address, then restart the server.`,
+      vscode.l10n.t('Secure Chat: {0} Teammates cannot reach it. To let them in, set “secureChat.server.host” to 0.0.0.0 (every network interface) or this computer\'s LAN address, then restart the server.', offer.why),
       openSetting, copy,
     );
     if (choice === openSetting) await vscode.commands.executeCommand('workbench.action.openSettings', 'secureChat.server.host');
@@ -113,11 +116,11 @@ export class ServerController implements vscode.Disposable {
   /** "Rotate Room Key": a new random key for new messages; members online move to it without reconnecting. */
   rotateRoomKey(): Promise<void> {
     return this.serialize(async () => {
-      const server = this.requireRunning('rotate its room key');
+      const server = this.requireRunning(vscode.l10n.t('Secure Chat: the server is not running in this window, so there is no room to rotate its room key.'));
       if (!server) return;
       const epoch = await server.process.rotate();
       this.options.log.log('info', 'room-key-rotated', { epoch });
-      void vscode.window.showInformationMessage(`Secure Chat: new messages are now sealed under a new room key (epoch ${epoch}); members online moved to it.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Secure Chat: new messages are now sealed under a new room key (epoch {0}); members online moved to it.', epoch));
     });
   }
 
@@ -128,10 +131,10 @@ export class ServerController implements vscode.Disposable {
    */
   changeRoomPassword(given?: string): Promise<void> {
     return this.serialize(async () => {
-      const server = this.requireRunning('change its password');
+      const server = this.requireRunning(vscode.l10n.t('Secure Chat: the server is not running in this window, so there is no room to change its password.'));
       if (!server) return;
       const address = localAddress(server.host, server.process.port);
-      const password = given ?? (await askNewPassword('Secure Chat: Change Room Password', CHANGE_ROOM_PASSWORD_PROMPT));
+      const password = given ?? (await askNewPassword(vscode.l10n.t('Secure Chat: Change Room Password'), changeRoomPasswordPrompt(translate)));
       if (password === undefined) return;
       this.options.chat.expectPasswordChange(address);
       let epoch: number;
@@ -144,12 +147,13 @@ export class ServerController implements vscode.Disposable {
       await this.options.passwords.set(address, password);
       this.options.chat.passwordChanged(address);
       this.options.log.log('info', 'room-password-changed', { epoch });
-      void vscode.window.showInformationMessage('Secure Chat: the room password was changed. Members online were disconnected: tell them the new password (not with the address). The old password no longer gets in.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Secure Chat: the room password was changed. Members online were disconnected: tell them the new password (not with the address). The old password no longer gets in.'));
     });
   }
 
-  private requireRunning(what: string): { readonly process: EmbeddedServer; readonly host: string } | undefined {
-    if (!this.server) void vscode.window.showInformationMessage(`Secure Chat: the server is not running in this window, so there is no room to ${what}.`);
+  /** `notRunning` is what the user is told when it is not. */
+  private requireRunning(notRunning: string): { readonly process: EmbeddedServer; readonly host: string } | undefined {
+    if (!this.server) void vscode.window.showInformationMessage(notRunning);
     return this.server;
   }
 
@@ -174,14 +178,14 @@ export class ServerController implements vscode.Disposable {
     const port = portOverride ?? settings.current.serverPort;
     const address = localAddress(host, port);
     const password = (await passwords.get(address)) ?? (roomExists(dataDir)
-      ? await passwords.prompt(address, { reason: 'The room kept in this workspace exists already, and its password is not stored on this computer.' })
+      ? await passwords.prompt(address, { reason: vscode.l10n.t('The room kept in this workspace exists already, and its password is not stored on this computer.') })
       : await passwords.choose(address));
     if (!password) return;
     fs.mkdirSync(dataDir, { recursive: true });
     let server: EmbeddedServer;
     try {
       server = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: 'Secure Chat: starting the server' },
+        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Secure Chat: starting the server') },
         () => EmbeddedServer.start({ script, password, host, port, dataDir, logger: log }),
       );
     } catch (error) {
@@ -243,40 +247,46 @@ export class ServerController implements vscode.Disposable {
     if (exit.requested) return;
     const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
     this.options.log.log('error', 'server-stopped-unexpectedly', { pid: server.pid, how });
-    void this.offerActions(`the server stopped unexpectedly (${how}).`, ['Restart', () => this.start()]);
+    const problem = exit.signal
+      ? vscode.l10n.t('the server stopped unexpectedly (signal {0}).', exit.signal)
+      : vscode.l10n.t('the server stopped unexpectedly (exit code {0}).', String(exit.code));
+    void this.offerActions(problem, [vscode.l10n.t('Restart'), () => this.start()]);
   }
 
   private async explainStartFailure(error: ServerProcessError, host: string, port: number, address: string): Promise<void> {
+    const retry = vscode.l10n.t('Retry');
     switch (error.code) {
       case 'port-in-use':
         return this.offerActions(
-          `port ${port} on ${host} is already in use (by another program, or a Secure Chat server in another window).`,
-          ['Use Another Port', () => this.askForPort(port)],
-          ['Retry', () => this.start(port)],
+          vscode.l10n.t('port {0} on {1} is already in use (by another program, or a Secure Chat server in another window).', port, host),
+          [vscode.l10n.t('Use Another Port'), () => this.askForPort(port)],
+          [retry, () => this.start(port)],
         );
       case 'wrong-password':
         return this.offerActions(
-          'the room kept in this workspace was created with a different password.',
-          ['Re-enter Password', async () => {
-            if (await this.options.passwords.prompt(address, { reason: 'The room kept in this workspace was created with another password.' })) await this.start(port);
+          vscode.l10n.t('the room kept in this workspace was created with a different password.'),
+          [vscode.l10n.t('Re-enter Password'), async () => {
+            if (await this.options.passwords.prompt(address, { reason: vscode.l10n.t('The room kept in this workspace was created with another password.') })) await this.start(port);
           }],
         );
       case 'data-dir-locked':
-        return this.offerActions('another Secure Chat server already uses this workspace\'s room (is it running in another VS Code window?).', ['Retry', () => this.start(port)]);
+        return this.offerActions(
+          vscode.l10n.t('another Secure Chat server already uses this workspace\'s room (is it running in another VS Code window?).'), [retry, () => this.start(port)],
+        );
       case 'store-corrupt':
-        return this.offerActions(`the room's data in ${this.options.dataDir} is damaged: ${error.message}.`);
+        return this.offerActions(vscode.l10n.t('the room\'s data in {0} is damaged: {1}.', this.options.dataDir, error.message));
       default:
-        return this.offerActions(`the server could not start: ${error.message}.`, ['Retry', () => this.start(port)]);
+        return this.offerActions(vscode.l10n.t('the server could not start: {0}.', error.message), [retry, () => this.start(port)]);
     }
   }
 
   private async askForPort(taken: number): Promise<void> {
     const answer = await askText({
-      title: 'Secure Chat: Server Port',
-      prompt: `Port ${taken} is taken. Which port should the server listen on?`,
-      placeholder: 'A port from 1 to 65535, e.g. 7778',
+      title: vscode.l10n.t('Secure Chat: Server Port'),
+      prompt: vscode.l10n.t('Port {0} is taken. Which port should the server listen on?', taken),
+      placeholder: vscode.l10n.t('A port from 1 to 65535, e.g. 7778'),
       value: String(taken === 65535 ? 1024 : taken + 1),
-      validate: (value) => (/^\d+$/u.test(value) && Number(value) >= 1 && Number(value) <= 65535 ? null : 'Enter a whole number from 1 to 65535.'),
+      validate: (value) => (/^\d+$/u.test(value) && Number(value) >= 1 && Number(value) <= 65535 ? null : vscode.l10n.t('Enter a whole number from 1 to 65535.')),
     });
     if (answer === undefined) return;
     await this.options.settings.update('server.port', Number(answer));
@@ -285,8 +295,8 @@ export class ServerController implements vscode.Disposable {
 
   /** An error with its remedies as buttons, and always the log. */
   private async offerActions(problem: string, ...actions: [string, () => Promise<void>][]): Promise<void> {
-    const showLog = 'Show Log';
-    const choice = await vscode.window.showErrorMessage(`Secure Chat: ${problem}`, ...actions.map(([label]) => label), showLog);
+    const showLog = vscode.l10n.t('Show Log');
+    const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Secure Chat: {0}', problem), ...actions.map(([label]) => label), showLog);
     if (choice === showLog) this.options.log.show();
     await actions.find(([label]) => label === choice)?.[1]();
   }

@@ -43,9 +43,10 @@ export class SettingsWatcher implements vscode.Disposable {
   private read(): Settings {
     const problems: string[] = [];
     const settings = readSettings((problem) => problems.push(problem));
+    const openSettings = vscode.l10n.t('Open Settings');
     for (const problem of problems.filter((text) => !this.reported.has(text))) {
       // A workspace's settings come with the repository, and a problem may quote the value: plain words only.
-      void vscode.window.showWarningMessage(`Secure Chat: ${plainText(problem)}`, 'Open Settings').then((choice) => {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Secure Chat: {0}', plainText(problem)), openSettings).then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'secureChat');
       });
     }

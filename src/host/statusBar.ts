@@ -1,5 +1,6 @@
 // The one Secure Chat status bar item: applies statusBarText() to it with the theme's colours.
 import * as vscode from 'vscode';
+import { translate } from './l10n';
 import { StatusInput, StatusBarText, statusBarText } from './rules/statusBarText';
 
 export class ChatStatusBar implements vscode.Disposable {
@@ -30,7 +31,7 @@ export class ChatStatusBar implements vscode.Disposable {
   }
 
   private apply(): StatusBarText {
-    const view = statusBarText(this.input());
+    const view = statusBarText(this.input(), translate);
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.command = view.command;

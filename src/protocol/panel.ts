@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import { BODY_OVERHEAD_BYTES } from './body';
 import { Checked, check, flag, integer, list, oneOf, text, textWhere } from './check';
 import { MAX_DETAIL_LENGTH, MAX_ONLINE } from './limits';
+import { PANEL_TEXT_KEYS } from './panelText';
 
 /** Largest text, in UTF-8 bytes, that fits one envelope once wrapped in its JSON body. */
 export const MAX_TEXT_BYTES = MAX_PLAINTEXT_BYTES - BODY_OVERHEAD_BYTES;
@@ -16,6 +17,8 @@ export const MAX_PATH_LENGTH = 1024;
 export const MAX_URL_LENGTH = 2048;
 /** A draft may be longer than a message (the composer then says by how much). */
 export const MAX_DRAFT_LENGTH = 1024 * 1024;
+/** One of the panel's translated texts (panelText.ts); the longest English one is under 200 characters. */
+export const MAX_PANEL_TEXT_LENGTH = 1000;
 
 export const DELIVERY_STATUSES = ['pending', 'sent', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -124,6 +127,12 @@ const connectionEntries = {
   retryAt: v.optional(integer(0)),
   /** What the panel offers as buttons while not connected, most likely first (e.g. Reconnect after Disconnect). */
   actions: v.optional(v.pipe(list(oneOf(PANEL_COMMANDS, 'command'), PANEL_COMMANDS.length), v.readonly())),
+  /**
+   * The room's key is not known in this window (never yet, or wiped after a refused password):
+   * messages typed now cannot be sealed, so they are kept in memory only until it is, and lost if
+   * VS Code closes first. The panel says so.
+   */
+  noRoomKey: v.optional(flag()),
 };
 const PanelConnectionSchema = v.pipe(v.object(connectionEntries, 'must be an object'), v.readonly());
 export type PanelConnection = v.InferOutput<typeof PanelConnectionSchema>;
@@ -152,6 +161,12 @@ const snapshotEntries = {
   hasOlder: flag(),
   /** Text to put in the composer (e.g. a command that prefills it); absent keeps the view's draft. */
   draft: optionalText(MAX_DRAFT_LENGTH),
+  /** The panel's words in the user's language (see panelText.ts), by key; a key left out keeps its English. */
+  text: v.optional(v.pipe(
+    v.record(v.string(), text(MAX_PANEL_TEXT_LENGTH), 'must be an object of texts'),
+    v.check((texts) => Object.keys(texts).every((key) => (PANEL_TEXT_KEYS as readonly string[]).includes(key)), 'has an unknown key'),
+    v.readonly(),
+  )),
 };
 
 const HostToViewSchema = v.variant('type', [

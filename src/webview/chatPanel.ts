@@ -8,6 +8,7 @@ import type { ViewState } from './hostApi';
 import { estimateRowHeight, renderRow } from './messageView';
 import { ConnectionBanner, EmptyState, PresenceBar, tickCountdowns } from './statusViews';
 import { VirtualList } from './virtualList';
+import { say, useWords } from './words';
 
 export interface PanelHost {
   post(message: ViewToHost): void;
@@ -50,7 +51,7 @@ export class ChatPanel {
     this.empty = new EmptyState(doc, run);
     this.scroller = element(doc, 'div', 'scroller');
     this.scroller.tabIndex = 0;
-    this.scroller.setAttribute('aria-label', 'Messages');
+    this.scroller.setAttribute('aria-label', say('messages'));
     this.historyEdge = element(doc, 'div', 'history-edge');
     const canvas = element(doc, 'div', 'canvas');
     canvas.setAttribute('role', 'list');
@@ -97,6 +98,9 @@ export class ChatPanel {
   handle(message: HostToView): void {
     switch (message.type) {
       case 'snapshot':
+        useWords(message.text);
+        this.scroller.setAttribute('aria-label', say('messages'));
+        this.composer.applyWords();
         this.connection = message.connection;
         this.me = message.me;
         this.online = message.online;
@@ -127,7 +131,7 @@ export class ChatPanel {
       case 'delivery': {
         const change = this.conversation.setDelivery(message.id, message.status, message.reason);
         if (change) this.apply(change, false);
-        if (message.status === 'failed') this.announce(`Message not sent${message.reason ? `: ${message.reason}` : ''}`);
+        if (message.status === 'failed') this.announce(message.reason ? say('announceNotSentBecause', message.reason) : say('announceNotSent'));
         break;
       }
       case 'connection':
@@ -135,9 +139,9 @@ export class ChatPanel {
         break;
       case 'presence':
         this.online = message.online;
-        if (message.joined) this.presenceEvent(message.joined, 'joined');
-        if (message.left) this.presenceEvent(message.left, 'left');
-        if (message.renamed) this.presenceEvent(message.renamed.from, 'is now', message.renamed.to);
+        if (message.joined) this.presenceEvent(message.joined, say('joined'));
+        if (message.left) this.presenceEvent(message.left, say('left'));
+        if (message.renamed) this.presenceEvent(message.renamed.from, say('isNow'), message.renamed.to);
         break;
       case 'error':
         this.composer.showError(message.message);
@@ -205,12 +209,12 @@ export class ChatPanel {
     this.scroller.hidden = !hasMessages;
     this.historyEdge.replaceChildren(
       !hasMessages ? '' : this.loadingOlder
-        ? element(this.doc, 'span', '', 'Loading older messages…')
+        ? element(this.doc, 'span', '', say('loadingOlder'))
         : this.olderAvailable
-          ? button(this.doc, 'Load older messages', 'link-button', () => this.loadOlder())
+          ? button(this.doc, say('loadOlder'), 'link-button', () => this.loadOlder())
           : this.hasOlder || this.conversation.trimmed
-            ? element(this.doc, 'span', '', `The panel keeps the latest ${MAX_MESSAGES.toLocaleString('en-US')} messages`)
-            : element(this.doc, 'span', '', 'Start of the conversation'),
+            ? element(this.doc, 'span', '', say('keepsLatest', MAX_MESSAGES.toLocaleString('en-US')))
+            : element(this.doc, 'span', '', say('startOfConversation')),
     );
   }
 
@@ -248,7 +252,7 @@ export class ChatPanel {
 
   private announceMessages(items: readonly ChatItem[]): void {
     if (items.length === 0) return;
-    if (items.length > ANNOUNCE_EACH_MAX) this.announce(`${items.length} new messages`);
+    if (items.length > ANNOUNCE_EACH_MAX) this.announce(say('newMessages', items.length));
     else this.announce(items.map((item) => `${item.username}: ${item.text.slice(0, ANNOUNCE_CHARS)}`).join('. '));
     if (this.list.atBottom && this.doc.visibilityState === 'visible') this.host.post({ type: 'markRead' });
   }

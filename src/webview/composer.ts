@@ -4,6 +4,7 @@
 // never costs the user what they typed.
 import { textProblem, usernameProblem } from '../protocol/panel';
 import { button, element } from './dom';
+import { say } from './words';
 
 export interface ComposerCallbacks {
   send(text: string): void;
@@ -26,10 +27,9 @@ export class Composer {
     this.root = element(doc, 'form', 'composer');
     this.input = element(doc, 'textarea', 'composer-input');
     this.input.rows = 1;
-    this.input.placeholder = 'Message (Shift+Enter: new line)';
-    this.input.setAttribute('aria-label', 'Message');
     this.input.id = 'composer-input';
-    this.sendButton = element(doc, 'button', 'send', 'Send');
+    this.sendButton = element(doc, 'button', 'send');
+    this.applyWords();
     this.sendButton.type = 'submit';
     this.problem = element(doc, 'div', 'composer-problem');
     this.problem.id = 'composer-problem';
@@ -55,6 +55,13 @@ export class Composer {
       event.preventDefault();
       this.submit();
     });
+  }
+
+  /** Labels in the panel's words: English at first, the host's language once its snapshot is in. */
+  applyWords(): void {
+    this.input.placeholder = say('composerPlaceholder');
+    this.input.setAttribute('aria-label', say('composerLabel'));
+    this.sendButton.textContent = say('send');
   }
 
   setUser(me: string | null): void {
@@ -123,7 +130,7 @@ export class Composer {
     if (message) {
       this.problem.appendChild(element(this.problem.ownerDocument, 'span', '', message));
       if (usernameProblem(this.me) !== null) {
-        this.problem.appendChild(button(this.problem.ownerDocument, 'Set Username', 'link-button', () => this.callbacks.setUsername()));
+        this.problem.appendChild(button(this.problem.ownerDocument, say('commandSetUsername'), 'link-button', () => this.callbacks.setUsername()));
       }
     }
     this.problem.hidden = !message;

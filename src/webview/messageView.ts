@@ -5,6 +5,7 @@
 import type { Snippet } from '../protocol/body';
 import type { ChatItem } from '../protocol/panel';
 import { element, isolate } from './dom';
+import { say } from './words';
 import { renderCodeBlock, renderMarkdown } from './markdown';
 import { mentionsMe } from '../protocol/mentions';
 import { Row, dayLabel, fullTimeLabel, timeLabel } from './timeline';
@@ -31,7 +32,7 @@ export function renderRow(doc: Document, row: Row, context: RowContext): HTMLEle
   try {
     return renderRowContent(doc, row, context);
   } catch {
-    return element(doc, 'div', 'row message unreadable', 'This message could not be shown.');
+    return element(doc, 'div', 'row message unreadable', say('unreadable'));
   }
 }
 
@@ -93,7 +94,7 @@ function renderSnippet(doc: Document, snippet: Snippet): HTMLElement {
   const reference = element(doc, 'button', 'reference');
   reference.append(isolate(element(doc, 'span', 'path', snippet.path)), `:${lineRange(snippet)}`);
   reference.type = 'button';
-  reference.title = `Open ${snippet.path} at line ${snippet.startLine}`;
+  reference.title = say('openReference', snippet.path, snippet.startLine);
   reference.dataset.path = snippet.path;
   reference.dataset.line = String(snippet.startLine);
   caption.appendChild(reference);
@@ -103,7 +104,7 @@ function renderSnippet(doc: Document, snippet: Snippet): HTMLElement {
 }
 
 function renderDelivery(doc: Document, item: ChatItem): HTMLElement {
-  const text = item.status === 'pending' ? 'Sending…' : `Not sent${item.reason ? `: ${item.reason}` : ''}`;
+  const text = item.status === 'pending' ? say('sending') : item.reason ? say('notSentBecause', item.reason) : say('notSent');
   return isolate(element(doc, 'div', 'delivery', text));
 }
 

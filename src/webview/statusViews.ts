@@ -1,7 +1,9 @@
 // The parts of the panel around the list: who is online (with join/leave shown briefly), the
 // offline banner, and the empty state whose buttons ask the host to connect or set things up.
 import type { OnlineEntry, PanelConnection, PanelCommand } from '../protocol/panel';
+import type { PanelTextKey } from '../protocol/panelText';
 import { button, element, isolate } from './dom';
+import { say } from './words';
 
 /** How long "bob joined" stays in the presence bar. */
 const PRESENCE_EVENT_MS = 5000;
@@ -18,7 +20,6 @@ export class PresenceBar {
     const details = element(doc, 'details', 'online');
     this.summary = element(doc, 'summary', 'online-summary');
     this.list = element(doc, 'ul', 'online-list');
-    this.list.setAttribute('aria-label', 'Online');
     details.append(this.summary, this.list);
     this.event = element(doc, 'span', 'presence-event');
     this.root.append(details, this.event);
@@ -27,16 +28,17 @@ export class PresenceBar {
   /** `online` comes sorted from the host, one entry per member: "(you)" is this installation's key, not a name. */
   show(online: readonly OnlineEntry[], connection: PanelConnection): void {
     const connected = connection.status === 'connected';
+    this.list.setAttribute('aria-label', say('online'));
     this.summary.replaceChildren(
       element(this.doc, 'span', `dot ${connected ? 'on' : 'off'}`),
-      element(this.doc, 'span', '', connected ? `${online.length} online` : statusLabel(connection)),
+      element(this.doc, 'span', '', connected ? say('onlineCount', online.length) : statusLabel(connection)),
     );
     this.summary.title = connection.address ? `${statusLabel(connection)}: ${connection.address}` : statusLabel(connection);
     this.list.replaceChildren(...online.map((member) => {
       const item = element(this.doc, 'li', member.me ? 'me' : '');
       item.append(isolate(element(this.doc, 'span', 'name', member.name)));
       if (member.tag !== undefined) item.append(' ', element(this.doc, 'span', 'key-tag', member.tag));
-      if (member.me) item.append(' (you)');
+      if (member.me) item.append(say('you'));
       return item;
     }));
   }
@@ -52,33 +54,31 @@ export class PresenceBar {
 
 export function statusLabel(connection: PanelConnection): string {
   switch (connection.status) {
-    case 'connected': return 'Connected';
-    case 'connecting': return 'Connecting…';
-    case 'reconnecting': return 'Reconnecting…';
-    case 'disconnected': return 'Offline';
-    case 'error': return 'Connection failed';
+    case 'connected': return say('statusConnected');
+    case 'connecting': return say('statusConnecting');
+    case 'reconnecting': return say('statusReconnecting');
+    case 'disconnected': return say('statusOffline');
+    case 'error': return say('statusError');
   }
 }
 
-const COMMAND_LABELS: Record<PanelCommand, string> = {
-  connect: 'Join a room',
-  reconnect: 'Reconnect',
-  setPassword: 'Set Room Password',
-  setUsername: 'Set Username',
-  startServer: 'Start Server',
+const COMMAND_LABELS: Record<PanelCommand, PanelTextKey> = {
+  connect: 'commandConnect',
+  reconnect: 'commandReconnect',
+  setPassword: 'commandSetPassword',
+  setUsername: 'commandSetUsername',
+  startServer: 'commandStartServer',
 };
 
 /** While reconnecting, Reconnect means skipping the wait. */
-const RECONNECTING_LABELS: Partial<Record<PanelCommand, string>> = { reconnect: 'Retry now' };
-
 function labelsFor(connection: PanelConnection): Partial<Record<PanelCommand, string>> {
-  return connection.status === 'reconnecting' ? RECONNECTING_LABELS : {};
+  return connection.status === 'reconnecting' ? { reconnect: say('retryNow') } : {};
 }
 
 /** "Retrying in 7 s" until `retryAt`, then "Retrying now…" while the try is under way. */
 export function retryCountdownText(retryAt: number, now: number): string {
   const seconds = Math.ceil((retryAt - now) / 1000);
-  return seconds >= 1 ? `Retrying in ${seconds} s` : 'Retrying now…';
+  return seconds >= 1 ? say('retryingIn', seconds) : say('retryingNow');
 }
 
 /** The countdown to the next reconnect, which tickCountdowns keeps current; nothing when none is due. */
@@ -100,7 +100,7 @@ export function tickCountdowns(root: ParentNode, now: number): void {
 /** The buttons for `names`, the first one primary. */
 function actionButtons(doc: Document, names: readonly PanelCommand[], run: (name: PanelCommand) => void, labels: Partial<Record<PanelCommand, string>> = {}): HTMLElement {
   const actions = element(doc, 'div', 'empty-actions');
-  names.forEach((name, index) => actions.appendChild(button(doc, labels[name] ?? COMMAND_LABELS[name], index === 0 ? 'primary' : 'secondary', () => run(name))));
+  names.forEach((name, index) => actions.appendChild(button(doc, labels[name] ?? say(COMMAND_LABELS[name]), index === 0 ? 'primary' : 'secondary', () => run(name))));
   return actions;
 }
 
@@ -121,7 +121,8 @@ export class ConnectionBanner {
     this.root.replaceChildren(
       element(this.doc, 'strong', '', title),
       ...countdown(this.doc, connection, 'span'),
-      element(this.doc, 'span', '', ' Messages will be sent when reconnected.'),
+      // Typed without the room's key, messages cannot be sealed, so nothing keeps them across a restart (docs/SECURITY.md).
+      element(this.doc, 'span', '', ` ${say(connection.noRoomKey ? 'noRoomKey' : 'willSend')}`),
       actionButtons(this.doc, connection.actions ?? [], this.run, labelsFor(connection)),
     );
   }
@@ -147,19 +148,17 @@ export class EmptyState {
     if (hasMessages) return;
     const connected = connection.status === 'connected';
     const firstRun = !connected && connection.address === undefined;
-    const title = connected ? 'No messages yet' : firstRun ? 'Welcome to Secure Chat' : statusLabel(connection);
+    const title = connected ? say('noMessages') : firstRun ? say('welcome') : statusLabel(connection);
     const text = connected
-      ? 'Say hello. Messages are encrypted on this machine before they leave it.'
-      : connection.detail ?? (firstRun
-        ? 'Start a room on this computer and invite your team, or join a room a teammate runs. Messages are end-to-end encrypted with the room password.'
-        : 'Messages you type are sent once the chat is connected again.');
+      ? say('sayHello')
+      : connection.detail ?? say(firstRun ? 'firstRun' : connection.noRoomKey ? 'noRoomKey' : 'sentOnReconnect');
     const parts: HTMLElement[] = [element(this.doc, 'h2', '', title), element(this.doc, 'p', '', text), ...countdown(this.doc, connection, 'p')];
     if (connected) {
       if (!me) parts.push(actionButtons(this.doc, ['setUsername'], this.run));
     } else if (firstRun) {
-      parts.push(actionButtons(this.doc, FIRST_RUN, this.run, { startServer: 'Start a room' }));
+      parts.push(actionButtons(this.doc, FIRST_RUN, this.run, { startServer: say('startRoom') }));
       const setup = element(this.doc, 'div', 'empty-setup');
-      for (const name of FIRST_RUN_SETUP) setup.appendChild(button(this.doc, COMMAND_LABELS[name], 'link-button', () => this.run(name)));
+      for (const name of FIRST_RUN_SETUP) setup.appendChild(button(this.doc, say(COMMAND_LABELS[name]), 'link-button', () => this.run(name)));
       parts.push(setup);
     } else {
       parts.push(actionButtons(this.doc, connection.actions ?? [], this.run, labelsFor(connection)));

@@ -1,6 +1,7 @@
 // Turns the ordered message list into display rows: a separator at each new day, and a header only
 // on the first message of a group (same sender, same day, a few minutes apart at most).
 import type { ChatItem } from '../protocol/panel';
+import { say } from './words';
 
 /** Messages further apart than this start a new group even from the same sender. */
 export const GROUP_GAP_MS = 5 * 60 * 1000;
@@ -48,9 +49,9 @@ const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeS
 /** "Today", "Yesterday", or the date (with the year when it is not this year's). */
 export function dayLabel(day: number, now: number): string {
   const today = startOfDay(now);
-  if (day === today) return 'Today';
+  if (day === today) return say('today');
   // Half a day of slack absorbs daylight-saving shifts.
-  if (Math.abs(today - DAY_MS - day) < DAY_MS / 2) return 'Yesterday';
+  if (Math.abs(today - DAY_MS - day) < DAY_MS / 2) return say('yesterday');
   const sameYear = new Date(day).getFullYear() === new Date(now).getFullYear();
   return (sameYear ? dateFormat : dateWithYearFormat).format(day);
 }

@@ -243,7 +243,7 @@ export class RawClient {
 
   /** One history request and its answer. */
   history(query: { before?: number; after?: number; limit: number }): Promise<FrameOf<'history'>> {
-    const requestId = newNonce().toString('hex').slice(0, 16);
+    const requestId = randomBytes(8).toString('hex');
     this.send({ type: 'history', requestId, ...query });
     return this.next('history', (page) => page.requestId === requestId);
   }

@@ -1,15 +1,10 @@
 // One chat client for one server address, seen the way the panel needs it: the client's events
-// become panel updates (through PanelState), and messages typed before the first verified
-// connection wait here until the room's key is known. Free of the vscode API for plain-Node tests.
-import { randomBytes } from 'crypto';
-import { ChatClient, ChatClientError, TypedEmitter, encodeMessageBody, errorMessage } from '../../client';
+// become panel updates (through PanelState). Free of the vscode API for plain-Node tests.
+import { ChatClient, ChatClientError, TypedEmitter, errorMessage } from '../../client';
 import type { ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, HistoryPage, MessageBody, SealedOutboxEntry } from '../../client';
 import { HISTORY_PAGE_DEFAULT } from '../../protocol/limits';
 import type { PanelSnapshot, PanelUpdate } from '../../protocol/panel';
 import { OfflineReason, PanelState, localItem, receivedItem, panelConnection } from './panelState';
-
-/** Messages typed before the first connection that are held in memory, at most. */
-export const EARLY_QUEUE_LIMIT = 100;
 
 export interface ChatSessionEvents {
   /** Something the panel should show. */
@@ -32,13 +27,6 @@ export class ChatSession {
   private readonly panel: PanelState;
   private readonly pageSize: number;
   private readonly events: TypedEmitter<ChatSessionEvents>;
-  /**
-   * Sealing needs the room's salt, known only after a verified connection; until then typed
-   * messages wait here (in memory only) under the id the panel shows for them.
-   */
-  private readonly early: { readonly panelId: string; readonly body: MessageBody }[] = [];
-  /** Client message id → the id the panel knows it by, for messages that waited in `early`. */
-  private readonly aliases = new Map<string, string>();
   private readonly unsubscribe: (() => void)[];
   /** Why the next 'disconnected' state happens, while disconnect() is under way. */
   private offline: OfflineReason = 'disconnected';
@@ -121,20 +109,13 @@ export class ChatSession {
     this.sendBody({ text });
   }
 
-  /** Queues the message (also offline); throws ChatClientError for one that cannot be sent at all. */
+  /**
+   * Queues the message (also offline, and before the room's keys are known: the client seals it once
+   * they are); throws ChatClientError for one that cannot be sent at all.
+   */
   sendBody(body: MessageBody): void {
-    if (this.early.length > 0) {
-      // Keep the order typed: once something waits, everything after it waits too.
-      this.hold(body);
-      return;
-    }
-    try {
-      const local = this.client.send(body);
-      this.showOwn(local.id, local.timestamp, body);
-    } catch (error) {
-      if (!(error instanceof ChatClientError && error.code === 'not-ready')) throw error;
-      this.hold(body);
-    }
+    const local = this.client.send(body);
+    this.showOwn(local.id, local.timestamp, body);
   }
 
   loadOlder(beforeSeq: number): void {
@@ -157,40 +138,15 @@ export class ChatSession {
     this.emitUpdate({ type: 'config', username: this.client.username });
   }
 
-  private hold(body: MessageBody): void {
-    // The client checks the size when it seals; a message that waits is checked now, while the user is there.
-    encodeMessageBody(body);
-    if (this.early.length >= EARLY_QUEUE_LIMIT) {
-      throw new ChatClientError('outbox-full', `${EARLY_QUEUE_LIMIT} messages are already waiting for the first connection to the room`);
-    }
-    const panelId = randomBytes(16).toString('hex');
-    this.early.push({ panelId, body });
-    this.showOwn(panelId, Date.now(), body);
-  }
-
   private showOwn(id: string, timestamp: number, body: MessageBody): void {
     const item = localItem({ id, username: this.client.username, timestamp, body, status: 'pending' });
     if (item) this.emitUpdate(this.panel.append(item));
   }
 
-  /** The room key is known now: seal and queue, in order, what was typed before it was. */
-  private releaseEarly(): void {
-    while (this.early.length > 0) {
-      const { panelId, body } = this.early[0];
-      try {
-        const local = this.client.send(body);
-        this.aliases.set(local.id, panelId);
-      } catch (error) {
-        if (error instanceof ChatClientError && error.code === 'not-ready') return;
-        this.emitUpdate(this.panel.setDelivery(panelId, 'failed', undefined, errorMessage(error)));
-      }
-      this.early.shift();
-    }
-  }
-
   private onState(state: ConnectionState): void {
-    this.emitUpdate(this.panel.setConnection(panelConnection(state, this.address, this.offline)));
-    if (state.status === 'connected') this.releaseEarly();
+    const connection = panelConnection(state, this.address, this.offline);
+    // Until a connection brings the room's key, what is typed cannot be sealed and so is not kept across a restart.
+    this.emitUpdate(this.panel.setConnection(this.client.roomId === undefined && state.status !== 'connected' ? { ...connection, noRoomKey: true } : connection));
     this.events.emit('change', state);
   }
 
@@ -207,10 +163,7 @@ export class ChatSession {
   }
 
   private onDelivery(update: DeliveryUpdate): void {
-    const panelId = this.aliases.get(update.id) ?? update.id;
-    // A 'sent' without seq may be followed by one with it, so the alias lives until the seq is known.
-    if (update.status === 'failed' || update.seq !== undefined) this.aliases.delete(update.id);
-    this.emitUpdate(this.panel.setDelivery(panelId, update.status, update.seq, update.reason));
+    this.emitUpdate(this.panel.setDelivery(update.id, update.status, update.seq, update.reason));
   }
 
   private emitUpdate(update: PanelUpdate): void {

@@ -1,6 +1,7 @@
 // Addresses for the embedded server: the one this machine's client uses, and the one teammates are
 // given. Free of the vscode API so the rules are unit-tested.
 import type { NetworkInterfaceInfo } from 'os';
+import { Translate, english } from './words';
 
 const WILDCARD_TO_LOOPBACK: Record<string, string> = { '0.0.0.0': '127.0.0.1', '::': '::1' };
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -20,14 +21,14 @@ export type Invite =
   | { readonly reachable: false; readonly address: string; readonly why: string };
 
 /** The address to give teammates for a server bound to host:port; never includes the password. */
-export function invite(host: string, port: number, interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>): Invite {
+export function invite(host: string, port: number, interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>, t: Translate = english): Invite {
   if (LOOPBACK.has(host) || host.startsWith('127.')) {
-    return { reachable: false, address: wsAddress(host, port), why: `The server listens on ${host}, which only this computer can reach.` };
+    return { reachable: false, address: wsAddress(host, port), why: t('The server listens on {0}, which only this computer can reach.', host) };
   }
   if (!(host in WILDCARD_TO_LOOPBACK)) return { reachable: true, address: wsAddress(host, port) };
   // Bound to every interface: offer the first LAN address, IPv4 first because people type it.
   const candidates = Object.values(interfaces).flatMap((list) => list ?? []).filter((info) => !info.internal);
   const lan = candidates.find((info) => info.family === 'IPv4') ?? candidates.find((info) => info.family === 'IPv6' && !info.address.startsWith('fe80:'));
-  if (!lan) return { reachable: false, address: localAddress(host, port), why: 'This computer has no network address other than loopback.' };
+  if (!lan) return { reachable: false, address: localAddress(host, port), why: t('This computer has no network address other than loopback.') };
   return { reachable: true, address: wsAddress(lan.address, port) };
 }

@@ -4,6 +4,7 @@
 // click on a member's words could run any command. Free of the vscode API so the rule is unit-tested.
 import { errorMessage } from '../../client';
 import { UNSAFE_CHARACTERS } from '../../crypto/limits';
+import { Translate, english } from './words';
 
 const UNSAFE = new RegExp(UNSAFE_CHARACTERS.source, 'gu');
 
@@ -17,6 +18,6 @@ export function plainText(text: string): string {
 }
 
 /** A failure's notification: a thrown error's message may carry a peer's or a server's words, so it is plain words too. */
-export function failureNotice(error: unknown): string {
-  return `Secure Chat: ${plainText(errorMessage(error))}`;
+export function failureNotice(error: unknown, t: Translate = english): string {
+  return t('Secure Chat: {0}', plainText(errorMessage(error)));
 }

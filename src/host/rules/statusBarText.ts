@@ -4,6 +4,7 @@ import type { ConnectionState } from '../../client';
 import type { CommandId } from './commandNames';
 import { reconnectReasonWords } from './reconnectWords';
 import { retryDelayText } from './retryDelay';
+import { Translate, english } from './words';
 
 export type StatusKind = 'offline' | 'server' | 'connecting' | 'reconnecting' | 'connected' | 'error';
 
@@ -27,47 +28,57 @@ export interface StatusBarText {
   readonly command: Extract<CommandId, 'secureChat.openChat' | 'secureChat.connect'>;
 }
 
-const ERROR_TEXT = {
-  'auth-failed': 'wrong password', 'room-changed': 'another room at this address', 'name-taken': 'name taken', incompatible: 'incompatible server',
-} as const;
+function errorText(kind: Extract<ConnectionState, { status: 'error' }>['kind'], t: Translate): string {
+  switch (kind) {
+    case 'auth-failed':
+      return t('$(error) Secure Chat: wrong password');
+    case 'room-changed':
+      return t('$(error) Secure Chat: another room at this address');
+    case 'name-taken':
+      return t('$(error) Secure Chat: name taken');
+    case 'incompatible':
+      return t('$(error) Secure Chat: incompatible server');
+  }
+}
 
 /** Room ids are long hex; the first 12 digits tell rooms apart for a person. */
 function shortRoom(roomId: string): string {
   return roomId.length > 12 ? `${roomId.slice(0, 12)}…` : roomId;
 }
 
-function connectionPart(input: StatusInput): { kind: StatusKind; text: string; line: string } {
+function connectionPart(input: StatusInput, t: Translate): { kind: StatusKind; text: string; line: string } {
   const state = input.connection ?? { status: 'disconnected' as const };
-  const where = input.address ?? 'no server';
+  const where = input.address ?? t('no server');
   switch (state.status) {
     case 'disconnected':
       return input.server
-        ? { kind: 'server', text: 'Secure Chat: server running', line: 'Not connected' }
-        : { kind: 'offline', text: '$(debug-disconnect) Secure Chat: offline', line: input.address ? `Disconnected from ${where}` : 'Not connected' };
+        ? { kind: 'server', text: t('Secure Chat: server running'), line: t('Not connected') }
+        : { kind: 'offline', text: t('$(debug-disconnect) Secure Chat: offline'), line: input.address ? t('Disconnected from {0}', where) : t('Not connected') };
     case 'connecting':
     case 'authenticating':
-      return { kind: 'connecting', text: '$(sync~spin) Secure Chat: connecting…', line: `Connecting to ${where}` };
+      return { kind: 'connecting', text: t('$(sync~spin) Secure Chat: connecting…'), line: t('Connecting to {0}', where) };
     case 'reconnecting':
       return {
-        kind: 'reconnecting', text: '$(sync~spin) Secure Chat: reconnecting…',
-        line: `Reconnecting to ${where} in ${retryDelayText(state.inMs)} (attempt ${state.attempt}): ${reconnectReasonWords(state.reason)}`,
+        kind: 'reconnecting', text: t('$(sync~spin) Secure Chat: reconnecting…'),
+        line: t('Reconnecting to {0} in {1} (attempt {2}): {3}', where, retryDelayText(state.inMs), state.attempt, reconnectReasonWords(state.reason, t)),
       };
     case 'connected':
       return {
-        kind: 'connected', text: `$(comment-discussion) Secure Chat: ${input.online.length} online`,
-        line: `Connected to ${where}${input.online.length > 0 ? ` with ${input.online.join(', ')}` : ''}`,
+        kind: 'connected', text: t('$(comment-discussion) Secure Chat: {0} online', input.online.length),
+        line: input.online.length > 0 ? t('Connected to {0} with {1}', where, input.online.join(', ')) : t('Connected to {0}', where),
       };
     case 'error':
-      return { kind: 'error', text: `$(error) Secure Chat: ${ERROR_TEXT[state.kind]}`, line: `Not connected to ${where}: ${state.message}` };
+      return { kind: 'error', text: errorText(state.kind, t), line: t('Not connected to {0}: {1}', where, state.message) };
   }
 }
 
-export function statusBarText(input: StatusInput): StatusBarText {
-  const part = connectionPart(input);
+/** `t` is the host's translation (vscode.l10n.t); English by default. */
+export function statusBarText(input: StatusInput, t: Translate = english): StatusBarText {
+  const part = connectionPart(input, t);
   const lines = ['Secure Chat', part.line];
-  if (input.server) lines.push(`Server running on ${input.server.address}, room ${shortRoom(input.server.roomId)}`);
+  if (input.server) lines.push(t('Server running on {0}, room {1}', input.server.address, shortRoom(input.server.roomId)));
   const command = part.kind === 'offline' ? 'secureChat.connect' : 'secureChat.openChat';
-  lines.push(command === 'secureChat.connect' ? 'Click to connect' : 'Click to open the chat');
+  lines.push(command === 'secureChat.connect' ? t('Click to connect') : t('Click to open the chat'));
   return {
     kind: part.kind,
     text: input.server ? `$(server) ${part.text}` : part.text,

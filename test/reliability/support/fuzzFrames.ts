@@ -1,9 +1,8 @@
 // Random and malformed client frames for the fuzz test, drawn from a seeded stream. None of them can
 // be accepted: mutated envelopes start from envelopes the server already stores (an intact one is
 // another member's, signed by its key), fresh valid envelopes are sealed stale or for another room.
-import {
-  EpochKeys, IdentityKey, MAX_ENVELOPE_V3_BYTES, MIN_ENVELOPE_BYTES, NONCE_BYTES, PROOF_BYTES, USERNAME_BLOCK_BYTES, sealSignedMessage,
-} from '../../../src/crypto';
+import { EpochKeys, IdentityKey, MAX_ENVELOPE_V3_BYTES, MIN_ENVELOPE_BYTES, USERNAME_BLOCK_BYTES, sealSignedMessage } from '../../../src/crypto';
+import { NONCE_BYTES, PROOF_BYTES } from '../../support/v1Handshake';
 import { encodeBody } from '../../../src/protocol/body';
 import { MAX_FRAME_BYTES } from '../../../src/protocol/wire';
 import { SeededRandom } from './seededRandom';

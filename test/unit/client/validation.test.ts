@@ -45,9 +45,12 @@ describe('client input validation', () => {
     client.dispose();
   });
 
-  it('refuses to send before it has ever connected (no room key yet)', () => {
+  it('accepts a message before it has ever connected, and keeps it out of the sealed outbox until the room key is known', () => {
     const client = new ChatClient(options);
-    assert.throws(() => client.send({ text: 'hi' }), (e: unknown) => e instanceof ChatClientError && e.code === 'not-ready');
+    const local = client.send({ text: 'hi' });
+    assert.match(local.id, /^[0-9a-f]{32}$/u);
+    assert.deepStrictEqual([local.status, local.username, local.body], ['pending', 'alice', { text: 'hi' }]);
+    assert.deepStrictEqual(client.sealedOutbox, []);
     client.dispose();
   });
 

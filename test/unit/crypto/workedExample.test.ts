@@ -14,7 +14,7 @@ import { messageSignatureInput, verifySignature } from '../../../src/crypto/iden
 import { epochKeys, sealEpochSecretWith, storageKeys } from '../../../src/crypto/epochs';
 import { roomVerifier } from '../../../src/crypto/verifier';
 import { hkdfSha256 } from '../../../src/crypto/primitives';
-import { clientProof, encodeTranscript, serverProof } from '../../../src/crypto/handshake';
+import { clientProof, encodeTranscript, serverProof } from '../../support/v1Handshake';
 import { deriveMasterSecret, expandRoomKeys, RoomParams } from '../../../src/crypto/keys';
 import { hex, repoRoot } from './fixtures';
 

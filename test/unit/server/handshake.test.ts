@@ -1,11 +1,13 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CryptoError, DEFAULT_ITERATIONS, newNonce } from '../../../src/crypto';
+import { CONFIRMATION_BYTES, CPACE_NONCE_BYTES, CryptoError, DEFAULT_ITERATIONS, USERNAME_BLOCK_BYTES } from '../../../src/crypto';
+import { randomBytes } from '../../../src/crypto/primitives';
 import { CLOSE_CODES } from '../../../src/protocol/wire';
 import { startChatServer } from '../../../src/server/server';
 import { StartError } from '../../../src/server/errors';
 import { RawClient } from '../../support/rawClient';
+import { PROOF_BYTES, newNonce } from '../../support/v1Handshake';
 import { RecordingLogger } from '../../support/recordingLogger';
 import { TEST_PASSWORD, TestServer, startTestServer, tempDataDir } from '../../support/testServer';
 
@@ -53,7 +55,7 @@ describe('server handshake and presence', () => {
     const client = await connect();
     await client.offerCpace(TEST_PASSWORD);
     await client.next('confirm');
-    client.send({ type: 'confirm', proof: newNonce() });
+    client.send({ type: 'confirm', proof: randomBytes(CONFIRMATION_BYTES) });
     const error = await client.error('auth-failed');
     assert.strictEqual(error.message, 'authentication failed');
     assert.strictEqual((await client.waitClosed()).code, CLOSE_CODES.authFailed);
@@ -63,7 +65,7 @@ describe('server handshake and presence', () => {
   it('refuses an invalid CPace share (the identity) as a failed handshake', async () => {
     const client = await connect();
     await client.next('hello');
-    client.send({ type: 'cpace', nonce: newNonce(), share: Buffer.alloc(32) });
+    client.send({ type: 'cpace', nonce: randomBytes(CPACE_NONCE_BYTES), share: Buffer.alloc(32) });
     await client.error('auth-failed');
     assert.strictEqual((await client.waitClosed()).code, CLOSE_CODES.authFailed);
   });
@@ -72,7 +74,7 @@ describe('server handshake and presence', () => {
     const client = await connect();
     await client.confirm(await client.offerCpace(TEST_PASSWORD));
     await client.nextEpoch();
-    client.send({ type: 'present', epoch: 1, user: newNonce(), identity: client.identity.publicKey, identityProof: Buffer.alloc(64) });
+    client.send({ type: 'present', epoch: 1, user: randomBytes(USERNAME_BLOCK_BYTES), identity: client.identity.publicKey, identityProof: Buffer.alloc(64) });
     await client.error('bad-frame');
     assert.strictEqual((await client.waitClosed()).code, CLOSE_CODES.protocolViolation);
     assert.strictEqual(client.inbox.some((frame) => frame.type === 'welcome'), false);
@@ -83,7 +85,7 @@ describe('server handshake and presence', () => {
     const hello = await client.next('hello');
     assert.strictEqual(hello.version, 2);
     // What today's version-1 client sends: a nonce, a username block and a proof.
-    client.sendRaw(JSON.stringify({ type: 'auth', nonce: newNonce().toString('base64'), user: newNonce().toString('base64'), proof: newNonce().toString('base64') }));
+    client.sendRaw(JSON.stringify({ type: 'auth', nonce: newNonce().toString('base64'), user: newNonce().toString('base64'), proof: randomBytes(PROOF_BYTES).toString('base64') }));
     const error = await client.error('upgrade-required');
     assert.strictEqual(error.message, 'this server speaks protocol 2: upgrade the Secure Chat extension');
     assert.strictEqual((await client.waitClosed()).code, CLOSE_CODES.upgradeRequired);
@@ -111,7 +113,7 @@ describe('server handshake and presence', () => {
     const third = await connect();
     await third.offerCpace('not the password');
     await third.next('confirm');
-    third.send({ type: 'confirm', proof: newNonce() });
+    third.send({ type: 'confirm', proof: randomBytes(CONFIRMATION_BYTES) });
     assert.strictEqual((await third.waitClosed()).code, CLOSE_CODES.authFailed);
     const refused = await connect();
     await refused.error('backoff');

@@ -41,6 +41,17 @@ describe('chat panel: sending', () => {
     return { panel, input, states, send, sends, problem };
   }
 
+  it('labels the composer in the words of the host\'s snapshot, and in English again with none', () => {
+    const { panel, input } = setup();
+    const sendButton = (): string => input.ownerDocument.querySelector('button.send')?.textContent ?? '';
+    assert.deepStrictEqual([input.placeholder, input.getAttribute('aria-label'), sendButton()], ['Message (Shift+Enter: new line)', 'Message', 'Send']);
+    const german = { composerPlaceholder: 'Nachricht (Umschalt+Eingabe: neue Zeile)', composerLabel: 'Nachricht', send: 'Senden' };
+    panel.handle({ type: 'snapshot', connection: { status: 'disconnected' }, me: 'dana', messages: [], online: [], hasOlder: false, text: german });
+    assert.deepStrictEqual([input.placeholder, input.getAttribute('aria-label'), sendButton()], ['Nachricht (Umschalt+Eingabe: neue Zeile)', 'Nachricht', 'Senden']);
+    panel.handle({ type: 'snapshot', connection: { status: 'disconnected' }, me: 'dana', messages: [], online: [], hasOlder: false });
+    assert.strictEqual(sendButton(), 'Send');
+  });
+
   it('posts each send with a new id and clears the draft only on its answer', () => {
     const { panel, input, states, send, sends } = setup();
     send('one');

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import type { PanelCommand } from '../../../src/protocol/panel';
 import { ConnectionBanner, EmptyState, PresenceBar, retryCountdownText, tickCountdowns } from '../../../src/webview/statusViews';
 import { renderRow } from '../../../src/webview/messageView';
+import { useWords } from '../../../src/webview/words';
 import { newDocument } from './dom';
 
 describe('panel status views', () => {
@@ -35,6 +36,34 @@ describe('panel status views', () => {
     assert.deepStrictEqual(buttons(banner.root), ['Start Server', 'Reconnect']);
     (banner.root.querySelectorAll('button')[1] as HTMLButtonElement).click();
     assert.deepStrictEqual(run, ['reconnect']);
+  });
+
+  it('says that messages typed before the room key is known live only until the window closes', () => {
+    const doc = newDocument();
+    const noKey = 'Messages typed now are sent once the chat has the room’s key, and kept in this window only until then: they are lost if VS Code closes first.';
+    const banner = new ConnectionBanner(doc, () => undefined);
+    banner.show({ status: 'connecting', address: 'ws://10.0.0.5:7777', noRoomKey: true }, true);
+    assert.strictEqual(banner.root.textContent, `Connecting… ${noKey}`);
+    banner.show({ status: 'reconnecting', address: 'ws://10.0.0.5:7777', detail: 'The connection was cut off.' }, true);
+    assert.strictEqual(banner.root.textContent, 'Reconnecting… The connection was cut off. Messages will be sent when reconnected.');
+    const empty = new EmptyState(doc, () => undefined);
+    empty.show({ status: 'connecting', address: 'ws://10.0.0.5:7777', noRoomKey: true }, 'dana', false);
+    assert.strictEqual(empty.root.querySelector('p')?.textContent, noKey);
+  });
+
+  it('speaks the words the host sent in its snapshot, filling in their numbers, and English for a key left out', () => {
+    const doc = newDocument();
+    useWords({ statusReconnecting: 'Verbindung wird wiederhergestellt…', retryingIn: 'Neuer Versuch in {0} s', retryNow: 'Jetzt erneut versuchen' });
+    try {
+      const banner = new ConnectionBanner(doc, () => undefined);
+      banner.show({ status: 'reconnecting', address: 'ws://10.0.0.5:7777', retryAt: Date.now() + 4_500, actions: ['reconnect'] }, true);
+      assert.match(banner.root.textContent ?? '', /^Verbindung wird wiederhergestellt…Neuer Versuch in [45] s Messages will be sent when reconnected\.Jetzt erneut versuchen$/u);
+    } finally {
+      useWords(undefined);
+    }
+    const english = new ConnectionBanner(doc, () => undefined);
+    english.show({ status: 'disconnected', address: 'ws://10.0.0.5:7777', actions: ['reconnect'] }, true);
+    assert.strictEqual(english.root.textContent, 'Offline Messages will be sent when reconnected.Reconnect');
   });
 
   it('counts down to the next reconnect in place and offers "Retry now"', () => {

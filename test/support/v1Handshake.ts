@@ -1,9 +1,10 @@
-// Mutual authentication by proof of the room key: each side sends an HMAC over the same transcript
-// under a different label. Neither the password nor any key crosses the wire.
-import { CryptoError } from './errors';
-import { RoomKeys, RoomParams } from './keys';
-import { constantTimeEqual, hmacSha256, randomBytes } from './primitives';
-import { USERNAME_BLOCK_BYTES } from './envelope';
+// Version 1's handshake, which no peer runs any more: mutual authentication by proof of the room
+// key, each side sending an HMAC over the same transcript under a different label. Kept for the
+// record docs/PROTOCOL.md prints (its worked example) and as the positive control of the
+// offline-guessing tests and the CPace benchmark: anyone holding a transcript can check a password
+// guess against these proofs, which is what version 2 removes.
+import { CryptoError, RoomKeys, RoomParams, USERNAME_BLOCK_BYTES } from '../../src/crypto';
+import { constantTimeEqual, hmacSha256, randomBytes } from '../../src/crypto/primitives';
 
 export const NONCE_BYTES = 32;
 export const PROOF_BYTES = 32;

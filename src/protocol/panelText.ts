@@ -1,0 +1,64 @@
+// The chat panel's words. English here is the default the panel shows until the host's snapshot
+// brings the user's language: the host passes each English text through vscode.l10n.t (the text is
+// the key of the l10n bundles) and sends the results in the snapshot's `text`. {0}, {1}... are
+// filled in by the panel. Browser-safe: imported by the webview and the host.
+
+export const PANEL_TEXT = {
+  online: 'Online',
+  onlineCount: '{0} online',
+  you: ' (you)',
+  statusConnected: 'Connected',
+  statusConnecting: 'Connecting…',
+  statusReconnecting: 'Reconnecting…',
+  statusOffline: 'Offline',
+  statusError: 'Connection failed',
+  commandConnect: 'Join a room',
+  commandReconnect: 'Reconnect',
+  commandSetPassword: 'Set Room Password',
+  commandSetUsername: 'Set Username',
+  commandStartServer: 'Start Server',
+  startRoom: 'Start a room',
+  retryNow: 'Retry now',
+  retryingIn: 'Retrying in {0} s',
+  retryingNow: 'Retrying now…',
+  willSend: 'Messages will be sent when reconnected.',
+  noRoomKey: 'Messages typed now are sent once the chat has the room’s key, and kept in this window only until then: they are lost if VS Code closes first.',
+  noMessages: 'No messages yet',
+  welcome: 'Welcome to Secure Chat',
+  sayHello: 'Say hello. Messages are encrypted on this machine before they leave it.',
+  firstRun: 'Start a room on this computer and invite your team, or join a room a teammate runs. Messages are end-to-end encrypted with the room password.',
+  sentOnReconnect: 'Messages you type are sent once the chat is connected again.',
+  sending: 'Sending…',
+  notSent: 'Not sent',
+  notSentBecause: 'Not sent: {0}',
+  announceNotSent: 'Message not sent',
+  announceNotSentBecause: 'Message not sent: {0}',
+  unreadable: 'This message could not be shown.',
+  openReference: 'Open {0} at line {1}',
+  today: 'Today',
+  yesterday: 'Yesterday',
+  loadingOlder: 'Loading older messages…',
+  loadOlder: 'Load older messages',
+  keepsLatest: 'The panel keeps the latest {0} messages',
+  startOfConversation: 'Start of the conversation',
+  messages: 'Messages',
+  composerPlaceholder: 'Message (Shift+Enter: new line)',
+  composerLabel: 'Message',
+  send: 'Send',
+  /** After a member's name: "bob joined". */
+  joined: 'joined',
+  left: 'left',
+  /** Between a member's old and new name: "bob is now robert". */
+  isNow: 'is now',
+  newMessages: '{0} new messages',
+} as const;
+
+export type PanelTextKey = keyof typeof PANEL_TEXT;
+export type PanelText = { readonly [K in PanelTextKey]: string };
+
+export const PANEL_TEXT_KEYS = Object.keys(PANEL_TEXT) as PanelTextKey[];
+
+/** The text with {0}, {1}... filled in from args; a placeholder without its argument stays as it is. */
+export function fillIn(text: string, ...args: (string | number)[]): string {
+  return text.replace(/\{(\d+)\}/gu, (placeholder, index: string) => (Number(index) < args.length ? String(args[Number(index)]) : placeholder));
+}
