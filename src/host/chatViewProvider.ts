@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../client';
 import type { Logger } from '../client';
 import { MAX_DETAIL_LENGTH } from '../protocol/limits';
-import { HostToView, PanelSnapshot, PanelUpdate, parseViewToHost, textProblem, PanelCommand, ViewToHost } from '../protocol/panel';
+import { ChatItem, HostToView, PanelSnapshot, PanelUpdate, parseViewToHost, textProblem, PanelCommand, ViewToHost } from '../protocol/panel';
 import { commandId } from './rules/commandNames';
 import { PanelFeed } from './rules/panelFeed';
 import { failureNotice, plainText } from './rules/plainText';
@@ -44,6 +44,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private ready = false;
   /** Others' messages that arrived while the panel was hidden. */
   private unread = 0;
+  /** The first of them: the next snapshot shows the panel there, under "New messages". */
+  private unreadFrom: string | undefined;
   private readonly subscription: vscode.Disposable;
   /** Bounds what a flood of messages costs the page (see panelFeed.ts). */
   private readonly feed = new PanelFeed(
@@ -111,7 +113,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     if (!view) return;
     if (!view.visible) {
       // The page gets a fresh snapshot when shown, so only the badge needs the news now.
-      if (update.type === 'messages' && update.position === 'append') this.addUnread(update.items.filter((item) => !item.own).length);
+      if (update.type === 'messages' && update.position === 'append') this.addUnread(update.items.filter((item) => !item.own));
       return;
     }
     if (this.ready) this.feed.push(update);
@@ -143,7 +145,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private postSnapshot(): void {
     this.feed.discard();
-    this.post({ type: 'snapshot', ...this.model.snapshot() });
+    const unreadFrom = this.unreadFrom;
+    this.unreadFrom = undefined;
+    this.post({ type: 'snapshot', ...this.model.snapshot(), ...(unreadFrom === undefined ? {} : { unreadFrom }) });
   }
 
   private post(message: HostToView): void {
@@ -167,9 +171,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     }
   }
 
-  private addUnread(count: number): void {
-    if (count === 0 || !this.view) return;
-    this.unread += count;
+  private addUnread(items: readonly ChatItem[]): void {
+    if (items.length === 0 || !this.view) return;
+    this.unreadFrom ??= items[0].id;
+    this.unread += items.length;
     this.view.badge = { value: this.unread, tooltip: `${this.unread} new chat message${this.unread === 1 ? '' : 's'}` };
   }
 

@@ -95,9 +95,12 @@ const PanelSnippetSchema = v.pipe(
   v.check((snippet) => snippet.endLine >= snippet.startLine, 'has "endLine" before "startLine"'),
 );
 
+/** Hex message id as the panel knows it (a client's 32 digits, or the host's own id for a message still waiting). */
+const messageId = () => textWhere((id) => /^[0-9a-f]{1,64}$/u.test(id), 'must be 1-64 lowercase hex digits');
+
 const ChatItemSchema = v.pipe(v.object({
   /** Hex message id; stable across pending → sent, so delivery updates find the item. */
-  id: textWhere((id) => /^[0-9a-f]{1,64}$/u.test(id), 'must be 1-64 lowercase hex digits'),
+  id: messageId(),
   /** Server sequence number; absent until the server has stored the message. */
   seq: v.optional(integer(0)),
   username: username(),
@@ -139,6 +142,8 @@ const snapshotEntries = {
   hasOlder: flag(),
   /** Text to put in the composer (e.g. a command that prefills it); absent keeps the view's draft. */
   draft: optionalText(MAX_DRAFT_LENGTH),
+  /** The first of the messages that came while the panel was hidden: the view puts "New messages" above it. */
+  unreadFrom: v.optional(messageId()),
 };
 
 const HostToViewSchema = v.variant('type', [

@@ -7,6 +7,7 @@ import { button, element } from './dom';
 import type { ViewState } from './hostApi';
 import { estimateRowHeight, renderRow } from './messageView';
 import { ConnectionBanner, EmptyState, PresenceBar, tickCountdowns } from './statusViews';
+import { STRINGS } from './strings';
 import { VirtualList } from './virtualList';
 
 export interface PanelHost {
@@ -30,6 +31,9 @@ export class ChatPanel {
   private readonly empty: EmptyState;
   private readonly historyEdge: HTMLElement;
   private readonly scroller: HTMLElement;
+  /** The list and what floats over it (the jump button). */
+  private readonly messagesArea: HTMLElement;
+  private readonly jump: HTMLButtonElement;
   private readonly announcer: HTMLElement;
   private readonly root: HTMLElement;
   private readonly loading: HTMLElement;
@@ -40,6 +44,10 @@ export class ChatPanel {
   private loadingOlder = false;
   /** Id of the latest send; the composer waits for the sendResult that carries it. */
   private lastSendId = 0;
+  /** Where the "New messages" divider goes: the first message from others the user has not seen yet. */
+  private firstUnread: string | null = null;
+  /** Messages from others that came in below the view since the user scrolled up. */
+  private unseen = 0;
   /** Runs while a reconnect is due, so its countdown moves between the host's updates. */
   private countdownTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -56,14 +64,23 @@ export class ChatPanel {
     canvas.setAttribute('role', 'list');
     this.scroller.append(this.historyEdge, canvas);
     this.list = new VirtualList(this.scroller, canvas, {
-      render: (row) => renderRow(doc, row, { me: this.me, now: Date.now() }),
+      render: (row) => renderRow(doc, row, { me: this.me, now: Date.now(), firstUnread: this.firstUnread }),
       estimate: estimateRowHeight,
       nearTop: () => this.loadOlder(),
+      followingChanged: (following) => {
+        if (following) this.unseen = 0;
+        this.refreshJump();
+      },
     });
+    this.jump = button(doc, STRINGS.jumpToLatest, 'jump-latest', () => this.list.scrollToBottom());
+    this.messagesArea = element(doc, 'div', 'messages');
+    this.messagesArea.append(this.scroller, this.jump);
     this.composer = new Composer(doc, {
       send: (text) => {
         this.lastSendId += 1;
         host.post({ type: 'send', id: this.lastSendId, text });
+        // Answering is reading: the divider has done its job.
+        this.moveDivider(null);
         this.list.scrollToBottom();
       },
       draftChanged: (text) => host.saveState({ draft: text }),
@@ -76,7 +93,7 @@ export class ChatPanel {
     // and showing nothing looks broken, so the panel says it is loading.
     this.loading = element(doc, 'div', 'loading', 'Loading Secure Chat…');
     this.loading.setAttribute('role', 'status');
-    root.append(this.loading, this.presence.root, this.banner.root, this.empty.root, this.scroller, this.composer.root, this.announcer);
+    root.append(this.loading, this.presence.root, this.banner.root, this.empty.root, this.messagesArea, this.composer.root, this.announcer);
     root.classList.add('starting');
     root.setAttribute('aria-busy', 'true');
     this.root = root;
@@ -103,7 +120,7 @@ export class ChatPanel {
         this.hasOlder = message.hasOlder;
         this.loadingOlder = false;
         this.conversation.reset(message.messages);
-        this.list.reset(this.conversation.rows);
+        this.startAt(message.unreadFrom);
         this.composer.setUser(message.me);
         if (message.draft !== undefined) this.composer.setDraft(message.draft);
         this.started();
@@ -120,7 +137,9 @@ export class ChatPanel {
           this.list.rebuilt(this.conversation.rows);
         } else {
           const follow = message.items.some((item) => item.own);
+          const fresh = message.items.filter((item) => !item.own && !this.conversation.has(item.id));
           for (const change of this.conversation.append(message.items)) this.apply(change, follow);
+          if (!follow && !this.list.atBottom) this.noteUnseen(fresh);
           this.announceMessages(message.items.filter((item) => !item.own));
         }
         break;
@@ -168,6 +187,37 @@ export class ChatPanel {
     }
   }
 
+  /**
+   * A snapshot's rows: at the first message the user has not seen (the host knows which came while
+   * the panel was hidden), with the divider above it, or at the bottom.
+   */
+  private startAt(unreadFrom: string | undefined): void {
+    const first = unreadFrom !== undefined && this.conversation.has(unreadFrom) ? unreadFrom : null;
+    this.firstUnread = first;
+    this.unseen = first === null ? 0 : this.conversation.countFrom(first, (item) => !item.own);
+    this.list.reset(this.conversation.rows, first ?? undefined);
+    this.refreshJump();
+  }
+
+  /** Messages from others arrived below the view: counted for the jump button, the first gets the divider. */
+  private noteUnseen(items: readonly ChatItem[]): void {
+    if (items.length === 0) return;
+    this.unseen += items.length;
+    if (this.firstUnread === null || !this.conversation.has(this.firstUnread)) this.moveDivider(items[0].id);
+    this.refreshJump();
+  }
+
+  private moveDivider(id: string | null): void {
+    if (id === this.firstUnread) return;
+    this.firstUnread = id;
+    this.list.refresh();
+  }
+
+  private refreshJump(): void {
+    this.jump.hidden = this.list.atBottom;
+    this.jump.textContent = this.unseen > 0 ? STRINGS.newBelow(this.unseen) : STRINGS.jumpToLatest;
+  }
+
   /** The first snapshot is in: the loading line gives way to the panel. */
   private started(): void {
     if (!this.root.classList.contains('starting')) return;
@@ -201,7 +251,7 @@ export class ChatPanel {
     this.banner.show(this.connection, hasMessages);
     this.empty.show(this.connection, this.me, hasMessages);
     this.keepCountingDown();
-    this.scroller.hidden = !hasMessages;
+    this.messagesArea.hidden = !hasMessages;
     this.historyEdge.replaceChildren(
       !hasMessages ? '' : this.loadingOlder
         ? element(this.doc, 'span', '', 'Loading older messages…')

@@ -7,12 +7,15 @@ import type { ChatItem } from '../protocol/panel';
 import { element, isolate } from './dom';
 import { renderCodeBlock, renderMarkdown } from './markdown';
 import { mentionsMe } from '../protocol/mentions';
+import { STRINGS } from './strings';
 import { Row, dayLabel, fullTimeLabel, timeLabel } from './timeline';
 
 export interface RowContext {
   readonly me: string | null;
   /** Reference time for "Today"/"Yesterday". */
   readonly now: number;
+  /** Id of the message the "New messages" divider goes above, if any. */
+  readonly firstUnread: string | null;
 }
 
 /** Number of avatar colour classes in chat.css (avatar-0 … avatar-5). */
@@ -50,6 +53,7 @@ function renderMessage(doc: Document, item: ChatItem, head: boolean, context: Ro
   if (item.own) classes.push('own');
   if (!item.own && mentionsMe(item.text, context.me)) classes.push('mentions-me');
   const row = element(doc, 'div', classes.join(' '));
+  if (item.id === context.firstUnread) row.appendChild(renderUnreadDivider(doc));
   if (head) row.append(renderAvatar(doc, item.username), renderMeta(doc, item));
   const body = element(doc, 'div', 'body');
   body.title = fullTimeLabel(item.timestamp);
@@ -58,6 +62,13 @@ function renderMessage(doc: Document, item: ChatItem, head: boolean, context: Ro
   row.appendChild(body);
   if (item.own && item.status !== 'sent') row.appendChild(renderDelivery(doc, item));
   return row;
+}
+
+function renderUnreadDivider(doc: Document): HTMLElement {
+  const divider = element(doc, 'div', 'unread-divider');
+  divider.setAttribute('role', 'separator');
+  divider.appendChild(element(doc, 'span', 'unread-label', STRINGS.newMessages));
+  return divider;
 }
 
 function renderAvatar(doc: Document, username: string): HTMLElement {

@@ -129,7 +129,7 @@ describe('markdown', () => {
     const doc = newDocument();
     for (const payload of XSS_PAYLOADS) {
       const item = { id: 'ab', username: payload, timestamp: 0, text: 'hi', own: false, status: 'sent' as const };
-      const row = renderRow(doc, { kind: 'message', key: 'ab', item, head: true }, { me: 'dana', now: 0 });
+      const row = renderRow(doc, { kind: 'message', key: 'ab', item, head: true }, { me: 'dana', now: 0, firstUnread: null });
       assert.strictEqual(row.querySelector('.author')?.textContent, payload);
       const tags = Array.from(row.querySelectorAll('*')).map((element) => element.tagName);
       assert.deepStrictEqual([...new Set(tags)].sort(), ['DIV', 'P', 'SPAN', 'TIME']);

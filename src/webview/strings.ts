@@ -1,0 +1,12 @@
+// The panel's words for the conversation features (unread, replies, reactions, typing), in one
+// table so that they can be routed through the host's localisation like the rest of the panel.
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+export const STRINGS = {
+  /** The divider above the first message that arrived while the user was away or scrolled up. */
+  newMessages: 'New messages',
+  jumpToLatest: 'Jump to latest',
+  /** The jump button while messages came in below the view. */
+  newBelow: (n: number): string => (n === 1 ? '1 new message below' : `${count(n)} new messages below`),
+} as const;
