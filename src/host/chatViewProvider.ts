@@ -22,8 +22,9 @@ import { viewHtml } from './rules/viewHtml';
  *   fits): new messages with position 'append' (own messages too, first as 'pending' with their
  *   final id), 'delivery' when an own message is stored or fails, 'connection', 'presence',
  *   'config' when the username changes, 'error' for a refusal the user should read.
- * - `send(text)` gets text already checked against MAX_TEXT_BYTES; it queues while offline and
- *   throws, with a message for the user, when it queues nothing.
+ * - `send(text, replyTo)` gets text already checked against MAX_TEXT_BYTES (and the id of the
+ *   message it answers, if any); it queues while offline and throws, with a message for the user,
+ *   when it queues nothing.
  * - `loadOlder(beforeSeq)` answers with a 'messages' update, position 'prepend'.
  * Panel commands (the empty state's buttons) run the VS Code commands `secureChat.<name>` for
  * each name in PANEL_COMMANDS, so the extension registers `secureChat.connect`,
@@ -32,7 +33,7 @@ import { viewHtml } from './rules/viewHtml';
 export interface ChatPanelModel {
   snapshot(): PanelSnapshot;
   onDidUpdate(listener: (update: PanelUpdate) => void): vscode.Disposable;
-  send(text: string): void;
+  send(text: string, replyTo?: string): void;
   loadOlder(beforeSeq: number): void;
 }
 
@@ -44,7 +45,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private ready = false;
   /** Others' messages that arrived while the panel was hidden. */
   private unread = 0;
-  /** The first of them: the next snapshot shows the panel there, under "New messages". */
+  /**
+   * The first of them: snapshots show the panel there, under "New messages", until the panel is
+   * hidden again. Every snapshot, as the one posted when the view shows may reach a page that is
+   * still loading (one not kept while hidden), which then asks for its own.
+   */
   private unreadFrom: string | undefined;
   private readonly subscription: vscode.Disposable;
   /** Bounds what a flood of messages costs the page (see panelFeed.ts). */
@@ -97,7 +102,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       else this.log.log('warn', 'panel-message-dropped', { why: message.error });
     });
     view.onDidChangeVisibility(() => {
-      if (!view.visible) return;
+      if (!view.visible) {
+        this.unreadFrom = undefined;
+        return;
+      }
       this.clearUnread();
       // A page kept alive while hidden missed the updates; a reloaded one will say `ready` instead.
       if (this.ready) this.postSnapshot();
@@ -126,7 +134,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.postSnapshot();
         return;
       case 'send':
-        return this.send(message.id, message.text);
+        return this.send(message.id, message.text, message.replyTo);
       case 'loadOlder': {
         const problem = this.attempt(() => this.model.loadOlder(message.beforeSeq));
         if (problem) this.post({ type: 'error', message: problem });
@@ -146,7 +154,6 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private postSnapshot(): void {
     this.feed.discard();
     const unreadFrom = this.unreadFrom;
-    this.unreadFrom = undefined;
     this.post({ type: 'snapshot', ...this.model.snapshot(), ...(unreadFrom === undefined ? {} : { unreadFrom }) });
   }
 
@@ -155,8 +162,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   /** Every send is answered: the view keeps the typed text until it hears the message was queued. */
-  private send(id: number, text: string): void {
-    const refusal = textProblem(text) ?? this.attempt(() => this.model.send(text));
+  private send(id: number, text: string, replyTo: string | undefined): void {
+    const refusal = textProblem(text) ?? this.attempt(() => this.model.send(text, replyTo));
     this.post({ type: 'sendResult', id, ...(refusal === null ? {} : { refusal }) });
   }
 

@@ -7,7 +7,7 @@ import { MAX_PLAINTEXT_BYTES, UNSAFE_CHARACTERS, UNSAFE_CHARACTERS_RULE, USERNAM
 import * as v from 'valibot';
 import { BODY_OVERHEAD_BYTES } from './body';
 import { Checked, check, flag, integer, list, oneOf, text, textWhere } from './check';
-import { MAX_DETAIL_LENGTH, MAX_ONLINE } from './limits';
+import { MAX_DETAIL_LENGTH, MAX_ONLINE, REPLY_QUOTE_MAX_LENGTH } from './limits';
 
 /** Largest text, in UTF-8 bytes, that fits one envelope once wrapped in its JSON body. */
 export const MAX_TEXT_BYTES = MAX_PLAINTEXT_BYTES - BODY_OVERHEAD_BYTES;
@@ -108,6 +108,8 @@ const ChatItemSchema = v.pipe(v.object({
   timestamp: integer(0),
   text: text(MAX_PLAINTEXT_BYTES),
   snippet: v.optional(PanelSnippetSchema),
+  /** The message this one answers, with the quote its sender put in it. */
+  replyTo: v.optional(v.pipe(v.object({ id: messageId(), username: username(), text: text(REPLY_QUOTE_MAX_LENGTH) }, 'must be an object'), v.readonly())),
   own: flag(),
   status: oneOf(DELIVERY_STATUSES, 'delivery status'),
   /** Why delivery failed (status 'failed' only). */
@@ -175,7 +177,7 @@ const ViewToHostSchema = v.variant('type', [
   v.object({ type: v.literal('ready') }),
   /** `id` (chosen by the view) names the `sendResult` that answers it; the host checks the text. */
   // Any draft-sized text passes: the host answers a bad one with a refusal, which a silent drop would not give.
-  v.object({ type: v.literal('send'), id: integer(0), text: text(MAX_DRAFT_LENGTH) }),
+  v.object({ type: v.literal('send'), id: integer(0), text: text(MAX_DRAFT_LENGTH), replyTo: v.optional(messageId()) }),
   v.object({ type: v.literal('loadOlder'), beforeSeq: integer(0) }),
   v.object({ type: v.literal('openReference'), path: textWhere(isWorkspaceRelativePath, 'must be a workspace-relative path'), line: integer(1) }),
   v.object({ type: v.literal('openLink'), url: textWhere(isWebLink, 'must be an http(s) link') }),

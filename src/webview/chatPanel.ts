@@ -1,5 +1,6 @@
 // Ties the panel together: applies what the host sends to the conversation and the views, and
 // turns what the user does into messages for the host. Holds no keys and does no networking.
+import { replyQuote } from '../protocol/body';
 import { ChatItem, PanelCommand, PanelConnection, HostToView, isWebLink, isWorkspaceRelativePath, ViewToHost } from '../protocol/panel';
 import { Composer } from './composer';
 import { Change, Conversation, MAX_MESSAGES } from './conversation';
@@ -19,6 +20,10 @@ export interface PanelHost {
 const ANNOUNCE_CHARS = 160;
 /** More new messages than this at once are announced as a count. */
 const ANNOUNCE_EACH_MAX = 3;
+/** Pages of older history loaded at most to find a reply's parent. */
+const SEEK_PAGES_MAX = 20;
+/** How long a message brought into view stays highlighted. */
+const HIGHLIGHT_MS = 1500;
 /** How often a reconnect countdown is brought up to date: often enough that each second shows. */
 const COUNTDOWN_TICK_MS = 250;
 
@@ -48,6 +53,10 @@ export class ChatPanel {
   private firstUnread: string | null = null;
   /** Messages from others that came in below the view since the user scrolled up. */
   private unseen = 0;
+  /** A reply's parent being looked for in older history, and how many more pages may be loaded for it. */
+  private seeking: { readonly id: string; pagesLeft: number } | null = null;
+  private highlighted: string | null = null;
+  private highlightTimer: ReturnType<typeof setTimeout> | undefined;
   /** Runs while a reconnect is due, so its countdown moves between the host's updates. */
   private countdownTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -64,7 +73,7 @@ export class ChatPanel {
     canvas.setAttribute('role', 'list');
     this.scroller.append(this.historyEdge, canvas);
     this.list = new VirtualList(this.scroller, canvas, {
-      render: (row) => renderRow(doc, row, { me: this.me, now: Date.now(), firstUnread: this.firstUnread }),
+      render: (row) => renderRow(doc, row, { me: this.me, now: Date.now(), firstUnread: this.firstUnread, highlighted: this.highlighted }),
       estimate: estimateRowHeight,
       nearTop: () => this.loadOlder(),
       followingChanged: (following) => {
@@ -76,9 +85,9 @@ export class ChatPanel {
     this.messagesArea = element(doc, 'div', 'messages');
     this.messagesArea.append(this.scroller, this.jump);
     this.composer = new Composer(doc, {
-      send: (text) => {
+      send: (text, replyTo) => {
         this.lastSendId += 1;
-        host.post({ type: 'send', id: this.lastSendId, text });
+        host.post({ type: 'send', id: this.lastSendId, text, ...(replyTo === undefined ? {} : { replyTo }) });
         // Answering is reading: the divider has done its job.
         this.moveDivider(null);
         this.list.scrollToBottom();
@@ -131,6 +140,7 @@ export class ChatPanel {
           this.loadingOlder = false;
           this.conversation.prepend(message.items);
           this.list.prepended(this.conversation.rows);
+          if (this.seeking) this.seek(this.seeking.id);
         } else if (message.position === 'byTime') {
           // History sent again: no news to announce or follow.
           this.conversation.placeByTime(message.items);
@@ -233,8 +243,17 @@ export class ChatPanel {
     if (this.doc.hasFocus() && (active === null || active === this.doc.body || active === this.root)) this.composer.focus();
   }
 
-  /** Up and Down move between messages; Escape (handled for the whole panel) returns to the composer. */
+  /**
+   * Up and Down move between messages; Escape (handled for the whole panel) returns to the composer.
+   * With a message focused, R replies to it.
+   */
   private onListKey(event: KeyboardEvent): void {
+    const focused = event.target instanceof Element ? event.target.closest<HTMLElement>('.row.message[data-id]') : null;
+    if (focused?.dataset.id && event.key.toLowerCase() === 'r' && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault();
+      this.startReply(focused.dataset.id);
+      return;
+    }
     if ((event.key !== 'ArrowUp' && event.key !== 'ArrowDown') || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
     this.list.focusMessage(event.key === 'ArrowUp' ? -1 : 1);
@@ -289,10 +308,54 @@ export class ChatPanel {
       if (isWebLink(url)) this.host.post({ type: 'openLink', url });
       return;
     }
+    const quoted = target?.closest<HTMLElement>('button.reply-quote')?.dataset.replyTo;
+    if (quoted) return this.showMessage(quoted);
+    const action = target?.closest<HTMLElement>('button[data-action]');
+    if (action?.dataset.action === 'reply' && action.dataset.id) return this.startReply(action.dataset.id);
     const reference = target?.closest<HTMLElement>('button.reference');
     const path = reference?.dataset.path;
     const line = Number(reference?.dataset.line);
     if (path && isWorkspaceRelativePath(path) && Number.isSafeInteger(line)) this.host.post({ type: 'openReference', path, line });
+  }
+
+  private startReply(id: string): void {
+    const parent = this.conversation.item(id);
+    if (!parent) return;
+    this.composer.setReply({ id, username: parent.username, text: replyQuote(parent.text) });
+    this.composer.focus();
+  }
+
+  /** Brings a message into view (a reply's parent), loading older history until it is there (bounded). */
+  private showMessage(id: string): void {
+    this.seeking = { id, pagesLeft: SEEK_PAGES_MAX };
+    this.seek(id);
+  }
+
+  private seek(id: string): void {
+    const seeking = this.seeking;
+    if (seeking?.id !== id) return;
+    if (this.conversation.has(id)) {
+      this.seeking = null;
+      this.list.reveal(id, true);
+      this.highlight(id);
+    } else if (seeking.pagesLeft > 0 && this.olderAvailable) {
+      seeking.pagesLeft -= 1;
+      if (!this.loadingOlder) this.loadOlder();
+    } else {
+      this.seeking = null;
+      this.composer.showError(STRINGS.parentNotFound);
+      this.announce(STRINGS.parentNotFound);
+    }
+  }
+
+  private highlight(id: string): void {
+    clearTimeout(this.highlightTimer);
+    this.highlighted = id;
+    this.list.refresh();
+    this.highlightTimer = setTimeout(() => {
+      this.highlighted = null;
+      this.list.refresh();
+    }, HIGHLIGHT_MS);
   }
 
   private announceMessages(items: readonly ChatItem[]): void {

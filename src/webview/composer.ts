@@ -1,12 +1,18 @@
 // The message box: Enter sends, Shift+Enter starts a new line, the draft is saved as it is typed,
 // and a line under the box says why sending is not possible (too long, no valid username) or
 // what the host refused. Sent text stays in the box until the host has queued it, so a refusal
-// never costs the user what they typed.
-import { textProblem, usernameProblem } from '../protocol/panel';
-import { button, element } from './dom';
+// never costs the user what they typed. A reply shows what it answers above the box; Escape (or the
+// bar's close button) makes it a plain message again.
+import { ChatItem, textProblem, usernameProblem } from '../protocol/panel';
+import { button, element, isolate } from './dom';
+import { STRINGS } from './strings';
+
+/** The message a reply being written answers. */
+export type ReplyTarget = NonNullable<ChatItem['replyTo']>;
 
 export interface ComposerCallbacks {
-  send(text: string): void;
+  /** `replyTo`: the id of the message answered, when the text is a reply. */
+  send(text: string, replyTo: string | undefined): void;
   draftChanged(text: string): void;
   setUsername(): void;
 }
@@ -16,11 +22,15 @@ export class Composer {
   private readonly input: HTMLTextAreaElement;
   private readonly sendButton: HTMLButtonElement;
   private readonly problem: HTMLElement;
+  private readonly replyBar: HTMLElement;
+  private reply: ReplyTarget | null = null;
   private me: string | null = null;
   /** A refusal from the host, shown until the text changes. */
   private hostError: string | null = null;
   /** Text handed to the host whose answer has not come yet; one at a time. */
   private awaiting: string | null = null;
+  /** The id of the message the awaited text answers. */
+  private awaitingReply: string | undefined;
 
   constructor(doc: Document, private readonly callbacks: ComposerCallbacks) {
     this.root = element(doc, 'form', 'composer');
@@ -35,15 +45,21 @@ export class Composer {
     this.problem.id = 'composer-problem';
     this.problem.setAttribute('aria-live', 'polite');
     this.input.setAttribute('aria-describedby', this.problem.id);
+    this.replyBar = element(doc, 'div', 'reply-bar');
+    this.replyBar.hidden = true;
     const row = element(doc, 'div', 'composer-row');
     row.append(this.input, this.sendButton);
-    this.root.append(row, this.problem);
+    this.root.append(this.replyBar, row, this.problem);
 
     this.input.addEventListener('keydown', (event) => {
       // isComposing: Enter that confirms an IME composition must not send.
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
         this.submit();
+      } else if (event.key === 'Escape' && this.reply !== null && !event.isComposing) {
+        event.preventDefault();
+        event.stopPropagation();
+        this.setReply(null);
       }
     });
     this.input.addEventListener('input', () => {
@@ -60,6 +76,26 @@ export class Composer {
   setUser(me: string | null): void {
     this.me = me;
     this.update();
+  }
+
+  /** What the text will answer (shown above the box), or null for a plain message. */
+  setReply(target: ReplyTarget | null): void {
+    this.reply = target;
+    this.replyBar.hidden = target === null;
+    if (target === null) {
+      this.replyBar.replaceChildren();
+      return;
+    }
+    const doc = this.replyBar.ownerDocument;
+    const quote = element(doc, 'span', 'reply-bar-quote');
+    quote.append(`${STRINGS.replyingTo} `, isolate(element(doc, 'strong', 'reply-author', target.username)), ' ', isolate(element(doc, 'span', 'reply-text', target.text || STRINGS.snippetQuote)));
+    const close = button(doc, '×', 'reply-cancel', () => {
+      this.setReply(null);
+      this.focus();
+    });
+    close.title = STRINGS.cancelReply;
+    close.setAttribute('aria-label', STRINGS.cancelReply);
+    this.replyBar.replaceChildren(quote, close);
   }
 
   setDraft(text: string): void {
@@ -85,6 +121,9 @@ export class Composer {
   accepted(): void {
     const sent = this.awaiting;
     this.awaiting = null;
+    // The reply went out with the text; one chosen meanwhile (another message) stays for the next.
+    if (sent !== null && this.reply?.id === this.awaitingReply) this.setReply(null);
+    this.awaitingReply = undefined;
     if (sent === null || !this.input.value.startsWith(sent)) {
       // The host replaced the draft meanwhile (a snapshot's draft): that text is not the one sent.
       this.update();
@@ -97,6 +136,7 @@ export class Composer {
   /** The host queued nothing: the text stays, with the reason under it. */
   refused(reason: string): void {
     this.awaiting = null;
+    this.awaitingReply = undefined;
     this.showError(reason);
   }
 
@@ -106,8 +146,9 @@ export class Composer {
     // A refusal answered the previous attempt; this one gets its own answer.
     this.hostError = null;
     this.awaiting = text;
+    this.awaitingReply = this.reply?.id;
     this.update();
-    this.callbacks.send(text);
+    this.callbacks.send(text, this.awaitingReply);
   }
 
   /** What prevents sending regardless of the text being empty. */

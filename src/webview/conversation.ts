@@ -57,6 +57,12 @@ export class Conversation {
     return this.rowOf.has(id);
   }
 
+  item(id: string): ChatItem | undefined {
+    const row = this.rowOf.get(id);
+    const found = row === undefined ? undefined : this.rowList[row];
+    return found?.kind === 'message' ? found.item : undefined;
+  }
+
   /** How many messages from the one with this id on (it included) pass `test`. */
   countFrom(id: string, test: (item: ChatItem) => boolean): number {
     const start = this.rowOf.get(id);

@@ -16,6 +16,8 @@ export interface RowContext {
   readonly now: number;
   /** Id of the message the "New messages" divider goes above, if any. */
   readonly firstUnread: string | null;
+  /** Id of a message just brought into view (a reply's parent), shown highlighted for a moment. */
+  readonly highlighted: string | null;
 }
 
 /** Number of avatar colour classes in chat.css (avatar-0 … avatar-5). */
@@ -52,16 +54,47 @@ function renderMessage(doc: Document, item: ChatItem, head: boolean, context: Ro
   if (head) classes.push('head');
   if (item.own) classes.push('own');
   if (!item.own && mentionsMe(item.text, context.me)) classes.push('mentions-me');
+  if (item.id === context.highlighted) classes.push('highlighted');
   const row = element(doc, 'div', classes.join(' '));
+  row.dataset.id = item.id;
   if (item.id === context.firstUnread) row.appendChild(renderUnreadDivider(doc));
   if (head) row.append(renderAvatar(doc, item.username), renderMeta(doc, item));
   const body = element(doc, 'div', 'body');
   body.title = fullTimeLabel(item.timestamp);
+  if (item.replyTo) body.appendChild(renderReplyQuote(doc, item.replyTo));
   if (item.text.length > 0) body.appendChild(renderMarkdown(doc, item.text, context.me));
   if (item.snippet) body.appendChild(renderSnippet(doc, item.snippet));
   row.appendChild(body);
   if (item.own && item.status !== 'sent') row.appendChild(renderDelivery(doc, item));
+  row.appendChild(renderActions(doc, item));
   return row;
+}
+
+/** One line: who wrote the parent and how it starts; a click shows the parent (the list handles it). */
+export function renderReplyQuote(doc: Document, replyTo: NonNullable<ChatItem['replyTo']>): HTMLElement {
+  const quote = element(doc, 'button', 'reply-quote');
+  quote.type = 'button';
+  quote.tabIndex = -1;
+  quote.title = STRINGS.showParent;
+  quote.dataset.replyTo = replyTo.id;
+  quote.append(isolate(element(doc, 'span', 'reply-author', replyTo.username)), isolate(element(doc, 'span', 'reply-text', replyTo.text || STRINGS.snippetQuote)));
+  return quote;
+}
+
+/**
+ * What can be done with a message, shown on hover and while the message has the keyboard focus; not
+ * Tab stops each (the list is one): with a message focused, its keys do the same (see ChatPanel).
+ */
+function renderActions(doc: Document, item: ChatItem): HTMLElement {
+  const actions = element(doc, 'div', 'actions');
+  const reply = element(doc, 'button', 'action', STRINGS.reply);
+  reply.type = 'button';
+  reply.tabIndex = -1;
+  reply.title = STRINGS.replyTitle;
+  reply.dataset.action = 'reply';
+  reply.dataset.id = item.id;
+  actions.appendChild(reply);
+  return actions;
 }
 
 function renderUnreadDivider(doc: Document): HTMLElement {
@@ -124,6 +157,7 @@ const ROW_PADDING_PX = 4;
 const DAY_PX = 36;
 const SNIPPET_CHROME_PX = 44;
 const DELIVERY_PX = 18;
+const QUOTE_PX = 22;
 
 function wrappedLines(text: string, columns: number): number {
   return text.split('\n').reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / columns)), 0);
@@ -136,5 +170,6 @@ export function estimateRowHeight(row: Row, width: number): number {
   let height = ROW_PADDING_PX + (row.head ? HEAD_PX : 0) + (item.text ? wrappedLines(item.text, columns) * LINE_PX : 0);
   if (item.snippet) height += SNIPPET_CHROME_PX + item.snippet.code.split('\n').length * CODE_LINE_PX;
   if (item.own && item.status !== 'sent') height += DELIVERY_PX;
+  if (item.replyTo) height += QUOTE_PX;
   return height;
 }

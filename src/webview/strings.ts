@@ -9,4 +9,13 @@ export const STRINGS = {
   jumpToLatest: 'Jump to latest',
   /** The jump button while messages came in below the view. */
   newBelow: (n: number): string => (n === 1 ? '1 new message below' : `${count(n)} new messages below`),
+  reply: 'Reply',
+  /** Tooltip of the Reply action: its key with a message focused. */
+  replyTitle: 'Reply (R)',
+  replyingTo: 'Replying to',
+  cancelReply: 'Cancel reply (Escape)',
+  /** The quote of a parent with no text (a snippet). */
+  snippetQuote: 'code snippet',
+  showParent: 'Show the message this replies to',
+  parentNotFound: 'The message this replies to is not in the loaded history.',
 } as const;

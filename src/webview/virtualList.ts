@@ -39,6 +39,10 @@ export class VirtualList {
   private followingBottom = true;
   private frame: number | null = null;
   private anchor: { key: string; delta: number } | null = null;
+  /** A reveal is being rendered: if the rows from it fit the view, the list ends at the bottom, following. */
+  private revealing = false;
+  /** A row to give the keyboard focus once it is rendered (reveal). */
+  private focusAfterRender: string | null = null;
   /** scrollTop at the previous scroll event: which way the user moved. */
   private lastScrollTop = 0;
 
@@ -85,10 +89,12 @@ export class VirtualList {
    * Brings the row with this key into view a little below the top (a reply's parent, the first
    * unread message); the list stops following the bottom unless the row is near it.
    */
-  reveal(key: string): void {
+  reveal(key: string, focus = false): void {
     if (!this.rows.some((row) => row.key === key)) return;
     this.following = false;
     this.anchor = { key, delta: -REVEAL_MARGIN_PX };
+    if (focus) this.focusAfterRender = key;
+    this.revealing = true;
     this.schedule();
   }
 
@@ -248,6 +254,16 @@ export class VirtualList {
       if (!changed) break;
     }
     this.anchor = null;
+    if (this.revealing) {
+      this.revealing = false;
+      // No scroll event says so when the position did not change (the same bottom as before).
+      const { scrollTop, clientHeight, scrollHeight } = this.scroller;
+      if (scrollHeight - clientHeight - scrollTop <= 1) this.following = true;
+    }
+    if (this.focusAfterRender !== null) {
+      this.mounted.get(this.focusAfterRender)?.element.focus({ preventScroll: true });
+      this.focusAfterRender = null;
+    }
     // Still near the top after older rows came in (a short page, or a view that did not move): there
     // is no scroll event to ask for the next page, so ask here, or loading would stop at the top.
     if (!this.following && this.rows.length > 0 && this.scroller.scrollTop < NEAR_TOP_PX) this.callbacks.nearTop();

@@ -4,6 +4,7 @@
 import { randomBytes } from 'crypto';
 import { ChatClient, ChatClientError, TypedEmitter, encodeMessageBody, errorMessage } from '../../client';
 import type { ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, HistoryPage, MessageBody, SealedOutboxEntry } from '../../client';
+import { replyQuote } from '../../protocol/body';
 import { HISTORY_PAGE_DEFAULT } from '../../protocol/limits';
 import type { PanelSnapshot, PanelUpdate } from '../../protocol/panel';
 import { OfflineReason, PanelState, localItem, receivedItem, panelConnection } from './panelState';
@@ -115,8 +116,12 @@ export class ChatSession {
     this.events.clear();
   }
 
-  send(text: string): void {
-    this.sendBody({ text });
+  /** `replyTo`: the id of a message the panel shows, which the reply quotes. */
+  send(text: string, replyTo?: string): void {
+    if (replyTo === undefined) return this.sendBody({ text });
+    const parent = this.panel.item(replyTo);
+    if (!parent) throw new Error('The message you reply to is no longer loaded.');
+    this.sendBody({ text, replyTo: { id: parent.id, name: parent.username, text: replyQuote(parent.text) } });
   }
 
   /** Queues the message (also offline); throws ChatClientError for one that cannot be sent at all. */

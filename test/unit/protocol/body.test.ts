@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { BODY_OVERHEAD_BYTES, decodeBody, encodeBody } from '../../../src/protocol/body';
+import { BODY_OVERHEAD_BYTES, decodeBody, encodeBody, replyQuote } from '../../../src/protocol/body';
+import { REPLY_QUOTE_MAX_LENGTH } from '../../../src/protocol/limits';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const snippet = { code: 'x', language: 'typescript', path: 'src/a.ts', startLine: 2, endLine: 3 };
@@ -18,5 +19,37 @@ describe('message body', () => {
     assert.deepStrictEqual(decodeBody(bytes(JSON.stringify({ text: '', snippet: { ...snippet, endLine: 1 } }))), { ok: false, error: '"snippet" has "endLine" before "startLine"' });
     assert.deepStrictEqual(decodeBody(bytes(JSON.stringify({ text: '', snippet: { ...snippet, path: '' } }))), { ok: false, error: '"snippet.path" must be a non-empty string' });
     assert.deepStrictEqual(decodeBody(bytes(JSON.stringify({ text: '', snippet: null }))).ok, false);
+  });
+
+  describe('a reply', () => {
+    const parent = '0123456789abcdef0123456789abcdef';
+    const replyTo = { id: parent, name: 'bob', text: 'Is this the part that waits?' };
+
+    it('carries the parent\'s id and quote, encoded byte for byte as docs/PROTOCOL.md gives it', () => {
+      const encoded = encodeBody({ text: 'Yes.', replyTo: { text: replyTo.text, name: 'bob', id: parent } });
+      assert.strictEqual(new TextDecoder().decode(encoded), `{"text":"Yes.","replyTo":{"id":"${parent}","name":"bob","text":"Is this the part that waits?"}}`);
+      assert.deepStrictEqual(decodeBody(encoded), { ok: true, value: { text: 'Yes.', replyTo } });
+      const withSnippet = new TextDecoder().decode(encodeBody({ text: 'this', snippet, replyTo }));
+      assert.ok(withSnippet.startsWith('{"text":"this","snippet":{') && withSnippet.includes('},"replyTo":{"id"'), withSnippet);
+    });
+
+    it('is refused with the field named: an id that is not 32 hex digits, an empty name, a quote too long', () => {
+      const decoded = (value: unknown) => decodeBody(bytes(JSON.stringify({ text: 'x', replyTo: value })));
+      assert.deepStrictEqual(decoded({ ...replyTo, id: parent.toUpperCase() }), { ok: false, error: '"replyTo.id" must be 32 lowercase hex digits' });
+      assert.deepStrictEqual(decoded({ ...replyTo, id: parent.slice(2) }), { ok: false, error: '"replyTo.id" must be 32 lowercase hex digits' });
+      assert.deepStrictEqual(decoded({ ...replyTo, name: '' }), { ok: false, error: '"replyTo.name" must be a string of 1-16 characters' });
+      assert.deepStrictEqual(decoded({ ...replyTo, text: 'a'.repeat(REPLY_QUOTE_MAX_LENGTH + 1) }), { ok: false, error: '"replyTo.text" must be a string of 0-100 characters' });
+      assert.deepStrictEqual(decoded('0123'), { ok: false, error: '"replyTo" must be an object' });
+    });
+
+    it('quotes the start of the parent on one line, cut with "…" and never inside a surrogate pair', () => {
+      assert.strictEqual(replyQuote('  Is this\n\nthe part\tthat waits?  '), 'Is this the part that waits?');
+      const long = 'word '.repeat(40);
+      assert.strictEqual(replyQuote(long), `${long.slice(0, REPLY_QUOTE_MAX_LENGTH - 1)}…`);
+      assert.strictEqual(replyQuote(long).length, REPLY_QUOTE_MAX_LENGTH);
+      const emoji = `${'a'.repeat(REPLY_QUOTE_MAX_LENGTH - 2)}😀😀`;
+      assert.strictEqual(replyQuote(emoji), `${'a'.repeat(REPLY_QUOTE_MAX_LENGTH - 2)}…`);
+      assert.strictEqual(replyQuote(''), '');
+    });
   });
 });
