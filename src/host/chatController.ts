@@ -83,6 +83,10 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     this.requireSession().send(text, replyTo);
   }
 
+  react(to: string, emoji: string, on: boolean): void {
+    this.requireSession().react(to, emoji, on);
+  }
+
   loadOlder(beforeSeq: number): void {
     this.session?.loadOlder(beforeSeq);
   }

@@ -25,6 +25,7 @@ import { viewHtml } from './rules/viewHtml';
  * - `send(text, replyTo)` gets text already checked against MAX_TEXT_BYTES (and the id of the
  *   message it answers, if any); it queues while offline and throws, with a message for the user,
  *   when it queues nothing.
+ * - `react(to, emoji, on)` sends a reaction (shown as an item with `react`), like `send`.
  * - `loadOlder(beforeSeq)` answers with a 'messages' update, position 'prepend'.
  * Panel commands (the empty state's buttons) run the VS Code commands `secureChat.<name>` for
  * each name in PANEL_COMMANDS, so the extension registers `secureChat.connect`,
@@ -34,6 +35,7 @@ export interface ChatPanelModel {
   snapshot(): PanelSnapshot;
   onDidUpdate(listener: (update: PanelUpdate) => void): vscode.Disposable;
   send(text: string, replyTo?: string): void;
+  react(to: string, emoji: string, on: boolean): void;
   loadOlder(beforeSeq: number): void;
 }
 
@@ -121,7 +123,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     if (!view) return;
     if (!view.visible) {
       // The page gets a fresh snapshot when shown, so only the badge needs the news now.
-      if (update.type === 'messages' && update.position === 'append') this.addUnread(update.items.filter((item) => !item.own));
+      if (update.type === 'messages' && update.position === 'append') this.addUnread(update.items.filter((item) => !item.own && !item.react));
       return;
     }
     if (this.ready) this.feed.push(update);
@@ -135,11 +137,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return;
       case 'send':
         return this.send(message.id, message.text, message.replyTo);
-      case 'loadOlder': {
-        const problem = this.attempt(() => this.model.loadOlder(message.beforeSeq));
-        if (problem) this.post({ type: 'error', message: problem });
-        return;
-      }
+      case 'react':
+        return this.attemptOrSay(() => this.model.react(message.to, message.emoji, message.on));
+      case 'loadOlder':
+        return this.attemptOrSay(() => this.model.loadOlder(message.beforeSeq));
       case 'openReference':
         return this.openReference(message.path, message.line);
       case 'openLink':
@@ -165,6 +166,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private send(id: number, text: string, replyTo: string | undefined): void {
     const refusal = textProblem(text) ?? this.attempt(() => this.model.send(text, replyTo));
     this.post({ type: 'sendResult', id, ...(refusal === null ? {} : { refusal }) });
+  }
+
+  /** Runs a model call; what it throws the panel shows on its error line. */
+  private attemptOrSay(action: () => void): void {
+    const problem = this.attempt(action);
+    if (problem) this.post({ type: 'error', message: problem });
   }
 
   /** Runs a model call; what it throws comes back as a message for the panel (the view's limits). */

@@ -5,6 +5,7 @@
 // the panel's build measures texts against this encoding.
 import * as v from 'valibot';
 import { Checked, check, integer, text, textWhere } from './check';
+import { isSingleEmoji } from './emoji';
 import { REPLY_NAME_MAX_LENGTH, REPLY_QUOTE_MAX_LENGTH } from './limits';
 
 const SnippetSchema = v.pipe(
@@ -36,12 +37,30 @@ const ReplyToSchema = v.object({
 }, 'must be an object');
 export type ReplyTo = v.InferOutput<typeof ReplyToSchema>;
 
-const MessageBodySchema = v.object({ text: v.string('must be a string'), snippet: v.optional(SnippetSchema), replyTo: v.optional(ReplyToSchema) });
+/**
+ * A reaction is a message of its own: the sender's `emoji` on (or taken back from) the message `to`.
+ * The latest by the sender's clock counts per sender, target and emoji (see the panel's reactions.ts).
+ */
+const ReactSchema = v.object({
+  to: messageId(),
+  emoji: textWhere(isSingleEmoji, 'must be a single emoji'),
+  on: v.boolean('must be true or false'),
+}, 'must be an object');
+export type React = v.InferOutput<typeof ReactSchema>;
+
+const MessageBodySchema = v.object({
+  text: v.string('must be a string'),
+  snippet: v.optional(SnippetSchema),
+  replyTo: v.optional(ReplyToSchema),
+  /** Makes the body a reaction: its text is empty and nothing else is read. */
+  react: v.optional(ReactSchema),
+});
 export type MessageBody = v.InferOutput<typeof MessageBodySchema>;
 
-/** Fields in the order docs/PROTOCOL.md gives them, the optional ones only when present. */
+/** Fields in the order docs/PROTOCOL.md gives them, the optional ones only when present; a reaction is `{"text":"","react":{...}}`. */
 export function encodeBody(body: MessageBody): Uint8Array {
-  const { text, snippet, replyTo } = body;
+  const { text, snippet, replyTo, react } = body;
+  if (react) return new TextEncoder().encode(JSON.stringify({ text: '', react: { to: react.to, emoji: react.emoji, on: react.on } }));
   return new TextEncoder().encode(JSON.stringify({ text, ...(snippet ? { snippet } : {}), ...(replyTo ? { replyTo: { id: replyTo.id, name: replyTo.name, text: replyTo.text } } : {}) }));
 }
 

@@ -8,6 +8,7 @@ import { button, element } from './dom';
 import type { ViewState } from './hostApi';
 import { estimateRowHeight, renderRow } from './messageView';
 import { ConnectionBanner, EmptyState, PresenceBar, tickCountdowns } from './statusViews';
+import { ReactionBook, isReaction } from './reactions';
 import { STRINGS } from './strings';
 import { VirtualList } from './virtualList';
 
@@ -29,6 +30,8 @@ const COUNTDOWN_TICK_MS = 250;
 
 export class ChatPanel {
   private readonly conversation = new Conversation();
+  /** Reactions, kept apart from the messages and folded into the ones they name. */
+  private readonly reactions = new ReactionBook();
   private readonly list: VirtualList;
   private readonly composer: Composer;
   private readonly presence: PresenceBar;
@@ -73,7 +76,7 @@ export class ChatPanel {
     canvas.setAttribute('role', 'list');
     this.scroller.append(this.historyEdge, canvas);
     this.list = new VirtualList(this.scroller, canvas, {
-      render: (row) => renderRow(doc, row, { me: this.me, now: Date.now(), firstUnread: this.firstUnread, highlighted: this.highlighted }),
+      render: (row) => renderRow(doc, row, { me: this.me, now: Date.now(), firstUnread: this.firstUnread, highlighted: this.highlighted, reactions: (id) => this.reactions.summary(id) }),
       estimate: estimateRowHeight,
       nearTop: () => this.loadOlder(),
       followingChanged: (following) => {
@@ -92,6 +95,7 @@ export class ChatPanel {
         this.moveDivider(null);
         this.list.scrollToBottom();
       },
+      react: (to, emoji) => this.react(to, emoji),
       draftChanged: (text) => host.saveState({ draft: text }),
       setUsername: () => host.post({ type: 'command', name: 'setUsername' }),
     });
@@ -128,32 +132,43 @@ export class ChatPanel {
         this.online = message.online;
         this.hasOlder = message.hasOlder;
         this.loadingOlder = false;
-        this.conversation.reset(message.messages);
+        this.conversation.reset(message.messages.filter((item) => !isReaction(item)));
+        this.reactions.clear();
+        this.reactions.add(message.messages.filter(isReaction));
         this.startAt(message.unreadFrom);
         this.composer.setUser(message.me);
         if (message.draft !== undefined) this.composer.setDraft(message.draft);
         this.started();
         break;
-      case 'messages':
+      case 'messages': {
         this.hasOlder = message.hasOlder;
+        const items = message.items.filter((item) => !isReaction(item));
         if (message.position === 'prepend') {
           this.loadingOlder = false;
-          this.conversation.prepend(message.items);
+          this.reactions.add(message.items.filter(isReaction));
+          this.conversation.prepend(items);
           this.list.prepended(this.conversation.rows);
           if (this.seeking) this.seek(this.seeking.id);
         } else if (message.position === 'byTime') {
           // History sent again: no news to announce or follow.
-          this.conversation.placeByTime(message.items);
+          this.reactions.add(message.items.filter(isReaction));
+          this.conversation.placeByTime(items);
           this.list.rebuilt(this.conversation.rows);
         } else {
-          const follow = message.items.some((item) => item.own);
-          const fresh = message.items.filter((item) => !item.own && !this.conversation.has(item.id));
-          for (const change of this.conversation.append(message.items)) this.apply(change, follow);
+          const follow = items.some((item) => item.own);
+          const fresh = items.filter((item) => !item.own && !this.conversation.has(item.id));
+          for (const change of this.conversation.append(items)) this.apply(change, follow);
+          this.reactionsChanged(this.reactions.add(message.items.filter(isReaction)));
           if (!follow && !this.list.atBottom) this.noteUnseen(fresh);
-          this.announceMessages(message.items.filter((item) => !item.own));
+          this.announceMessages(items.filter((item) => !item.own));
         }
         break;
+      }
       case 'delivery': {
+        if (message.status === 'failed') {
+          const target = this.reactions.failed(message.id);
+          if (target !== undefined) this.reactionsChanged(new Set([target]));
+        }
         const change = this.conversation.setDelivery(message.id, message.status, message.reason);
         if (change) this.apply(change, false);
         if (message.status === 'failed') this.announce(`Message not sent${message.reason ? `: ${message.reason}` : ''}`);
@@ -249,9 +264,11 @@ export class ChatPanel {
    */
   private onListKey(event: KeyboardEvent): void {
     const focused = event.target instanceof Element ? event.target.closest<HTMLElement>('.row.message[data-id]') : null;
-    if (focused?.dataset.id && event.key.toLowerCase() === 'r' && !event.altKey && !event.ctrlKey && !event.metaKey) {
+    const key = event.key.toLowerCase();
+    if (focused?.dataset.id && (key === 'r' || key === 'e') && !event.altKey && !event.ctrlKey && !event.metaKey) {
       event.preventDefault();
-      this.startReply(focused.dataset.id);
+      if (key === 'r') this.startReply(focused.dataset.id);
+      else this.startReacting(focused.dataset.id);
       return;
     }
     if ((event.key !== 'ArrowUp' && event.key !== 'ArrowDown') || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
@@ -292,7 +309,9 @@ export class ChatPanel {
   }
 
   private loadOlder(): void {
-    const beforeSeq = this.conversation.oldestSeq();
+    // Past pages that held reactions only, too.
+    const seqs = [this.conversation.oldestSeq(), this.reactions.oldestSeq].filter((seq) => seq !== undefined);
+    const beforeSeq = seqs.length > 0 ? Math.min(...seqs) : undefined;
     if (!this.olderAvailable || this.loadingOlder || beforeSeq === undefined) return;
     this.loadingOlder = true;
     this.host.post({ type: 'loadOlder', beforeSeq });
@@ -311,7 +330,10 @@ export class ChatPanel {
     const quoted = target?.closest<HTMLElement>('button.reply-quote')?.dataset.replyTo;
     if (quoted) return this.showMessage(quoted);
     const action = target?.closest<HTMLElement>('button[data-action]');
-    if (action?.dataset.action === 'reply' && action.dataset.id) return this.startReply(action.dataset.id);
+    const id = action?.dataset.id;
+    if (id && action.dataset.action === 'reply') return this.startReply(id);
+    if (id && action.dataset.action === 'react' && action.dataset.emoji) return this.react(id, action.dataset.emoji);
+    if (id && action.dataset.action === 'any-emoji') return this.startReacting(id);
     const reference = target?.closest<HTMLElement>('button.reference');
     const path = reference?.dataset.path;
     const line = Number(reference?.dataset.line);
@@ -323,6 +345,25 @@ export class ChatPanel {
     if (!parent) return;
     this.composer.setReply({ id, username: parent.username, text: replyQuote(parent.text) });
     this.composer.focus();
+  }
+
+  private startReacting(id: string): void {
+    const target = this.conversation.item(id);
+    if (!target) return;
+    this.composer.setReacting({ id, username: target.username, text: replyQuote(target.text) });
+    this.composer.focus();
+  }
+
+  /** Puts the user's emoji on the message, or takes it back when it is there already. */
+  private react(to: string, emoji: string): void {
+    const mine = this.reactions.summary(to).some((summary) => summary.emoji === emoji && summary.mine);
+    this.host.post({ type: 'react', to, emoji, on: !mine });
+  }
+
+  /** Messages whose reactions changed are drawn again where they are on screen. */
+  private reactionsChanged(targets: ReadonlySet<string>): void {
+    const rows = [...targets].flatMap((id) => this.conversation.rowIndex(id) ?? []);
+    if (rows.length > 0) this.list.updated(this.conversation.rows, rows);
   }
 
   /** Brings a message into view (a reply's parent), loading older history until it is there (bounded). */

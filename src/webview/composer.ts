@@ -2,17 +2,23 @@
 // and a line under the box says why sending is not possible (too long, no valid username) or
 // what the host refused. Sent text stays in the box until the host has queued it, so a refusal
 // never costs the user what they typed. A reply shows what it answers above the box; Escape (or the
-// bar's close button) makes it a plain message again.
+// bar's close button) makes it a plain message again. Reacting with any emoji works the same way:
+// the bar names the message, and the box takes one emoji.
 import { ChatItem, textProblem, usernameProblem } from '../protocol/panel';
+import { isSingleEmoji } from '../protocol/emoji';
 import { button, element, isolate } from './dom';
 import { STRINGS } from './strings';
 
-/** The message a reply being written answers. */
+/** The message a reply being written answers, or a reaction being typed goes on. */
 export type ReplyTarget = NonNullable<ChatItem['replyTo']>;
+
+type Target = { readonly kind: 'reply' | 'react'; readonly message: ReplyTarget };
 
 export interface ComposerCallbacks {
   /** `replyTo`: the id of the message answered, when the text is a reply. */
   send(text: string, replyTo: string | undefined): void;
+  /** The emoji typed for the message named by setReacting(). */
+  react(to: string, emoji: string): void;
   draftChanged(text: string): void;
   setUsername(): void;
 }
@@ -23,7 +29,7 @@ export class Composer {
   private readonly sendButton: HTMLButtonElement;
   private readonly problem: HTMLElement;
   private readonly replyBar: HTMLElement;
-  private reply: ReplyTarget | null = null;
+  private target: Target | null = null;
   private me: string | null = null;
   /** A refusal from the host, shown until the text changes. */
   private hostError: string | null = null;
@@ -56,10 +62,10 @@ export class Composer {
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
         this.submit();
-      } else if (event.key === 'Escape' && this.reply !== null && !event.isComposing) {
+      } else if (event.key === 'Escape' && this.target !== null && !event.isComposing) {
         event.preventDefault();
         event.stopPropagation();
-        this.setReply(null);
+        this.setTarget(null);
       }
     });
     this.input.addEventListener('input', () => {
@@ -79,22 +85,35 @@ export class Composer {
   }
 
   /** What the text will answer (shown above the box), or null for a plain message. */
-  setReply(target: ReplyTarget | null): void {
-    this.reply = target;
+  setReply(message: ReplyTarget | null): void {
+    this.setTarget(message && { kind: 'reply', message });
+  }
+
+  /** The box takes one emoji for this message (Enter reacts with it), until Escape. */
+  setReacting(message: ReplyTarget): void {
+    this.setTarget({ kind: 'react', message });
+  }
+
+  private setTarget(target: Target | null): void {
+    this.target = target;
     this.replyBar.hidden = target === null;
+    this.update();
     if (target === null) {
       this.replyBar.replaceChildren();
       return;
     }
     const doc = this.replyBar.ownerDocument;
+    const { message } = target;
     const quote = element(doc, 'span', 'reply-bar-quote');
-    quote.append(`${STRINGS.replyingTo} `, isolate(element(doc, 'strong', 'reply-author', target.username)), ' ', isolate(element(doc, 'span', 'reply-text', target.text || STRINGS.snippetQuote)));
+    const words = target.kind === 'reply' ? STRINGS.replyingTo : STRINGS.reactingTo;
+    quote.append(`${words} `, isolate(element(doc, 'strong', 'reply-author', message.username)), ' ', isolate(element(doc, 'span', 'reply-text', message.text || STRINGS.snippetQuote)));
+    const cancel = target.kind === 'reply' ? STRINGS.cancelReply : STRINGS.cancelReaction;
     const close = button(doc, '×', 'reply-cancel', () => {
-      this.setReply(null);
+      this.setTarget(null);
       this.focus();
     });
-    close.title = STRINGS.cancelReply;
-    close.setAttribute('aria-label', STRINGS.cancelReply);
+    close.title = cancel;
+    close.setAttribute('aria-label', cancel);
     this.replyBar.replaceChildren(quote, close);
   }
 
@@ -122,7 +141,7 @@ export class Composer {
     const sent = this.awaiting;
     this.awaiting = null;
     // The reply went out with the text; one chosen meanwhile (another message) stays for the next.
-    if (sent !== null && this.reply?.id === this.awaitingReply) this.setReply(null);
+    if (sent !== null && this.target?.kind === 'reply' && this.target.message.id === this.awaitingReply) this.setTarget(null);
     this.awaitingReply = undefined;
     if (sent === null || !this.input.value.startsWith(sent)) {
       // The host replaced the draft meanwhile (a snapshot's draft): that text is not the one sent.
@@ -142,17 +161,28 @@ export class Composer {
 
   private submit(): void {
     const text = this.input.value;
+    if (this.target?.kind === 'react') return this.submitReaction(this.target.message.id, text.trim());
     if (this.awaiting !== null || this.blocker(text) !== null || textProblem(text) !== null) return;
     // A refusal answered the previous attempt; this one gets its own answer.
     this.hostError = null;
     this.awaiting = text;
-    this.awaitingReply = this.reply?.id;
+    this.awaitingReply = this.target?.message.id;
     this.update();
     this.callbacks.send(text, this.awaitingReply);
   }
 
+  /** A reaction needs no answer to clear the box: the host shows it at once, or says why not. */
+  private submitReaction(to: string, emoji: string): void {
+    if (!isSingleEmoji(emoji) || usernameProblem(this.me) !== null) return;
+    this.setTarget(null);
+    this.setDraft('');
+    this.callbacks.draftChanged('');
+    this.callbacks.react(to, emoji);
+  }
+
   /** What prevents sending regardless of the text being empty. */
   private blocker(text: string): string | null {
+    if (this.target?.kind === 'react') return usernameProblem(this.me) ?? (isSingleEmoji(text.trim()) ? null : STRINGS.typeOneEmoji);
     return usernameProblem(this.me) ?? (text.trim() === '' ? null : textProblem(text));
   }
 

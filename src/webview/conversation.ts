@@ -57,6 +57,10 @@ export class Conversation {
     return this.rowOf.has(id);
   }
 
+  rowIndex(id: string): number | undefined {
+    return this.rowOf.get(id);
+  }
+
   item(id: string): ChatItem | undefined {
     const row = this.rowOf.get(id);
     const found = row === undefined ? undefined : this.rowList[row];

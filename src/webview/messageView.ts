@@ -7,6 +7,7 @@ import type { ChatItem } from '../protocol/panel';
 import { element, isolate } from './dom';
 import { renderCodeBlock, renderMarkdown } from './markdown';
 import { mentionsMe } from '../protocol/mentions';
+import { QUICK_REACTIONS, ReactionSummary } from './reactions';
 import { STRINGS } from './strings';
 import { Row, dayLabel, fullTimeLabel, timeLabel } from './timeline';
 
@@ -18,6 +19,8 @@ export interface RowContext {
   readonly firstUnread: string | null;
   /** Id of a message just brought into view (a reply's parent), shown highlighted for a moment. */
   readonly highlighted: string | null;
+  /** The reactions on a message. */
+  reactions(id: string): readonly ReactionSummary[];
 }
 
 /** Number of avatar colour classes in chat.css (avatar-0 … avatar-5). */
@@ -65,6 +68,8 @@ function renderMessage(doc: Document, item: ChatItem, head: boolean, context: Ro
   if (item.text.length > 0) body.appendChild(renderMarkdown(doc, item.text, context.me));
   if (item.snippet) body.appendChild(renderSnippet(doc, item.snippet));
   row.appendChild(body);
+  const reactions = context.reactions(item.id);
+  if (reactions.length > 0) row.appendChild(renderReactions(doc, item.id, reactions));
   if (item.own && item.status !== 'sent') row.appendChild(renderDelivery(doc, item));
   row.appendChild(renderActions(doc, item));
   return row;
@@ -87,14 +92,35 @@ export function renderReplyQuote(doc: Document, replyTo: NonNullable<ChatItem['r
  */
 function renderActions(doc: Document, item: ChatItem): HTMLElement {
   const actions = element(doc, 'div', 'actions');
-  const reply = element(doc, 'button', 'action', STRINGS.reply);
-  reply.type = 'button';
-  reply.tabIndex = -1;
-  reply.title = STRINGS.replyTitle;
-  reply.dataset.action = 'reply';
-  reply.dataset.id = item.id;
-  actions.appendChild(reply);
+  actions.append(
+    ...QUICK_REACTIONS.map((emoji) => actionButton(doc, item.id, 'react', emoji, STRINGS.reactWith(emoji), emoji)),
+    actionButton(doc, item.id, 'any-emoji', STRINGS.anyEmoji, STRINGS.anyEmojiTitle),
+    actionButton(doc, item.id, 'reply', STRINGS.reply, STRINGS.replyTitle),
+  );
   return actions;
+}
+
+/** A button the list's click handler reads by its data attributes. */
+function actionButton(doc: Document, id: string, action: string, label: string, title: string, emoji?: string, className = 'action'): HTMLButtonElement {
+  const node = element(doc, 'button', className, label);
+  node.type = 'button';
+  node.tabIndex = -1;
+  node.title = title;
+  node.dataset.action = action;
+  node.dataset.id = id;
+  if (emoji !== undefined) node.dataset.emoji = emoji;
+  return node;
+}
+
+/** Each emoji with its count; who reacted in the tooltip; a click toggles the user's own. */
+function renderReactions(doc: Document, id: string, reactions: readonly ReactionSummary[]): HTMLElement {
+  const line = element(doc, 'div', 'reactions');
+  for (const { emoji, names, mine } of reactions) {
+    const chip = actionButton(doc, id, 'react', `${emoji} ${names.length}`, STRINGS.reactedBy(names, emoji), emoji, mine ? 'reaction mine' : 'reaction');
+    chip.setAttribute('aria-pressed', String(mine));
+    line.appendChild(chip);
+  }
+  return line;
 }
 
 function renderUnreadDivider(doc: Document): HTMLElement {

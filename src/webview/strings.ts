@@ -18,4 +18,13 @@ export const STRINGS = {
   snippetQuote: 'code snippet',
   showParent: 'Show the message this replies to',
   parentNotFound: 'The message this replies to is not in the loaded history.',
+  /** Tooltip of a quick reaction: toggles the user's own. */
+  reactWith: (emoji: string): string => `React with ${emoji}`,
+  anyEmoji: 'Any emoji…',
+  anyEmojiTitle: 'React with any emoji (E)',
+  reactingTo: 'React to',
+  cancelReaction: 'Cancel (Escape)',
+  typeOneEmoji: 'Type one emoji, then Enter: sending one you already put there takes it back.',
+  /** A reaction's tooltip: who put it there. */
+  reactedBy: (names: readonly string[], emoji: string): string => `${names.join(', ')} reacted with ${emoji}`,
 } as const;

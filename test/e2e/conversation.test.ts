@@ -1,7 +1,7 @@
 // The conversation features in the real workbench with two members: this window's user (alice) and a
 // headless teammate (bob) in this process, on a team server started here with some history in it:
 // where the chat opens after being hidden, replies (by mouse and keyboard, and their quote taking
-// the reader to the parent through older history).
+// the reader to the parent through older history), reactions (counts, who, toggling one's own).
 import * as assert from 'assert';
 import { ChatClient } from '../../src/client';
 import type { ChatMessage, LocalMessage } from '../../src/client';
@@ -123,5 +123,45 @@ describe('the conversation, with two members', () => {
     await parent.and(panel().locator('.highlighted')).waitFor();
     assert.strictEqual(await parent.evaluate((node) => node === node.ownerDocument.activeElement), true, 'the parent has the keyboard focus');
     assert.ok(await parent.isVisible());
+  });
+
+  it('reacts to a message: counts with who reacted on hover, a click on one\'s own takes it back, any emoji from the keyboard', async () => {
+    const { page } = workbench;
+    const notes = bob.send({ text: 'Release notes are up.' });
+    // The list is where the last test took the reader, above the latest: the jump button counts the news.
+    await panel().locator('.jump-latest', { hasText: '1 new message below' }).click();
+    const row = message('Release notes are up.');
+    await row.hover();
+    await row.getByRole('button', { name: '👍', exact: true }).click();
+    const thumbs = row.locator('.reactions .reaction', { hasText: '👍' });
+    await thumbs.filter({ hasText: /^👍 1$/u }).and(panel().locator('.mine')).waitFor();
+    const mine = await bobReceives((m) => m.body.react !== undefined, 'bob receives the reaction');
+    assert.deepStrictEqual(mine.body, { text: '', react: { to: notes.id, emoji: '👍', on: true } });
+    assert.strictEqual(mine.username, 'alice');
+
+    bob.send({ text: '', react: { to: notes.id, emoji: '👍', on: true } });
+    bob.send({ text: '', react: { to: notes.id, emoji: '🎉', on: true } });
+    await thumbs.filter({ hasText: /^👍 2$/u }).waitFor();
+    assert.strictEqual(await thumbs.getAttribute('title'), 'alice, bob reacted with 👍');
+    await row.locator('.reactions .reaction', { hasText: /^🎉 1$/u }).waitFor();
+
+    await thumbs.click();
+    await thumbs.filter({ hasText: /^👍 1$/u }).and(panel().locator('.reaction:not(.mine)')).waitFor();
+    assert.strictEqual(await thumbs.getAttribute('title'), 'bob reacted with 👍');
+    await bobReceives((m) => m.body.react?.on === false, 'bob receives the reaction taken back');
+
+    // Any single emoji: E on the focused message, then the emoji in the box.
+    await row.click();
+    await page.keyboard.press('e');
+    await panel().locator('.reply-bar', { hasText: 'React to bob Release notes are up.' }).waitFor();
+    await composer().fill('no');
+    await panel().locator('.composer-problem', { hasText: 'Type one emoji' }).waitFor();
+    await composer().fill('🦄');
+    await composer().press('Enter');
+    await row.locator('.reactions .reaction.mine', { hasText: /^🦄 1$/u }).waitFor();
+    assert.strictEqual(await composer().inputValue(), '');
+    await panel().locator('.reply-bar').waitFor({ state: 'hidden' });
+    await bobReceives((m) => m.body.react?.emoji === '🦄', 'bob receives the unicorn');
+    assert.strictEqual(await panel().locator('.row.message', { hasText: /^$/u }).count(), 0, 'no reaction shows as a message of its own');
   });
 });

@@ -124,6 +124,11 @@ export class ChatSession {
     this.sendBody({ text, replyTo: { id: parent.id, name: parent.username, text: replyQuote(parent.text) } });
   }
 
+  /** The user's emoji on the message `to`, or (not `on`) taken back: a message of its own, sealed like any. */
+  react(to: string, emoji: string, on: boolean): void {
+    this.sendBody({ text: '', react: { to, emoji, on } });
+  }
+
   /** Queues the message (also offline); throws ChatClientError for one that cannot be sent at all. */
   sendBody(body: MessageBody): void {
     if (this.early.length > 0) {
@@ -201,7 +206,8 @@ export class ChatSession {
     const item = receivedItem(message);
     // History sent again (a replayed capture) is no news: no notification, and it goes where its time puts it.
     if (item) this.emitUpdate(message.news ? this.panel.append(item) : this.panel.placeByTime(item));
-    if (message.news) this.events.emit('message', message);
+    // A reaction is no message to be notified of.
+    if (message.news && !message.body.react) this.events.emit('message', message);
   }
 
   private onHistory(page: HistoryPage): void {

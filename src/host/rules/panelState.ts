@@ -32,6 +32,7 @@ export function toChatItem(
 ): ChatItem | undefined {
   const { id, seq, username, timestamp, body, own } = message;
   const base = { id, username, timestamp, own, status, ...(seq === undefined ? {} : { seq }) };
+  if (body.react) return valueOrNull(parseChatItem({ ...base, text: '', react: body.react })) ?? undefined;
   const content = { ...base, text: body.text, ...(body.snippet ? { snippet: panelSnippet(body.snippet) } : {}) };
   const replyTo = body.replyTo && { id: body.replyTo.id, username: body.replyTo.name, text: body.replyTo.text };
   return (

@@ -1,9 +1,17 @@
 import * as assert from 'assert';
 import { BODY_OVERHEAD_BYTES, decodeBody, encodeBody, replyQuote } from '../../../src/protocol/body';
+import { isSingleEmoji } from '../../../src/protocol/emoji';
 import { REPLY_QUOTE_MAX_LENGTH } from '../../../src/protocol/limits';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const snippet = { code: 'x', language: 'typescript', path: 'src/a.ts', startLine: 2, endLine: 3 };
+
+describe('a reaction\'s emoji', () => {
+  it('is one grapheme with an emoji in it: flags, skin tones, ZWJ sequences and keycaps too', () => {
+    for (const emoji of ['👍', '❤️', '🇩🇪', '👍🏽', '👩‍👩‍👧‍👦', '1️⃣', '🏳️‍🌈']) assert.strictEqual(isSingleEmoji(emoji), true, emoji);
+    for (const other of ['', 'a', '1', ':)', '👍👍', '👍 ', 'é', '\u200d', '👍'.repeat(20)]) assert.strictEqual(isSingleEmoji(other), false, JSON.stringify(other));
+  });
+});
 
 describe('message body', () => {
   it('round-trips text and snippet; the overhead is the empty body', () => {
@@ -40,6 +48,17 @@ describe('message body', () => {
       assert.deepStrictEqual(decoded({ ...replyTo, name: '' }), { ok: false, error: '"replyTo.name" must be a string of 1-16 characters' });
       assert.deepStrictEqual(decoded({ ...replyTo, text: 'a'.repeat(REPLY_QUOTE_MAX_LENGTH + 1) }), { ok: false, error: '"replyTo.text" must be a string of 0-100 characters' });
       assert.deepStrictEqual(decoded('0123'), { ok: false, error: '"replyTo" must be an object' });
+    });
+
+    it('is a reaction when it says {react}: encoded byte for byte with an empty text and nothing else', () => {
+      const encoded = encodeBody({ text: 'ignored', replyTo, react: { on: false, emoji: '👍', to: parent } });
+      assert.strictEqual(new TextDecoder().decode(encoded), `{"text":"","react":{"to":"${parent}","emoji":"👍","on":false}}`);
+      assert.deepStrictEqual(decodeBody(encoded), { ok: true, value: { text: '', react: { to: parent, emoji: '👍', on: false } } });
+      const decoded = (react: unknown) => decodeBody(bytes(JSON.stringify({ text: '', react })));
+      assert.deepStrictEqual(decoded({ to: parent, emoji: 'ok', on: true }), { ok: false, error: '"react.emoji" must be a single emoji' });
+      assert.deepStrictEqual(decoded({ to: parent, emoji: '👍👍', on: true }), { ok: false, error: '"react.emoji" must be a single emoji' });
+      assert.deepStrictEqual(decoded({ to: parent, emoji: '👍', on: 1 }), { ok: false, error: '"react.on" must be true or false' });
+      assert.deepStrictEqual(decoded({ to: 'x', emoji: '👍', on: true }), { ok: false, error: '"react.to" must be 32 lowercase hex digits' });
     });
 
     it('quotes the start of the parent on one line, cut with "…" and never inside a surrogate pair', () => {

@@ -7,7 +7,7 @@ function setup(me: string | null = 'dana') {
   const doc = newDocument();
   const sent: string[] = [];
   const drafts: string[] = [];
-  const composer = new Composer(doc, { send: (text) => sent.push(text), draftChanged: (text) => drafts.push(text), setUsername: () => undefined });
+  const composer = new Composer(doc, { send: (text) => sent.push(text), draftChanged: (text) => drafts.push(text), setUsername: () => undefined, react: () => undefined });
   doc.body.appendChild(composer.root);
   composer.setUser(me);
   const input = composer.root.querySelector('textarea') as HTMLTextAreaElement;

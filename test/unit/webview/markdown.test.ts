@@ -130,7 +130,7 @@ describe('markdown', () => {
     for (const payload of XSS_PAYLOADS) {
       const replyTo = { id: 'cd', username: payload, text: payload.slice(0, 100) };
       const item = { id: 'ab', username: payload, timestamp: 0, text: 'hi', own: false, status: 'sent' as const, replyTo };
-      const row = renderRow(doc, { kind: 'message', key: 'ab', item, head: true }, { me: 'dana', now: 0, firstUnread: null, highlighted: null });
+      const row = renderRow(doc, { kind: 'message', key: 'ab', item, head: true }, { me: 'dana', now: 0, firstUnread: null, highlighted: null, reactions: () => [] });
       assert.strictEqual(row.querySelector('.author')?.textContent, payload);
       assert.strictEqual(row.querySelector('.reply-quote .reply-author')?.textContent, payload);
       assert.strictEqual(row.querySelector('.reply-quote .reply-text')?.textContent, replyTo.text || 'code snippet');
