@@ -80,8 +80,12 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     return this.updates.event(listener);
   }
 
-  send(text: string): void {
-    this.sendBody({ text });
+  send(text: string, replyTo?: string): void {
+    this.requireSession().send(text, replyTo);
+  }
+
+  react(to: string, emoji: string, on: boolean): void {
+    this.requireSession().react(to, emoji, on);
   }
 
   loadOlder(beforeSeq: number): void {
@@ -92,8 +96,12 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
 
   /** Also offline (it is delivered on reconnect); throws with a message for the user when it cannot be sent. */
   sendBody(body: MessageBody): void {
+    this.requireSession().sendBody(body);
+  }
+
+  private requireSession(): ChatSession {
     if (!this.session) throw new Error(vscode.l10n.t('Not connected to a room yet: use “Join a Room” or “Start Server” first.'));
-    this.session.sendBody(body);
+    return this.session;
   }
 
   /**

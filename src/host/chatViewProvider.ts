@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../client';
 import type { Logger } from '../client';
 import { MAX_DETAIL_LENGTH } from '../protocol/limits';
-import { HostToView, PanelSnapshot, PanelUpdate, parseViewToHost, textProblem, PanelCommand, ViewToHost } from '../protocol/panel';
+import { ChatItem, HostToView, PanelSnapshot, PanelUpdate, parseViewToHost, textProblem, PanelCommand, ViewToHost } from '../protocol/panel';
 import { commandId } from './rules/commandNames';
 import { PanelFeed } from './rules/panelFeed';
 import { failureNotice, plainText } from './rules/plainText';
@@ -23,8 +23,10 @@ import { viewHtml } from './rules/viewHtml';
  *   fits): new messages with position 'append' (own messages too, first as 'pending' with their
  *   final id), 'delivery' when an own message is stored or fails, 'connection', 'presence',
  *   'config' when the username changes, 'error' for a refusal the user should read.
- * - `send(text)` gets text already checked against MAX_TEXT_BYTES; it queues while offline and
- *   throws, with a message for the user, when it queues nothing.
+ * - `send(text, replyTo)` gets text already checked against MAX_TEXT_BYTES (and the id of the
+ *   message it answers, if any); it queues while offline and throws, with a message for the user,
+ *   when it queues nothing.
+ * - `react(to, emoji, on)` sends a reaction (shown as an item with `react`), like `send`.
  * - `loadOlder(beforeSeq)` answers with a 'messages' update, position 'prepend'.
  * Panel commands (the empty state's buttons) run the VS Code commands `secureChat.<name>` for
  * each name in PANEL_COMMANDS, so the extension registers `secureChat.connect`,
@@ -33,7 +35,8 @@ import { viewHtml } from './rules/viewHtml';
 export interface ChatPanelModel {
   snapshot(): PanelSnapshot;
   onDidUpdate(listener: (update: PanelUpdate) => void): vscode.Disposable;
-  send(text: string): void;
+  send(text: string, replyTo?: string): void;
+  react(to: string, emoji: string, on: boolean): void;
   loadOlder(beforeSeq: number): void;
 }
 
@@ -45,6 +48,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private ready = false;
   /** Others' messages that arrived while the panel was hidden. */
   private unread = 0;
+  /**
+   * The first of them: snapshots show the panel there, under "New messages", until the panel is
+   * hidden again. Every snapshot, as the one posted when the view shows may reach a page that is
+   * still loading (one not kept while hidden), which then asks for its own.
+   */
+  private unreadFrom: string | undefined;
   private readonly subscription: vscode.Disposable;
   /** Bounds what a flood of messages costs the page (see panelFeed.ts). */
   private readonly feed = new PanelFeed(
@@ -96,7 +105,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       else this.log.log('warn', 'panel-message-dropped', { why: message.error });
     });
     view.onDidChangeVisibility(() => {
-      if (!view.visible) return;
+      if (!view.visible) {
+        this.unreadFrom = undefined;
+        return;
+      }
       this.clearUnread();
       // A page kept alive while hidden missed the updates; a reloaded one will say `ready` instead.
       if (this.ready) this.postSnapshot();
@@ -112,7 +124,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     if (!view) return;
     if (!view.visible) {
       // The page gets a fresh snapshot when shown, so only the badge needs the news now.
-      if (update.type === 'messages' && update.position === 'append') this.addUnread(update.items.filter((item) => !item.own).length);
+      if (update.type === 'messages' && update.position === 'append') this.addUnread(update.items.filter((item) => !item.own && !item.react));
       return;
     }
     if (this.ready) this.feed.push(update);
@@ -125,12 +137,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.postSnapshot();
         return;
       case 'send':
-        return this.send(message.id, message.text);
-      case 'loadOlder': {
-        const problem = this.attempt(() => this.model.loadOlder(message.beforeSeq));
-        if (problem) this.post({ type: 'error', message: problem });
-        return;
-      }
+        return this.send(message.id, message.text, message.replyTo);
+      case 'react':
+        return this.attemptOrSay(() => this.model.react(message.to, message.emoji, message.on));
+      case 'loadOlder':
+        return this.attemptOrSay(() => this.model.loadOlder(message.beforeSeq));
       case 'openReference':
         return this.openReference(message.path, message.line);
       case 'openLink':
@@ -144,7 +155,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private postSnapshot(): void {
     this.feed.discard();
-    this.post({ type: 'snapshot', ...this.model.snapshot(), text: localPanelText() });
+    const unreadFrom = this.unreadFrom;
+    this.post({ type: 'snapshot', ...this.model.snapshot(), text: localPanelText(), ...(unreadFrom === undefined ? {} : { unreadFrom }) });
   }
 
   private post(message: HostToView): void {
@@ -152,9 +164,15 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   /** Every send is answered: the view keeps the typed text until it hears the message was queued. */
-  private send(id: number, text: string): void {
-    const refusal = textProblem(text) ?? this.attempt(() => this.model.send(text));
+  private send(id: number, text: string, replyTo: string | undefined): void {
+    const refusal = textProblem(text) ?? this.attempt(() => this.model.send(text, replyTo));
     this.post({ type: 'sendResult', id, ...(refusal === null ? {} : { refusal }) });
+  }
+
+  /** Runs a model call; what it throws the panel shows on its error line. */
+  private attemptOrSay(action: () => void): void {
+    const problem = this.attempt(action);
+    if (problem) this.post({ type: 'error', message: problem });
   }
 
   /** Runs a model call; what it throws comes back as a message for the panel (the view's limits). */
@@ -168,9 +186,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     }
   }
 
-  private addUnread(count: number): void {
-    if (count === 0 || !this.view) return;
-    this.unread += count;
+  private addUnread(items: readonly ChatItem[]): void {
+    if (items.length === 0 || !this.view) return;
+    this.unreadFrom ??= items[0].id;
+    this.unread += items.length;
     this.view.badge = { value: this.unread, tooltip: this.unread === 1 ? vscode.l10n.t('1 new chat message') : vscode.l10n.t('{0} new chat messages', this.unread) };
   }
 

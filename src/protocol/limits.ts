@@ -9,3 +9,7 @@ export const MAX_DETAIL_LENGTH = 1024;
 export const HISTORY_PAGE_MAX = 200;
 /** Messages per history page when the settings say nothing else. */
 export const HISTORY_PAGE_DEFAULT = 50;
+/** Most UTF-16 units of the parent's text a reply quotes (the start of it, on one line). */
+export const REPLY_QUOTE_MAX_LENGTH = 100;
+/** Most UTF-16 units of the name a reply quotes: room for any username of 16 bytes. */
+export const REPLY_NAME_MAX_LENGTH = 16;

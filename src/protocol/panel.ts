@@ -7,7 +7,8 @@ import { MAX_PLAINTEXT_BYTES, UNSAFE_CHARACTERS, UNSAFE_CHARACTERS_RULE, USERNAM
 import * as v from 'valibot';
 import { BODY_OVERHEAD_BYTES } from './body';
 import { Checked, check, flag, integer, list, oneOf, text, textWhere } from './check';
-import { MAX_DETAIL_LENGTH, MAX_ONLINE } from './limits';
+import { isSingleEmoji } from './emoji';
+import { MAX_DETAIL_LENGTH, MAX_ONLINE, REPLY_QUOTE_MAX_LENGTH } from './limits';
 import { PANEL_TEXT_KEYS } from './panelText';
 
 /** Largest text, in UTF-8 bytes, that fits one envelope once wrapped in its JSON body. */
@@ -98,9 +99,13 @@ const PanelSnippetSchema = v.pipe(
   v.check((snippet) => snippet.endLine >= snippet.startLine, 'has "endLine" before "startLine"'),
 );
 
+/** Hex message id as the panel knows it (a client's 32 digits, or the host's own id for a message still waiting). */
+const messageId = () => textWhere((id) => /^[0-9a-f]{1,64}$/u.test(id), 'must be 1-64 lowercase hex digits');
+const reaction = () => textWhere(isSingleEmoji, 'must be a single emoji');
+
 const ChatItemSchema = v.pipe(v.object({
   /** Hex message id; stable across pending → sent, so delivery updates find the item. */
-  id: textWhere((id) => /^[0-9a-f]{1,64}$/u.test(id), 'must be 1-64 lowercase hex digits'),
+  id: messageId(),
   /** Server sequence number; absent until the server has stored the message. */
   seq: v.optional(integer(0)),
   username: username(),
@@ -108,6 +113,10 @@ const ChatItemSchema = v.pipe(v.object({
   timestamp: integer(0),
   text: text(MAX_PLAINTEXT_BYTES),
   snippet: v.optional(PanelSnippetSchema),
+  /** The message this one answers, with the quote its sender put in it. */
+  replyTo: v.optional(v.pipe(v.object({ id: messageId(), username: username(), text: text(REPLY_QUOTE_MAX_LENGTH) }, 'must be an object'), v.readonly())),
+  /** A reaction, which the view folds into the message it names instead of showing it; its text is empty. */
+  react: v.optional(v.pipe(v.object({ to: messageId(), emoji: reaction(), on: flag() }, 'must be an object'), v.readonly())),
   own: flag(),
   /** History from before messages were signed: nothing proves who sent it. Absent for signed messages. */
   unsigned: v.optional(flag()),
@@ -167,6 +176,8 @@ const snapshotEntries = {
     v.check((texts) => Object.keys(texts).every((key) => (PANEL_TEXT_KEYS as readonly string[]).includes(key)), 'has an unknown key'),
     v.readonly(),
   )),
+  /** The first of the messages that came while the panel was hidden: the view puts "New messages" above it. */
+  unreadFrom: v.optional(messageId()),
 };
 
 const HostToViewSchema = v.variant('type', [
@@ -200,8 +211,10 @@ const ViewToHostSchema = v.variant('type', [
   v.object({ type: v.literal('ready') }),
   /** `id` (chosen by the view) names the `sendResult` that answers it; the host checks the text. */
   // Any draft-sized text passes: the host answers a bad one with a refusal, which a silent drop would not give.
-  v.object({ type: v.literal('send'), id: integer(0), text: text(MAX_DRAFT_LENGTH) }),
+  v.object({ type: v.literal('send'), id: integer(0), text: text(MAX_DRAFT_LENGTH), replyTo: v.optional(messageId()) }),
   v.object({ type: v.literal('loadOlder'), beforeSeq: integer(0) }),
+  /** The user's emoji on the message `to` (on), or taken back (not on). */
+  v.object({ type: v.literal('react'), to: messageId(), emoji: reaction(), on: flag() }),
   v.object({ type: v.literal('openReference'), path: textWhere(isWorkspaceRelativePath, 'must be a workspace-relative path'), line: integer(1) }),
   v.object({ type: v.literal('openLink'), url: textWhere(isWebLink, 'must be an http(s) link') }),
   v.object({ type: v.literal('markRead') }),

@@ -1,5 +1,6 @@
 // Ties the panel together: applies what the host sends to the conversation and the views, and
 // turns what the user does into messages for the host. Holds no keys and does no networking.
+import { replyQuote } from '../protocol/body';
 import { ChatItem, OnlineEntry, PanelCommand, PanelConnection, HostToView, isWebLink, isWorkspaceRelativePath, ViewToHost } from '../protocol/panel';
 import { Composer } from './composer';
 import { Change, Conversation, MAX_MESSAGES } from './conversation';
@@ -7,6 +8,8 @@ import { button, element } from './dom';
 import type { ViewState } from './hostApi';
 import { estimateRowHeight, renderRow } from './messageView';
 import { ConnectionBanner, EmptyState, PresenceBar, tickCountdowns } from './statusViews';
+import { ReactionBook, isReaction } from './reactions';
+import { STRINGS } from './strings';
 import { VirtualList } from './virtualList';
 import { say, useWords } from './words';
 
@@ -19,11 +22,17 @@ export interface PanelHost {
 const ANNOUNCE_CHARS = 160;
 /** More new messages than this at once are announced as a count. */
 const ANNOUNCE_EACH_MAX = 3;
+/** Pages of older history loaded at most to find a reply's parent. */
+const SEEK_PAGES_MAX = 20;
+/** How long a message brought into view stays highlighted. */
+const HIGHLIGHT_MS = 1500;
 /** How often a reconnect countdown is brought up to date: often enough that each second shows. */
 const COUNTDOWN_TICK_MS = 250;
 
 export class ChatPanel {
   private readonly conversation = new Conversation();
+  /** Reactions, kept apart from the messages and folded into the ones they name. */
+  private readonly reactions = new ReactionBook();
   private readonly list: VirtualList;
   private readonly composer: Composer;
   private readonly presence: PresenceBar;
@@ -31,6 +40,9 @@ export class ChatPanel {
   private readonly empty: EmptyState;
   private readonly historyEdge: HTMLElement;
   private readonly scroller: HTMLElement;
+  /** The list and what floats over it (the jump button). */
+  private readonly messagesArea: HTMLElement;
+  private readonly jump: HTMLButtonElement;
   private readonly announcer: HTMLElement;
   private readonly root: HTMLElement;
   private readonly loading: HTMLElement;
@@ -41,6 +53,14 @@ export class ChatPanel {
   private loadingOlder = false;
   /** Id of the latest send; the composer waits for the sendResult that carries it. */
   private lastSendId = 0;
+  /** Where the "New messages" divider goes: the first message from others the user has not seen yet. */
+  private firstUnread: string | null = null;
+  /** Messages from others that came in below the view since the user scrolled up. */
+  private unseen = 0;
+  /** A reply's parent being looked for in older history, and how many more pages may be loaded for it. */
+  private seeking: { readonly id: string; pagesLeft: number } | null = null;
+  private highlighted: string | null = null;
+  private highlightTimer: ReturnType<typeof setTimeout> | undefined;
   /** Runs while a reconnect is due, so its countdown moves between the host's updates. */
   private countdownTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -57,16 +77,26 @@ export class ChatPanel {
     canvas.setAttribute('role', 'list');
     this.scroller.append(this.historyEdge, canvas);
     this.list = new VirtualList(this.scroller, canvas, {
-      render: (row) => renderRow(doc, row, { me: this.me, now: Date.now() }),
+      render: (row) => renderRow(doc, row, { me: this.me, now: Date.now(), firstUnread: this.firstUnread, highlighted: this.highlighted, reactions: (id) => this.reactions.summary(id) }),
       estimate: estimateRowHeight,
       nearTop: () => this.loadOlder(),
+      followingChanged: (following) => {
+        if (following) this.unseen = 0;
+        this.refreshJump();
+      },
     });
+    this.jump = button(doc, STRINGS.jumpToLatest, 'jump-latest', () => this.list.scrollToBottom());
+    this.messagesArea = element(doc, 'div', 'messages');
+    this.messagesArea.append(this.scroller, this.jump);
     this.composer = new Composer(doc, {
-      send: (text) => {
+      send: (text, replyTo) => {
         this.lastSendId += 1;
-        host.post({ type: 'send', id: this.lastSendId, text });
+        host.post({ type: 'send', id: this.lastSendId, text, ...(replyTo === undefined ? {} : { replyTo }) });
+        // Answering is reading: the divider has done its job.
+        this.moveDivider(null);
         this.list.scrollToBottom();
       },
+      react: (to, emoji) => this.react(to, emoji),
       draftChanged: (text) => host.saveState({ draft: text }),
       setUsername: () => host.post({ type: 'command', name: 'setUsername' }),
     });
@@ -77,7 +107,7 @@ export class ChatPanel {
     // and showing nothing looks broken, so the panel says it is loading.
     this.loading = element(doc, 'div', 'loading', 'Loading Secure Chat…');
     this.loading.setAttribute('role', 'status');
-    root.append(this.loading, this.presence.root, this.banner.root, this.empty.root, this.scroller, this.composer.root, this.announcer);
+    root.append(this.loading, this.presence.root, this.banner.root, this.empty.root, this.messagesArea, this.composer.root, this.announcer);
     root.classList.add('starting');
     root.setAttribute('aria-busy', 'true');
     this.root = root;
@@ -106,29 +136,43 @@ export class ChatPanel {
         this.online = message.online;
         this.hasOlder = message.hasOlder;
         this.loadingOlder = false;
-        this.conversation.reset(message.messages);
-        this.list.reset(this.conversation.rows);
+        this.conversation.reset(message.messages.filter((item) => !isReaction(item)));
+        this.reactions.clear();
+        this.reactions.add(message.messages.filter(isReaction));
+        this.startAt(message.unreadFrom);
         this.composer.setUser(message.me);
         if (message.draft !== undefined) this.composer.setDraft(message.draft);
         this.started();
         break;
-      case 'messages':
+      case 'messages': {
         this.hasOlder = message.hasOlder;
+        const items = message.items.filter((item) => !isReaction(item));
         if (message.position === 'prepend') {
           this.loadingOlder = false;
-          this.conversation.prepend(message.items);
+          this.reactions.add(message.items.filter(isReaction));
+          this.conversation.prepend(items);
           this.list.prepended(this.conversation.rows);
+          if (this.seeking) this.seek(this.seeking.id);
         } else if (message.position === 'byTime') {
           // History sent again: no news to announce or follow.
-          this.conversation.placeByTime(message.items);
+          this.reactions.add(message.items.filter(isReaction));
+          this.conversation.placeByTime(items);
           this.list.rebuilt(this.conversation.rows);
         } else {
-          const follow = message.items.some((item) => item.own);
-          for (const change of this.conversation.append(message.items)) this.apply(change, follow);
-          this.announceMessages(message.items.filter((item) => !item.own));
+          const follow = items.some((item) => item.own);
+          const fresh = items.filter((item) => !item.own && !this.conversation.has(item.id));
+          for (const change of this.conversation.append(items)) this.apply(change, follow);
+          this.reactionsChanged(this.reactions.add(message.items.filter(isReaction)));
+          if (!follow && !this.list.atBottom) this.noteUnseen(fresh);
+          this.announceMessages(items.filter((item) => !item.own));
         }
         break;
+      }
       case 'delivery': {
+        if (message.status === 'failed') {
+          const target = this.reactions.failed(message.id);
+          if (target !== undefined) this.reactionsChanged(new Set([target]));
+        }
         const change = this.conversation.setDelivery(message.id, message.status, message.reason);
         if (change) this.apply(change, false);
         if (message.status === 'failed') this.announce(message.reason ? say('announceNotSentBecause', message.reason) : say('announceNotSent'));
@@ -173,6 +217,37 @@ export class ChatPanel {
     }
   }
 
+  /**
+   * A snapshot's rows: at the first message the user has not seen (the host knows which came while
+   * the panel was hidden), with the divider above it, or at the bottom.
+   */
+  private startAt(unreadFrom: string | undefined): void {
+    const first = unreadFrom !== undefined && this.conversation.has(unreadFrom) ? unreadFrom : null;
+    this.firstUnread = first;
+    this.unseen = first === null ? 0 : this.conversation.countFrom(first, (item) => !item.own);
+    this.list.reset(this.conversation.rows, first ?? undefined);
+    this.refreshJump();
+  }
+
+  /** Messages from others arrived below the view: counted for the jump button, the first gets the divider. */
+  private noteUnseen(items: readonly ChatItem[]): void {
+    if (items.length === 0) return;
+    this.unseen += items.length;
+    if (this.firstUnread === null || !this.conversation.has(this.firstUnread)) this.moveDivider(items[0].id);
+    this.refreshJump();
+  }
+
+  private moveDivider(id: string | null): void {
+    if (id === this.firstUnread) return;
+    this.firstUnread = id;
+    this.list.refresh();
+  }
+
+  private refreshJump(): void {
+    this.jump.hidden = this.list.atBottom;
+    this.jump.textContent = this.unseen > 0 ? STRINGS.newBelow(this.unseen) : STRINGS.jumpToLatest;
+  }
+
   /** The first snapshot is in: the loading line gives way to the panel. */
   private started(): void {
     if (!this.root.classList.contains('starting')) return;
@@ -188,8 +263,19 @@ export class ChatPanel {
     if (this.doc.hasFocus() && (active === null || active === this.doc.body || active === this.root)) this.composer.focus();
   }
 
-  /** Up and Down move between messages; Escape (handled for the whole panel) returns to the composer. */
+  /**
+   * Up and Down move between messages; Escape (handled for the whole panel) returns to the composer.
+   * With a message focused, R replies to it.
+   */
   private onListKey(event: KeyboardEvent): void {
+    const focused = event.target instanceof Element ? event.target.closest<HTMLElement>('.row.message[data-id]') : null;
+    const key = event.key.toLowerCase();
+    if (focused?.dataset.id && (key === 'r' || key === 'e') && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault();
+      if (key === 'r') this.startReply(focused.dataset.id);
+      else this.startReacting(focused.dataset.id);
+      return;
+    }
     if ((event.key !== 'ArrowUp' && event.key !== 'ArrowDown') || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
     this.list.focusMessage(event.key === 'ArrowUp' ? -1 : 1);
@@ -206,7 +292,7 @@ export class ChatPanel {
     this.banner.show(this.connection, hasMessages);
     this.empty.show(this.connection, this.me, hasMessages);
     this.keepCountingDown();
-    this.scroller.hidden = !hasMessages;
+    this.messagesArea.hidden = !hasMessages;
     this.historyEdge.replaceChildren(
       !hasMessages ? '' : this.loadingOlder
         ? element(this.doc, 'span', '', say('loadingOlder'))
@@ -228,7 +314,9 @@ export class ChatPanel {
   }
 
   private loadOlder(): void {
-    const beforeSeq = this.conversation.oldestSeq();
+    // Past pages that held reactions only, too.
+    const seqs = [this.conversation.oldestSeq(), this.reactions.oldestSeq].filter((seq) => seq !== undefined);
+    const beforeSeq = seqs.length > 0 ? Math.min(...seqs) : undefined;
     if (!this.olderAvailable || this.loadingOlder || beforeSeq === undefined) return;
     this.loadingOlder = true;
     this.host.post({ type: 'loadOlder', beforeSeq });
@@ -244,10 +332,76 @@ export class ChatPanel {
       if (isWebLink(url)) this.host.post({ type: 'openLink', url });
       return;
     }
+    const quoted = target?.closest<HTMLElement>('button.reply-quote')?.dataset.replyTo;
+    if (quoted) return this.showMessage(quoted);
+    const action = target?.closest<HTMLElement>('button[data-action]');
+    const id = action?.dataset.id;
+    if (id && action.dataset.action === 'reply') return this.startReply(id);
+    if (id && action.dataset.action === 'react' && action.dataset.emoji) return this.react(id, action.dataset.emoji);
+    if (id && action.dataset.action === 'any-emoji') return this.startReacting(id);
     const reference = target?.closest<HTMLElement>('button.reference');
     const path = reference?.dataset.path;
     const line = Number(reference?.dataset.line);
     if (path && isWorkspaceRelativePath(path) && Number.isSafeInteger(line)) this.host.post({ type: 'openReference', path, line });
+  }
+
+  private startReply(id: string): void {
+    const parent = this.conversation.item(id);
+    if (!parent) return;
+    this.composer.setReply({ id, username: parent.username, text: replyQuote(parent.text) });
+    this.composer.focus();
+  }
+
+  private startReacting(id: string): void {
+    const target = this.conversation.item(id);
+    if (!target) return;
+    this.composer.setReacting({ id, username: target.username, text: replyQuote(target.text) });
+    this.composer.focus();
+  }
+
+  /** Puts the user's emoji on the message, or takes it back when it is there already. */
+  private react(to: string, emoji: string): void {
+    const mine = this.reactions.summary(to).some((summary) => summary.emoji === emoji && summary.mine);
+    this.host.post({ type: 'react', to, emoji, on: !mine });
+  }
+
+  /** Messages whose reactions changed are drawn again where they are on screen. */
+  private reactionsChanged(targets: ReadonlySet<string>): void {
+    const rows = [...targets].flatMap((id) => this.conversation.rowIndex(id) ?? []);
+    if (rows.length > 0) this.list.updated(this.conversation.rows, rows);
+  }
+
+  /** Brings a message into view (a reply's parent), loading older history until it is there (bounded). */
+  private showMessage(id: string): void {
+    this.seeking = { id, pagesLeft: SEEK_PAGES_MAX };
+    this.seek(id);
+  }
+
+  private seek(id: string): void {
+    const seeking = this.seeking;
+    if (seeking?.id !== id) return;
+    if (this.conversation.has(id)) {
+      this.seeking = null;
+      this.list.reveal(id, true);
+      this.highlight(id);
+    } else if (seeking.pagesLeft > 0 && this.olderAvailable) {
+      seeking.pagesLeft -= 1;
+      if (!this.loadingOlder) this.loadOlder();
+    } else {
+      this.seeking = null;
+      this.composer.showError(STRINGS.parentNotFound);
+      this.announce(STRINGS.parentNotFound);
+    }
+  }
+
+  private highlight(id: string): void {
+    clearTimeout(this.highlightTimer);
+    this.highlighted = id;
+    this.list.refresh();
+    this.highlightTimer = setTimeout(() => {
+      this.highlighted = null;
+      this.list.refresh();
+    }, HIGHLIGHT_MS);
   }
 
   private announceMessages(items: readonly ChatItem[]): void {

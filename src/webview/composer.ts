@@ -1,13 +1,25 @@
 // The message box: Enter sends, Shift+Enter starts a new line, the draft is saved as it is typed,
 // and a line under the box says why sending is not possible (too long, no valid username) or
 // what the host refused. Sent text stays in the box until the host has queued it, so a refusal
-// never costs the user what they typed.
-import { textProblem, usernameProblem } from '../protocol/panel';
-import { button, element } from './dom';
+// never costs the user what they typed. A reply shows what it answers above the box; Escape (or the
+// bar's close button) makes it a plain message again. Reacting with any emoji works the same way:
+// the bar names the message, and the box takes one emoji.
+import { ChatItem, textProblem, usernameProblem } from '../protocol/panel';
+import { isSingleEmoji } from '../protocol/emoji';
+import { button, element, isolate } from './dom';
+import { STRINGS } from './strings';
 import { say } from './words';
 
+/** The message a reply being written answers, or a reaction being typed goes on. */
+export type ReplyTarget = NonNullable<ChatItem['replyTo']>;
+
+type Target = { readonly kind: 'reply' | 'react'; readonly message: ReplyTarget };
+
 export interface ComposerCallbacks {
-  send(text: string): void;
+  /** `replyTo`: the id of the message answered, when the text is a reply. */
+  send(text: string, replyTo: string | undefined): void;
+  /** The emoji typed for the message named by setReacting(). */
+  react(to: string, emoji: string): void;
   draftChanged(text: string): void;
   setUsername(): void;
 }
@@ -17,11 +29,15 @@ export class Composer {
   private readonly input: HTMLTextAreaElement;
   private readonly sendButton: HTMLButtonElement;
   private readonly problem: HTMLElement;
+  private readonly replyBar: HTMLElement;
+  private target: Target | null = null;
   private me: string | null = null;
   /** A refusal from the host, shown until the text changes. */
   private hostError: string | null = null;
   /** Text handed to the host whose answer has not come yet; one at a time. */
   private awaiting: string | null = null;
+  /** The id of the message the awaited text answers. */
+  private awaitingReply: string | undefined;
 
   constructor(doc: Document, private readonly callbacks: ComposerCallbacks) {
     this.root = element(doc, 'form', 'composer');
@@ -35,15 +51,21 @@ export class Composer {
     this.problem.id = 'composer-problem';
     this.problem.setAttribute('aria-live', 'polite');
     this.input.setAttribute('aria-describedby', this.problem.id);
+    this.replyBar = element(doc, 'div', 'reply-bar');
+    this.replyBar.hidden = true;
     const row = element(doc, 'div', 'composer-row');
     row.append(this.input, this.sendButton);
-    this.root.append(row, this.problem);
+    this.root.append(this.replyBar, row, this.problem);
 
     this.input.addEventListener('keydown', (event) => {
       // isComposing: Enter that confirms an IME composition must not send.
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
         this.submit();
+      } else if (event.key === 'Escape' && this.target !== null && !event.isComposing) {
+        event.preventDefault();
+        event.stopPropagation();
+        this.setTarget(null);
       }
     });
     this.input.addEventListener('input', () => {
@@ -69,6 +91,39 @@ export class Composer {
     this.update();
   }
 
+  /** What the text will answer (shown above the box), or null for a plain message. */
+  setReply(message: ReplyTarget | null): void {
+    this.setTarget(message && { kind: 'reply', message });
+  }
+
+  /** The box takes one emoji for this message (Enter reacts with it), until Escape. */
+  setReacting(message: ReplyTarget): void {
+    this.setTarget({ kind: 'react', message });
+  }
+
+  private setTarget(target: Target | null): void {
+    this.target = target;
+    this.replyBar.hidden = target === null;
+    this.update();
+    if (target === null) {
+      this.replyBar.replaceChildren();
+      return;
+    }
+    const doc = this.replyBar.ownerDocument;
+    const { message } = target;
+    const quote = element(doc, 'span', 'reply-bar-quote');
+    const words = target.kind === 'reply' ? STRINGS.replyingTo : STRINGS.reactingTo;
+    quote.append(`${words} `, isolate(element(doc, 'strong', 'reply-author', message.username)), ' ', isolate(element(doc, 'span', 'reply-text', message.text || STRINGS.snippetQuote)));
+    const cancel = target.kind === 'reply' ? STRINGS.cancelReply : STRINGS.cancelReaction;
+    const close = button(doc, '×', 'reply-cancel', () => {
+      this.setTarget(null);
+      this.focus();
+    });
+    close.title = cancel;
+    close.setAttribute('aria-label', cancel);
+    this.replyBar.replaceChildren(quote, close);
+  }
+
   setDraft(text: string): void {
     this.input.value = text;
     this.update();
@@ -92,6 +147,9 @@ export class Composer {
   accepted(): void {
     const sent = this.awaiting;
     this.awaiting = null;
+    // The reply went out with the text; one chosen meanwhile (another message) stays for the next.
+    if (sent !== null && this.target?.kind === 'reply' && this.target.message.id === this.awaitingReply) this.setTarget(null);
+    this.awaitingReply = undefined;
     if (sent === null || !this.input.value.startsWith(sent)) {
       // The host replaced the draft meanwhile (a snapshot's draft): that text is not the one sent.
       this.update();
@@ -104,21 +162,34 @@ export class Composer {
   /** The host queued nothing: the text stays, with the reason under it. */
   refused(reason: string): void {
     this.awaiting = null;
+    this.awaitingReply = undefined;
     this.showError(reason);
   }
 
   private submit(): void {
     const text = this.input.value;
+    if (this.target?.kind === 'react') return this.submitReaction(this.target.message.id, text.trim());
     if (this.awaiting !== null || this.blocker(text) !== null || textProblem(text) !== null) return;
     // A refusal answered the previous attempt; this one gets its own answer.
     this.hostError = null;
     this.awaiting = text;
+    this.awaitingReply = this.target?.message.id;
     this.update();
-    this.callbacks.send(text);
+    this.callbacks.send(text, this.awaitingReply);
+  }
+
+  /** A reaction needs no answer to clear the box: the host shows it at once, or says why not. */
+  private submitReaction(to: string, emoji: string): void {
+    if (!isSingleEmoji(emoji) || usernameProblem(this.me) !== null) return;
+    this.setTarget(null);
+    this.setDraft('');
+    this.callbacks.draftChanged('');
+    this.callbacks.react(to, emoji);
   }
 
   /** What prevents sending regardless of the text being empty. */
   private blocker(text: string): string | null {
+    if (this.target?.kind === 'react') return usernameProblem(this.me) ?? (isSingleEmoji(text.trim()) ? null : STRINGS.typeOneEmoji);
     return usernameProblem(this.me) ?? (text.trim() === '' ? null : textProblem(text));
   }
 

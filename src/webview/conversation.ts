@@ -53,6 +53,32 @@ export class Conversation {
     return this.rowOf.size;
   }
 
+  has(id: string): boolean {
+    return this.rowOf.has(id);
+  }
+
+  rowIndex(id: string): number | undefined {
+    return this.rowOf.get(id);
+  }
+
+  item(id: string): ChatItem | undefined {
+    const row = this.rowOf.get(id);
+    const found = row === undefined ? undefined : this.rowList[row];
+    return found?.kind === 'message' ? found.item : undefined;
+  }
+
+  /** How many messages from the one with this id on (it included) pass `test`. */
+  countFrom(id: string, test: (item: ChatItem) => boolean): number {
+    const start = this.rowOf.get(id);
+    if (start === undefined) return 0;
+    let count = 0;
+    for (let i = start; i < this.rowList.length; i++) {
+      const row = this.rowList[i];
+      if (row.kind === 'message' && test(row.item)) count++;
+    }
+    return count;
+  }
+
   /** Sequence number of the oldest stored message, for "load older". */
   oldestSeq(): number | undefined {
     for (const row of this.rowList) if (row.kind === 'message' && row.item.seq !== undefined) return row.item.seq;

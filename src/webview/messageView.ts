@@ -8,12 +8,20 @@ import { element, isolate } from './dom';
 import { say } from './words';
 import { renderCodeBlock, renderMarkdown } from './markdown';
 import { mentionsMe } from '../protocol/mentions';
+import { QUICK_REACTIONS, ReactionSummary } from './reactions';
+import { STRINGS } from './strings';
 import { Row, dayLabel, fullTimeLabel, timeLabel } from './timeline';
 
 export interface RowContext {
   readonly me: string | null;
   /** Reference time for "Today"/"Yesterday". */
   readonly now: number;
+  /** Id of the message the "New messages" divider goes above, if any. */
+  readonly firstUnread: string | null;
+  /** Id of a message just brought into view (a reply's parent), shown highlighted for a moment. */
+  readonly highlighted: string | null;
+  /** The reactions on a message. */
+  reactions(id: string): readonly ReactionSummary[];
 }
 
 /** Number of avatar colour classes in chat.css (avatar-0 … avatar-5). */
@@ -50,15 +58,77 @@ function renderMessage(doc: Document, item: ChatItem, head: boolean, context: Ro
   if (head) classes.push('head');
   if (item.own) classes.push('own');
   if (!item.own && mentionsMe(item.text, context.me)) classes.push('mentions-me');
+  if (item.id === context.highlighted) classes.push('highlighted');
   const row = element(doc, 'div', classes.join(' '));
+  row.dataset.id = item.id;
+  if (item.id === context.firstUnread) row.appendChild(renderUnreadDivider(doc));
   if (head) row.append(renderAvatar(doc, item.username), renderMeta(doc, item));
   const body = element(doc, 'div', 'body');
   body.title = fullTimeLabel(item.timestamp);
+  if (item.replyTo) body.appendChild(renderReplyQuote(doc, item.replyTo));
   if (item.text.length > 0) body.appendChild(renderMarkdown(doc, item.text, context.me));
   if (item.snippet) body.appendChild(renderSnippet(doc, item.snippet));
   row.appendChild(body);
+  const reactions = context.reactions(item.id);
+  if (reactions.length > 0) row.appendChild(renderReactions(doc, item.id, reactions));
   if (item.own && item.status !== 'sent') row.appendChild(renderDelivery(doc, item));
+  row.appendChild(renderActions(doc, item));
   return row;
+}
+
+/** One line: who wrote the parent and how it starts; a click shows the parent (the list handles it). */
+export function renderReplyQuote(doc: Document, replyTo: NonNullable<ChatItem['replyTo']>): HTMLElement {
+  const quote = element(doc, 'button', 'reply-quote');
+  quote.type = 'button';
+  quote.tabIndex = -1;
+  quote.title = STRINGS.showParent;
+  quote.dataset.replyTo = replyTo.id;
+  quote.append(isolate(element(doc, 'span', 'reply-author', replyTo.username)), isolate(element(doc, 'span', 'reply-text', replyTo.text || STRINGS.snippetQuote)));
+  return quote;
+}
+
+/**
+ * What can be done with a message, shown on hover and while the message has the keyboard focus; not
+ * Tab stops each (the list is one): with a message focused, its keys do the same (see ChatPanel).
+ */
+function renderActions(doc: Document, item: ChatItem): HTMLElement {
+  const actions = element(doc, 'div', 'actions');
+  actions.append(
+    ...QUICK_REACTIONS.map((emoji) => actionButton(doc, item.id, 'react', emoji, STRINGS.reactWith(emoji), emoji)),
+    actionButton(doc, item.id, 'any-emoji', STRINGS.anyEmoji, STRINGS.anyEmojiTitle),
+    actionButton(doc, item.id, 'reply', STRINGS.reply, STRINGS.replyTitle),
+  );
+  return actions;
+}
+
+/** A button the list's click handler reads by its data attributes. */
+function actionButton(doc: Document, id: string, action: string, label: string, title: string, emoji?: string, className = 'action'): HTMLButtonElement {
+  const node = element(doc, 'button', className, label);
+  node.type = 'button';
+  node.tabIndex = -1;
+  node.title = title;
+  node.dataset.action = action;
+  node.dataset.id = id;
+  if (emoji !== undefined) node.dataset.emoji = emoji;
+  return node;
+}
+
+/** Each emoji with its count; who reacted in the tooltip; a click toggles the user's own. */
+function renderReactions(doc: Document, id: string, reactions: readonly ReactionSummary[]): HTMLElement {
+  const line = element(doc, 'div', 'reactions');
+  for (const { emoji, names, mine } of reactions) {
+    const chip = actionButton(doc, id, 'react', `${emoji} ${names.length}`, STRINGS.reactedBy(names, emoji), emoji, mine ? 'reaction mine' : 'reaction');
+    chip.setAttribute('aria-pressed', String(mine));
+    line.appendChild(chip);
+  }
+  return line;
+}
+
+function renderUnreadDivider(doc: Document): HTMLElement {
+  const divider = element(doc, 'div', 'unread-divider');
+  divider.setAttribute('role', 'separator');
+  divider.appendChild(element(doc, 'span', 'unread-label', STRINGS.newMessages));
+  return divider;
 }
 
 function renderAvatar(doc: Document, username: string): HTMLElement {
@@ -119,6 +189,7 @@ const ROW_PADDING_PX = 4;
 const DAY_PX = 36;
 const SNIPPET_CHROME_PX = 44;
 const DELIVERY_PX = 18;
+const QUOTE_PX = 22;
 
 function wrappedLines(text: string, columns: number): number {
   return text.split('\n').reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / columns)), 0);
@@ -131,5 +202,6 @@ export function estimateRowHeight(row: Row, width: number): number {
   let height = ROW_PADDING_PX + (row.head ? HEAD_PX : 0) + (item.text ? wrappedLines(item.text, columns) * LINE_PX : 0);
   if (item.snippet) height += SNIPPET_CHROME_PX + item.snippet.code.split('\n').length * CODE_LINE_PX;
   if (item.own && item.status !== 'sent') height += DELIVERY_PX;
+  if (item.replyTo) height += QUOTE_PX;
   return height;
 }

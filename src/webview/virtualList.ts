@@ -10,6 +10,8 @@ export interface ListCallbacks {
   estimate(row: Row, width: number): number;
   /** The user scrolled near the top: time to ask for older history. */
   nearTop(): void;
+  /** The list started or stopped following the bottom (the panel offers "Jump to latest" meanwhile). */
+  followingChanged(following: boolean): void;
 }
 
 /** Rendered beyond the viewport on both sides, so fast scrolling rarely shows blank space. */
@@ -18,6 +20,8 @@ const OVERSCAN_PX = 800;
 const NEAR_TOP_PX = 400;
 /** Tolerance for "at the bottom" (sub-pixel scroll positions). */
 const BOTTOM_SLACK_PX = 8;
+/** Room left above a row brought into view, so what comes before it shows too. */
+const REVEAL_MARGIN_PX = 24;
 
 interface Mounted {
   readonly element: HTMLElement;
@@ -32,9 +36,13 @@ export class VirtualList {
   private readonly mounted = new Map<string, Mounted>();
   private readonly stale = new Set<string>();
   private width = 0;
-  private following = true;
+  private followingBottom = true;
   private frame: number | null = null;
   private anchor: { key: string; delta: number } | null = null;
+  /** A reveal is being rendered: if the rows from it fit the view, the list ends at the bottom, following. */
+  private revealing = false;
+  /** A row to give the keyboard focus once it is rendered (reveal). */
+  private focusAfterRender: string | null = null;
   /** scrollTop at the previous scroll event: which way the user moved. */
   private lastScrollTop = 0;
 
@@ -50,16 +58,49 @@ export class VirtualList {
 
   /** Whether the view is at the bottom, following new messages. */
   get atBottom(): boolean {
-    return this.following;
+    return this.followingBottom;
   }
 
-  /** A new set of rows (snapshot): shows the newest. */
-  reset(rows: readonly Row[]): void {
+  private get following(): boolean {
+    return this.followingBottom;
+  }
+
+  private set following(value: boolean) {
+    if (value === this.followingBottom) return;
+    this.followingBottom = value;
+    this.callbacks.followingChanged(value);
+  }
+
+  /**
+   * A new set of rows (snapshot): shows the newest, or with `startAt` that row near the top (where
+   * the user left off), unless the rows from it fit the view, which then follows the bottom.
+   */
+  reset(rows: readonly Row[], startAt?: string): void {
     this.rows = rows;
     this.unmountAll();
     this.heights.reset(rows.map((row) => this.heightOf(row)));
+    this.anchor = null;
     this.following = true;
+    if (startAt !== undefined) this.reveal(startAt);
     this.schedule();
+  }
+
+  /**
+   * Brings the row with this key into view a little below the top (a reply's parent, the first
+   * unread message); the list stops following the bottom unless the row is near it.
+   */
+  reveal(key: string, focus = false): void {
+    if (!this.rows.some((row) => row.key === key)) return;
+    this.following = false;
+    this.anchor = { key, delta: -REVEAL_MARGIN_PX };
+    if (focus) this.focusAfterRender = key;
+    this.revealing = true;
+    this.schedule();
+  }
+
+  /** The mounted element of a row, if it is rendered now. */
+  elementOf(key: string): HTMLElement | undefined {
+    return this.mounted.get(key)?.element;
   }
 
   /**
@@ -149,8 +190,7 @@ export class VirtualList {
       // Beyond the rendered rows (after a very tall one): bring it in first.
       this.following = false;
       this.anchor = { key, delta: 0 };
-      if (this.frame !== null) cancelAnimationFrame(this.frame);
-      this.render();
+      this.renderNow();
     }
     this.mounted.get(key)?.element.focus();
   }
@@ -171,14 +211,24 @@ export class VirtualList {
     this.schedule();
   }
 
+  /**
+   * Runs after layout and before paint: the panel's height changed (the composer grew or shrank, a
+   * banner or the error line came or went). Settling now, not in the next frame, means no frame is
+   * ever painted with the bottom of the conversation out of view.
+   */
   private onResize(): void {
     const width = this.scroller.clientWidth;
-    if (width === this.width) return this.schedule();
+    if (width === this.width) return this.renderNow();
     this.anchor = this.anchor ?? this.currentAnchor();
     this.width = width;
     this.measured.clear();
     this.heights.reset(this.rows.map((row) => this.heightOf(row)));
     this.refresh();
+  }
+
+  private renderNow(): void {
+    if (this.frame !== null) cancelAnimationFrame(this.frame);
+    this.render();
   }
 
   private schedule(): void {
@@ -204,6 +254,16 @@ export class VirtualList {
       if (!changed) break;
     }
     this.anchor = null;
+    if (this.revealing) {
+      this.revealing = false;
+      // No scroll event says so when the position did not change (the same bottom as before).
+      const { scrollTop, clientHeight, scrollHeight } = this.scroller;
+      if (scrollHeight - clientHeight - scrollTop <= 1) this.following = true;
+    }
+    if (this.focusAfterRender !== null) {
+      this.mounted.get(this.focusAfterRender)?.element.focus({ preventScroll: true });
+      this.focusAfterRender = null;
+    }
     // Still near the top after older rows came in (a short page, or a view that did not move): there
     // is no scroll event to ask for the next page, so ask here, or loading would stop at the top.
     if (!this.following && this.rows.length > 0 && this.scroller.scrollTop < NEAR_TOP_PX) this.callbacks.nearTop();
@@ -274,5 +334,9 @@ export class VirtualList {
   private settleScroll(): void {
     if (this.following) this.scroller.scrollTop = this.scroller.scrollHeight;
     else if (this.anchor) this.scroller.scrollTop = this.anchorTop(this.anchor) + this.canvas.offsetTop;
+    // The list's own scrolling is no move of the user's. Nor is a taller panel clamping scrollTop: its
+    // scroll event can arrive after the panel shrank again (the error line), when the position it
+    // reports is above the bottom, and taking that for a move up stopped the list following.
+    this.lastScrollTop = this.scroller.scrollTop;
   }
 }

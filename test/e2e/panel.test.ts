@@ -152,6 +152,89 @@ describe('chat panel in Chromium', function () {
     assert.strictEqual((await scroll()).fromBottom, 0);
   });
 
+  describe('at the bottom, whatever changes the panel\'s height', () => {
+    /**
+     * How far from the bottom the list is once the frame after `action` (page code) has painted: the
+     * list must settle in the frame the height changes, never one frame late.
+     */
+    const afterPaint = (action: string, viaHost = false): Promise<number> => page.evaluate<number>(`new Promise((resolve) => {
+      const s = document.querySelector('.scroller');
+      const measure = () => requestAnimationFrame(() => setTimeout(() => resolve(s.scrollHeight - s.clientHeight - s.scrollTop)));
+      if (${viaHost}) window.addEventListener('message', measure, { once: true });
+      ${action};
+      if (!${viaHost}) measure();
+    })`);
+    const typeInComposer = (text: string): string =>
+      `(() => { const input = document.querySelector('.composer-input'); input.value = ${JSON.stringify(text)}; input.dispatchEvent(new Event('input')); })()`;
+
+    it('stays at the bottom as the composer grows and shrinks, the error line shows and a banner comes and goes', async () => {
+      await open('scenario=long&count=300');
+      await page.locator('.row.message').first().waitFor();
+      await frames();
+      assert.strictEqual((await scroll()).fromBottom, 0);
+      const steps: [string, string, boolean][] = [
+        ['composer grows to five lines', typeInComposer('one\ntwo\nthree\nfour\nfive'), false],
+        ['composer shrinks to one line', typeInComposer('one'), false],
+        ['error line', `harness.toView(${JSON.stringify({ type: 'error', message: 'Could not load older messages: the server is busy.' })})`, true],
+        ['error line goes', typeInComposer('one more'), false],
+        ['banner', `harness.toView(${JSON.stringify({ type: 'connection', status: 'reconnecting', detail: 'the connection was lost', retryAt: Date.now() + 60_000, address: 'ws://team-box:7531', actions: ['reconnect'] })})`, true],
+        ['banner goes', `harness.toView(${JSON.stringify({ type: 'connection', status: 'connected', address: 'ws://team-box:7531' })})`, true],
+      ];
+      for (const [what, action, viaHost] of steps) assert.ok(await afterPaint(action, viaHost) <= 1, what);
+    });
+  });
+
+  describe('unread and position', () => {
+    const jump = () => page.locator('.jump-latest');
+    const divider = () => page.locator('.row.message .unread-divider');
+
+    it('counts what arrives below while scrolled up, marks the first with "New messages" and jumps to the latest', async () => {
+      await open('scenario=long&count=300&pages=0');
+      await page.locator('.row.message').first().waitFor();
+      await frames();
+      assert.strictEqual(await jump().isVisible(), false, 'no jump button at the bottom');
+      await page.evaluate(`document.querySelector('.scroller').scrollTop = 2000`);
+      await jump().filter({ hasText: /^Jump to latest$/u }).waitFor();
+      await toView({ type: 'messages', items: [item(0xabc101, 'first of the news'), item(0xabc102, 'second of the news')], position: 'append', hasOlder: false });
+      await jump().filter({ hasText: /^2 new messages below$/u }).waitFor();
+      assert.ok((await scroll()).fromBottom > 1000, 'the list stays where the user reads');
+      await jump().click();
+      await page.locator('.row.message', { hasText: 'first of the news' }).locator('.unread-divider', { hasText: 'New messages' }).waitFor();
+      await jump().waitFor({ state: 'hidden' });
+      await frames();
+      assert.strictEqual((await scroll()).fromBottom, 0);
+      assert.strictEqual(await divider().count(), 1);
+      // More news at the bottom is read as it comes: no count, the divider stays where it was.
+      await toView({ type: 'messages', items: [item(0xabc103, 'third, read at once')], position: 'append', hasOlder: false });
+      await page.locator('.row.message', { hasText: 'third, read at once' }).waitFor();
+      await frames();
+      assert.strictEqual(await jump().isVisible(), false);
+      assert.strictEqual(await divider().count(), 1);
+      // Sending is answering: the divider goes.
+      await page.locator('.composer-input').fill('Read them all');
+      await page.locator('.composer-input').press('Enter');
+      await page.locator('.row.own', { hasText: 'Read them all' }).waitFor();
+      await divider().waitFor({ state: 'detached' });
+    });
+
+    it('opens where the user left off: the first message that came while hidden under "New messages", near the top', async () => {
+      await open('scenario=silent');
+      const messages = Array.from({ length: 100 }, (_, i) => item(i + 1, `message number ${i + 1}`, { timestamp: Date.now() - (100 - i) * 1000 }));
+      await toView({ type: 'snapshot', connection: { status: 'connected' }, me: 'dana', messages, online: [{ name: 'bob', me: false }, { name: 'dana', me: true }], hasOlder: false, unreadFrom: messages[39].id });
+      const first = page.locator('.row.message', { hasText: 'message number 40' });
+      await first.locator('.unread-divider', { hasText: 'New messages' }).waitFor();
+      await frames();
+      const [rowTop, listTop] = await Promise.all([
+        first.evaluate((node) => node.getBoundingClientRect().top),
+        page.locator('.scroller').evaluate((node) => node.getBoundingClientRect().top),
+      ]);
+      assert.ok(rowTop - listTop >= 0 && rowTop - listTop <= 60, `the first unread message is near the top (${rowTop - listTop} px)`);
+      await jump().filter({ hasText: /^61 new messages below$/u }).waitFor();
+      await jump().click();
+      await jump().waitFor({ state: 'hidden' });
+    });
+  });
+
   describe('scrolling up from the bottom', () => {
     beforeEach(async () => {
       await open('scenario=long&count=300');

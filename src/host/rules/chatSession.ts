@@ -2,6 +2,7 @@
 // become panel updates (through PanelState). Free of the vscode API for plain-Node tests.
 import { ChatClient, ChatClientError, TypedEmitter, errorMessage } from '../../client';
 import type { ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, HistoryPage, MessageBody, SealedOutboxEntry } from '../../client';
+import { replyQuote } from '../../protocol/body';
 import { HISTORY_PAGE_DEFAULT } from '../../protocol/limits';
 import type { PanelSnapshot, PanelUpdate } from '../../protocol/panel';
 import { OfflineReason, PanelState, localItem, receivedItem, panelConnection } from './panelState';
@@ -105,8 +106,17 @@ export class ChatSession {
     this.events.clear();
   }
 
-  send(text: string): void {
-    this.sendBody({ text });
+  /** `replyTo`: the id of a message the panel shows, which the reply quotes. */
+  send(text: string, replyTo?: string): void {
+    if (replyTo === undefined) return this.sendBody({ text });
+    const parent = this.panel.item(replyTo);
+    if (!parent) throw new Error('The message you reply to is no longer loaded.');
+    this.sendBody({ text, replyTo: { id: parent.id, name: parent.username, text: replyQuote(parent.text) } });
+  }
+
+  /** The user's emoji on the message `to`, or (not `on`) taken back: a message of its own, sealed like any. */
+  react(to: string, emoji: string, on: boolean): void {
+    this.sendBody({ text: '', react: { to, emoji, on } });
   }
 
   /**
@@ -154,7 +164,8 @@ export class ChatSession {
     const item = receivedItem(message);
     // History sent again (a replayed capture) is no news: no notification, and it goes where its time puts it.
     if (item) this.emitUpdate(message.news ? this.panel.append(item) : this.panel.placeByTime(item));
-    if (message.news) this.events.emit('message', message);
+    // A reaction is no message to be notified of.
+    if (message.news && !message.body.react) this.events.emit('message', message);
   }
 
   private onHistory(page: HistoryPage): void {

@@ -35,8 +35,13 @@ export function toChatItem(
 ): ChatItem | undefined {
   const { id, seq, username, timestamp, body, own, unsigned } = message;
   const base = { id, username, timestamp, own, status, ...(seq === undefined ? {} : { seq }), ...(unsigned === true ? { unsigned } : {}) };
+  if (body.react) return valueOrNull(parseChatItem({ ...base, text: '', react: body.react })) ?? undefined;
+  const content = { ...base, text: body.text, ...(body.snippet ? { snippet: panelSnippet(body.snippet) } : {}) };
+  const replyTo = body.replyTo && { id: body.replyTo.id, username: body.replyTo.name, text: body.replyTo.text };
   return (
-    valueOrNull(parseChatItem({ ...base, text: body.text, ...(body.snippet ? { snippet: panelSnippet(body.snippet) } : {}) })) ??
+    // A quote the view would refuse (a name no member could have) costs the reply its quote, not its text.
+    (replyTo ? valueOrNull(parseChatItem({ ...content, replyTo })) : null) ??
+    valueOrNull(parseChatItem(content)) ??
     valueOrNull(parseChatItem({ ...base, text: UNREADABLE_TEXT })) ??
     undefined
   );
@@ -167,6 +172,11 @@ export class PanelState {
   /** An answer that adds nothing, so the view stops waiting for the page it asked for. */
   emptyPage(): PanelUpdate {
     return { type: 'messages', items: [], position: 'prepend', hasOlder: this.hasOlderThan(this.viewOldest) };
+  }
+
+  /** The message with this id, if it is still held. */
+  item(id: string): ChatItem | undefined {
+    return this.items.find((item) => item.id === id);
   }
 
   setDelivery(id: string, status: DeliveryStatus, seq?: number, reason?: string): PanelUpdate {

@@ -6,8 +6,18 @@ import { newDocument } from './dom';
 function setup(me: string | null = 'dana') {
   const doc = newDocument();
   const sent: string[] = [];
+  const replies: (string | undefined)[] = [];
+  const reactions: [string, string][] = [];
   const drafts: string[] = [];
-  const composer = new Composer(doc, { send: (text) => sent.push(text), draftChanged: (text) => drafts.push(text), setUsername: () => undefined });
+  const composer = new Composer(doc, {
+    send: (text, replyTo) => {
+      sent.push(text);
+      replies.push(replyTo);
+    },
+    react: (to, emoji) => reactions.push([to, emoji]),
+    draftChanged: (text) => drafts.push(text),
+    setUsername: () => undefined,
+  });
   doc.body.appendChild(composer.root);
   composer.setUser(me);
   const input = composer.root.querySelector('textarea') as HTMLTextAreaElement;
@@ -18,8 +28,60 @@ function setup(me: string | null = 'dana') {
   };
   const press = (shiftKey: boolean): boolean => input.dispatchEvent(new view.KeyboardEvent('keydown', { key: 'Enter', shiftKey, cancelable: true }));
   const problem = (): string => (composer.root.querySelector('.composer-problem') as HTMLElement).textContent ?? '';
-  return { composer, input, sent, drafts, type, press, problem };
+  const escape = (): boolean => input.dispatchEvent(new view.KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }));
+  const bar = (): HTMLElement => composer.root.querySelector('.reply-bar') as HTMLElement;
+  return { composer, input, sent, replies, reactions, drafts, type, press, escape, bar, problem };
 }
+
+const PARENT = { id: 'ab'.repeat(16), username: 'bob', text: 'Is this the part that waits?' };
+
+describe('composer: replies and reactions', () => {
+  it('sends a reply with its parent\'s id, shows what it answers, and ends the reply once the host queued it', () => {
+    const { composer, sent, replies, type, press, bar } = setup();
+    composer.setReply(PARENT);
+    assert.strictEqual(bar().hidden, false);
+    assert.strictEqual(bar().textContent, 'Replying to bob Is this the part that waits?×');
+    type('Yes.');
+    press(false);
+    assert.deepStrictEqual([sent, replies], [['Yes.'], [PARENT.id]]);
+    composer.refused('Not connected to a room yet.');
+    assert.strictEqual(bar().hidden, false, 'a refused reply is still a reply');
+    press(false);
+    composer.accepted();
+    assert.deepStrictEqual(replies, [PARENT.id, PARENT.id]);
+    assert.strictEqual(bar().hidden, true);
+    type('And a plain one.');
+    press(false);
+    assert.deepStrictEqual(replies.at(-1), undefined);
+  });
+
+  it('ends a reply on Escape, keeping the text, and lets Escape through when there is none', () => {
+    const { composer, input, type, escape, bar } = setup();
+    composer.setReply(PARENT);
+    type('Never mind');
+    assert.strictEqual(escape(), false, 'Escape is taken by the reply');
+    assert.strictEqual(bar().hidden, true);
+    assert.strictEqual(input.value, 'Never mind');
+    assert.strictEqual(escape(), true, 'nothing to cancel: the panel gets it');
+  });
+
+  it('takes one emoji for a reaction, says so for anything else, and clears itself once it reacted', () => {
+    const { composer, input, sent, reactions, drafts, type, press, bar, problem } = setup();
+    composer.setReacting(PARENT);
+    assert.strictEqual(bar().textContent, 'React to bob Is this the part that waits?×');
+    type('ok');
+    press(false);
+    assert.deepStrictEqual(reactions, []);
+    assert.match(problem(), /^Type one emoji/u);
+    type(' 🦄 ');
+    press(false);
+    assert.deepStrictEqual(reactions, [[PARENT.id, '🦄']]);
+    assert.deepStrictEqual(sent, [], 'a reaction is not a message send');
+    assert.strictEqual(input.value, '');
+    assert.strictEqual(drafts.at(-1), '');
+    assert.strictEqual(bar().hidden, true);
+  });
+});
 
 describe('composer', () => {
   it('sends on Enter, not on Shift+Enter, and clears the draft once the host has queued the message', () => {

@@ -125,14 +125,18 @@ describe('markdown', () => {
     }
   });
 
-  it('renders XSS payloads given as a username as text', () => {
+  it('renders XSS payloads given as a username, and as a reply\'s quoted name and text, as text', () => {
     const doc = newDocument();
     for (const payload of XSS_PAYLOADS) {
-      const item = { id: 'ab', username: payload, timestamp: 0, text: 'hi', own: false, status: 'sent' as const };
-      const row = renderRow(doc, { kind: 'message', key: 'ab', item, head: true }, { me: 'dana', now: 0 });
+      const replyTo = { id: 'cd', username: payload, text: payload.slice(0, 100) };
+      const item = { id: 'ab', username: payload, timestamp: 0, text: 'hi', own: false, status: 'sent' as const, replyTo };
+      const row = renderRow(doc, { kind: 'message', key: 'ab', item, head: true }, { me: 'dana', now: 0, firstUnread: null, highlighted: null, reactions: () => [] });
       assert.strictEqual(row.querySelector('.author')?.textContent, payload);
+      assert.strictEqual(row.querySelector('.reply-quote .reply-author')?.textContent, payload);
+      assert.strictEqual(row.querySelector('.reply-quote .reply-text')?.textContent, replyTo.text || 'code snippet');
       const tags = Array.from(row.querySelectorAll('*')).map((element) => element.tagName);
-      assert.deepStrictEqual([...new Set(tags)].sort(), ['DIV', 'P', 'SPAN', 'TIME']);
+      // The buttons are the reply's quote and the message's actions.
+      assert.deepStrictEqual([...new Set(tags)].sort(), ['BUTTON', 'DIV', 'P', 'SPAN', 'TIME']);
       for (const element of Array.from(row.querySelectorAll('*'))) {
         for (const attribute of Array.from(element.attributes)) assert.ok(!attribute.name.startsWith('on'), attribute.name);
       }

@@ -103,12 +103,13 @@ describe('panel status views', () => {
 
   it('marks unsigned history with one small label and its tooltip', () => {
     const doc = newDocument();
+    const context = { me: 'dana', now: 0, firstUnread: null, highlighted: null, reactions: () => [] };
     const item = { id: 'ab', username: 'bob', timestamp: 0, text: 'old', own: false, status: 'sent' as const };
-    const unsigned = renderRow(doc, { kind: 'message', key: 'ab', item: { ...item, unsigned: true }, head: true }, { me: 'dana', now: 0 });
+    const unsigned = renderRow(doc, { kind: 'message', key: 'ab', item: { ...item, unsigned: true }, head: true }, context);
     const label = unsigned.querySelector('.unsigned') as HTMLElement;
     assert.strictEqual(label.textContent, 'unsigned');
     assert.strictEqual(label.title, 'Sent before messages were signed: nothing proves who sent it.');
-    const signed = renderRow(doc, { kind: 'message', key: 'ab', item, head: true }, { me: 'dana', now: 0 });
+    const signed = renderRow(doc, { kind: 'message', key: 'ab', item, head: true }, context);
     assert.strictEqual(signed.querySelector('.unsigned'), null);
   });
 });

@@ -84,6 +84,28 @@ describe('chat session', function () {
     assert.deepStrictEqual(alice.snapshot().connection, { status: 'disconnected', address: server.address, actions: ['reconnect', 'connect'] }, 'sealed from now on: kept across a restart');
   });
 
+  it('sends a reply with a quote of the message it answers, which the other member receives', async () => {
+    const bob = new ChatClient({ address: server.address, password: TEST_PASSWORD, username: 'bob', minIterations: TEST_ITERATIONS });
+    cleanup.push(() => bob.dispose());
+    const bobConnected = new Promise<void>((resolve) => bob.on('state', (state) => state.status === 'connected' && resolve()));
+    bob.connect();
+    await within(bobConnected, 10_000, 'bob connected');
+    const alice = session('alice');
+    const updates = recordUpdates(alice);
+    alice.connect();
+    await updates.next((u) => u.type === 'connection' && u.status === 'connected', 'alice connected');
+    const parent = bob.send({ text: 'Is this the part\nthat waits before retrying?' });
+    await updates.next((u) => u.type === 'messages' && u.items.some((item) => item.id === parent.id), 'bob\'s message shown');
+
+    const received = new Promise<ChatMessage>((resolve) => bob.on('message', resolve));
+    alice.send('Yes, with full jitter.', parent.id);
+    const reply = await within(received, 10_000, 'bob receives the reply');
+    assert.deepStrictEqual(reply.body, { text: 'Yes, with full jitter.', replyTo: { id: parent.id, name: 'bob', text: 'Is this the part that waits before retrying?' } });
+    const shown = alice.snapshot().messages.at(-1);
+    assert.deepStrictEqual(shown?.replyTo, { id: parent.id, username: 'bob', text: 'Is this the part that waits before retrying?' });
+    assert.throws(() => alice.send('to nothing', 'ffffffffffffffffffffffffffffffff'), /^Error: The message you reply to is no longer loaded\.$/u);
+  });
+
   it('shows the room history on connect and others joining and leaving', async () => {
     const first = session('alice');
     const firstUpdates = recordUpdates(first);
