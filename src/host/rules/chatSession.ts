@@ -154,9 +154,7 @@ export class ChatSession {
   }
 
   private onState(state: ConnectionState): void {
-    const connection = panelConnection(state, this.address, this.offline);
-    // Until a connection brings the room's key, what is typed cannot be sealed and so is not kept across a restart.
-    this.emitUpdate(this.panel.setConnection(this.client.roomId === undefined && state.status !== 'connected' ? { ...connection, noRoomKey: true } : connection));
+    this.emitUpdate(this.panel.setConnection(panelConnection(state, this.address, this.offline)));
     this.events.emit('change', state);
   }
 

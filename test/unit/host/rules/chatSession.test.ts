@@ -72,18 +72,6 @@ describe('chat session', function () {
     await updates.next((u) => u.type === 'presence' && u.online.some((entry) => entry.name === 'bob'), 'presence');
   });
 
-  it('tells the panel while the room key is unknown, so that it can say typed messages live only until the window closes', async () => {
-    const alice = session('alice');
-    const updates = recordUpdates(alice);
-    alice.connect();
-    const connecting = await updates.next((u) => u.type === 'connection' && u.status === 'connecting', 'connecting');
-    assert.deepStrictEqual(connecting, { type: 'connection', status: 'connecting', address: server.address, noRoomKey: true });
-    const connected = await updates.next((u) => u.type === 'connection' && u.status === 'connected', 'connected');
-    assert.deepStrictEqual(connected, { type: 'connection', status: 'connected', address: server.address });
-    alice.disconnect();
-    assert.deepStrictEqual(alice.snapshot().connection, { status: 'disconnected', address: server.address, actions: ['reconnect', 'connect'] }, 'sealed from now on: kept across a restart');
-  });
-
   it('sends a reply with a quote of the message it answers, which the other member receives', async () => {
     const bob = new ChatClient({ address: server.address, password: TEST_PASSWORD, username: 'bob', minIterations: TEST_ITERATIONS });
     cleanup.push(() => bob.dispose());
