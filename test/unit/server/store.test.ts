@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { StartError } from '../../../src/server/errors';
-import { peekMessageId } from '../../../src/crypto';
+import { IdentityKey, peekMessageId } from '../../../src/crypto';
 import { encodeRecord, listJournals, scanJournal } from '../../../src/server/journal';
 import { listSegments } from '../../../src/server/segments';
 import { LEGACY_SNAPSHOT_FILE } from '../../../src/server/store';
@@ -43,13 +43,13 @@ describe('journal records', () => {
 });
 
 describe('message store files', () => {
-  it('creates its first journal file with the first message: an empty room holds only its room file', async () => {
+  it('creates its first journal file with the first message: an empty room holds only its room file and its member directory', async () => {
     const server = await startTestServer();
     try {
       const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
-      assert.deepStrictEqual(fs.readdirSync(server.dataDir).sort(), ['room.json', 'server.lock']);
+      assert.deepStrictEqual(fs.readdirSync(server.dataDir).sort(), ['members.json', 'room.json', 'server.lock']);
       await client.sendAndAck(client.seal('first'));
-      assert.deepStrictEqual(fs.readdirSync(server.dataDir).sort(), ['journal-00000001.log', 'room.json', 'server.lock']);
+      assert.deepStrictEqual(fs.readdirSync(server.dataDir).sort(), ['journal-00000001.log', 'members.json', 'room.json', 'server.lock']);
       await client.close();
     } finally {
       await server.close();
@@ -72,9 +72,12 @@ describe('message store damage at start', () => {
     return image;
   }
 
+  /** The one reader, with its one key: the directory keeps its name bound to it across restarts. */
+  const reader = IdentityKey.generate();
+
   async function storedSeqs(dataDir: string, limits = {}): Promise<number[]> {
     server = await startTestServer({ dataDir, limits });
-    const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'bob');
+    const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'bob', reader);
     const seqs = (await client.history({ limit: 200 })).messages.map((m) => m.seq);
     await client.close();
     return seqs;
@@ -260,7 +263,7 @@ describe('sealed segments', () => {
     await client.close();
     await server.close();
     server = await startTestServer({ dataDir: server.dataDir, limits: { segmentMessages: 5 } });
-    const { client: again } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
+    const { client: again } = await RawClient.join(server.address, TEST_PASSWORD, 'alice', client.identity);
     assert.deepStrictEqual([await resend(again, sent[0]), await resend(again, sent[6]), await resend(again, sent[11])], ['replay', 'replay', 'replay']);
     await again.close();
   });
@@ -277,7 +280,7 @@ describe('sealed segments', () => {
     await server.close();
     // ...then, with the default window, only the segment on disk knows the first two.
     server = await startTestServer({ dataDir: server.dataDir, limits: { segmentMessages: 2 } });
-    const { client: again } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
+    const { client: again } = await RawClient.join(server.address, TEST_PASSWORD, 'alice', client.identity);
     const neverStored = again.seal('never stored', 'tester', twoHoursAgo);
     assert.deepStrictEqual(
       [await resend(again, old[0].envelope), await resend(again, old[2].envelope), await resend(again, neverStored.envelope)],
