@@ -99,7 +99,9 @@ describe('reliability: kill -9', function () {
         assert.strictEqual((await server.exited).code, 0);
         break;
       }
-      // New members join, a few at a time (under the per-address cap on unauthenticated sockets), until the kill.
+      // New members join, a few at a time (under the per-address cap on unauthenticated sockets); the
+      // kill lands after a random number of welcomes, while the other lanes' claims are being written.
+      const killAfter = welcomed.size + randomInt(3, 12);
       const lane = async () => {
         for (;;) {
           const identity = IdentityKey.generate();
@@ -107,15 +109,13 @@ describe('reliability: kill -9', function () {
           const { client } = await RawClient.join(address, TEST_PASSWORD, name, identity);
           welcomed.set(identity.publicKey.toString('base64'), name);
           client.ws.terminate();
+          if (welcomed.size >= killAfter) server.child.kill('SIGKILL');
         }
       };
-      const load = Promise.all(Array.from({ length: JOIN_LANES }, () => lane().catch(() => undefined)));
-      const killer = setTimeout(() => server.child.kill('SIGKILL'), randomInt(100, 800));
-      await load;
-      clearTimeout(killer);
+      await Promise.all(Array.from({ length: JOIN_LANES }, () => lane().catch(() => undefined)));
       assert.strictEqual((await server.exited).signal, 'SIGKILL');
     }
     console.log(`      kill -9 during directory writes: ${DIRECTORY_KILLS} kills, ${joined} claims made, ${welcomed.size} welcomed, 0 lost`);
-    assert.ok(welcomed.size >= DIRECTORY_KILLS * 5, `${welcomed.size} members welcomed`);
+    assert.ok(welcomed.size >= DIRECTORY_KILLS * 3, `${welcomed.size} members welcomed`);
   });
 });
