@@ -2,24 +2,21 @@
 // never from the password. Epoch 0 is the room's PBKDF2 output itself, so the keys of a version-1
 // room are epoch 0's keys and its history stays readable. Epoch secrets travel only sealed: to a
 // client under the CPace channel keys, and at rest under keys from the PBKDF2 output (never stored).
-import { ChannelKeys } from './cpace';
 import { CryptoError } from './errors';
 import { KEY_BYTES, ROOM_ID_BYTES, RoomKeys, expandRoomKeys } from './keys';
-import { AES_BLOCK_BYTES, SHA256_BYTES, aesCbcDecrypt, aesCbcEncrypt, constantTimeEqual, hkdfSha256, hmacSha256, randomBytes } from './primitives';
+import { hkdfSha256, randomBytes } from './primitives';
+import { RandomSource, SEALED_BOX_OVERHEAD, SecretSealingKeys, openBox, sealBox } from './sealedBox';
 
 export const EPOCH_SECRET_BYTES = 32;
 /** Epoch numbers are u32 on the wire and in the envelope. */
 export const MAX_EPOCH = 0xffff_ffff;
 /** A sealed epoch secret: IV, two AES blocks of ciphertext, tag. */
-export const SEALED_EPOCH_SECRET_BYTES = AES_BLOCK_BYTES + EPOCH_SECRET_BYTES + SHA256_BYTES;
+export const SEALED_EPOCH_SECRET_BYTES = EPOCH_SECRET_BYTES + SEALED_BOX_OVERHEAD;
 
 /** Room keys of one epoch: the envelope carries the number, so it travels with the keys. */
 export interface EpochKeys extends RoomKeys {
   readonly epoch: number;
 }
-
-/** AES-256-CBC and HMAC-SHA256 keys for sealing epoch secrets (the channel's, or storage's). */
-export type SecretSealingKeys = ChannelKeys;
 
 /** HKDF-SHA256 info labels (ASCII) of the keys derived from the PBKDF2 output in v2. */
 export const STORAGE_LABELS = {
@@ -27,8 +24,6 @@ export const STORAGE_LABELS = {
   mac: 'secure-chat v2 epoch storage mac',
 } as const;
 const SEALED_SECRET_LABEL = Buffer.from('secure-chat v2 epoch secret', 'ascii');
-
-type RandomSource = (length: number) => Buffer;
 
 function isEpoch(epoch: number): boolean {
   return Number.isInteger(epoch) && epoch >= 0 && epoch <= MAX_EPOCH;
@@ -72,18 +67,12 @@ export function sealEpochSecret(keys: SecretSealingKeys, roomId: Buffer, epoch: 
 /** Verifies the tag in constant time before decrypting; every failure is the generic CryptoError. */
 export function openEpochSecret(keys: SecretSealingKeys, roomId: Buffer, epoch: number, sealed: Uint8Array): Buffer {
   if (sealed.length !== SEALED_EPOCH_SECRET_BYTES) throw new CryptoError();
-  const body = sealed.subarray(0, AES_BLOCK_BYTES + EPOCH_SECRET_BYTES);
-  const tag = hmacSha256(keys.mac, sealedSecretHeader(roomId, epoch), body);
-  if (!constantTimeEqual(tag, sealed.subarray(body.length))) throw new CryptoError();
-  return aesCbcDecrypt(keys.encryption, body.subarray(0, AES_BLOCK_BYTES), body.subarray(AES_BLOCK_BYTES), false);
+  return openBox(keys, sealedSecretHeader(roomId, epoch), sealed, false);
 }
 
 /** Sealing with an explicit randomness source: only the worked-example test passes anything but crypto.randomBytes. */
 export function sealEpochSecretWith(keys: SecretSealingKeys, roomId: Buffer, epoch: number, secret: Uint8Array, random: RandomSource): Buffer {
   if (secret.length !== EPOCH_SECRET_BYTES) throw new RangeError(`an epoch secret is ${EPOCH_SECRET_BYTES} bytes`);
   checkEpoch(epoch);
-  const header = sealedSecretHeader(roomId, epoch);
-  const iv = random(AES_BLOCK_BYTES);
-  const body = Buffer.concat([iv, aesCbcEncrypt(keys.encryption, iv, secret, false)]);
-  return Buffer.concat([body, hmacSha256(keys.mac, header, body)]);
+  return sealBox(keys, sealedSecretHeader(roomId, epoch), secret, false, random);
 }

@@ -32,6 +32,10 @@ export {
   EPOCH_SECRET_BYTES, MAX_EPOCH, SEALED_EPOCH_SECRET_BYTES,
   checkEpoch, epochKeys, newEpochSecret, openEpochSecret, sealEpochSecret, storageKeys,
 } from './epochs';
-export type { EpochKeys, SecretSealingKeys } from './epochs';
+export type { EpochKeys } from './epochs';
+export type { SecretSealingKeys } from './sealedBox';
+export {
+  DIRECTORY_KEY_BYTES, SEALED_DIRECTORY_KEY_BYTES, newDirectoryKey, openDirectory, openDirectoryKey, sealDirectory, sealDirectoryKey,
+} from './directorySealing';
 export { readEnvelopeHeader } from './envelopeHeader';
 export type { EnvelopeHeader } from './envelopeHeader';

@@ -20,7 +20,7 @@ import type { StorageGuard } from './storageGuard';
 import type { Logger } from './logger';
 import type { Presence } from './presence';
 import type { MessageStore } from './store';
-import type { MemberDirectory } from './memberDirectory';
+import type { StoredDirectory } from './storedDirectory';
 
 /** Journal record header and fixed fields (journal.ts): what a message costs on disk beyond its envelope. */
 const JOURNAL_RECORD_OVERHEAD = 24;
@@ -42,7 +42,7 @@ export interface ConnectionContext {
   /** Authenticated connections, in the order they joined. */
   readonly presence: Presence<MemberConnection>;
   /** Names bound to identity keys: `present` claims one. */
-  readonly directory: MemberDirectory;
+  readonly directory: StoredDirectory;
   isShuttingDown(): boolean;
   /** After each stored message: the automatic rotation rules look at the count. */
   onStored(): void;
@@ -277,7 +277,8 @@ export class MemberConnection {
   private handshake(frame: ClientFrame): void {
     if (frame.type === 'auth') return this.closeWith('upgrade-required', CLOSE_CODES.upgradeRequired);
     if (this.channel !== null) {
-      if (frame.type === 'present') return this.present(frame);
+      // One `present` at a time: after a claim, nothing until its welcome (or refusal).
+      if (frame.type === 'present' && this.identity === null) return this.present(frame);
       return this.closeWith('not-authenticated', CLOSE_CODES.protocolViolation);
     }
     if (frame.type === 'cpace' && this.cpace === null && !this.guessPending) return this.respond(frame);
@@ -339,7 +340,7 @@ export class MemberConnection {
    * bound to another key is refused and the connection may present another (within the handshake time).
    */
   private present(frame: Extract<ClientFrame, { type: 'present' }>): void {
-    const { secrets, logger, presence, store, directory } = this.context;
+    const { secrets, directory } = this.context;
     const keys = secrets.keysForSending(frame.epoch);
     let name: string;
     try {
@@ -364,9 +365,21 @@ export class MemberConnection {
     clearTimeout(this.handshakeTimer);
     this.identity = frame.identity;
     this.name = name;
-    this.user = presenceEntry(frame.identity, frame.epoch, frame.user);
+    const user = presenceEntry(frame.identity, frame.epoch, frame.user);
+    // A new binding or rename is on disk before the welcome acknowledges it. A failed write is the
+    // server's fault, not the member's: it may come back and claim again (a new write).
+    const saving = directory.saved();
+    if (saving === null) return this.join(frame.identity, name, user);
+    saving.then(() => this.join(frame.identity, name, user), () => this.closeWith('internal', CLOSE_CODES.goingAway));
+  }
+
+  /** The claim is durable: the connection becomes a member, is welcomed and announced. */
+  private join(identity: Buffer, name: string, user: Buffer): void {
+    if (this.closed) return;
+    const { secrets, logger, presence, store } = this.context;
+    this.user = user;
     this.onAuthenticated();
-    if (!presence.join(this, { key: frame.identity, name, entry: this.user }, secrets.current.number, store.latestSeq())) {
+    if (!presence.join(this, { key: identity, name, entry: user }, secrets.current.number, store.latestSeq())) {
       return this.closeWith('server-full', CLOSE_CODES.serverFull);
     }
     logger.log('info', 'authenticated', { address: this.address, online: presence.size });

@@ -2,7 +2,7 @@
 // claim a name binds it, and from then on a claim of that name with another key is refused
 // (`name-taken`), so no member can appear under another's bound name. A key that claims a new name
 // is a rename, recorded as "old is now new"; the names it held stay its own, so nobody can take
-// them over and be read as the author of old messages. Pure logic: the store persists snapshot().
+// them over and be read as the author of old messages. Pure logic: storedDirectory.ts keeps snapshot() on disk.
 import * as v from 'valibot';
 import { usernameKey } from '../crypto';
 import { encodeBase64 } from '../protocol/base64';

@@ -1,15 +1,16 @@
 // The room a data directory serves: created on first start, then loaded. room.json (version 2) holds
 // the public parameters (id, salt, work factor), the room verifier (src/crypto/verifier.ts), which
 // lets a restart tell a wrong password from a right one, and every key epoch's secret sealed under
-// keys from the PBKDF2 output (storageKeys), which is never stored. Nothing in it opens anything
-// without the password. A version-1 room file (no epochs) is migrated on the first start with the
-// right password: its password-derived keys become epoch 0, so its history stays readable.
+// keys from the PBKDF2 output (storageKeys), which is never stored, as is the key of the member
+// directory (members.json, storedDirectory.ts). Nothing in it opens anything without the password. A version-1 room file (no epochs) is migrated on the first start with the
+// right password: its password-derived keys become epoch 0, so its history stays readable. A
+// version-2 file from before the directory key gets one on its first start.
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  KDF_NAME, MAX_EPOCH, ROOM_ID_BYTES, RoomParams, SALT_BYTES, SEALED_EPOCH_SECRET_BYTES, VERIFIER_BYTES,
-  checkRoomParams, createRoomParams, deriveMasterSecret, expandRoomKeys, newEpochSecret, openEpochSecret, roomVerifier,
-  sealEpochSecret, storageKeys, verifierMatches,
+  KDF_NAME, MAX_EPOCH, ROOM_ID_BYTES, RoomParams, SALT_BYTES, SEALED_DIRECTORY_KEY_BYTES, SEALED_EPOCH_SECRET_BYTES, VERIFIER_BYTES,
+  checkRoomParams, createRoomParams, deriveMasterSecret, expandRoomKeys, newDirectoryKey, newEpochSecret, openDirectoryKey,
+  openEpochSecret, roomVerifier, sealDirectoryKey, sealEpochSecret, storageKeys, verifierMatches,
 } from '../crypto';
 import * as v from 'valibot';
 import { base64Bytes, encodeBase64 } from '../protocol/base64';
@@ -38,6 +39,8 @@ export interface LoadedRoom {
   readonly master: Buffer;
   readonly epochs: readonly EpochRecord[];
   readonly current: number;
+  /** The key members.json is sealed under: random, kept in room.json sealed like an epoch secret. */
+  readonly directoryKey: Buffer;
 }
 
 const KdfSchema = v.object({
@@ -58,6 +61,8 @@ const RoomFileSchema = v.variant('version', [
     epochs: list(v.object({
       number: integer(0, MAX_EPOCH), createdAt: integer(0), firstSeq: integer(1), secret: base64Bytes(SEALED_EPOCH_SECRET_BYTES),
     }, 'must be an object'), MAX_EPOCHS),
+    // Absent in files written before the member directory was kept: a start adds it.
+    directoryKey: v.optional(base64Bytes(SEALED_DIRECTORY_KEY_BYTES)),
   }),
 ], 'must be 1 or 2');
 type RoomFile = v.InferOutput<typeof RoomFileSchema>;
@@ -97,6 +102,7 @@ function encodeRoomFile(loaded: LoadedRoom): string {
       number: epoch.number, createdAt: epoch.createdAt, firstSeq: epoch.firstSeq,
       secret: encodeBase64(sealEpochSecret(sealing, room.roomId, epoch.number, epoch.secret)),
     })),
+    directoryKey: encodeBase64(sealDirectoryKey(sealing, room.roomId, loaded.directoryKey)),
   }, null, 2)}\n`;
 }
 
@@ -105,10 +111,14 @@ export function newEpoch(number: number, firstSeq: number, now = Date.now()): Ep
   return { number, createdAt: now, firstSeq, secret: newEpochSecret() };
 }
 
-/** What `openRoom` found: `save` says the room file must be (re)written (a new room, or a version-1 file). */
+/**
+ * What `openRoom` found: `save` says the room file must be (re)written (a new room, a version-1 file,
+ * or one without a directory key); `newEpoch`, that its current epoch begins with this start.
+ */
 export interface OpenedRoom extends LoadedRoom {
   readonly created: boolean;
   readonly save: boolean;
+  readonly newEpoch: boolean;
 }
 
 /**
@@ -128,7 +138,7 @@ export async function openRoom(dataDir: string, password: string, newRoomIterati
     }
     const room = createRoomParams(newRoomIterations);
     const master = await deriveMasterSecret(password, room.kdf);
-    return { room, master, epochs: [newEpoch(1, 1)], current: 1, created: true, save: true };
+    return { room, master, epochs: [newEpoch(1, 1)], current: 1, directoryKey: newDirectoryKey(), created: true, save: true, newEpoch: true };
   }
   const stored = parseRoomFile(file, await fs.promises.readFile(file, 'utf8'));
   const master = await deriveMasterSecret(password, stored.room.kdf);
@@ -138,24 +148,27 @@ export async function openRoom(dataDir: string, password: string, newRoomIterati
   if (stored.version === 1) {
     // Today's keys are epoch 0's: every stored version-1 envelope opens under them.
     const epochs = [{ number: 0, createdAt: 0, firstSeq: 1, secret: Buffer.from(master) }, newEpoch(1, 1)];
-    return { room: stored.room, master, epochs, current: 1, created: false, save: true };
+    return { room: stored.room, master, epochs, current: 1, directoryKey: newDirectoryKey(), created: false, save: true, newEpoch: true };
   }
   const sealing = storageKeys(master, stored.room.roomId);
   let epochs: EpochRecord[];
+  let directoryKey: Buffer | undefined;
   try {
     epochs = stored.epochs.map((epoch) => ({
       number: epoch.number, createdAt: epoch.createdAt, firstSeq: epoch.firstSeq,
       secret: openEpochSecret(sealing, stored.room.roomId, epoch.number, epoch.secret),
     }));
+    if (stored.directoryKey) directoryKey = openDirectoryKey(sealing, stored.room.roomId, stored.directoryKey);
   } catch {
-    throw new StartError('store-corrupt', `${file} holds an epoch secret that does not open under this room's password; it was left as it is`);
+    throw new StartError('store-corrupt', `${file} holds a secret that does not open under this room's password; it was left as it is`);
   }
-  return { room: stored.room, master, epochs, current: stored.current, created: false, save: false };
+  const save = directoryKey === undefined;
+  return { room: stored.room, master, epochs, current: stored.current, directoryKey: directoryKey ?? newDirectoryKey(), created: false, save, newEpoch: false };
 }
 
 /** The room as opened, with a new epoch (of a new or migrated room) starting at `nextSeq`, after the stored history. */
 export function startingAt(opened: OpenedRoom, nextSeq: number): LoadedRoom {
-  if (!opened.save) return opened;
+  if (!opened.newEpoch) return opened;
   return { ...opened, epochs: opened.epochs.map((epoch) => (epoch.number === opened.current ? { ...epoch, firstSeq: nextSeq } : epoch)) };
 }
 

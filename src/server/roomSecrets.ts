@@ -77,14 +77,14 @@ export class RoomSecrets {
   }
 
   /**
-   * A new password: a fresh salt, the new PBKDF2 output, every epoch secret sealed again under it and
-   * a new epoch. Once saved, the old password admits no one.
+   * A new password: a fresh salt, the new PBKDF2 output, every epoch secret and the directory key
+   * sealed again under it (in the same write) and a new epoch. Once saved, the old password admits no one.
    */
   changePassword(password: string, nextSeq: number): Promise<EpochChange> {
     return this.enqueue(async () => {
       const room = withFreshSalt(this.loaded.room);
       const master = await deriveMasterSecret(password, room.kdf);
-      const epoch = await this.apply({ room, master, epochs: [...this.loaded.epochs, this.nextEpoch(nextSeq)], current: 0 });
+      const epoch = await this.apply({ ...this.loaded, room, master, epochs: [...this.loaded.epochs, this.nextEpoch(nextSeq)] });
       return { epoch, reason: 'password-change' as const };
     });
   }

@@ -14,7 +14,7 @@ import { takeDataDir } from './dataDir';
 import { AddressBuckets, AuthBackoff, TokenBucket, UnauthenticatedSockets } from './limiters';
 import { Logger, stderrLogger } from './logger';
 import { Presence } from './presence';
-import { MemberDirectory } from './memberDirectory';
+import { StoredDirectory } from './storedDirectory';
 import { openRoom, saveRoom, startingAt } from './room';
 import { EpochChange, RoomSecrets } from './roomSecrets';
 import { StorageGuard } from './storageGuard';
@@ -83,6 +83,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
   try {
     const opened = await openRoom(dataDir, options.password, options.newRoomIterations ?? DEFAULT_ITERATIONS);
     const { room, created } = opened;
+    const directory = await StoredDirectory.open(dataDir, opened.directoryKey, room.roomId, logger);
     store = await MessageStore.open({
       dataDir,
       segmentMessages: limits.segmentMessages,
@@ -165,7 +166,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
         backoffMs: limits.backoffMs, maxAddresses: limits.maxTrackedAddresses,
       }),
       presence: new Presence(() => corking.forTurn()),
-      directory: new MemberDirectory(),
+      directory,
       isShuttingDown: () => shuttingDown,
     };
     wss.on('connection', (ws: WebSocket, request: http.IncomingMessage) => {
@@ -209,6 +210,8 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
         // Commits what was accepted (its acks go out); the unsealed tail stays in the journal.
         await openStore.close().catch((error: Error) => logger.log('error', 'store-close-failed', { error: error.message }));
         await closeSockets(wss, connections, limits.closeGraceMs);
+        // A directory write in flight finishes under the lock: the next start reads it whole.
+        await directory.close();
         wss.close();
         unlock();
         logger.log('info', 'stopped', { fatal: fatal?.message });

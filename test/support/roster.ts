@@ -1,12 +1,12 @@
 // The raw clients a suite opens against its current test server, all dropped after each test.
-import { IdentityKey } from '../../src/crypto';
+import { MemberKeys } from './memberKeys';
 import { RawClient } from './rawClient';
 import { TEST_PASSWORD } from './testServer';
 
 export class RawRoster {
   private readonly clients: RawClient[] = [];
   /** One key per name: in a roster the same name is the same member (the directory binds names to keys). */
-  private readonly identities = new Map<string, IdentityKey>();
+  private readonly identities = new MemberKeys();
 
   /** `address` is read at each join, because suites start a fresh server per test. */
   constructor(private readonly address: () => string) {}
@@ -18,8 +18,7 @@ export class RawRoster {
   }
 
   async join(name: string, password = TEST_PASSWORD): Promise<RawClient> {
-    if (!this.identities.has(name)) this.identities.set(name, IdentityKey.generate());
-    const { client } = await RawClient.join(this.address(), password, name, this.identities.get(name));
+    const { client } = await RawClient.join(this.address(), password, name, this.identities.of(name));
     return this.track(client);
   }
 

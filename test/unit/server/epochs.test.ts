@@ -118,7 +118,7 @@ describe('room key epochs on the server', () => {
 
   it('calls for a new epoch at rotateAfterMs of age or rotateAfterMessages since it began, whichever comes first', () => {
     const createdAt = 1_000_000;
-    const secrets = new RoomSecrets({ room: createRoomParams(1), master: Buffer.alloc(32), epochs: [{ number: 1, createdAt, firstSeq: 11, secret: Buffer.alloc(32, 1) }], current: 1 }, tempDataDir(), 1000);
+    const secrets = new RoomSecrets({ room: createRoomParams(1), master: Buffer.alloc(32), epochs: [{ number: 1, createdAt, firstSeq: 11, secret: Buffer.alloc(32, 1) }], current: 1, directoryKey: Buffer.alloc(32, 2) }, tempDataDir(), 1000);
     const limits = { rotateAfterMs: 7 * 24 * 3_600_000, rotateAfterMessages: 10_000 };
     assert.strictEqual(secrets.due(11, limits, createdAt), null);
     assert.strictEqual(secrets.due(10_010, limits, createdAt + limits.rotateAfterMs - 1), null);

@@ -6,6 +6,7 @@ import { ServerToParent, parseServerMessage } from '../../../src/protocol/server
 import { EXIT_CODES, limitFlag } from '../../../src/server/cli';
 import { DEFAULT_LIMITS } from '../../../src/server/config';
 import { CLOSE_CODES } from '../../../src/protocol/wire';
+import { MemberKeys } from '../../support/memberKeys';
 import { RawClient, within } from '../../support/rawClient';
 import { ServerProcess, forkServer, spawnServer, startLine } from '../../support/serverProcess';
 import { storedMessages } from '../../support/storedMessages';
@@ -169,11 +170,12 @@ describe('server process', function () {
   it('keeps every acknowledged message through repeated kill -9', async () => {
     const dataDir = tempDataDir();
     const acked = new Map<string, number>();
+    const members = new MemberKeys();
     const logs: string[] = [];
     for (let round = 0; round <= KILLS; round++) {
       const server = spawnServer(['--port', '0', '--data', dataDir], TEST_PASSWORD);
       const address = await startLine(server);
-      const { client } = await RawClient.join(address, TEST_PASSWORD, 'reader');
+      const { client } = await RawClient.join(address, TEST_PASSWORD, 'reader', members.of('reader'));
       // Every message acknowledged before the kills is there, with its seq, exactly once.
       const stored = await storedMessages(client);
       for (const [id, seq] of acked) assert.strictEqual(stored.get(id), seq, `acknowledged message ${id} (seq ${seq}) survives kill ${round}`);
@@ -186,7 +188,7 @@ describe('server process', function () {
       // Three connections stream (each with its own rate budget); the kill lands after a random
       // number of acks, while the other senders' messages are in flight.
       const killAfter = acked.size + randomInt(10, 80);
-      const senders = await Promise.all(['s1', 's2', 's3'].map((name) => RawClient.join(address, TEST_PASSWORD, name).then((j) => j.client)));
+      const senders = await Promise.all(['s1', 's2', 's3'].map((name) => RawClient.join(address, TEST_PASSWORD, name, members.of(name)).then((j) => j.client)));
       const pump = async (sender: RawClient) => {
         try {
           for (;;) {

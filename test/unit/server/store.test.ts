@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { StartError } from '../../../src/server/errors';
-import { peekMessageId } from '../../../src/crypto';
+import { IdentityKey, peekMessageId } from '../../../src/crypto';
 import { encodeRecord, listJournals, scanJournal } from '../../../src/server/journal';
 import { listSegments } from '../../../src/server/segments';
 import { LEGACY_SNAPSHOT_FILE } from '../../../src/server/store';
@@ -43,13 +43,13 @@ describe('journal records', () => {
 });
 
 describe('message store files', () => {
-  it('creates its first journal file with the first message: an empty room holds only its room file', async () => {
+  it('creates its first journal file with the first message: an empty room holds only its room file and its member directory', async () => {
     const server = await startTestServer();
     try {
       const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
-      assert.deepStrictEqual(fs.readdirSync(server.dataDir).sort(), ['room.json', 'server.lock']);
+      assert.deepStrictEqual(fs.readdirSync(server.dataDir).sort(), ['members.json', 'room.json', 'server.lock']);
       await client.sendAndAck(client.seal('first'));
-      assert.deepStrictEqual(fs.readdirSync(server.dataDir).sort(), ['journal-00000001.log', 'room.json', 'server.lock']);
+      assert.deepStrictEqual(fs.readdirSync(server.dataDir).sort(), ['journal-00000001.log', 'members.json', 'room.json', 'server.lock']);
       await client.close();
     } finally {
       await server.close();
@@ -72,9 +72,12 @@ describe('message store damage at start', () => {
     return image;
   }
 
+  /** The one reader, with its one key: the directory keeps its name bound to it across restarts. */
+  const reader = IdentityKey.generate();
+
   async function storedSeqs(dataDir: string, limits = {}): Promise<number[]> {
     server = await startTestServer({ dataDir, limits });
-    const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'bob');
+    const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'bob', reader);
     const seqs = (await client.history({ limit: 200 })).messages.map((m) => m.seq);
     await client.close();
     return seqs;
