@@ -52,6 +52,7 @@ const SERVER_ERROR_WORDS: Readonly<Record<ErrorCode, string>> = {
   'name-taken': 'another member already uses this name in the room: choose another name',
   'too-many-names': 'this identity has used too many names in the room: go back to one of them',
   'directory-full': 'the room has as many members as it can hold',
+  unavailable: 'the server cannot reach its message store right now',
 };
 
 export function serverErrorWords(code: ErrorCode): string {

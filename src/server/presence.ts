@@ -35,14 +35,29 @@ export class Presence<M extends PresenceMember> {
    */
   join(member: M, user: Buffer, epoch: number, latestSeq: number): boolean {
     if (this.entries.has(member)) return true;
+    if (!this.add(member, user)) return false;
+    this.online ??= [...this.entries.values()].join(',');
+    member.sendEncoded(encodeWelcomeFrame(epoch, this.online, latestSeq));
+    this.broadcast({ type: 'join', user }, member);
+    return true;
+  }
+
+  /**
+   * Adds a member that gets no welcome (one served by another cluster node) and tells every member
+   * here; false when it is listed already or `cap` members are online.
+   */
+  announce(member: M, user: Buffer): boolean {
+    if (this.entries.has(member) || !this.add(member, user)) return false;
+    this.broadcast({ type: 'join', user }, member);
+    return true;
+  }
+
+  private add(member: M, user: Buffer): boolean {
     if (this.entries.size >= this.cap) return false;
     const entry = encodeListEntry(user);
     this.entries.set(member, entry);
     if (this.online !== null) this.online = this.online === '' ? entry : `${this.online},${entry}`;
-    this.online ??= [...this.entries.values()].join(',');
     this.corkTurn();
-    member.sendEncoded(encodeWelcomeFrame(epoch, this.online, latestSeq));
-    this.broadcast({ type: 'join', user }, member);
     return true;
   }
 

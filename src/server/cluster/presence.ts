@@ -1,0 +1,131 @@
+// Who is online across a cluster. Each node lists its own members in the room's hash in Redis, one
+// field per connection (`<node>:<n>`), and publishes each join and leave to the room's presence
+// stream, which every node follows (clusterLog.ts reads it with the messages): a member served by
+// another node is listed here as a RemoteMember that gets no frames, since its own node sends them.
+//
+// A node renews its liveness key every HEARTBEAT_MS; one killed (or cut off from Redis) lets it
+// expire after NODE_TTL_MS, and the first other node to notice makes its members leave (REAP). After
+// an outage a node puts its own members right again (RESYNC) and reads a fresh snapshot.
+import type Redis from 'ioredis';
+import type { Logger } from '../logger';
+import { Presence, PresenceMember } from '../presence';
+import { JOIN, LEAVE, REAP, RESYNC, RoomKeys, SNAPSHOT } from './redis';
+
+/** How often a node renews its liveness key and looks for dead nodes. */
+export const HEARTBEAT_MS = 1_000;
+/** How long a node's members stay listed after its last renewal. */
+export const NODE_TTL_MS = 5_000;
+
+/** A member served by another node: listed in the welcome, told nothing by this node. */
+class RemoteMember implements PresenceMember {
+  constructor(readonly user: Buffer) {}
+  sendEncoded(): void {}
+}
+
+export class ClusterPresence extends Presence<PresenceMember> {
+  /** This node's members: their field in the online hash and their entry. */
+  private readonly local = new Map<PresenceMember, { readonly field: string; readonly user: Buffer }>();
+  /** The fields of `local`. */
+  private readonly ownFields = new Set<string>();
+  private readonly remote = new Map<string, RemoteMember>();
+  private nextField = 0;
+  /** Set when a change may not have reached Redis, or Redis may have dropped ours: resync next beat. */
+  private dirty = false;
+  private beating = false;
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(corkTurn: () => void, private readonly redis: Redis, private readonly keys: RoomKeys, private readonly node: string, private readonly logger: Logger) {
+    super(corkTurn);
+    this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  /** The online hash as it is, and the presence stream id to follow it from; replaces what was known. */
+  async snapshot(): Promise<string> {
+    const [id, flat] = await SNAPSHOT.run(this.redis, [this.keys.online, this.keys.presence], []) as [Buffer, Buffer[]];
+    const listed = new Map<string, Buffer>();
+    for (let i = 0; i < flat.length; i += 2) listed.set(flat[i].toString('latin1'), flat[i + 1]);
+    for (const [field, member] of this.remote) {
+      if (!listed.has(field)) this.forget(field, member);
+    }
+    for (const [field, user] of listed) this.apply('join', field, user);
+    return id.toString('latin1');
+  }
+
+  /** One event of the presence stream, ours included (already applied, unless another node reaped it). */
+  apply(op: string, field: string, user: Buffer): void {
+    if (field.startsWith(`${this.node}:`)) {
+      if (op === 'leave' && this.ownFields.has(field)) this.dirty = true;
+      return;
+    }
+    const known = this.remote.get(field);
+    if (op === 'join' && !known) {
+      const member = new RemoteMember(user);
+      this.remote.set(field, member);
+      this.announce(member, user);
+    }
+    if (op === 'leave' && known) this.forget(field, known);
+  }
+
+  override join(member: PresenceMember, user: Buffer, epoch: number, latestSeq: number): boolean {
+    const first = !this.local.has(member);
+    if (!super.join(member, user, epoch, latestSeq)) return false;
+    if (first) {
+      const field = `${this.node}:${++this.nextField}`;
+      this.local.set(member, { field, user });
+      this.ownFields.add(field);
+      this.publish(JOIN.run(this.redis, [this.keys.online, this.keys.presence], [field, user]));
+    }
+    return true;
+  }
+
+  override leave(member: PresenceMember, user: Buffer): boolean {
+    const entry = this.local.get(member);
+    if (entry) {
+      this.local.delete(member);
+      this.ownFields.delete(entry.field);
+      this.publish(LEAVE.run(this.redis, [this.keys.online, this.keys.presence], [entry.field]));
+    }
+    return super.leave(member, user);
+  }
+
+  /** A graceful stop: this node's members leave at once rather than when its liveness key expires. */
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    this.local.clear();
+    this.ownFields.clear();
+    await RESYNC.run(this.redis, [this.keys.online, this.keys.presence], [this.node]).catch(() => undefined);
+    await this.redis.del(`${this.keys.alive}${this.node}`).catch(() => undefined);
+  }
+
+  private forget(field: string, member: RemoteMember): void {
+    this.remote.delete(field);
+    super.leave(member, member.user);
+  }
+
+  private publish(change: Promise<unknown>): void {
+    change.catch(() => (this.dirty = true));
+  }
+
+  /** Renews the liveness key (a key that had expired means others may have reaped ours), then reaps. */
+  private async beat(): Promise<void> {
+    if (this.beating) return;
+    this.beating = true;
+    try {
+      const previous = await this.redis.set(`${this.keys.alive}${this.node}`, '1', 'PX', NODE_TTL_MS, 'GET');
+      if (previous === null) this.dirty = true;
+      if (this.dirty) {
+        this.dirty = false;
+        const pairs = [...this.local.values()].flatMap(({ field, user }) => [field, user]);
+        await RESYNC.run(this.redis, [this.keys.online, this.keys.presence], [this.node, ...pairs]);
+      }
+      const reaped = await REAP.run(this.redis, [this.keys.online, this.keys.presence], [this.keys.alive]) as number;
+      if (reaped > 0) this.logger.log('info', 'cluster-members-reaped', { members: reaped });
+    } catch {
+      // Redis out of reach: the log reports the outage once; the next beat puts our members right.
+      this.dirty = true;
+    } finally {
+      this.beating = false;
+    }
+  }
+}
