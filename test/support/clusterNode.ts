@@ -15,10 +15,10 @@ export interface ClusterNode {
 }
 
 /** Starts a node; `roomOf` is another node whose room.json it copies (none: it creates the room). */
-export async function startNode(redis: RedisServer, roomOf?: ClusterNode): Promise<ClusterNode> {
+export async function startNode(redis: RedisServer, roomOf?: ClusterNode, flags: readonly string[] = []): Promise<ClusterNode> {
   const dataDir = tempDataDir();
   if (roomOf) fs.copyFileSync(path.join(roomOf.dataDir, ROOM_FILE), path.join(dataDir, ROOM_FILE));
-  const node = spawnServer(['--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--cluster', redis.url], TEST_PASSWORD);
+  const node = spawnServer(['--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--cluster', redis.url, ...flags], TEST_PASSWORD);
   return { process: node, address: await startLine(node), dataDir };
 }
 
