@@ -97,7 +97,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
     let presence: Presence<PresenceMember>;
     if (options.cluster !== undefined) {
       const cluster = await ClusterLog.open({
-        url: options.cluster, roomId, logger, corkTurn: () => corking.forTurn(), deliver: (run) => corking.during(run),
+        url: options.cluster, room: opened, logger, corkTurn: () => corking.forTurn(), deliver: (run) => corking.during(run),
       });
       store = cluster;
       presence = cluster.presence;

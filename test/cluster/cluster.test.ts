@@ -1,10 +1,15 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { peekMessageId } from '../../src/crypto';
+import { EXIT_CODES } from '../../src/server/cli';
+import { ROOM_FILE } from '../../src/server/room';
 import { ClusterNode, logged, startNode, stopNode } from '../support/clusterNode';
 import { FrameOf, RawClient } from '../support/rawClient';
 import { RedisServer } from '../support/redisServer';
 import { storedMessages } from '../support/storedMessages';
-import { TEST_PASSWORD } from '../support/testServer';
+import { spawnServer, startLine } from '../support/serverProcess';
+import { TEST_PASSWORD, tempDataDir } from '../support/testServer';
 
 /** How long a killed node's members may stay listed: its liveness key's lifetime and one beat. */
 const REAP_WITHIN_MS = 15_000;
@@ -205,5 +210,23 @@ describe('cluster: nodes sharing a room through Redis Streams', function () {
     assert.deepStrictEqual((await bob.next('message', (m) => m.seq === ack.seq)).envelope, during.envelope);
     const stored = await storedMessages(bob);
     assert.deepStrictEqual(stored, new Map([[before.messageId.toString('hex'), beforeAck.seq], [during.messageId.toString('hex'), ack.seq]]));
+  });
+
+  it('refuses a node whose room.json differs from the running nodes\' (keys changed on one copy), and takes it once they have stopped', async () => {
+    const [a] = await cluster(1);
+    const dataDir = tempDataDir();
+    fs.copyFileSync(path.join(a.dataDir, ROOM_FILE), path.join(dataDir, ROOM_FILE));
+    const rotation = spawnServer(['--rotate', '--data', dataDir], TEST_PASSWORD);
+    assert.strictEqual((await rotation.exited).code, EXIT_CODES.ok);
+    const args = ['--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--cluster', redis.url];
+    const refused = spawnServer(args, TEST_PASSWORD);
+    assert.strictEqual((await refused.exited).code, EXIT_CODES.usage);
+    assert.match(refused.output.stderr, /room\.json differs from the one the running nodes of the cluster serve/);
+    // The key change done offline, the way README "Running a cluster" says: every node stopped first.
+    await stopNode(nodes.splice(0)[0]);
+    const rotated = spawnServer(args, TEST_PASSWORD);
+    nodes.push({ process: rotated, address: await startLine(rotated), dataDir });
+    const { client } = await join(nodes[0], 'after the change');
+    assert.strictEqual(client.keys!.epoch, 2);
   });
 });

@@ -3,13 +3,15 @@
 // message to its own members in the one order, and a node that loses Redis for a while carries on
 // from where it stopped. A node acknowledges a message once the APPEND script has run: Redis answers
 // only after its AOF is fsync'd (`appendfsync always`, README "Running a cluster").
-import { randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import type Redis from 'ioredis';
+import { StartError } from '../errors';
 import type { Logger } from '../logger';
+import type { LoadedRoom } from '../room';
 import type { PresenceMember } from '../presence';
 import { AcceptedEnvelope, Durable, HistoryQuery, ReplayError, RoomLog, StoredPage, cutPage } from '../roomLog';
-import { ClusterPresence } from './presence';
-import { APPEND, HOLDS, RoomKeys, connect, connected, redisEndpoint, roomKeys, unavailable } from './redis';
+import { ClusterPresence, NODE_TTL_MS } from './presence';
+import { APPEND, CLAIM, HOLDS, RoomKeys, connect, connected, redisEndpoint, roomKeys, unavailable } from './redis';
 
 /** How long one XREAD waits for entries before asking again (so a stop never waits longer). */
 const READ_BLOCK_MS = 1_000;
@@ -19,8 +21,8 @@ const READ_BATCH = 500;
 export interface ClusterOptions {
   /** redis://[user:password@]host:port of the Redis every node of the room uses. */
   readonly url: string;
-  /** Room id, hex: names the room's keys. */
-  readonly roomId: string;
+  /** The room as this node's room.json has it: its id names the keys, the rest must match the other nodes'. */
+  readonly room: LoadedRoom;
   readonly logger: Logger;
   /** `corkTurn` of the server's Presence: corks every socket until the end of this turn. */
   readonly corkTurn: () => void;
@@ -35,6 +37,15 @@ function fieldsOf(entry: StreamEntry): Map<string, Buffer> {
   const fields = new Map<string, Buffer>();
   for (let i = 0; i < entry[1].length; i += 2) fields.set(entry[1][i].toString('latin1'), entry[1][i + 1]);
   return fields;
+}
+
+/**
+ * What every node's room.json must agree on, hashed: the public parameters and the epochs (number,
+ * start), which a key change alters. Nothing secret goes in: no verifier, no sealed secret.
+ */
+export function roomFingerprint({ room, epochs, current }: LoadedRoom): string {
+  const parts = { salt: room.kdf.salt.toString('base64'), iterations: room.kdf.iterations, current, epochs: epochs.map((e) => [e.number, e.createdAt]) };
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
 /** The seq of a message entry: its stream id is `<seq>-0`. */
@@ -75,8 +86,11 @@ export class ClusterLog implements RoomLog {
     await connected(commands, options.url);
     try {
       await connected(reader, options.url);
-      const keys = roomKeys(options.roomId);
+      const keys = roomKeys(options.room.room.roomId.toString('hex'));
       const node = randomBytes(6).toString('hex');
+      if (await CLAIM.run(commands, [keys.room, keys.nodes], [roomFingerprint(options.room), node, NODE_TTL_MS]) === 0) {
+        throw new StartError('bad-request', 'this data directory\'s room.json differs from the one the running nodes of the cluster serve (salt or key epochs): copy room.json from a running node\'s data directory, or stop every node to change keys (README "Running a cluster")');
+      }
       const presence = new ClusterPresence(options.corkTurn, commands, keys, node, options.logger);
       const last = await commands.callBuffer('XREVRANGE', keys.log, '+', '-', 'COUNT', 1) as StreamEntry[];
       const presenceId = await presence.snapshot();

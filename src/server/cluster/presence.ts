@@ -3,13 +3,14 @@
 // stream, which every node follows (clusterLog.ts reads it with the messages): a member served by
 // another node is listed here as a RemoteMember that gets no frames, since its own node sends them.
 //
-// A node renews its liveness key every HEARTBEAT_MS; one killed (or cut off from Redis) lets it
-// expire after NODE_TTL_MS, and the first other node to notice makes its members leave (REAP). After
-// an outage a node puts its own members right again (RESYNC) and reads a fresh snapshot.
+// A node beats every HEARTBEAT_MS, each beat making it count as running for NODE_TTL_MS more (by
+// Redis's clock); the members of one killed (or cut off from Redis) that long leave, made to by the
+// first other node to notice (REAP). After an outage a node puts its own members right again
+// (RESYNC) and reads a fresh snapshot.
 import type Redis from 'ioredis';
 import type { Logger } from '../logger';
 import { Presence, PresenceMember } from '../presence';
-import { JOIN, LEAVE, REAP, RESYNC, RoomKeys, SNAPSHOT } from './redis';
+import { BEAT, JOIN, LEAVE, REAP, RESYNC, RoomKeys, SNAPSHOT } from './redis';
 
 /** How often a node renews its liveness key and looks for dead nodes. */
 export const HEARTBEAT_MS = 1_000;
@@ -95,7 +96,7 @@ export class ClusterPresence extends Presence<PresenceMember> {
     this.local.clear();
     this.ownFields.clear();
     await RESYNC.run(this.redis, [this.keys.online, this.keys.presence], [this.node]).catch(() => undefined);
-    await this.redis.del(`${this.keys.alive}${this.node}`).catch(() => undefined);
+    await this.redis.hdel(this.keys.nodes, this.node).catch(() => undefined);
   }
 
   private forget(field: string, member: RemoteMember): void {
@@ -107,22 +108,23 @@ export class ClusterPresence extends Presence<PresenceMember> {
     change.catch(() => (this.dirty = true));
   }
 
-  /** Renews the liveness key (a key that had expired means others may have reaped ours), then reaps. */
+  /** Beats (a node that had stopped counting may have lost its members to a reap), then reaps. */
   private async beat(): Promise<void> {
     if (this.beating) return;
     this.beating = true;
     try {
-      const previous = await this.redis.set(`${this.keys.alive}${this.node}`, '1', 'PX', NODE_TTL_MS, 'GET');
-      if (previous === null) this.dirty = true;
+      if (await BEAT.run(this.redis, [this.keys.nodes], [this.node, NODE_TTL_MS]) === 0) this.dirty = true;
       if (this.dirty) {
         this.dirty = false;
         const pairs = [...this.local.values()].flatMap(({ field, user }) => [field, user]);
         await RESYNC.run(this.redis, [this.keys.online, this.keys.presence], [this.node, ...pairs]);
       }
-      const reaped = await REAP.run(this.redis, [this.keys.online, this.keys.presence], [this.keys.alive]) as number;
+      const reaped = await REAP.run(this.redis, [this.keys.online, this.keys.presence, this.keys.nodes], []) as number;
       if (reaped > 0) this.logger.log('info', 'cluster-members-reaped', { members: reaped });
-    } catch {
+    } catch (error) {
       // Redis out of reach: the log reports the outage once; the next beat puts our members right.
+      // Refused by a Redis that answers, though, it is worth a line each time.
+      if (this.redis.status === 'ready') this.logger.log('error', 'cluster-heartbeat-failed', { error: (error as Error).message });
       this.dirty = true;
     } finally {
       this.beating = false;

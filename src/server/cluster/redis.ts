@@ -83,11 +83,17 @@ export function roomKeys(roomId: string) {
     online: `${prefix}online`,
     /** Stream of joins and leaves: fields o (join/leave), m (field), u (presence entry). */
     presence: `${prefix}presence`,
-    /** Prefix of each node's liveness key, which expires unless the node renews it. */
-    alive: `${prefix}alive:`,
+    /** Hash of nodes: node id → until when (ms, Redis's clock) it counts as running unless it beats again. */
+    nodes: `${prefix}nodes`,
+    /** What the nodes' room.json say about the room's public parameters and epochs (roomFingerprint). */
+    room: `${prefix}room`,
   };
 }
 export type RoomKeys = ReturnType<typeof roomKeys>;
+
+/** Lua: Redis's clock in ms, so that every node's liveness is judged by one clock. */
+const NOW = `local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)`;
 
 /** Presence events kept in their stream: a node further behind takes a fresh snapshot instead. */
 export const PRESENCE_EVENTS_KEPT = 10_000;
@@ -171,15 +177,31 @@ return 1
 `);
 
 /**
- * Members of nodes whose liveness key has expired (a node killed, or cut off longer than its
- * lifetime) leave, once, whichever node notices first. ARGV: the liveness key prefix.
+ * A node's heartbeat (ARGV: node, lifetime in ms): it counts as running for that long. 0 if it had
+ * stopped counting already (others may have made its members leave), else 1.
+ */
+export const BEAT = new Script(`
+${NOW}
+local expiry = tonumber(redis.call('HGET', KEYS[1], ARGV[1]))
+redis.call('HSET', KEYS[1], ARGV[1], now + tonumber(ARGV[2]))
+if expiry and expiry >= now then return 1 end
+return 0
+`);
+
+/**
+ * Members of nodes that stopped beating (killed, or cut off longer than their lifetime) leave, once,
+ * whichever node notices first; such nodes are forgotten.
  */
 export const REAP = new Script(`
+${NOW}
 local dead = {}
 local reaped = 0
 for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
   local node = string.match(field, '^([^:]+):')
-  if dead[node] == nil then dead[node] = redis.call('EXISTS', ARGV[1] .. node) == 0 end
+  if dead[node] == nil then
+    local expiry = tonumber(redis.call('HGET', KEYS[3], node))
+    dead[node] = expiry == nil or expiry < now
+  end
   if dead[node] then
     local entry = redis.call('HGET', KEYS[1], field)
     redis.call('HDEL', KEYS[1], field)
@@ -187,7 +209,30 @@ for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
     reaped = reaped + 1
   end
 end
+local nodes = redis.call('HGETALL', KEYS[3])
+for i = 1, #nodes, 2 do
+  if tonumber(nodes[i + 1]) < now then redis.call('HDEL', KEYS[3], nodes[i]) end
+end
 return reaped
+`);
+
+/**
+ * A starting node (ARGV: its room fingerprint, node, lifetime in ms) joins if its room.json agrees
+ * with the running nodes'; when none runs, its room.json becomes the cluster's (a key change done
+ * offline). 1 if it joined (and now counts as running), else 0.
+ */
+export const CLAIM = new Script(`
+${NOW}
+local held = redis.call('GET', KEYS[1])
+if held and held ~= ARGV[1] then
+  local nodes = redis.call('HGETALL', KEYS[2])
+  for i = 1, #nodes, 2 do
+    if tonumber(nodes[i + 1]) >= now then return 0 end
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[2], now + tonumber(ARGV[3]))
+return 1
 `);
 
 /** Who is online and from which presence event on to follow the changes, read together. */
