@@ -229,4 +229,26 @@ describe('cluster: nodes sharing a room through Redis Streams', function () {
     const { client } = await join(nodes[0], 'after the change');
     assert.strictEqual(client.keys!.epoch, 2);
   });
+
+  it('a stopped node (SIGSTOP) does not hold up the others, and its members get everything in order once it runs again', async () => {
+    const [a, b] = await cluster(2);
+    const { client: alice } = await join(a, 'alice');
+    const { client: carol } = await join(a, 'carol');
+    const { client: bob } = await join(b, 'bob');
+    b.process.child.kill('SIGSTOP');
+    try {
+      const sent = Array.from({ length: 20 }, (_, i) => alice.seal(`${i}`));
+      const seqs = [];
+      for (const message of sent) {
+        seqs.push((await alice.sendAndAck(message)).seq);
+        await carol.next('message', (m) => m.envelope.equals(message.envelope));
+      }
+      b.process.child.kill('SIGCONT');
+      const arrived = [];
+      while (arrived.length < seqs.length) arrived.push((await bob.next('message')).seq);
+      assert.deepStrictEqual(arrived, seqs);
+    } finally {
+      b.process.child.kill('SIGCONT');
+    }
+  });
 });
