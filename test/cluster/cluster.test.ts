@@ -118,6 +118,15 @@ describe('cluster: nodes sharing a room through Redis Streams', function () {
     const members = [];
     for (const [i, node] of all.entries()) members.push((await join(node, `member${i}`)).client);
     const PER_MEMBER = 10;
+    // Every seq a member hears of, acks and messages alike, in the order the frames arrive.
+    const heard = members.map((member) => {
+      const seqs: number[] = [];
+      member.ws.on('message', (data) => {
+        const frame = JSON.parse(data.toString()) as { type: string; seq?: number };
+        if (frame.type === 'ack' || frame.type === 'message') seqs.push(frame.seq!);
+      });
+      return seqs;
+    });
     const sent = members.map((member) => Array.from({ length: PER_MEMBER }, (_, i) => member.seal(`${i}`)));
     members.forEach((member, i) => sent[i].forEach((s) => member.send({ type: 'send', envelope: s.envelope })));
     const total = members.length * PER_MEMBER;
@@ -136,6 +145,7 @@ describe('cluster: nodes sharing a room through Redis Streams', function () {
     }));
     assert.deepStrictEqual([...views[0].values()].sort((x, y) => x - y), Array.from({ length: total }, (_, i) => i + 1));
     for (const view of views.slice(1)) assert.deepStrictEqual(view, views[0]);
+    for (const seqs of heard) assert.deepStrictEqual(seqs, Array.from({ length: total }, (_, i) => i + 1), 'acks and messages in seq order, as from one server');
     for (const member of members) assert.deepStrictEqual(await storedMessages(member), views[0]);
   });
 

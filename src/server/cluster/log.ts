@@ -1,8 +1,9 @@
 // A room's messages in a cluster: one Redis stream per room holds them in seq order, and every node
 // follows it with a blocking XREAD from the last entry it delivered, so each node sends every
 // message to its own members in the one order, and a node that loses Redis for a while carries on
-// from where it stopped. A node acknowledges a message once the APPEND script has run: Redis answers
-// only after its AOF is fsync'd (`appendfsync always`, README "Running a cluster").
+// from where it stopped. A node acknowledges a message once Redis has answered the APPEND script,
+// which it does only after its AOF is fsync'd (`appendfsync always`, README "Running a cluster"),
+// and once the fan-out has reached it: the ack goes out where the message stands in the stream.
 import { createHash, randomBytes } from 'crypto';
 import type Redis from 'ioredis';
 import { StartError } from '../errors';
@@ -32,6 +33,14 @@ export interface ClusterOptions {
 
 type StreamEntry = [id: Buffer, fields: Buffer[]];
 
+interface PendingAppend {
+  readonly sender?: PresenceMember;
+  /** Settles once the reply has been handled (`replied`); `ack` is then set if the message was stored. */
+  readonly answered: Promise<void>;
+  replied: boolean;
+  ack?: () => void;
+}
+
 /** The fields of a stream entry by name. */
 function fieldsOf(entry: StreamEntry): Map<string, Buffer> {
   const fields = new Map<string, Buffer>();
@@ -48,6 +57,8 @@ export function roomFingerprint({ room, epochs, current }: LoadedRoom): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
+const tokenOf = (entry: StreamEntry) => fieldsOf(entry).get('t')!.toString('latin1');
+
 /** The seq of a message entry: its stream id is `<seq>-0`. */
 const seqOf = (id: Buffer) => Number(id.toString('latin1').split('-')[0]);
 
@@ -55,8 +66,13 @@ export class ClusterLog implements RoomLog {
   readonly fansOut = true;
   private lastSeq: number;
   private nextToken = 0;
-  /** This node's senders of messages not yet read back from the stream, by token: left out of the fan-out. */
-  private readonly senders = new Map<string, PresenceMember>();
+  /**
+   * This node's appends not yet read back from the stream, by token. The fan-out leaves the sender
+   * out and sends it the ack instead, where the message stands in the stream, so a member hears of
+   * seqs in order, as from one server (the client's seq ceiling counts on it: src/client/liveSeqs.ts).
+   * An entry read back before Redis's reply to its append waits for that reply (it follows at once).
+   */
+  private readonly pending = new Map<string, PendingAppend>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private closing = false;
   private reachable = true;
@@ -117,20 +133,32 @@ export class ClusterLog implements RoomLog {
   append(message: AcceptedEnvelope, done: Durable, sender?: PresenceMember): void {
     if (this.closing) return done(new Error('the store is closing'), 0);
     const token = String(++this.nextToken);
-    if (sender) this.senders.set(token, sender);
     const keys = [this.keys.log, this.keys.seq, this.keys.ids, this.keys.ivs];
-    this.tracked(APPEND.run(this.commands, keys, [message.messageId, message.messageIv, message.envelope, this.node, token])).then(
-      (seq) => {
-        if (seq !== 0) return done(null, seq as number);
-        this.senders.delete(token);
-        done(new ReplayError(), 0);
-      },
-      (error: Error) => {
-        // Stored after all if Redis ran it and only the answer was lost: the sender's retry then hears `replay`.
-        this.senders.delete(token);
-        done(error, 0);
-      },
-    );
+    const reply = this.tracked(APPEND.run(this.commands, keys, [message.messageId, message.messageIv, message.envelope, this.node, token]));
+    const pending: PendingAppend = {
+      sender,
+      replied: false,
+      answered: reply.then(
+        (stored) => {
+          pending.replied = true;
+          const seq = stored as number;
+          if (seq !== 0) {
+            pending.ack = () => done(null, seq);
+            return;
+          }
+          this.pending.delete(token);
+          done(new ReplayError(), 0);
+        },
+        (error: Error) => {
+          // Stored after all if Redis ran it and only the answer was lost: the sender's retry then
+          // hears `replay`. Its entry, if any, goes out to everyone, the sender too, without an ack.
+          pending.replied = true;
+          this.pending.delete(token);
+          done(error, 0);
+        },
+      ),
+    };
+    this.pending.set(token, pending);
   }
 
   latestSeq(): number {
@@ -186,7 +214,7 @@ export class ClusterLog implements RoomLog {
       }
       for (const [key, entries] of reply ?? []) {
         if (entries.length === 0) continue;
-        if (key.toString('latin1') === this.keys.log) this.deliver(entries);
+        if (key.toString('latin1') === this.keys.log) await this.deliver(entries);
         else for (const entry of entries) this.presenceEvent(entry);
         const last = entries.at(-1)![0].toString('latin1');
         if (key.toString('latin1') === this.keys.log) lastLog = last;
@@ -195,19 +223,37 @@ export class ClusterLog implements RoomLog {
     }
   }
 
-  private deliver(entries: StreamEntry[]): void {
-    this.options.deliver(() => {
-      for (const entry of entries) {
-        const fields = fieldsOf(entry);
-        const seq = seqOf(entry[0]);
-        const token = fields.get('t')!.toString('latin1');
-        const own = fields.get('n')!.toString('latin1') === this.node;
-        const sender = own ? this.senders.get(token) : undefined;
-        if (own) this.senders.delete(token);
-        this.presence.broadcast({ type: 'message', seq, envelope: fields.get('e')! }, sender);
-        this.lastSeq = seq;
-      }
-    });
+  /** Delivers entries in stream order, in synchronous runs between the appends still awaiting their reply. */
+  private async deliver(entries: StreamEntry[]): Promise<void> {
+    for (let from = 0; from < entries.length;) {
+      let to = from;
+      while (to < entries.length && !this.awaitsReply(entries[to])) to += 1;
+      const run = entries.slice(from, to);
+      if (run.length > 0) this.options.deliver(() => run.forEach((entry) => this.deliverOne(entry)));
+      // The entry that waited goes out with the next run, its reply handled.
+      if (to < entries.length) await this.ownPending(entries[to])!.answered;
+      from = to;
+    }
+  }
+
+  /** An entry this node appended whose reply has not been handled yet. */
+  private awaitsReply(entry: StreamEntry): boolean {
+    const pending = this.ownPending(entry);
+    return pending !== undefined && !pending.replied;
+  }
+
+  private ownPending(entry: StreamEntry): PendingAppend | undefined {
+    return fieldsOf(entry).get('n')!.toString('latin1') === this.node ? this.pending.get(tokenOf(entry)) : undefined;
+  }
+
+  private deliverOne(entry: StreamEntry): void {
+    const fields = fieldsOf(entry);
+    const seq = seqOf(entry[0]);
+    const pending = this.ownPending(entry);
+    if (pending) this.pending.delete(tokenOf(entry));
+    this.presence.broadcast({ type: 'message', seq, envelope: fields.get('e')! }, pending?.sender);
+    this.lastSeq = seq;
+    pending?.ack?.();
   }
 
   private presenceEvent(entry: StreamEntry): void {
