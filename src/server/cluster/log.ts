@@ -93,6 +93,7 @@ export class ClusterLog implements RoomLog {
       redis.on('ready', () => this.recovered());
     }
     this.reading = this.readLoop(`${latest.seq}-0`, latest.presenceId);
+    presence.startBeating();
   }
 
   /** Connects both connections (commands, and the blocking reader) and reads where the room stands. */

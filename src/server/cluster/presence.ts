@@ -33,10 +33,14 @@ export class ClusterPresence extends Presence<PresenceMember> {
   /** Set when a change may not have reached Redis, or Redis may have dropped ours: resync next beat. */
   private dirty = false;
   private beating = false;
-  private readonly heartbeat: NodeJS.Timeout;
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(corkTurn: () => void, private readonly redis: Redis, private readonly keys: RoomKeys, private readonly node: string, private readonly logger: Logger) {
     super(corkTurn);
+  }
+
+  /** From now on the node beats and reaps, until close. */
+  startBeating(): void {
     this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();
   }
