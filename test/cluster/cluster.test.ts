@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { peekMessageId } from '../../src/crypto';
+import { IdentityKey, peekMessageId } from '../../src/crypto';
 import { EXIT_CODES } from '../../src/server/cli';
 import { ROOM_FILE } from '../../src/server/room';
 import { ClusterNode, logged, startNode, stopNode } from '../support/clusterNode';
@@ -37,8 +37,9 @@ describe('cluster: nodes sharing a room through Redis Streams', function () {
     return [...nodes];
   }
 
-  async function join(node: ClusterNode, name: string): Promise<{ client: RawClient; welcome: FrameOf<'welcome'> }> {
-    const joined = await RawClient.join(node.address, TEST_PASSWORD, name);
+  /** `identity`: the member's key, for a member with a connection on another node already. */
+  async function join(node: ClusterNode, name: string, identity?: IdentityKey): Promise<{ client: RawClient; welcome: FrameOf<'welcome'> }> {
+    const joined = await RawClient.join(node.address, TEST_PASSWORD, name, identity);
     clients.push(joined.client);
     return joined;
   }
@@ -95,10 +96,13 @@ describe('cluster: nodes sharing a room through Redis Streams', function () {
     const [a, b] = await cluster(2);
     const { client: alice } = await join(a, 'alice');
     const { client: bob } = await join(b, 'bob');
+    // Only its signer may send an envelope at all (another member's copy is wrong-signer), so the
+    // replay comes from the same member's second connection, on the other node.
+    const { client: aliceOnB } = await join(b, 'alice', alice.identity);
     const sealed = alice.seal('once');
     const ack = await alice.sendAndAck(sealed);
     await bob.next('message', (m) => m.seq === ack.seq);
-    for (const client of [bob, alice]) {
+    for (const client of [aliceOnB, alice]) {
       client.send({ type: 'send', envelope: sealed.envelope });
       const outcome = await client.outcome(sealed.messageId);
       assert.deepStrictEqual([outcome.type, outcome.type === 'error' && outcome.code], ['error', 'replay']);
@@ -106,8 +110,8 @@ describe('cluster: nodes sharing a room through Redis Streams', function () {
     // Two copies sent at once through two nodes: exactly one is stored.
     const twice = alice.seal('raced');
     alice.send({ type: 'send', envelope: twice.envelope });
-    bob.send({ type: 'send', envelope: twice.envelope });
-    const outcomes = await Promise.all([alice.outcome(twice.messageId), bob.outcome(twice.messageId)]);
+    aliceOnB.send({ type: 'send', envelope: twice.envelope });
+    const outcomes = await Promise.all([alice.outcome(twice.messageId), aliceOnB.outcome(twice.messageId)]);
     assert.deepStrictEqual(outcomes.map((o) => (o.type === 'ack' ? 'ack' : o.code)).sort(), ['ack', 'replay']);
     const stored = await storedMessages(bob);
     assert.deepStrictEqual([...stored.keys()].sort(), [sealed.messageId.toString('hex'), twice.messageId.toString('hex')].sort());
