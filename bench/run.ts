@@ -3,6 +3,7 @@
 import * as path from 'path';
 import { BENCH_LIMITS, ackLatency, fanoutLatency, reconnectStorm, relayThroughput } from './relay/relayBench';
 import { storeScaling } from './storeBench';
+import { clusterScaling } from './clusterBench';
 import { keyDerivation } from './kdfBench';
 import { cpaceHandshake } from './cpaceBench';
 import { messageSignatures } from './signatureBench';
@@ -20,6 +21,7 @@ const sections: Section[] = [
   { name: 'relay throughput', run: relayThroughput },
   { name: 'fan-out latency', run: fanoutLatency },
   { name: 'reconnect storm', run: reconnectStorm },
+  { name: 'cluster', run: clusterScaling },
   { name: 'store scaling', run: storeScaling },
   { name: 'key derivation', run: keyDerivation },
   { name: 'handshake crypto', run: cpaceHandshake },

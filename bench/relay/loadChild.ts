@@ -41,9 +41,12 @@ interface Peer {
   readonly name: string;
 }
 
-/** One socket to the target, authenticated on the secure server; from then on its frames are the caller's. */
-async function open(target: Target, name: string): Promise<Peer> {
-  const client = await RawClient.connect(target.url);
+/**
+ * One socket to the target (the `index`-th of a cluster's nodes, round robin), authenticated on the
+ * secure server; from then on its frames are the caller's.
+ */
+async function open(target: Target, name: string, index = 0): Promise<Peer> {
+  const client = await RawClient.connect(target.nodes?.[index % target.nodes.length] ?? target.url);
   if (target.password !== undefined) await client.authenticate(target.password, name);
   client.ws.removeAllListeners('message');
   return { ws: client.ws, keys: client.keys, identity: client.identity, name };
@@ -65,7 +68,7 @@ function sealedFrames(peer: Peer, count: number, textBytes: number): { ids: stri
 
 async function throughput(request: ThroughputRequest): Promise<ThroughputResult> {
   const sender = await open(request.target, 'sender');
-  const receivers = await Promise.all(Array.from({ length: request.receivers }, (_, i) => open(request.target, `r${i}`)));
+  const receivers = await Promise.all(Array.from({ length: request.receivers }, (_, i) => open(request.target, `r${i}`, i)));
   const { frames } = sealedFrames(sender, request.messages, request.textBytes);
   const counts = (data: Buffer) => request.target.password === undefined || data.subarray(0, MESSAGE_FRAME_PREFIX.length).equals(MESSAGE_FRAME_PREFIX);
   // reached[k]: receivers that have message k. Each receiver gets messages in order, so once every
@@ -179,7 +182,7 @@ async function storm(request: StormRequest): Promise<StormResult> {
 async function fanout(request: FanoutRequest): Promise<FanoutResult> {
   const clients: Peer[] = [];
   // One after the other: the secure server admits a few unauthenticated sockets per address at a time.
-  for (let i = 0; i < request.clients; i++) clients.push(await open(request.target, `c${i}`));
+  for (let i = 0; i < request.clients; i++) clients.push(await open(request.target, `c${i}`, i));
   const perClient = Math.round((request.perSecond * request.durationMs) / 1000);
   const sealed = await Promise.all(clients.map((client) => sealedFrames(client, perClient, request.textBytes)));
   const total = perClient * request.clients;

@@ -4,6 +4,8 @@
 export interface Target {
   readonly url: string;
   readonly password?: string;
+  /** A cluster's nodes: receivers and fan-out clients are spread over them in turn; the sender uses `url`. */
+  readonly nodes?: readonly string[];
 }
 
 export interface ThroughputRequest {

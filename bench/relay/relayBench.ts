@@ -41,12 +41,12 @@ const STORM_MEMBERS = 1_000;
 const STORM_MAX_MS = 60_000;
 
 /** What the load process measured, and the CPU this process (the server) used meanwhile. */
-interface Loaded<R> {
+export interface Loaded<R> {
   readonly result: R;
   readonly serverCpuMs: number;
 }
 
-async function runLoad<T extends LoadResult['kind']>(request: LoadRequest, kind: T, ms: number): Promise<Loaded<Extract<LoadResult, { kind: T }>>> {
+export async function runLoad<T extends LoadResult['kind']>(request: LoadRequest, kind: T, ms: number): Promise<Loaded<Extract<LoadResult, { kind: T }>>> {
   const child = fork(path.join(__dirname, 'loadChild.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {

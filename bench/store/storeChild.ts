@@ -8,7 +8,8 @@ import { encodeBody } from '../../src/protocol/body';
 import { MAX_FRAME_BYTES } from '../../src/protocol/wire';
 import { DEFAULT_LIMITS } from '../../src/server/config';
 import type { Logger } from '../../src/server/logger';
-import { AcceptedEnvelope, MessageStore } from '../../src/server/store';
+import { MessageStore } from '../../src/server/store';
+import type { AcceptedEnvelope } from '../../src/server/roomLog';
 import { percentile } from '../stats';
 import { TEXT_BYTES } from './buildStore';
 

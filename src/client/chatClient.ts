@@ -593,10 +593,12 @@ export class ChatClient {
         this.reseal(entry, `the server refused the message: ${serverErrorWords(frame.code)}`);
         return;
       // storage-full: a read-only room (quota or full disk); the message waits in the outbox for space.
+      // unavailable: a cluster node cannot reach its shared store; the message waits for it to return.
       case 'rate-limited':
       case 'internal':
       case 'shutting-down':
       case 'storage-full':
+      case 'unavailable':
         this.retryLater(entry, serverErrorWords(frame.code));
         return;
       default:

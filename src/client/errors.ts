@@ -54,6 +54,7 @@ const SERVER_ERROR_WORDS: Readonly<Record<ErrorCode, string>> = {
   'signature-required': 'the server takes only signed messages: this one was sealed by an older version',
   'wrong-signer': 'the message is signed by another identity than this connection presented',
   'wrong-name': 'the message carries another name than this connection presented',
+  unavailable: 'the server cannot reach its message store right now',
 };
 
 export function serverErrorWords(code: ErrorCode): string {

@@ -23,7 +23,7 @@ export const ERROR_CODES = [
   'bad-frame', 'too-large', 'bad-mac', 'stale', 'replay', 'rate-limited', 'auth-failed',
   'not-authenticated', 'handshake-timeout', 'backoff', 'server-full', 'slow-consumer', 'shutting-down', 'internal',
   'storage-full', 'upgrade-required', 'password-changed', 'name-taken', 'too-many-names', 'directory-full',
-  'signature-required', 'wrong-signer', 'wrong-name',
+  'signature-required', 'wrong-signer', 'wrong-name', 'unavailable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -44,6 +44,10 @@ Options:
   --data <dir>       data directory: room, segments and journal (default ${DEFAULT_DATA_DIR})
   --config <file>    JSON object of limits by name, e.g. {"framesPerSecond": 10};
                      a flag below overrides the file's value
+  --cluster <url>    serve the room as one node of a cluster: redis://host:port of
+                     the Redis that every node of the room uses (messages, replay
+                     check, presence); each node has its own --data with a copy of
+                     the same room.json. Without it the server keeps everything itself
   --rotate           do not serve: start a new room key epoch in the data directory
                      of a stopped server, then exit (a running server rotates by itself)
   --change-password  do not serve: change the room password of a stopped server's
@@ -77,6 +81,8 @@ export interface CliOptions {
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
+  /** redis:// address of the cluster's Redis, or null to serve alone. */
+  readonly cluster: string | null;
   /** Only what the operator set; the server fills in the rest. */
   readonly limits: Partial<Limits>;
   readonly help: boolean;
@@ -121,6 +127,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         port: { type: 'string', default: String(DEFAULT_PORT) },
         data: { type: 'string', default: DEFAULT_DATA_DIR },
         config: { type: 'string' },
+        cluster: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         rotate: { type: 'boolean', default: false },
         'change-password': { type: 'boolean', default: false },
@@ -144,7 +151,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     const message = (error as Error).message.replace(/\blimit (\w+)/g, (_match, name: keyof Limits) => `--${limitFlag(name)}`);
     throw new UsageError(message);
   }
+  const cluster = typeof values.cluster === 'string' ? values.cluster : null;
+  if (cluster !== null && !/^rediss?:\/\/[^/\s]+/.test(cluster)) throw new UsageError('--cluster must be a redis:// or rediss:// address, e.g. redis://10.0.0.5:6379');
   if (values.rotate && values['change-password']) throw new UsageError('--rotate and --change-password cannot be combined (a password change starts a new epoch too)');
   const keyChange = values.rotate ? 'rotate' : values['change-password'] ? 'change-password' : null;
-  return { host: values.host as string, port, dataDir: values.data as string, limits, help: values.help as boolean, keyChange };
+  return { host: values.host as string, port, dataDir: values.data as string, cluster, limits, help: values.help as boolean, keyChange };
 }

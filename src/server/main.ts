@@ -131,7 +131,9 @@ async function main(): Promise<void> {
     process.stdout.write(`epoch ${change.epoch.number}\n`);
     return exit(EXIT_CODES.ok);
   }
-  await lifecycle.start({ host: options.host, port: options.port, dataDir: options.dataDir, limits: options.limits, password: await readPassword() });
+  await lifecycle.start({
+    host: options.host, port: options.port, dataDir: options.dataDir, limits: options.limits, cluster: options.cluster ?? undefined, password: await readPassword(),
+  });
 }
 
 main().catch(fail);

@@ -18,8 +18,8 @@ import { AddressBuckets, AuthBackoff, TokenBucket } from './limiters';
 import { isStorageFull } from './files';
 import type { StorageGuard } from './storageGuard';
 import type { Logger } from './logger';
-import type { Presence } from './presence';
-import type { MessageStore } from './store';
+import type { Presence, PresenceMember } from './presence';
+import { ReplayError, RoomLog, UnavailableError } from './roomLog';
 import type { StoredDirectory } from './storedDirectory';
 
 /** Journal record header and fixed fields (journal.ts): what a message costs on disk beyond its envelope. */
@@ -32,7 +32,8 @@ const HISTORY_FRAME_OVERHEAD = 256;
 export interface ConnectionContext {
   readonly secrets: RoomSecrets;
   readonly limits: Limits;
-  readonly store: MessageStore;
+  /** The room's messages: this machine's store, or a cluster's shared log. */
+  readonly store: RoomLog;
   readonly logger: Logger;
   readonly backoff: AuthBackoff;
   /** Envelope bytes per address (all its connections) and for the whole room. */
@@ -40,7 +41,7 @@ export interface ConnectionContext {
   readonly roomRate: TokenBucket;
   readonly storage: StorageGuard;
   /** Authenticated connections, in the order they joined. */
-  readonly presence: Presence<MemberConnection>;
+  readonly presence: Presence<PresenceMember>;
   /** Names bound to identity keys: `present` claims one. */
   readonly directory: StoredDirectory;
   isShuttingDown(): boolean;
@@ -72,6 +73,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   'signature-required': 'messages must be signed (envelope version 3): upgrade the Secure Chat extension',
   'wrong-signer': 'the message is signed by another identity key than this connection presented',
   'wrong-name': 'the message is sent under another name than this connection presented',
+  unavailable: 'the server cannot reach its message store; try again shortly',
 };
 
 /** Sends one error frame and the close frame. */
@@ -413,10 +415,7 @@ export class MemberConnection {
       // Refused either way; only which answer depends on the sealed history, read off the event loop.
       void store.holdsAnywhere(messageId, messageIv, timestamp).then(
         (held) => this.error(held ? 'replay' : 'stale', messageId),
-        (error: Error) => {
-          logger.log('error', 'store-read-failed', { error: error.message });
-          this.error('internal', messageId);
-        },
+        (error: Error) => this.readFailed(error, messageId),
       );
       return;
     }
@@ -424,28 +423,35 @@ export class MemberConnection {
     if (storage.refuses(bytes)) return this.error('storage-full', messageId);
     store.append({ messageId, messageIv, envelope }, (error, seq) => {
       if (error) {
+        if (error instanceof ReplayError) return this.error('replay', messageId);
         if (isStorageFull(error)) {
           storage.writeFailedFull();
           return this.error('storage-full', messageId);
         }
+        // An outage is logged once by the log itself, not once per refused message.
+        if (error instanceof UnavailableError) return this.error('unavailable', messageId);
         logger.log('error', 'store-append-failed', { error: error.message });
         return this.error('internal', messageId);
       }
       storage.appended(bytes);
       this.send({ type: 'ack', id: messageId, seq });
-      presence.broadcast({ type: 'message', seq, envelope }, this);
+      if (!store.fansOut) presence.broadcast({ type: 'message', seq, envelope }, this);
       this.context.onStored();
-    });
+    }, this);
+  }
+
+  /** A read of the log failed: `unavailable` when its service is out of reach (the peer may retry). */
+  private readFailed(error: Error, about: Buffer | string): void {
+    if (error instanceof UnavailableError) return this.error('unavailable', about);
+    this.context.logger.log('error', 'store-read-failed', { error: error.message });
+    this.error('internal', about);
   }
 
   /** Pages are cut to fit one frame of at most maxFrameBytes, so clients can use the same ws limit. */
   private sendHistory(frame: Extract<ClientFrame, { type: 'history' }>): void {
     this.context.store.history(frame, this.context.limits.maxFrameBytes - HISTORY_FRAME_OVERHEAD).then(
       (page) => this.send({ type: 'history', requestId: frame.requestId, messages: page.messages, hasMore: page.hasMore }),
-      (error: Error) => {
-        this.context.logger.log('error', 'store-read-failed', { error: error.message });
-        this.error('internal', frame.requestId);
-      },
+      (error: Error) => this.readFailed(error, frame.requestId),
     );
   }
 

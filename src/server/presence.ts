@@ -19,15 +19,19 @@ export interface PresenceMember {
   sendEncoded(text: string): void;
 }
 
-/** What a connection presented: its proven key, the name it claimed, and its presence entry (wire.ts). */
+/**
+ * What a connection presented: its proven key, the name it claimed, and its presence entry
+ * (wire.ts). The name is null for a member served by another cluster node: only its entry is known
+ * there, so each of its connections is announced with its entry.
+ */
 export interface Presented {
   readonly key: Buffer;
-  readonly name: string;
+  readonly name: string | null;
   readonly entry: Buffer;
 }
 
 interface ListedMember {
-  readonly name: string;
+  readonly name: string | null;
   readonly entry: Buffer;
   /** The entry as encodeListEntry writes it. */
   readonly text: string;
@@ -58,23 +62,42 @@ export class Presence<M extends PresenceMember> {
    */
   join(connection: M, presented: Presented, epoch: number, latestSeq: number): boolean {
     if (this.connections.has(connection)) return true;
+    const announce = this.add(connection, presented);
+    if (announce === undefined) return false;
+    this.online ??= [...this.listed.values()].map((member) => member.text).join(',');
+    connection.sendEncoded(encodeWelcomeFrame(epoch, this.online, latestSeq));
+    if (announce) this.broadcast({ type: 'join', user: presented.entry }, connection);
+    return true;
+  }
+
+  /**
+   * Adds a connection that gets no welcome (one served by another cluster node) and tells every
+   * connection here when it changes the list; false when it is listed already or `cap` members are
+   * online and this is another.
+   */
+  announce(connection: M, presented: Presented): boolean {
+    if (this.connections.has(connection)) return false;
+    const announce = this.add(connection, presented);
+    if (announce) this.broadcast({ type: 'join', user: presented.entry }, connection);
+    return announce !== undefined;
+  }
+
+  /** Lists `connection`; whether its member's entry is new to the list, or undefined when full. */
+  private add(connection: M, presented: Presented): boolean | undefined {
     const key = encodeBase64(presented.key);
     const before = this.listed.get(key);
-    if (before === undefined && this.listed.size >= this.cap) return false;
+    if (before === undefined && this.listed.size >= this.cap) return undefined;
     this.connections.add(connection);
     this.members.add(connection, presented.key);
-    const announce = before === undefined || before.name !== presented.name;
+    const announce = before === undefined || presented.name === null || before.name !== presented.name;
     if (announce) {
       const text = encodeListEntry(presented.entry);
       this.listed.set(key, { name: presented.name, entry: presented.entry, text });
       if (before !== undefined) this.online = null;
       else if (this.online !== null) this.online = this.online === '' ? text : `${this.online},${text}`;
     }
-    this.online ??= [...this.listed.values()].map((member) => member.text).join(',');
     this.corkTurn();
-    connection.sendEncoded(encodeWelcomeFrame(epoch, this.online, latestSeq));
-    if (announce) this.broadcast({ type: 'join', user: presented.entry }, connection);
-    return true;
+    return announce;
   }
 
   /** Removes `connection`; when it was its member's last, tells the others and returns true. */

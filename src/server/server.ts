@@ -13,12 +13,14 @@ import { StartError } from './errors';
 import { takeDataDir } from './dataDir';
 import { AddressBuckets, AuthBackoff, TokenBucket, UnauthenticatedSockets } from './limiters';
 import { Logger, stderrLogger } from './logger';
-import { Presence } from './presence';
+import { Presence, PresenceMember } from './presence';
 import { StoredDirectory } from './storedDirectory';
 import { openRoom, saveRoom, startingAt } from './room';
 import { EpochChange, RoomSecrets } from './roomSecrets';
 import { StorageGuard } from './storageGuard';
 import { MessageStore } from './store';
+import type { RoomLog } from './roomLog';
+import { ClusterLog } from './cluster/log';
 
 export interface ChatServerOptions {
   readonly password: string;
@@ -30,7 +32,15 @@ export interface ChatServerOptions {
   readonly newRoomIterations?: number;
   readonly limits?: Partial<Limits>;
   readonly logger?: Logger;
+  /**
+   * redis://host:port: serve the room as one node of a cluster, its messages and presence shared
+   * through Redis (README "Running a cluster"). Without it the server keeps everything itself.
+   */
+  readonly cluster?: string;
 }
+
+/** Key changes need every node's room.json changed together: a cluster does them offline. */
+const CLUSTER_KEY_CHANGE = 'a cluster node does not change keys while it runs: stop every node, change them in one data directory (--rotate or --change-password), copy its room.json to every node, and start them again';
 
 export interface RunningServer {
   /** ws://host:port */
@@ -73,7 +83,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
   const host = options.host ?? DEFAULT_HOST;
   const { dataDir } = options;
   const unlock = takeDataDir(dataDir);
-  let store: MessageStore | undefined;
+  let store: RoomLog | undefined;
   const sockets = new Set<Duplex>();
   const corking = new Corking(sockets);
   let storage: StorageGuard | undefined;
@@ -84,24 +94,35 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
     const opened = await openRoom(dataDir, options.password, options.newRoomIterations ?? DEFAULT_ITERATIONS);
     const { room, created } = opened;
     const directory = await StoredDirectory.open(dataDir, opened.directoryKey, room.roomId, logger);
-    store = await MessageStore.open({
-      dataDir,
-      segmentMessages: limits.segmentMessages,
-      segmentBytes: limits.segmentBytes,
-      freshnessMs: limits.maxClockSkewMs,
-      logger,
-      // One group commit's acks and broadcasts leave in one write per socket, not one per frame.
-      deliver: (run) => corking.during(run),
-      onFatal: (error) => {
-        fatal = error;
-        void close();
-      },
-    });
+    const roomId = room.roomId.toString('hex');
+    let presence: Presence<PresenceMember>;
+    if (options.cluster !== undefined) {
+      const cluster = await ClusterLog.open({
+        url: options.cluster, room: opened, logger, corkTurn: () => corking.forTurn(), deliver: (run) => corking.during(run),
+      });
+      store = cluster;
+      presence = cluster.presence;
+    } else {
+      store = await MessageStore.open({
+        dataDir,
+        segmentMessages: limits.segmentMessages,
+        segmentBytes: limits.segmentBytes,
+        freshnessMs: limits.maxClockSkewMs,
+        logger,
+        // One group commit's acks and broadcasts leave in one write per socket, not one per frame.
+        deliver: (run) => corking.during(run),
+        onFatal: (error) => {
+          fatal = error;
+          void close();
+        },
+      });
+      presence = new Presence(() => corking.forTurn());
+    }
     const port = await listen(httpServer, host, options.port ?? DEFAULT_PORT);
     const loaded = startingAt(opened, store.latestSeq() + 1);
     if (opened.save) await saveRoom(dataDir, loaded);
     const secrets = new RoomSecrets(loaded, dataDir, limits.maxClockSkewMs);
-    logger.log('info', created ? 'room-created' : opened.save ? 'room-migrated' : 'room-opened', { room: room.roomId.toString('hex'), iterations: room.kdf.iterations, epoch: secrets.current.number });
+    logger.log('info', created ? 'room-created' : opened.save ? 'room-migrated' : 'room-opened', { room: roomId, iterations: room.kdf.iterations, epoch: secrets.current.number });
     const wss = new WebSocketServer({ server: httpServer, maxPayload: limits.maxFrameBytes });
     let shuttingDown = false;
     const unauthenticated = new UnauthenticatedSockets({ maxTotal: limits.maxUnauthenticated, maxPerAddress: limits.maxUnauthenticatedPerAddress });
@@ -151,6 +172,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
       return change;
     };
     const rotateIfDue = () => {
+      if (options.cluster !== undefined) return;
       const reason = secrets.due(openedStore.latestSeq() + 1, limits);
       if (rotating || reason === null || reason === 'password-change' || shuttingDown) return;
       rotating = true;
@@ -165,7 +187,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
         maxFailures: limits.maxAuthFailures, windowMs: limits.authFailureWindowMs,
         backoffMs: limits.backoffMs, maxAddresses: limits.maxTrackedAddresses,
       }),
-      presence: new Presence(() => corking.forTurn()),
+      presence,
       directory,
       isShuttingDown: () => shuttingDown,
     };
@@ -221,9 +243,15 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
     };
     logger.log('info', 'listening', { address: wsAddress(host, port) });
     return {
-      address: wsAddress(host, port), port, roomId: room.roomId.toString('hex'), stopped, close: () => close(),
-      rotate: async () => announce(await secrets.rotate('rotate', openedStore.latestSeq() + 1)),
-      changePassword: async (password) => announce(await secrets.changePassword(password, openedStore.latestSeq() + 1)),
+      address: wsAddress(host, port), port, roomId, stopped, close: () => close(),
+      rotate: async () => {
+        if (options.cluster !== undefined) throw new Error(CLUSTER_KEY_CHANGE);
+        return announce(await secrets.rotate('rotate', openedStore.latestSeq() + 1));
+      },
+      changePassword: async (password) => {
+        if (options.cluster !== undefined) throw new Error(CLUSTER_KEY_CHANGE);
+        return announce(await secrets.changePassword(password, openedStore.latestSeq() + 1));
+      },
     };
   } catch (error) {
     storage?.close();

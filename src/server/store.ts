@@ -28,13 +28,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readEnvelopeHeader } from '../crypto';
-import type { StoredMessage } from '../protocol/wire';
 import type { StoredRow } from './database';
 import { StartError } from './errors';
 import { fsyncDirectory, isStorageFull, moveAside } from './files';
 import { JournalFile, JournalRecord, JournalWriter, encodeRecord, journalFile, listJournals, scanJournal } from './journal';
 import type { Logger } from './logger';
 import { RecentKeys } from './recentKeys';
+import { AcceptedEnvelope, Durable, HistoryQuery, RoomLog, StoredPage, cutPage } from './roomLog';
 import type { SegmentBounds } from './segmentRequests';
 import { SegmentThread, SegmentWorkerError } from './segmentThread';
 import { SegmentInfo, continuityProblem, listSegments, segmentHolding, temporarySegmentFiles } from './segments';
@@ -56,25 +56,6 @@ export interface StoreOptions extends SegmentBounds {
   /** Runs one group commit's deliveries (acks, broadcasts): the server corks the sockets around it. */
   readonly deliver?: (run: () => void) => void;
 }
-
-/** What the server has checked about an envelope and the store needs to index it. */
-export interface AcceptedEnvelope {
-  readonly messageId: Buffer;
-  readonly messageIv: Buffer;
-  readonly envelope: Buffer;
-}
-
-/** Called once the message is durable (with its seq), or with the error that kept it from being so. */
-export type Durable = (error: Error | null, seq: number) => void;
-
-export type HistoryQuery = { before?: number; after?: number; limit: number };
-export interface StoredPage {
-  readonly messages: StoredMessage[];
-  readonly hasMore: boolean;
-}
-
-/** `{"seq":9007199254740991,"envelope":""},` */
-const HISTORY_ITEM_OVERHEAD = 40;
 
 /** A durable record kept in memory until sealed, with its replay-index keys. */
 interface KeptRecord extends JournalRecord {
@@ -190,7 +171,9 @@ async function replayJournals(dataDir: string, lastSealed: number, logger: Logge
   return { records, journals, rescued };
 }
 
-export class MessageStore {
+export class MessageStore implements RoomLog {
+  /** The server broadcasts what this store acknowledges: one process holds every member. */
+  readonly fansOut = false;
   private readonly pending: Pending[] = [];
   private nextSeq: number;
   /** Last durable seq. */
@@ -291,24 +274,10 @@ export class MessageStore {
     return this.committedSeq;
   }
 
-  /**
-   * One page in ascending seq order. Rows are gathered nearest-first (oldest for `after`, newest
-   * otherwise) from memory and from as many segments as the page spans, so cutting it short at
-   * `limit` or at `maxEncodedBytes` keeps it contiguous with the requested seq; one row more than
-   * asked tells `hasMore`. The byte budget counts each message as it will appear in the frame
-   * (base64 plus its JSON), and the first message is always included.
-   */
+  /** One page in ascending seq order (see cutPage): one row more than asked tells `hasMore`. */
   async history({ before, after, limit }: HistoryQuery, maxEncodedBytes: number): Promise<StoredPage> {
     const rows = after !== undefined ? await this.rowsAfter(after, limit + 1) : await this.rowsBefore(before ?? Number.MAX_SAFE_INTEGER, limit + 1);
-    const page: StoredMessage[] = [];
-    let bytes = 0;
-    for (const { seq, envelope } of rows.slice(0, limit)) {
-      bytes += HISTORY_ITEM_OVERHEAD + Math.ceil(envelope.length / 3) * 4;
-      if (page.length > 0 && bytes > maxEncodedBytes) break;
-      page.push({ seq, envelope: Buffer.from(envelope.buffer, envelope.byteOffset, envelope.length) });
-    }
-    const hasMore = rows.length > page.length;
-    return { messages: after !== undefined ? page : page.reverse(), hasMore };
+    return cutPage(rows, after !== undefined, limit, maxEncodedBytes);
   }
 
   /** Resolves once nothing is pending, being committed or being sealed (for benchmarks and tests). */

@@ -31,6 +31,8 @@ const stages: Stage[] = [
   { name: 'build', command: 'npm', args: ['run', 'build'], timeoutMin: 3, required: true },
   { name: 'unit', command: mocha, args: [], timeoutMin: 10, tests: { dir: path.join(out, 'test', 'unit') } },
   { name: 'reliability', command: mocha, args: ['--config', 'test/reliability/.mocharc.json'], timeoutMin: 5, tests: { dir: path.join(out, 'test', 'reliability') } },
+  // Real redis-server processes (Debian's package, which .ci/run installs) behind real server nodes.
+  { name: 'cluster', command: mocha, args: ['--config', 'test/cluster/.mocharc.json'], timeoutMin: 5, tests: { dir: path.join(out, 'test', 'cluster') } },
   { name: 'install', command: node, args: [path.join(__dirname, 'install.js')], timeoutMin: 20, required: true },
   { name: 'vscode', command: node, args: [path.join(__dirname, 'runVscodeTests.js')], timeoutMin: 5, tests: { dir: path.join(out, 'test', 'vscode') } },
   { name: 'e2e', command: mocha, args: ['--config', 'test/e2e/.mocharc.json'], timeoutMin: 10, tests: { dir: path.join(out, 'test', 'e2e') } },

@@ -124,6 +124,19 @@ describe('client delivery', () => {
     assert.deepStrictEqual(updates.filter((u) => u.status === 'sent').map((u) => u.id), [first.id, second.id]);
   });
 
+  it('keeps a message refused as "unavailable" (a cluster node without its Redis) waiting, and sends it once it is taken', async () => {
+    const { server, client } = await connectedPair();
+    let refusals = 2;
+    server.outcome = () => (refusals-- > 0 ? 'unavailable' : 'store');
+    const updates = record(client, 'delivery');
+    const local = client.send({ text: 'during the outage' });
+    assert.deepStrictEqual(await next(client, 'delivery', (u) => u.status === 'sent'), { id: local.id, status: 'sent', seq: 1 });
+    const waiting = updates.filter((u) => u.status === 'pending');
+    assert.strictEqual(waiting.length, 2);
+    assert.ok(waiting.every((u) => u.id === local.id && /the server cannot reach its message store right now; trying again/.test(u.reason ?? '')));
+    assert.deepStrictEqual(storedTexts(server), ['during the outage']);
+  });
+
   it('keeps a message refused by a stopping server pending and delivers it after the restart', async () => {
     const { server, client } = await connectedPair();
     server.outcome = () => 'shutting-down';

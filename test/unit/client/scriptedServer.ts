@@ -31,6 +31,8 @@ export type SendOutcome =
   | 'rate-limited'
   /** Refuses it as the real server does while stopping, then closes with "going away". */
   | 'shutting-down'
+  /** Refuses it as a cluster node does while its Redis is out of reach; the connection stays. */
+  | 'unavailable'
   /** Acks it under the next seq but stores nothing, as a machine in the middle could. */
   | 'forge-ack'
   /** Answers "replay" (already stored) but stores nothing. */
@@ -282,7 +284,7 @@ export class ScriptedServer extends EventEmitter {
       return;
     }
     const outcome = Math.abs(opened.timestamp - Date.now()) > STALE_AFTER_MS ? 'stale' : this.outcome(envelope);
-    if (outcome === 'stale' || outcome === 'rate-limited' || outcome === 'shutting-down') {
+    if (outcome === 'stale' || outcome === 'rate-limited' || outcome === 'shutting-down' || outcome === 'unavailable') {
       fail(peer, outcome, outcome, id);
       if (outcome === 'shutting-down') peer.socket.close(CLOSE_CODES.goingAway, outcome);
       return;
