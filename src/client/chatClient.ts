@@ -152,6 +152,14 @@ export class ChatClient {
   }
 
   /** Hex id of the room a server proved it serves, once one has: what a caller pins for the address. */
+  /**
+   * Messages typed before the room's keys were known: held unsealed in memory only (never in
+   * `outbox` events), so lost if the process ends before a connection brings the keys.
+   */
+  get unsealedCount(): number {
+    return this.unsealed.length;
+  }
+
   get roomId(): string | undefined {
     return this.verified?.roomId;
   }

@@ -137,9 +137,9 @@ const connectionEntries = {
   /** What the panel offers as buttons while not connected, most likely first (e.g. Reconnect after Disconnect). */
   actions: v.optional(v.pipe(list(oneOf(PANEL_COMMANDS, 'command'), PANEL_COMMANDS.length), v.readonly())),
   /**
-   * The room's key is not known in this window (never yet, or wiped after a refused password):
-   * messages typed now cannot be sealed, so they are kept in memory only until it is, and lost if
-   * VS Code closes first. The panel says so.
+   * Typed messages wait unsealed: the room's key is not known in this window yet (never yet, or
+   * wiped after a refused password), so they are kept in memory only until it is, and lost if VS
+   * Code closes first. The panel says so.
    */
   noRoomKey: v.optional(flag()),
 };

@@ -4,7 +4,7 @@ import { ChatClient, ChatClientError, TypedEmitter, errorMessage } from '../../c
 import type { ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, HistoryPage, MessageBody, SealedOutboxEntry } from '../../client';
 import { replyQuote } from '../../protocol/body';
 import { HISTORY_PAGE_DEFAULT } from '../../protocol/limits';
-import type { PanelSnapshot, PanelUpdate } from '../../protocol/panel';
+import type { PanelConnection, PanelSnapshot, PanelUpdate } from '../../protocol/panel';
 import { OfflineReason, PanelState, localItem, receivedItem, panelConnection } from './panelState';
 
 export interface ChatSessionEvents {
@@ -52,7 +52,7 @@ export class ChatSession {
       this.client.on('delivery', (update) => this.onDelivery(update)),
       // Typed before VS Code last closed: shown once the room's keys open it, then delivered as any.
       this.client.on('reloaded', (local) => this.showOwn(local.id, local.timestamp, local.body)),
-      this.client.on('outbox', (entries) => this.events.emit('outbox', entries)),
+      this.client.on('outbox', (entries) => this.onOutbox(entries)),
     ];
   }
 
@@ -126,6 +126,8 @@ export class ChatSession {
   sendBody(body: MessageBody): void {
     const local = this.client.send(body);
     this.showOwn(local.id, local.timestamp, body);
+    // The first message that cannot be sealed yet: the panel says it lasts only as long as the window.
+    if (this.client.unsealedCount === 1) this.emitUpdate(this.panel.setConnection(this.connectionForPanel(this.client.state)));
   }
 
   loadOlder(beforeSeq: number): void {
@@ -148,13 +150,31 @@ export class ChatSession {
     this.emitUpdate({ type: 'config', username: this.client.username });
   }
 
+  /** Whether the panel's connection was last sent marked `noRoomKey`. */
+  private warnsUnsealed = false;
+
+  /** Sealed entries to keep; once the last unsealed message is among them, the panel's warning goes. */
+  private onOutbox(entries: readonly SealedOutboxEntry[]): void {
+    this.events.emit('outbox', entries);
+    if (this.warnsUnsealed && this.client.unsealedCount === 0) {
+      this.emitUpdate(this.panel.setConnection(this.connectionForPanel(this.client.state)));
+    }
+  }
+
+  /** Marked `noRoomKey` while typed messages wait unsealed: they are not kept across a restart. */
+  private connectionForPanel(state: ConnectionState): PanelConnection {
+    const connection = panelConnection(state, this.address, this.offline);
+    this.warnsUnsealed = this.client.unsealedCount > 0;
+    return this.warnsUnsealed ? { ...connection, noRoomKey: true } : connection;
+  }
+
   private showOwn(id: string, timestamp: number, body: MessageBody): void {
     const item = localItem({ id, username: this.client.username, timestamp, body, status: 'pending' });
     if (item) this.emitUpdate(this.panel.append(item));
   }
 
   private onState(state: ConnectionState): void {
-    this.emitUpdate(this.panel.setConnection(panelConnection(state, this.address, this.offline)));
+    this.emitUpdate(this.panel.setConnection(this.connectionForPanel(state)));
     this.events.emit('change', state);
   }
 

@@ -72,6 +72,22 @@ describe('chat session', function () {
     await updates.next((u) => u.type === 'presence' && u.online.some((entry) => entry.name === 'bob'), 'presence');
   });
 
+  it('tells the panel while a typed message waits unsealed, so that it can say the message lasts only as long as the window', async () => {
+    const alice = session('alice');
+    const updates = recordUpdates(alice);
+    alice.send('typed before the key');
+    const waiting = await updates.next((u) => u.type === 'connection', 'the connection marked');
+    assert.deepStrictEqual(waiting, { type: 'connection', status: 'disconnected', address: server.address, actions: ['reconnect', 'connect'], noRoomKey: true });
+    alice.connect();
+    // Once the connection's keys seal it, the mark goes.
+    const sealed = await updates.next((u) => u.type === 'connection' && u.status === 'connected' && u.noRoomKey === undefined, 'connected, unmarked');
+    assert.deepStrictEqual(sealed, { type: 'connection', status: 'connected', address: server.address });
+    alice.disconnect();
+    // Sealed from now on: what is typed offline is kept across a restart, and the panel says nothing more.
+    alice.send('typed offline');
+    assert.strictEqual(alice.snapshot().connection.noRoomKey, undefined);
+  });
+
   it('sends a reply with a quote of the message it answers, which the other member receives', async () => {
     const bob = new ChatClient({ address: server.address, password: TEST_PASSWORD, username: 'bob', minIterations: TEST_ITERATIONS });
     cleanup.push(() => bob.dispose());
