@@ -162,7 +162,7 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     const { username, historyPageSize } = this.settings.current;
     const pinnedRoom = this.pins.get(address);
     const session = new ChatSession({
-      address, username, historyPageSize, logger: this.log, pinnedRoom, outbox: this.reloadOutbox(address, pinnedRoom), identity: this.identity,
+      address, username, historyPageSize, logger: this.log, pinnedRoom, outbox: this.reloadOutbox(address, pinnedRoom), identity: this.identity, translate,
       // Read when the client needs to derive the room key; a missing one fails as auth-failed, whose
       // handler asks the user.
       password: async () => {

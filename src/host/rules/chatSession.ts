@@ -5,6 +5,7 @@ import type { ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, H
 import { replyQuote } from '../../protocol/body';
 import { HISTORY_PAGE_DEFAULT } from '../../protocol/limits';
 import type { PanelConnection, PanelSnapshot, PanelUpdate } from '../../protocol/panel';
+import { Translate, english } from './words';
 import { OfflineReason, PanelState, localItem, receivedItem, panelConnection } from './panelState';
 
 export interface ChatSessionEvents {
@@ -20,7 +21,10 @@ export interface ChatSessionEvents {
 
 export type ChatSessionOptions = Pick<
   ChatClientOptions, 'address' | 'password' | 'username' | 'historyPageSize' | 'logger' | 'minIterations' | 'reconnect' | 'pinnedRoom' | 'outbox' | 'identity'
->;
+> & {
+  /** The words the panel gets from the session, in the user's language. Default English. */
+  readonly translate?: Translate;
+};
 
 export class ChatSession {
   readonly address: string;
@@ -29,6 +33,7 @@ export class ChatSession {
   private readonly pageSize: number;
   private readonly events: TypedEmitter<ChatSessionEvents>;
   private readonly unsubscribe: (() => void)[];
+  private readonly t: Translate;
   /** Why the next 'disconnected' state happens, while disconnect() is under way. */
   private offline: OfflineReason = 'disconnected';
 
@@ -37,6 +42,7 @@ export class ChatSession {
     this.client = new ChatClient(options);
     this.address = options.address;
     this.pageSize = options.historyPageSize ?? HISTORY_PAGE_DEFAULT;
+    this.t = options.translate ?? english;
     this.panel = new PanelState(options.address);
     const logger = options.logger;
     this.events = new TypedEmitter((event, error) => logger?.log('error', 'chat-listener-threw', { event: String(event), error: errorMessage(error) }));
@@ -109,8 +115,9 @@ export class ChatSession {
   /** `replyTo`: the id of a message the panel shows, which the reply quotes. */
   send(text: string, replyTo?: string): void {
     if (replyTo === undefined) return this.sendBody({ text });
+    const { t } = this;
     const parent = this.panel.item(replyTo);
-    if (!parent) throw new Error('The message you reply to is no longer loaded.');
+    if (!parent) throw new Error(t('The message you reply to is no longer loaded.'));
     this.sendBody({ text, replyTo: { id: parent.id, name: parent.username, text: replyQuote(parent.text) } });
   }
 
@@ -137,10 +144,11 @@ export class ChatSession {
       return;
     }
     // The page arrives as a history event (see onHistory); a refusal must still end the view's wait.
+    const { t } = this;
     this.client.loadOlder().catch((error: unknown) => {
       this.emitUpdate(this.panel.emptyPage());
       const offline = error instanceof ChatClientError && error.code === 'offline';
-      this.emitUpdate({ type: 'error', message: offline ? 'Older messages can be loaded once connected.' : `Could not load older messages: ${errorMessage(error)}` });
+      this.emitUpdate({ type: 'error', message: offline ? t('Older messages can be loaded once connected.') : t('Could not load older messages: {0}', errorMessage(error)) });
     });
   }
 
@@ -163,7 +171,7 @@ export class ChatSession {
 
   /** Marked `noRoomKey` while typed messages wait unsealed: they are not kept across a restart. */
   private connectionForPanel(state: ConnectionState): PanelConnection {
-    const connection = panelConnection(state, this.address, this.offline);
+    const connection = panelConnection(state, this.address, this.offline, Date.now(), this.t);
     this.warnsUnsealed = this.client.unsealedCount > 0;
     return this.warnsUnsealed ? { ...connection, noRoomKey: true } : connection;
   }

@@ -10,6 +10,7 @@ import {
 } from '../../protocol/panel';
 import { onlineEntries, presenceChange } from './onlineList';
 import { reconnectReasonWords } from './reconnectWords';
+import { Translate, english } from './words';
 
 /** Messages in a snapshot; older ones reach the view page by page through loadOlder. */
 export const SNAPSHOT_LIMIT = 500;
@@ -55,12 +56,18 @@ export function receivedItem(message: ChatMessage): ChatItem | undefined {
   return toChatItem({ ...message, unsigned: message.signer === null }, 'sent');
 }
 
-const FATAL_DETAIL: Record<Extract<ClientState, { status: 'error' }>['kind'], string> = {
-  'auth-failed': 'Wrong room password, or a server that does not know it. Use “Set Password” to enter it again.',
-  'room-changed': 'The server at this address presents another room than before; it may not be your team’s server. Nothing was sent to it.',
-  'name-taken': 'Another member of this room already uses this name. Use “Set Username” to choose another.',
-  incompatible: 'This server is not compatible with this version of Secure Chat.',
-};
+function fatalDetail(kind: Extract<ClientState, { status: 'error' }>['kind'], t: Translate): string {
+  switch (kind) {
+    case 'auth-failed':
+      return t('Wrong room password, or a server that does not know it. Use “Set Password” to enter it again.');
+    case 'room-changed':
+      return t('The server at this address presents another room than before; it may not be your team’s server. Nothing was sent to it.');
+    case 'name-taken':
+      return t('Another member of this room already uses this name. Use “Set Username” to choose another.');
+    case 'incompatible':
+      return t('This server is not compatible with this version of Secure Chat.');
+  }
+}
 
 /** What the user can do about a fatal error: retype the password, pick another name, or try again. */
 const FATAL_ACTIONS: Partial<Record<Extract<ClientState, { status: 'error' }>['kind'], readonly PanelCommand[]>> = {
@@ -74,26 +81,30 @@ const FATAL_ACTIONS: Partial<Record<Extract<ClientState, { status: 'error' }>['k
  */
 export type OfflineReason = 'disconnected' | 'server-stopped';
 
-const OFFLINE: Record<OfflineReason, Pick<PanelConnection, 'detail' | 'actions'>> = {
-  disconnected: { actions: ['reconnect', 'connect'] },
-  'server-stopped': { detail: 'The server on this computer was stopped.', actions: ['startServer', 'reconnect'] },
-};
+function offlineParts(offline: OfflineReason, t: Translate): Pick<PanelConnection, 'detail' | 'actions'> {
+  return offline === 'disconnected'
+    ? { actions: ['reconnect', 'connect'] }
+    : { detail: t('The server on this computer was stopped.'), actions: ['startServer', 'reconnect'] };
+}
 
-/** `now` stamps when a reconnect wait ends (retryAt), which the view counts down to by itself. */
-export function panelConnection(state: ClientState, address: string, offline: OfflineReason = 'disconnected', now = Date.now()): PanelConnection {
+/**
+ * `now` stamps when a reconnect wait ends (retryAt), which the view counts down to by itself; `t`
+ * puts the details in the user's language.
+ */
+export function panelConnection(state: ClientState, address: string, offline: OfflineReason = 'disconnected', now = Date.now(), t: Translate = english): PanelConnection {
   switch (state.status) {
     case 'disconnected':
-      return { status: 'disconnected', address, ...OFFLINE[offline] };
+      return { status: 'disconnected', address, ...offlineParts(offline, t) };
     case 'connecting':
       return { status: 'connecting', address };
     case 'authenticating':
-      return { status: 'connecting', detail: 'verifying the room password…', address };
+      return { status: 'connecting', detail: t('verifying the room password…'), address };
     case 'connected':
       return { status: 'connected', address };
     case 'reconnecting':
-      return { status: 'reconnecting', detail: reconnectReasonWords(state.reason).slice(0, MAX_DETAIL_LENGTH), retryAt: now + state.inMs, address, actions: ['reconnect'] };
+      return { status: 'reconnecting', detail: reconnectReasonWords(state.reason, t).slice(0, MAX_DETAIL_LENGTH), retryAt: now + state.inMs, address, actions: ['reconnect'] };
     case 'error':
-      return { status: 'error', detail: FATAL_DETAIL[state.kind], address, actions: FATAL_ACTIONS[state.kind] ?? ['connect'] };
+      return { status: 'error', detail: fatalDetail(state.kind, t), address, actions: FATAL_ACTIONS[state.kind] ?? ['connect'] };
   }
 }
 

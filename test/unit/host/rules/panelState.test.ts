@@ -55,6 +55,15 @@ describe('panel state', () => {
     assert.ok(parseHostToView({ type: 'connection', ...panelConnection({ status: 'disconnected' }, ADDRESS, 'server-stopped') }).ok, 'the view accepts it');
   });
 
+  it('says every detail in the language it is given', () => {
+    const marked = (message: string, ...args: (string | number)[]) => `[${message}|${args.join(',')}]`;
+    const detail = (state: Parameters<typeof panelConnection>[0], offline?: 'server-stopped') => panelConnection(state, ADDRESS, offline, 0, marked).detail;
+    assert.strictEqual(detail({ status: 'authenticating' }), '[verifying the room password…|]');
+    assert.strictEqual(detail({ status: 'disconnected' }, 'server-stopped'), '[The server on this computer was stopped.|]');
+    assert.strictEqual(detail({ status: 'error', kind: 'incompatible', message: 'x' }), '[This server is not compatible with this version of Secure Chat.|]');
+    assert.strictEqual(detail({ status: 'reconnecting', attempt: 1, inMs: 1, reason: 'connect ECONNREFUSED 127.0.0.1:7777' }), '[Nothing answers at this address: the server may be stopped or restarting.|]');
+  });
+
   it('names one member joining or leaving, but not a whole list arriving or going', () => {
     const [alice, bob] = [{ key: Buffer.alloc(32, 1), name: 'alice' }, { key: Buffer.alloc(32, 2), name: 'bob' }];
     assert.deepStrictEqual(presenceChange([], [alice, bob]), {});
