@@ -45,23 +45,23 @@ export function readSettings(report: (problem: string) => void): Settings {
   const config = vscode.workspace.getConfiguration('secureChat');
   const pick = <T>(key: string, fallback: T, problem: (value: T) => string | null): T => {
     const value = config.get<T>(key, fallback);
-    const why = typeof value === typeof fallback ? problem(value) : `must be a ${typeof fallback}`;
+    const why = typeof value === typeof fallback ? problem(value) : vscode.l10n.t('must be a {0}', typeof fallback);
     if (why === null) return value;
-    report(`Setting secureChat.${key}: ${why}; using ${JSON.stringify(fallback)}.`);
+    report(vscode.l10n.t('Setting secureChat.{0}: {1}; using {2}.', key, why, JSON.stringify(fallback)));
     return fallback;
   };
   const inRange = (min: number, max: number) => (value: number) =>
-    Number.isInteger(value) && value >= min && value <= max ? null : `must be a whole number from ${min} to ${max}`;
+    Number.isInteger(value) && value >= min && value <= max ? null : vscode.l10n.t('must be a whole number from {0} to {1}', min, max);
   const configuredName = config.get<string>('username', '');
   return {
-    serverHost: pick('server.host', DEFAULTS.serverHost, (value) => (value.trim() ? null : 'must not be empty')),
+    serverHost: pick('server.host', DEFAULTS.serverHost, (value) => (value.trim() ? null : vscode.l10n.t('must not be empty'))),
     serverPort: pick('server.port', DEFAULTS.serverPort, inRange(1, 65535)),
     restartOnOpen: pick('server.restartOnOpen', DEFAULTS.restartOnOpen, () => null),
     connectAddress: pick('connect.address', DEFAULTS.connectAddress, addressProblem),
     username: configuredName ? pick('username', defaultUsername(), usernameSettingProblem) : defaultUsername(),
     historyPageSize: pick('history.pageSize', DEFAULTS.historyPageSize, inRange(1, HISTORY_PAGE_MAX)),
     notifications: pick('notifications', DEFAULTS.notifications, (value) =>
-      value === 'all' || value === 'mentions' || value === 'off' ? null : 'must be "all", "mentions" or "off"'),
+      value === 'all' || value === 'mentions' || value === 'off' ? null : vscode.l10n.t('must be "all", "mentions" or "off"')),
   };
 }
 
