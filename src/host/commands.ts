@@ -15,6 +15,7 @@ import type { ServerController } from './serverController';
 import { usernameSettingProblem } from './settings';
 import type { SettingsWatcher } from './settingsWatcher';
 import { snippetBody } from './rules/snippet';
+import type { MemberVerifier } from './verifyMember';
 
 export interface CommandDeps {
   readonly chat: ChatController;
@@ -23,6 +24,7 @@ export interface CommandDeps {
   readonly settings: SettingsWatcher;
   readonly lastRoom: LastRoom;
   readonly log: ChannelLogger;
+  readonly verifier: MemberVerifier;
 }
 
 function openChat(): Thenable<unknown> {
@@ -130,7 +132,7 @@ async function sendSelection({ chat }: CommandDeps): Promise<void> {
 
 /** Registers the commands; a command that fails says why instead of failing silently. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const commands: Record<CommandName, () => unknown> = {
+  const commands: Record<CommandName, (...args: unknown[]) => unknown> = {
     startServer: () => deps.server.start(),
     stopServer: () => deps.server.stop(),
     connect: () => connect(deps),
@@ -145,11 +147,13 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     showLog: () => deps.log.show(),
     rotateRoomKey: () => deps.server.rotateRoomKey(),
     changeRoomPassword: () => deps.server.changeRoomPassword(),
+    // From the panel's "Verify", with the member's key id; from the palette, without.
+    verifyMember: (id) => deps.verifier.run(typeof id === 'string' ? id : undefined),
   };
   return COMMAND_NAMES.map((name) =>
-    vscode.commands.registerCommand(commandId(name), async () => {
+    vscode.commands.registerCommand(commandId(name), async (...args: unknown[]) => {
       try {
-        await commands[name]();
+        await commands[name](...args);
       } catch (error) {
         const message = errorMessage(error);
         deps.log.log('error', 'command-failed', { command: commandId(name), why: message });

@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { randomBytes } from 'crypto';
 import {
   CPACE_NONCE_BYTES, ChannelKeys, CpaceClient, EpochKeys, IDENTITY_PUBLIC_KEY_BYTES, IdentityKey, OpenedRoomMessage, ProofContext, RoomParams,
-  deriveMasterSecret, epochKeys, newNonce, openEpochSecret, openRoomMessage, openUsername, proveIdentity, sealSignedMessage, sealUsername,
+  deriveMasterSecret, epochKeys, openEpochSecret, openRoomMessage, openUsername, proveIdentity, sealSignedMessage, sealUsername,
   startCpaceClient,
 } from '../../src/crypto';
 import { encodeBody } from '../../src/protocol/body';

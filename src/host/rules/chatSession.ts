@@ -1,10 +1,13 @@
 // One chat client for one server address, seen the way the panel needs it: the client's events
 // become panel updates (through PanelState). Free of the vscode API for plain-Node tests.
 import { ChatClient, ChatClientError, TypedEmitter, errorMessage } from '../../client';
-import type { ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, HistoryPage, MessageBody, SealedOutboxEntry } from '../../client';
+import type { ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, HistoryPage, MessageBody, OnlineMember, SealedOutboxEntry } from '../../client';
 import { HISTORY_PAGE_DEFAULT } from '../../protocol/limits';
-import type { PanelSnapshot, PanelUpdate } from '../../protocol/panel';
-import { OfflineReason, PanelState, localItem, receivedItem, panelConnection } from './panelState';
+import { AVATAR_COLOURS, ChatItem, PanelSnapshot, PanelUpdate } from '../../protocol/panel';
+import { senderView, trustNotice } from './memberIdentity';
+import { VerificationBook } from './memberTrust';
+import { ARCHIVE_LIMIT, OfflineReason, PanelState, SenderMarks, localItem, receivedItem, panelConnection } from './panelState';
+import { Translate, english } from './words';
 
 export interface ChatSessionEvents {
   /** Something the panel should show. */
@@ -19,7 +22,12 @@ export interface ChatSessionEvents {
 
 export type ChatSessionOptions = Pick<
   ChatClientOptions, 'address' | 'password' | 'username' | 'historyPageSize' | 'logger' | 'minIterations' | 'reconnect' | 'pinnedRoom' | 'outbox' | 'identity'
->;
+> & {
+  /** The room's verifications, read for every message and presence list (the room is known once connected). */
+  readonly verifications?: (roomId: string | undefined) => VerificationBook;
+  /** For the warnings put on messages (rules/words.ts). */
+  readonly translate?: Translate;
+};
 
 export class ChatSession {
   readonly address: string;
@@ -30,6 +38,10 @@ export class ChatSession {
   private readonly unsubscribe: (() => void)[];
   /** Why the next 'disconnected' state happens, while disconnect() is under way. */
   private offline: OfflineReason = 'disconnected';
+  private readonly verifications: (roomId: string | undefined) => VerificationBook;
+  private readonly t: Translate;
+  /** The signer of each signed message the panel holds, by id, to mark them again when verifications change. */
+  private signers = new Map<string, Uint8Array>();
 
   /** Throws ChatClientError (address) or UsernameError for options the client refuses. */
   constructor(options: ChatSessionOptions) {
@@ -37,12 +49,15 @@ export class ChatSession {
     this.address = options.address;
     this.pageSize = options.historyPageSize ?? HISTORY_PAGE_DEFAULT;
     this.panel = new PanelState(options.address);
+    const unverified = new VerificationBook();
+    this.verifications = options.verifications ?? (() => unverified);
+    this.t = options.translate ?? english;
     const logger = options.logger;
     this.events = new TypedEmitter((event, error) => logger?.log('error', 'chat-listener-threw', { event: String(event), error: errorMessage(error) }));
     this.unsubscribe = [
       this.client.on('state', (state) => this.onState(state)),
       this.client.on('presence', (online) => {
-        this.emitUpdate(this.panel.setOnline(online, this.client.identityPublicKey()));
+        this.emitUpdate(this.panel.setOnline(online, this.client.identityPublicKey(), this.book()));
         this.events.emit('change', this.client.state);
       }),
       this.client.on('renamed', (rename) => this.emitUpdate(this.panel.renamed(rename))),
@@ -71,6 +86,34 @@ export class ChatSession {
   /** Names online, one per member (two members of one name are two entries). */
   get online(): readonly string[] {
     return this.client.online.map((member) => member.name);
+  }
+
+  /** The members online, by key, as the client sees them. */
+  get members(): readonly OnlineMember[] {
+    return this.client.online;
+  }
+
+  /** This installation's identity public key, which signs what this session sends. */
+  identityPublicKey(): Uint8Array {
+    return this.client.identityPublicKey();
+  }
+
+  /** The verifications of this session's room (an empty book until the room is known). */
+  book(): VerificationBook {
+    return this.verifications(this.client.roomId);
+  }
+
+  /** The room's verifications changed: entries and messages are marked again; the panel needs a snapshot. */
+  retrust(): void {
+    const book = this.book();
+    const kept = new Map<string, Uint8Array>();
+    this.panel.retrust(this.client.identityPublicKey(), book, (item: ChatItem) => {
+      const signer = this.signers.get(item.id);
+      if (signer === undefined) return {};
+      kept.set(item.id, signer);
+      return this.marks(signer, item.username, book);
+    });
+    this.signers = kept;
   }
 
   on<K extends keyof ChatSessionEvents>(event: K, listener: (payload: ChatSessionEvents[K]) => void): () => void {
@@ -150,15 +193,31 @@ export class ChatSession {
     this.events.emit('change', state);
   }
 
+  /** The badge, warning and colour for a message signed by `signer` under `name`. */
+  private marks(signer: Uint8Array, name: string, book = this.book()): SenderMarks {
+    const view = senderView(signer, name, this.client.identityPublicKey(), book, AVATAR_COLOURS);
+    const warning = trustNotice(view.trust, this.t);
+    return { ...(view.trust.kind === 'verified' && !view.own ? { verified: true } : {}), ...(warning === undefined ? {} : { warning }), ...(view.colour === null ? {} : { colour: view.colour }) };
+  }
+
+  private item(message: ChatMessage): ChatItem | undefined {
+    if (message.signer === null) return receivedItem(message);
+    const item = receivedItem(message, this.marks(message.signer, message.username));
+    if (item) this.signers.set(item.id, message.signer);
+    // The panel keeps at most ARCHIVE_LIMIT messages; the oldest entries here are the first it dropped.
+    if (this.signers.size > 2 * ARCHIVE_LIMIT) this.signers.delete(this.signers.keys().next().value as string);
+    return item;
+  }
+
   private onMessage(message: ChatMessage): void {
-    const item = receivedItem(message);
+    const item = this.item(message);
     // History sent again (a replayed capture) is no news: no notification, and it goes where its time puts it.
     if (item) this.emitUpdate(message.news ? this.panel.append(item) : this.panel.placeByTime(item));
     if (message.news) this.events.emit('message', message);
   }
 
   private onHistory(page: HistoryPage): void {
-    const items = page.messages.flatMap((message) => receivedItem(message) ?? []);
+    const items = page.messages.flatMap((message) => this.item(message) ?? []);
     this.emitUpdate(this.panel.prependFromServer(items, page.hasMore));
   }
 
