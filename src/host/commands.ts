@@ -15,6 +15,7 @@ import type { ServerController } from './serverController';
 import { usernameSettingProblem } from './settings';
 import type { SettingsWatcher } from './settingsWatcher';
 import { snippetBody } from './rules/snippet';
+import { suggestName } from './rules/nameSuggestion';
 import type { MemberVerifier } from './verifyMember';
 
 export interface CommandDeps {
@@ -99,12 +100,20 @@ async function forgetPassword(deps: CommandDeps): Promise<void> {
   void vscode.window.showInformationMessage(vscode.l10n.t('Secure Chat: forgot the room password for {0}. You will be asked for it when it is needed again.', address));
 }
 
-async function setUsername({ settings }: CommandDeps): Promise<void> {
+/** The name the box starts with: after the room refused the current one as taken, a free-looking variant of it. */
+function usernameValue({ chat, settings }: CommandDeps): string {
+  const state = chat.state;
+  const taken = state?.status === 'error' && state.kind === 'name-taken';
+  return (taken ? suggestName(settings.current.username) : undefined) ?? settings.current.username;
+}
+
+async function setUsername(deps: CommandDeps): Promise<void> {
+  const { settings } = deps;
   const name = await askText({
     title: vscode.l10n.t('Secure Chat: Username'),
     prompt: vscode.l10n.t('The name others see next to your messages: up to 16 bytes (most letters take 1, accented letters 2).'),
     placeholder: vscode.l10n.t('e.g. alice'),
-    value: settings.current.username,
+    value: usernameValue(deps),
     validate: (value) => usernameSettingProblem(value.trim()),
   });
   if (name === undefined) return;

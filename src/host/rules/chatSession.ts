@@ -2,8 +2,9 @@
 // become panel updates (through PanelState). Free of the vscode API for plain-Node tests.
 import { ChatClient, ChatClientError, TypedEmitter, errorMessage } from '../../client';
 import type { ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, HistoryPage, MessageBody, OnlineMember, SealedOutboxEntry } from '../../client';
-import { HISTORY_PAGE_DEFAULT } from '../../protocol/limits';
-import { AVATAR_COLOURS, ChatItem, PanelSnapshot, PanelUpdate } from '../../protocol/panel';
+import { HISTORY_PAGE_DEFAULT, MAX_DETAIL_LENGTH } from '../../protocol/limits';
+import { AVATAR_COLOURS, ChatItem, PanelConnection, PanelSnapshot, PanelUpdate } from '../../protocol/panel';
+import { plainText } from './plainText';
 import { senderView, trustNotice } from './memberIdentity';
 import { VerificationBook } from './memberTrust';
 import { ARCHIVE_LIMIT, OfflineReason, PanelState, SenderMarks, localItem, receivedItem, panelConnection } from './panelState';
@@ -187,7 +188,7 @@ export class ChatSession {
   }
 
   private onState(state: ConnectionState): void {
-    const connection = panelConnection(state, this.address, this.offline);
+    const connection = this.namedRefusal(state, panelConnection(state, this.address, this.offline));
     // Until a connection brings the room's key, what is typed cannot be sealed and so is not kept across a restart.
     this.emitUpdate(this.panel.setConnection(this.client.roomId === undefined && state.status !== 'connected' ? { ...connection, noRoomKey: true } : connection));
     this.events.emit('change', state);
@@ -207,6 +208,14 @@ export class ChatSession {
     // The panel keeps at most ARCHIVE_LIMIT messages; the oldest entries here are the first it dropped.
     if (this.signers.size > 2 * ARCHIVE_LIMIT) this.signers.delete(this.signers.keys().next().value as string);
     return item;
+  }
+
+  /** A refused name is said by name (neutralised: the user's setting could hold link syntax). */
+  private namedRefusal(state: ConnectionState, connection: PanelConnection): PanelConnection {
+    if (state.status !== 'error' || state.kind !== 'name-taken') return connection;
+    const t = this.t;
+    const detail = t('Another member of this room already uses the name “{0}”. Use “Set Username” to choose another.', plainText(this.client.username));
+    return { ...connection, detail: detail.slice(0, MAX_DETAIL_LENGTH) };
   }
 
   private onMessage(message: ChatMessage): void {
