@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import {
   ChatController, ChatPanelModel, ChatStatusBar, ChatViewProvider, LastRoom, Notifier, OutboxStore, PasswordStore, RoomPins, ServerController, ServerMemory,
-  SettingsWatcher, StatusBarText, channelLogger, loadIdentity, registerCommands,
+  SettingsWatcher, StatusBarText, MemberVerifier, VerificationStore, channelLogger, loadIdentity, registerCommands,
 } from './host';
 
 /**
@@ -18,8 +18,12 @@ export interface TestApi {
   readonly status: { current(): StatusBarText; readonly onDidChange: vscode.Event<StatusBarText> };
   /** The embedded server's process id while it runs. */
   serverPid(): number | undefined;
+  /** The embedded server's data directory (room.json, members.json, the store). */
+  readonly serverDataDir: string;
   /** "Change Room Password" with the new password given instead of typed. */
   changeRoomPassword(password: string): Promise<void>;
+  /** What "Verify Member..." shows and does, without its quick pick and modal dialog. */
+  readonly verifier: MemberVerifier;
 }
 
 let server: ServerController | undefined;
@@ -29,11 +33,14 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const log = channelLogger(channel);
   const settings = new SettingsWatcher();
   const passwords = new PasswordStore(context.secrets);
-  const chat = new ChatController(passwords, settings, log, new RoomPins(context.globalState), new OutboxStore(context.workspaceState), () => loadIdentity(context.secrets));
+  const chat = new ChatController(passwords, settings, log, new RoomPins(context.globalState), new OutboxStore(context.workspaceState), () => loadIdentity(context.secrets),
+    new VerificationStore(context.workspaceState));
+  const verifier = new MemberVerifier(chat);
   const view = new ChatViewProvider(context.extensionUri, chat, log);
+  const serverDataDir = vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'server').fsPath;
   const embedded = new ServerController({
     script: context.asAbsolutePath('dist/server.js'),
-    dataDir: vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'server').fsPath,
+    dataDir: serverDataDir,
     passwords, settings, chat, log, memory: new ServerMemory(context.workspaceState),
   });
   server = embedded;
@@ -47,11 +54,12 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     chat.onDidChange(() => statusBar.update()),
     embedded.onDidChange(() => statusBar.update()),
     chat.onDidReplaceSession(() => view.refresh()),
+    chat.onDidChangeTrust(() => view.refresh()),
     chat.onDidReceiveMessage((message) => notifier.notify(message)),
     settings.onDidChange(({ settings: current, previous }) => {
       if (current.username !== previous.username) chat.setUsername(current.username);
     }),
-    ...registerCommands({ chat, server: embedded, passwords, settings, lastRoom, log }),
+    ...registerCommands({ chat, server: embedded, passwords, settings, lastRoom, log, verifier }),
   );
   // A server started again connects the chat to its room; otherwise the chat rejoins the last room.
   void embedded.restoreAfterRestart().then((restarted) => restarted ? undefined : lastRoom.rejoin((address) => passwords.get(address), (address) => chat.connect(address)));
@@ -62,7 +70,9 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     chat,
     status: { current: () => statusBar.current, onDidChange: statusBar.onDidChange },
     serverPid: () => embedded.running?.pid,
+    serverDataDir,
     changeRoomPassword: (password) => embedded.changeRoomPassword(password),
+    verifier,
   };
 }
 

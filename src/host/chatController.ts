@@ -3,7 +3,7 @@
 // it), a progress indicator while connecting (key derivation runs inside the client, off this
 // thread's critical path), and the ChatPanelModel the sidebar talks to.
 import * as vscode from 'vscode';
-import type { ChatMessage, ConnectionState, MessageBody, SealedOutboxEntry } from '../client';
+import type { ChatMessage, ConnectionState, MessageBody, OnlineMember, SealedOutboxEntry } from '../client';
 import type { IdentityKey } from '../crypto';
 import type { PanelSnapshot, PanelUpdate } from '../protocol/panel';
 import type { ChatPanelModel } from './chatViewProvider';
@@ -17,6 +17,8 @@ import { translate } from './l10n';
 import type { OutboxStore } from './rules/outboxStore';
 import type { RoomPins } from './rules/roomPins';
 import type { SettingsWatcher } from './settingsWatcher';
+import { VerificationBook } from './rules/memberTrust';
+import type { VerificationStore } from './rules/verificationStore';
 
 /** After this many failed reconnects in a row the user is offered to skip the wait. */
 const OFFER_RETRY_AT_ATTEMPT = 4;
@@ -49,7 +51,14 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     private readonly outboxes: OutboxStore,
     /** This installation's identity key, from SecretStorage (created there on first use). */
     private readonly loadIdentity: () => Promise<IdentityKey>,
+    private readonly verifications: VerificationStore,
   ) {}
+
+  /** Verifications made before the room is known (none can be: nobody is online then); never stored. */
+  private readonly roomless = new VerificationBook();
+  private readonly trustChanges = new vscode.EventEmitter<void>();
+  /** The room's verifications changed: the panel needs a fresh snapshot with the new marks. */
+  readonly onDidChangeTrust = this.trustChanges.event;
 
   /** Loaded by the first connect: every session of this window presents the same key. */
   private identity: IdentityKey | undefined;
@@ -64,6 +73,32 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
 
   get online(): readonly string[] {
     return this.session?.online ?? [];
+  }
+
+  /** Members online by key, as the session's client sees them. */
+  get members(): readonly OnlineMember[] {
+    return this.session?.members ?? [];
+  }
+
+  /** This installation's identity public key, once a connect has loaded it. */
+  get identityPublicKey(): Uint8Array | undefined {
+    return this.identity?.publicKey;
+  }
+
+  /** The current room's verifications (an empty one while no room is known). */
+  book(): VerificationBook {
+    return this.session?.book() ?? this.roomless;
+  }
+
+  /** After the user verified or unverified a member of the current room: kept per room, marks updated. */
+  async trustChanged(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    const room = this.roomOf(session);
+    if (room) await this.verifications.save(room, session.book());
+    session.retrust();
+    this.changes.fire();
+    this.trustChanges.fire();
   }
 
   get username(): string {
@@ -155,14 +190,30 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
   dispose(): void {
     this.session?.dispose();
     this.session = undefined;
-    for (const emitter of [this.updates, this.changes, this.messages, this.replaced]) emitter.dispose();
+    for (const emitter of [this.updates, this.changes, this.messages, this.replaced, this.trustChanges]) emitter.dispose();
+  }
+
+  /** The room a session is in: the one its server proved, else the one pinned for its address. */
+  private roomOf(session: ChatSession): string | undefined {
+    return session.roomId ?? this.pins.get(session.address);
+  }
+
+  /** A room's stored verifications; one that cannot be read is said once, and kept until the user verifies again. */
+  private bookFor(roomId: string | undefined): VerificationBook {
+    if (roomId === undefined) return this.roomless;
+    const loaded = this.verifications.load(roomId);
+    if (loaded.ok) return loaded.book;
+    this.log.log('error', 'verifications-unreadable', { why: loaded.why });
+    void vscode.window.showWarningMessage(vscode.l10n.t('Secure Chat: the members you verified in this room could not be read back from storage ({0}), so nobody shows as verified. The stored list is kept until you verify a member again with “Secure Chat: Verify Member...”.', plainText(loaded.why)));
+    return loaded.book;
   }
 
   private createSession(address: string): ChatSession {
     const { username, historyPageSize } = this.settings.current;
     const pinnedRoom = this.pins.get(address);
     const session = new ChatSession({
-      address, username, historyPageSize, logger: this.log, pinnedRoom, outbox: this.reloadOutbox(address, pinnedRoom), identity: this.identity, translate,
+      address, username, historyPageSize, logger: this.log, pinnedRoom, outbox: this.reloadOutbox(address, pinnedRoom), identity: this.identity,
+      verifications: (roomId) => this.bookFor(roomId ?? pinnedRoom), translate,
       // Read when the client needs to derive the room key; a missing one fails as auth-failed, whose
       // handler asks the user.
       password: async () => {

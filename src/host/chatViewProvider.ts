@@ -150,6 +150,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return this.clearUnread();
       case 'command':
         return this.runCommand(message.name);
+      case 'verifyMember':
+        return this.runCommand('verifyMember', message.id);
     }
   }
 
@@ -225,10 +227,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     if (choice === open) await vscode.env.openExternal(vscode.Uri.parse(url, true));
   }
 
-  private async runCommand(name: PanelCommand): Promise<void> {
+  private async runCommand(name: PanelCommand | 'verifyMember', ...args: string[]): Promise<void> {
     try {
       // commandId takes only names of the command table, so a panel button cannot name a command that does not exist.
-      await vscode.commands.executeCommand(commandId(name));
+      await vscode.commands.executeCommand(commandId(name), ...args);
     } catch (error) {
       void vscode.window.showErrorMessage(failureNotice(error));
     }

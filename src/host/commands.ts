@@ -15,6 +15,8 @@ import type { ServerController } from './serverController';
 import { usernameSettingProblem } from './settings';
 import type { SettingsWatcher } from './settingsWatcher';
 import { snippetBody } from './rules/snippet';
+import { suggestName } from './rules/nameSuggestion';
+import type { MemberVerifier } from './verifyMember';
 
 export interface CommandDeps {
   readonly chat: ChatController;
@@ -23,6 +25,7 @@ export interface CommandDeps {
   readonly settings: SettingsWatcher;
   readonly lastRoom: LastRoom;
   readonly log: ChannelLogger;
+  readonly verifier: MemberVerifier;
 }
 
 function openChat(): Thenable<unknown> {
@@ -97,12 +100,20 @@ async function forgetPassword(deps: CommandDeps): Promise<void> {
   void vscode.window.showInformationMessage(vscode.l10n.t('Secure Chat: forgot the room password for {0}. You will be asked for it when it is needed again.', address));
 }
 
-async function setUsername({ settings }: CommandDeps): Promise<void> {
+/** The name the box starts with: after the room refused the current one as taken, a free-looking variant of it. */
+function usernameValue({ chat, settings }: CommandDeps): string {
+  const state = chat.state;
+  const taken = state?.status === 'error' && state.kind === 'name-taken';
+  return (taken ? suggestName(settings.current.username) : undefined) ?? settings.current.username;
+}
+
+async function setUsername(deps: CommandDeps): Promise<void> {
+  const { settings } = deps;
   const name = await askText({
     title: vscode.l10n.t('Secure Chat: Username'),
     prompt: vscode.l10n.t('The name others see next to your messages: up to 16 bytes (most letters take 1, accented letters 2).'),
     placeholder: vscode.l10n.t('e.g. alice'),
-    value: settings.current.username,
+    value: usernameValue(deps),
     validate: (value) => usernameSettingProblem(value.trim()),
   });
   if (name === undefined) return;
@@ -130,7 +141,7 @@ async function sendSelection({ chat }: CommandDeps): Promise<void> {
 
 /** Registers the commands; a command that fails says why instead of failing silently. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const commands: Record<CommandName, () => unknown> = {
+  const commands: Record<CommandName, (...args: unknown[]) => unknown> = {
     startServer: () => deps.server.start(),
     stopServer: () => deps.server.stop(),
     connect: () => connect(deps),
@@ -145,11 +156,13 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     showLog: () => deps.log.show(),
     rotateRoomKey: () => deps.server.rotateRoomKey(),
     changeRoomPassword: () => deps.server.changeRoomPassword(),
+    // From the panel's "Verify", with the member's key id; from the palette, without.
+    verifyMember: (id) => deps.verifier.run(typeof id === 'string' ? id : undefined),
   };
   return COMMAND_NAMES.map((name) =>
-    vscode.commands.registerCommand(commandId(name), async () => {
+    vscode.commands.registerCommand(commandId(name), async (...args: unknown[]) => {
       try {
-        await commands[name]();
+        await commands[name](...args);
       } catch (error) {
         const message = errorMessage(error);
         deps.log.log('error', 'command-failed', { command: commandId(name), why: message });

@@ -6,6 +6,8 @@ export { registerCommands } from './commands';
 export { loadIdentity } from './rules/identityStore';
 export { LastRoom } from './rules/lastRoom';
 export { OutboxStore } from './rules/outboxStore';
+export { VerificationStore } from './rules/verificationStore';
+export { MemberVerifier } from './verifyMember';
 export { RoomPins } from './rules/roomPins';
 export { ServerMemory } from './rules/serverMemory';
 export { channelLogger } from './logChannel';

@@ -28,6 +28,10 @@ export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 /** Buttons of the empty/offline state; the host runs the command `secureChat.<name>`. */
 export const PANEL_COMMANDS = ['connect', 'reconnect', 'setPassword', 'setUsername', 'startServer'] as const;
 export type PanelCommand = (typeof PANEL_COMMANDS)[number];
+/** Avatar colours in the panel's palette (chat.css avatar-0 … avatar-5); the host picks one per key. */
+export const AVATAR_COLOURS = 6;
+/** A member's key id as the host names it to the panel and back: 16 lowercase hex digits. */
+const memberId = () => textWhere((id) => /^[0-9a-f]{16}$/u.test(id), 'must be 16 lowercase hex digits');
 
 /** UTF-8 length without TextEncoder or Buffer, so both builds share it. Lone surrogates count as U+FFFD (3 bytes). */
 export function utf8Length(text: string): number {
@@ -120,6 +124,12 @@ const ChatItemSchema = v.pipe(v.object({
   own: flag(),
   /** History from before messages were signed: nothing proves who sent it. Absent for signed messages. */
   unsigned: v.optional(flag()),
+  /** Signed by a member this installation verified (safety numbers compared): the panel shows a badge. */
+  verified: v.optional(flag()),
+  /** The host's loud words for a key that took a verified member's name, shown on every such message. */
+  warning: optionalText(MAX_PANEL_TEXT_LENGTH),
+  /** The avatar's colour, from the signer's key (absent for unsigned history: the panel picks by name). */
+  colour: v.optional(integer(0, AVATAR_COLOURS - 1)),
   status: oneOf(DELIVERY_STATUSES, 'delivery status'),
   /** Why delivery failed (status 'failed' only). */
   reason: optionalText(MAX_DETAIL_LENGTH),
@@ -154,6 +164,12 @@ const OnlineEntrySchema = v.pipe(v.object({
   tag: v.optional(textWhere((tag) => /^[0-9a-f]{4} [0-9a-f]{4}$/u.test(tag), 'must be 8 hex digits in two groups of four')),
   /** Signed in with this installation's identity key. */
   me: flag(),
+  /** The member's full key id, which the panel names back to ask for their verification (absent for oneself). */
+  id: v.optional(memberId()),
+  /** Verified by this installation: the panel shows a badge. */
+  verified: v.optional(flag()),
+  /** Under a name a verified member used, with another key: the panel marks it loudly. */
+  keyChanged: v.optional(flag()),
 }, 'must be an object'), v.readonly());
 export type OnlineEntry = v.InferOutput<typeof OnlineEntrySchema>;
 const online = () => v.pipe(list(OnlineEntrySchema, MAX_ONLINE), v.readonly());
@@ -219,6 +235,8 @@ const ViewToHostSchema = v.variant('type', [
   v.object({ type: v.literal('openLink'), url: textWhere(isWebLink, 'must be an http(s) link') }),
   v.object({ type: v.literal('markRead') }),
   v.object({ type: v.literal('command'), name: oneOf(PANEL_COMMANDS, 'command') }),
+  /** "Verify" on a member's entry in the online list: the host shows the safety number for that key id. */
+  v.object({ type: v.literal('verifyMember'), id: memberId() }),
 ], 'must be a known message type');
 export type ViewToHost = v.InferOutput<typeof ViewToHostSchema>;
 

@@ -51,6 +51,12 @@ export const PANEL_TEXT = {
   /** Between a member's old and new name: "bob is now robert". */
   isNow: 'is now',
   newMessages: '{0} new messages',
+  /** A member's entry in the online list: compare safety numbers with them. */
+  verify: 'Verify',
+  verifyMemberTitle: 'Compare safety numbers with {0}',
+  /** The badge's tooltip, on a verified member's entry and messages. */
+  verifiedBadge: 'Verified: you compared safety numbers with this member',
+  keyChangedBadge: 'Not the key you verified under this name',
 } as const;
 
 export type PanelTextKey = keyof typeof PANEL_TEXT;

@@ -65,7 +65,7 @@ export class ChatPanel {
   private countdownTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly doc: Document, root: HTMLElement, private readonly host: PanelHost, draft: string) {
-    this.presence = new PresenceBar(doc);
+    this.presence = new PresenceBar(doc, (id) => host.post({ type: 'verifyMember', id }));
     const run = (name: PanelCommand): void => host.post({ type: 'command', name });
     this.banner = new ConnectionBanner(doc, run);
     this.empty = new EmptyState(doc, run);

@@ -3,7 +3,7 @@
 // delivery state of the user's own messages. Clicks on links and references are handled by the
 // list (event delegation) through the data attributes set here.
 import type { Snippet } from '../protocol/body';
-import type { ChatItem } from '../protocol/panel';
+import { AVATAR_COLOURS, ChatItem } from '../protocol/panel';
 import { element, isolate } from './dom';
 import { say } from './words';
 import { renderCodeBlock, renderMarkdown } from './markdown';
@@ -11,6 +11,7 @@ import { mentionsMe } from '../protocol/mentions';
 import { QUICK_REACTIONS, ReactionSummary } from './reactions';
 import { STRINGS } from './strings';
 import { Row, dayLabel, fullTimeLabel, timeLabel } from './timeline';
+import { trustBadge } from './statusViews';
 
 export interface RowContext {
   readonly me: string | null;
@@ -23,9 +24,6 @@ export interface RowContext {
   /** The reactions on a message. */
   reactions(id: string): readonly ReactionSummary[];
 }
-
-/** Number of avatar colour classes in chat.css (avatar-0 … avatar-5). */
-const AVATAR_COLOURS = 6;
 
 /** A stable colour per name (FNV-1a plus a mixing step, which spreads short names better), so a sender keeps theirs. */
 export function avatarColour(username: string): number {
@@ -62,7 +60,9 @@ function renderMessage(doc: Document, item: ChatItem, head: boolean, context: Ro
   const row = element(doc, 'div', classes.join(' '));
   row.dataset.id = item.id;
   if (item.id === context.firstUnread) row.appendChild(renderUnreadDivider(doc));
-  if (head) row.append(renderAvatar(doc, item.username), renderMeta(doc, item));
+  if (head) row.append(renderAvatar(doc, item), renderMeta(doc, item));
+  // The host's warning for a key under a verified member's name: on every such message, not only a group's first.
+  if (item.warning !== undefined) row.appendChild(element(doc, 'div', 'trust-warning', item.warning));
   const body = element(doc, 'div', 'body');
   body.title = fullTimeLabel(item.timestamp);
   if (item.replyTo) body.appendChild(renderReplyQuote(doc, item.replyTo));
@@ -131,9 +131,10 @@ function renderUnreadDivider(doc: Document): HTMLElement {
   return divider;
 }
 
-function renderAvatar(doc: Document, username: string): HTMLElement {
+function renderAvatar(doc: Document, { username, colour }: ChatItem): HTMLElement {
   const initial = Array.from(username.trim())[0] ?? '?';
-  const avatar = element(doc, 'div', `avatar avatar-${avatarColour(username)}`, initial.toLocaleUpperCase());
+  // The host picks the colour by the signer's key; unsigned history has only its name.
+  const avatar = element(doc, 'div', `avatar avatar-${colour ?? avatarColour(username)}`, initial.toLocaleUpperCase());
   avatar.setAttribute('aria-hidden', 'true');
   return avatar;
 }
@@ -142,6 +143,7 @@ function renderMeta(doc: Document, item: ChatItem): HTMLElement {
   const meta = element(doc, 'div', 'meta');
   meta.appendChild(isolate(element(doc, 'span', 'author', item.username)));
   if (item.own) meta.appendChild(element(doc, 'span', 'you', '(you)'));
+  if (item.verified) meta.appendChild(trustBadge(doc, 'verified'));
   if (item.unsigned) {
     const label = element(doc, 'span', 'unsigned', 'unsigned');
     label.title = 'Sent before messages were signed: nothing proves who sent it.';
@@ -200,6 +202,7 @@ export function estimateRowHeight(row: Row, width: number): number {
   const { item } = row;
   const columns = Math.max(10, Math.floor((width - TEXT_INSET_PX) / CHAR_PX));
   let height = ROW_PADDING_PX + (row.head ? HEAD_PX : 0) + (item.text ? wrappedLines(item.text, columns) * LINE_PX : 0);
+  if (item.warning !== undefined) height += wrappedLines(item.warning, columns) * LINE_PX;
   if (item.snippet) height += SNIPPET_CHROME_PX + item.snippet.code.split('\n').length * CODE_LINE_PX;
   if (item.own && item.status !== 'sent') height += DELIVERY_PX;
   if (item.replyTo) height += QUOTE_PX;

@@ -15,7 +15,8 @@ export class PresenceBar {
   private readonly event: HTMLElement;
   private eventTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly doc: Document) {
+  /** `verify` asks the host to show the safety number of the member with that key id. */
+  constructor(private readonly doc: Document, private readonly verify: (id: string) => void = () => undefined) {
     this.root = element(doc, 'header', 'presence');
     const details = element(doc, 'details', 'online');
     this.summary = element(doc, 'summary', 'online-summary');
@@ -38,7 +39,15 @@ export class PresenceBar {
       const item = element(this.doc, 'li', member.me ? 'me' : '');
       item.append(isolate(element(this.doc, 'span', 'name', member.name)));
       if (member.tag !== undefined) item.append(' ', element(this.doc, 'span', 'key-tag', member.tag));
+      if (member.verified) item.append(' ', trustBadge(this.doc, 'verified'));
+      if (member.keyChanged) item.append(' ', trustBadge(this.doc, 'keyChanged'));
       if (member.me) item.append(say('you'));
+      const id = member.id;
+      if (id !== undefined) {
+        const verify = button(this.doc, say('verify'), 'link-button verify', () => this.verify(id));
+        verify.title = say('verifyMemberTitle', member.name);
+        item.append(' ', verify);
+      }
       return item;
     }));
   }
@@ -50,6 +59,15 @@ export class PresenceBar {
     if (other !== undefined) this.event.append(' ', isolate(element(this.doc, 'bdi', '', other)));
     this.eventTimer = setTimeout(() => (this.event.textContent = ''), PRESENCE_EVENT_MS);
   }
+}
+
+/** The small mark of a verified member (or of a key that took a verified member's name), with its words as the title. */
+export function trustBadge(doc: Document, kind: 'verified' | 'keyChanged'): HTMLElement {
+  const badge = element(doc, 'span', kind === 'verified' ? 'badge verified' : 'badge key-changed', kind === 'verified' ? '✓' : '!');
+  badge.title = say(kind === 'verified' ? 'verifiedBadge' : 'keyChangedBadge');
+  badge.setAttribute('aria-label', badge.title);
+  badge.setAttribute('role', 'img');
+  return badge;
 }
 
 export function statusLabel(connection: PanelConnection): string {

@@ -210,8 +210,10 @@ describe('chat panel', () => {
         }
         const author = chatFrame(page).locator('.row.message .author', { hasText: USERNAME_PAYLOAD });
         assert.strictEqual(await author.first().textContent(), USERNAME_PAYLOAD);
+        // The entry holds the name as text, then the panel's own "Verify" button.
         const online = chatFrame(page).locator('.online-list li', { hasText: USERNAME_PAYLOAD });
-        assert.strictEqual(await online.textContent(), USERNAME_PAYLOAD);
+        assert.strictEqual(await online.locator('.name').textContent(), USERNAME_PAYLOAD);
+        assert.deepStrictEqual(await online.locator('button').allTextContents(), ['Verify']);
 
         const app = chatFrame(page).locator('#app');
         const injected = await app.locator(INJECTABLE).evaluateAll((nodes: { outerHTML: string }[]) => nodes.map((node) => node.outerHTML));

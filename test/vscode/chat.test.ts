@@ -3,9 +3,12 @@
 // (headless) member, a message typed while the server restarts delivered exactly once, a room key
 // rotation and a password change with that member online, and Stop Server leaving no process behind.
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { ChatClient, ChatMessage, ConnectionState } from '../../src/client';
-import { IdentityKey } from '../../src/crypto';
+import { IdentityKey, safetyNumber } from '../../src/crypto';
+import { suggestName } from '../../src/host/rules/nameSuggestion';
 import type { TestApi } from '../../src/extension';
 import type { StatusBarText } from '../../src/host/rules/statusBarText';
 import { PasswordStore } from '../../src/host/passwords';
@@ -120,6 +123,75 @@ describe('chat through the extension', function () {
     await panelUpdate((u) => u.type === 'delivery' && u.id === mine.id && u.status === 'sent', 'delivery sent');
     const atBob = await bob.receive('hello from alice');
     assert.strictEqual(atBob.username, 'alice');
+  });
+
+  it('refuses a second installation under the user\'s name as name-taken; the suggested name joins as its own member', async () => {
+    const twin = new Member(address, 'alice');
+    try {
+      const refused = waitFor(() => (twin.client.state.status === 'error' ? twin.client.state : undefined), (listener) => twin.client.on('state', listener), 'the twin refused');
+      twin.client.connect();
+      assert.strictEqual((await refused).status === 'error' && (await refused).kind, 'name-taken');
+    } finally {
+      twin.client.dispose();
+    }
+    const suggested = suggestName('alice');
+    assert.strictEqual(suggested, 'alice-2');
+    const second = new Member(address, suggested);
+    try {
+      second.client.connect();
+      const joined = await panelUpdate((u) => u.type === 'presence' && u.joined === 'alice-2', 'alice-2 joined in the panel');
+      assert.ok(joined.type === 'presence');
+      const entries = joined.online.filter((entry) => entry.name.startsWith('alice'));
+      assert.deepStrictEqual(entries.map((entry) => [entry.name, entry.me, entry.id]), [['alice', true, undefined], ['alice-2', false, second.identity.keyId]]);
+    } finally {
+      second.client.dispose();
+    }
+  });
+
+  it('shows a rename as "old is now new", the same safety number on both sides, the verified badge, and the key-changed warning for a new key', async () => {
+    let dave = new Member(address, 'dave');
+    try {
+      dave.client.connect();
+      await panelUpdate((u) => u.type === 'presence' && u.joined === 'dave', 'dave joined in the panel');
+      dave.client.setUsername('david');
+      const renamed = await panelUpdate((u) => u.type === 'presence' && u.renamed !== undefined, 'the rename in the panel');
+      assert.deepStrictEqual(renamed.type === 'presence' && renamed.renamed, { from: 'dave', to: 'david' });
+
+      // The headless member's own figure, from the key it sees for alice in its presence list.
+      const aliceAtDave = await waitFor(() => dave.client.online.find((member) => member.name === 'alice'), (listener) => dave.client.on('presence', listener), 'alice in dave\'s list');
+      const member = api.verifier.others().find((other) => other.name === 'david');
+      assert.ok(member);
+      assert.strictEqual(api.verifier.safetyNumber(member), safetyNumber(dave.identity.publicKey, aliceAtDave.key));
+      assert.match(api.verifier.safetyNumber(member), /^(\d{5} ){11}\d{5}$/u);
+
+      await api.verifier.setVerified(member, true);
+      assert.deepStrictEqual(api.chat.snapshot().online.find((entry) => entry.name === 'david')?.verified, true);
+      dave.client.send({ text: 'from a verified david' });
+      const verified = await appended((item) => item.text === 'from a verified david', 'david\'s message in the panel');
+      assert.deepStrictEqual([verified.verified, verified.warning], [true, undefined]);
+
+      // A server whose directory is lost (deleted, or an older copy put back: its operator can) lets
+      // another key claim the name; the verification is what catches it.
+      dave.client.dispose();
+      await vscode.commands.executeCommand('secureChat.stopServer');
+      await status('offline');
+      fs.rmSync(path.join(api.serverDataDir, 'members.json'));
+      await vscode.commands.executeCommand('secureChat.startServer');
+      await status('connected');
+      dave = new Member(address, 'david');
+      dave.client.connect();
+      await dave.connected();
+      for (const text of ['first from the new key', 'second from the new key']) {
+        dave.client.send({ text });
+        const item = await appended((candidate) => candidate.text === text, `"${text}" in the panel`);
+        assert.strictEqual(item.verified, undefined);
+        assert.match(item.warning ?? '', /^Warning: this name was verified with another key \([0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}\)\./u);
+      }
+      const entry = await waitFor(() => api.chat.snapshot().online.find((candidate) => candidate.name === 'david' && candidate.keyChanged === true), fromEvent(api.chat.onDidUpdate.bind(api.chat)), 'the new key marked in the list');
+      assert.strictEqual(entry.id, dave.identity.keyId);
+    } finally {
+      dave.client.dispose();
+    }
   });
 
   it('delivers a message typed while the server restarts exactly once', async () => {

@@ -1,12 +1,15 @@
 // One chat client for one server address, seen the way the panel needs it: the client's events
 // become panel updates (through PanelState). Free of the vscode API for plain-Node tests.
 import { ChatClient, ChatClientError, TypedEmitter, errorMessage } from '../../client';
-import type { ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, HistoryPage, MessageBody, SealedOutboxEntry } from '../../client';
+import type { ChatClientOptions, ChatMessage, ConnectionState, DeliveryUpdate, HistoryPage, MessageBody, OnlineMember, SealedOutboxEntry } from '../../client';
 import { replyQuote } from '../../protocol/body';
-import { HISTORY_PAGE_DEFAULT } from '../../protocol/limits';
-import type { PanelConnection, PanelSnapshot, PanelUpdate } from '../../protocol/panel';
+import { HISTORY_PAGE_DEFAULT, MAX_DETAIL_LENGTH } from '../../protocol/limits';
+import { AVATAR_COLOURS, ChatItem, PanelConnection, PanelSnapshot, PanelUpdate } from '../../protocol/panel';
+import { plainText } from './plainText';
+import { senderView, trustNotice } from './memberIdentity';
+import { VerificationBook } from './memberTrust';
+import { ARCHIVE_LIMIT, OfflineReason, PanelState, SenderMarks, localItem, receivedItem, panelConnection } from './panelState';
 import { Translate, english } from './words';
-import { OfflineReason, PanelState, localItem, receivedItem, panelConnection } from './panelState';
 
 export interface ChatSessionEvents {
   /** Something the panel should show. */
@@ -22,7 +25,9 @@ export interface ChatSessionEvents {
 export type ChatSessionOptions = Pick<
   ChatClientOptions, 'address' | 'password' | 'username' | 'historyPageSize' | 'logger' | 'minIterations' | 'reconnect' | 'pinnedRoom' | 'outbox' | 'identity'
 > & {
-  /** The words the panel gets from the session, in the user's language. Default English. */
+  /** The room's verifications, read for every message and presence list (the room is known once connected). */
+  readonly verifications?: (roomId: string | undefined) => VerificationBook;
+  /** The words the panel gets from the session (details, warnings), in the user's language. Default English. */
   readonly translate?: Translate;
 };
 
@@ -33,23 +38,28 @@ export class ChatSession {
   private readonly pageSize: number;
   private readonly events: TypedEmitter<ChatSessionEvents>;
   private readonly unsubscribe: (() => void)[];
-  private readonly t: Translate;
   /** Why the next 'disconnected' state happens, while disconnect() is under way. */
   private offline: OfflineReason = 'disconnected';
+  private readonly verifications: (roomId: string | undefined) => VerificationBook;
+  private readonly t: Translate;
+  /** The signer of each signed message the panel holds, by id, to mark them again when verifications change. */
+  private signers = new Map<string, Uint8Array>();
 
   /** Throws ChatClientError (address) or UsernameError for options the client refuses. */
   constructor(options: ChatSessionOptions) {
     this.client = new ChatClient(options);
     this.address = options.address;
     this.pageSize = options.historyPageSize ?? HISTORY_PAGE_DEFAULT;
-    this.t = options.translate ?? english;
     this.panel = new PanelState(options.address);
+    const unverified = new VerificationBook();
+    this.verifications = options.verifications ?? (() => unverified);
+    this.t = options.translate ?? english;
     const logger = options.logger;
     this.events = new TypedEmitter((event, error) => logger?.log('error', 'chat-listener-threw', { event: String(event), error: errorMessage(error) }));
     this.unsubscribe = [
       this.client.on('state', (state) => this.onState(state)),
       this.client.on('presence', (online) => {
-        this.emitUpdate(this.panel.setOnline(online, this.client.identityPublicKey()));
+        this.emitUpdate(this.panel.setOnline(online, this.client.identityPublicKey(), this.book()));
         this.events.emit('change', this.client.state);
       }),
       this.client.on('renamed', (rename) => this.emitUpdate(this.panel.renamed(rename))),
@@ -78,6 +88,34 @@ export class ChatSession {
   /** Names online, one per member (two members of one name are two entries). */
   get online(): readonly string[] {
     return this.client.online.map((member) => member.name);
+  }
+
+  /** The members online, by key, as the client sees them. */
+  get members(): readonly OnlineMember[] {
+    return this.client.online;
+  }
+
+  /** This installation's identity public key, which signs what this session sends. */
+  identityPublicKey(): Uint8Array {
+    return this.client.identityPublicKey();
+  }
+
+  /** The verifications of this session's room (an empty book until the room is known). */
+  book(): VerificationBook {
+    return this.verifications(this.client.roomId);
+  }
+
+  /** The room's verifications changed: entries and messages are marked again; the panel needs a snapshot. */
+  retrust(): void {
+    const book = this.book();
+    const kept = new Map<string, Uint8Array>();
+    this.panel.retrust(this.client.identityPublicKey(), book, (item: ChatItem) => {
+      const signer = this.signers.get(item.id);
+      if (signer === undefined) return {};
+      kept.set(item.id, signer);
+      return this.marks(signer, item.username, book);
+    });
+    this.signers = kept;
   }
 
   on<K extends keyof ChatSessionEvents>(event: K, listener: (payload: ChatSessionEvents[K]) => void): () => void {
@@ -171,7 +209,7 @@ export class ChatSession {
 
   /** Marked `noRoomKey` while typed messages wait unsealed: they are not kept across a restart. */
   private connectionForPanel(state: ConnectionState): PanelConnection {
-    const connection = panelConnection(state, this.address, this.offline, Date.now(), this.t);
+    const connection = this.namedRefusal(state, panelConnection(state, this.address, this.offline, Date.now(), this.t));
     this.warnsUnsealed = this.client.unsealedCount > 0;
     return this.warnsUnsealed ? { ...connection, noRoomKey: true } : connection;
   }
@@ -186,8 +224,32 @@ export class ChatSession {
     this.events.emit('change', state);
   }
 
+  /** The badge, warning and colour for a message signed by `signer` under `name`. */
+  private marks(signer: Uint8Array, name: string, book = this.book()): SenderMarks {
+    const view = senderView(signer, name, this.client.identityPublicKey(), book, AVATAR_COLOURS);
+    const warning = trustNotice(view.trust, this.t);
+    return { ...(view.trust.kind === 'verified' && !view.own ? { verified: true } : {}), ...(warning === undefined ? {} : { warning }), ...(view.colour === null ? {} : { colour: view.colour }) };
+  }
+
+  private item(message: ChatMessage): ChatItem | undefined {
+    if (message.signer === null) return receivedItem(message);
+    const item = receivedItem(message, this.marks(message.signer, message.username));
+    if (item) this.signers.set(item.id, message.signer);
+    // The panel keeps at most ARCHIVE_LIMIT messages; the oldest entries here are the first it dropped.
+    if (this.signers.size > 2 * ARCHIVE_LIMIT) this.signers.delete(this.signers.keys().next().value as string);
+    return item;
+  }
+
+  /** A refused name is said by name (neutralised: the user's setting could hold link syntax). */
+  private namedRefusal(state: ConnectionState, connection: PanelConnection): PanelConnection {
+    if (state.status !== 'error' || state.kind !== 'name-taken') return connection;
+    const t = this.t;
+    const detail = t('Another member of this room already uses the name “{0}”. Use “Set Username” to choose another.', plainText(this.client.username));
+    return { ...connection, detail: detail.slice(0, MAX_DETAIL_LENGTH) };
+  }
+
   private onMessage(message: ChatMessage): void {
-    const item = receivedItem(message);
+    const item = this.item(message);
     // History sent again (a replayed capture) is no news: no notification, and it goes where its time puts it.
     if (item) this.emitUpdate(message.news ? this.panel.append(item) : this.panel.placeByTime(item));
     // A reaction is no message to be notified of.
@@ -195,7 +257,7 @@ export class ChatSession {
   }
 
   private onHistory(page: HistoryPage): void {
-    const items = page.messages.flatMap((message) => receivedItem(message) ?? []);
+    const items = page.messages.flatMap((message) => this.item(message) ?? []);
     this.emitUpdate(this.panel.prependFromServer(items, page.hasMore));
   }
 

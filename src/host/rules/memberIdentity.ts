@@ -4,6 +4,7 @@
 // from the room's VerificationBook. Unsigned history is never "(you)": nothing proves who sent it.
 import { keyId } from '../../crypto';
 import { MemberTrust, VerificationBook } from './memberTrust';
+import { Translate, english } from './words';
 
 export interface SenderView {
   readonly own: boolean;
@@ -41,14 +42,22 @@ export function groupedKeyId(id: string): string {
  * The line the panel shows beside a message for its trust, in our own words (no peer text, so it is
  * safe anywhere); undefined when nothing needs saying. A changed key is said on every message.
  */
-export function trustNotice(trust: MemberTrust): string | undefined {
+export function trustNotice(trust: MemberTrust, t: Translate = english): string | undefined {
   switch (trust.kind) {
     case 'unsigned':
-      return 'Unsigned: sent before messages were signed, so its sender is not proven.';
+      return t('Unsigned: sent before messages were signed, so its sender is not proven.');
     case 'key-changed':
-      return `Warning: this name was verified with another key (${groupedKeyId(trust.previousKeyId)}). Until you verify again with “Secure Chat: Verify Member...”, this may be someone else.`;
+      return t('Warning: this name was verified with another key ({0}). Until you verify again with “Secure Chat: Verify Member...”, this may be someone else.', groupedKeyId(trust.previousKeyId));
     case 'unverified':
     case 'verified':
       return undefined;
   }
+}
+
+/** A safety number's twelve groups of five digits in three lines of four, to read aloud a line at a time. */
+export function safetyNumberLines(safetyNumber: string): string {
+  const groups = safetyNumber.split(' ');
+  const lines: string[] = [];
+  for (let start = 0; start < groups.length; start += 4) lines.push(groups.slice(start, start + 4).join(' '));
+  return lines.join('\n');
 }

@@ -5,18 +5,30 @@ import { keyId, usernameKey } from '../../crypto';
 import type { OnlineMember } from '../../client';
 import type { OnlineEntry } from '../../protocol/panel';
 import { groupedKeyId, isOwnKey } from './memberIdentity';
+import { VerificationBook } from './memberTrust';
 
 /** Hex digits of the key id shown beside a name that another member online shares. */
 const TAG_DIGITS = 8;
 
-/** The client's members (sorted by name, then key) as the panel's entries, in the same order. */
-export function onlineEntries(members: readonly OnlineMember[], mine: Uint8Array): OnlineEntry[] {
+/**
+ * The client's members (sorted by name, then key) as the panel's entries, in the same order, each
+ * with its trust from the room's `book` (one's own entry needs none).
+ */
+export function onlineEntries(members: readonly OnlineMember[], mine: Uint8Array, book: VerificationBook = new VerificationBook()): OnlineEntry[] {
   const perName = new Map<string, number>();
   for (const member of members) perName.set(usernameKey(member.name), (perName.get(usernameKey(member.name)) ?? 0) + 1);
   return members.map((member) => {
     const shared = (perName.get(usernameKey(member.name)) ?? 0) > 1;
     const me = isOwnKey(member.key, mine);
-    return shared ? { name: member.name, tag: groupedKeyId(keyId(member.key).slice(0, TAG_DIGITS)), me } : { name: member.name, me };
+    const id = keyId(member.key);
+    const trust = me ? undefined : book.trustOf(member.key, member.name).kind;
+    return {
+      name: member.name,
+      ...(shared ? { tag: groupedKeyId(id.slice(0, TAG_DIGITS)) } : {}),
+      me,
+      ...(me ? {} : { id }),
+      ...(trust === 'verified' ? { verified: true } : trust === 'key-changed' ? { keyChanged: true } : {}),
+    };
   });
 }
 

@@ -9,6 +9,7 @@ import {
   ChatItem, OnlineEntry, PanelCommand, PanelConnection, DeliveryStatus, PanelSnapshot, PanelUpdate, isWorkspaceRelativePath, parseChatItem,
 } from '../../protocol/panel';
 import { onlineEntries, presenceChange } from './onlineList';
+import { VerificationBook } from './memberTrust';
 import { reconnectReasonWords } from './reconnectWords';
 import { Translate, english } from './words';
 
@@ -26,6 +27,9 @@ function panelSnippet(snippet: Snippet): Snippet {
   return { ...snippet, path, language: snippet.language.slice(0, 100) };
 }
 
+/** What the host decided about a message's signer (memberIdentity.ts's senderView), for the panel to show. */
+export type SenderMarks = Pick<ChatItem, 'verified' | 'warning' | 'colour'>;
+
 /**
  * The view item for a message; checked with the view's own parser, because one malformed item would
  * make the page drop the whole update it came in. Undefined only for a message with no valid fields.
@@ -33,9 +37,10 @@ function panelSnippet(snippet: Snippet): Snippet {
 export function toChatItem(
   message: { id: string; seq?: number; username: string; timestamp: number; body: MessageBody; own: boolean; unsigned?: boolean },
   status: DeliveryStatus,
+  marks: SenderMarks = {},
 ): ChatItem | undefined {
   const { id, seq, username, timestamp, body, own, unsigned } = message;
-  const base = { id, username, timestamp, own, status, ...(seq === undefined ? {} : { seq }), ...(unsigned === true ? { unsigned } : {}) };
+  const base = { id, username, timestamp, own, status, ...(seq === undefined ? {} : { seq }), ...(unsigned === true ? { unsigned } : {}), ...marks };
   if (body.react) return valueOrNull(parseChatItem({ ...base, text: '', react: body.react })) ?? undefined;
   const content = { ...base, text: body.text, ...(body.snippet ? { snippet: panelSnippet(body.snippet) } : {}) };
   const replyTo = body.replyTo && { id: body.replyTo.id, username: body.replyTo.name, text: body.replyTo.text };
@@ -52,8 +57,8 @@ export function localItem(message: LocalMessage): ChatItem | undefined {
   return toChatItem({ ...message, own: true }, 'pending');
 }
 
-export function receivedItem(message: ChatMessage): ChatItem | undefined {
-  return toChatItem({ ...message, unsigned: message.signer === null }, 'sent');
+export function receivedItem(message: ChatMessage, marks: SenderMarks = {}): ChatItem | undefined {
+  return toChatItem({ ...message, unsigned: message.signer === null }, 'sent', marks);
 }
 
 function fatalDetail(kind: Extract<ClientState, { status: 'error' }>['kind'], t: Translate): string {
@@ -136,12 +141,22 @@ export class PanelState {
     return { type: 'connection', ...connection };
   }
 
-  /** `mine`: this installation's identity public key, which the list marks "(you)". */
-  setOnline(members: readonly OnlineMember[], mine: Uint8Array): PanelUpdate {
+  /** `mine`: this installation's identity public key, which the list marks "(you)"; `book`: the room's verifications. */
+  setOnline(members: readonly OnlineMember[], mine: Uint8Array, book?: VerificationBook): PanelUpdate {
     const change = presenceChange(this.members, members);
     this.members = members;
-    this.online = onlineEntries(members, mine);
+    this.online = onlineEntries(members, mine, book);
     return { type: 'presence', online: this.online, ...change };
+  }
+
+  /** The room's verifications changed: every entry and message gets its marks again (a snapshot shows them). */
+  retrust(mine: Uint8Array, book: VerificationBook, marks: (item: ChatItem) => SenderMarks): void {
+    this.online = onlineEntries(this.members, mine, book);
+    this.items = this.items.map((item) => {
+      const bare: ChatItem = { ...item };
+      for (const field of ['verified', 'warning', 'colour'] as const) delete (bare as Partial<ChatItem>)[field];
+      return { ...bare, ...marks(item) };
+    });
   }
 
   /** A member under another name: the panel says "from is now to". */

@@ -112,4 +112,29 @@ describe('panel status views', () => {
     const signed = renderRow(doc, { kind: 'message', key: 'ab', item, head: true }, context);
     assert.strictEqual(signed.querySelector('.unsigned'), null);
   });
+
+  it('shows the host\'s trust: a badge with its title on verified entries and messages, "Verify" asking for that key id, the warning on every message', () => {
+    const doc = newDocument();
+    const asked: string[] = [];
+    const bar = new PresenceBar(doc, (id) => asked.push(id));
+    bar.show([{ name: 'bob', me: false, id: '0d48ac3f390caae5', verified: true }, { name: 'eve', me: false, id: '9f322c09120379ca', keyChanged: true }, { name: 'dana', me: true }], { status: 'connected' });
+    const entries = Array.from(bar.root.querySelectorAll('.online-list li'));
+    assert.deepStrictEqual(entries.map((li) => li.textContent), ['bob ✓ Verify', 'eve ! Verify', 'dana (you)']);
+    assert.strictEqual((entries[0].querySelector('.badge.verified') as HTMLElement).title, 'Verified: you compared safety numbers with this member');
+    assert.strictEqual((entries[1].querySelector('.badge.key-changed') as HTMLElement).title, 'Not the key you verified under this name');
+    (entries[1].querySelector('button.verify') as HTMLButtonElement).click();
+    assert.deepStrictEqual(asked, ['9f322c09120379ca']);
+
+    const item = { id: 'ab', username: 'bob', timestamp: 0, text: 'hi', own: false, status: 'sent' as const };
+    const context = { me: 'dana', now: 0, firstUnread: null, highlighted: null, reactions: () => [] };
+    const verified = renderRow(doc, { kind: 'message', key: 'ab', item: { ...item, verified: true, colour: 4 }, head: true }, context);
+    assert.strictEqual((verified.querySelector('.meta .badge.verified') as HTMLElement).title, 'Verified: you compared safety numbers with this member');
+    assert.ok(verified.querySelector('.avatar.avatar-4'), 'the colour the host chose by key');
+    const warning = 'Warning: this name was verified with another key (0d48 ac3f 390c aae5).';
+    for (const head of [true, false]) {
+      const changed = renderRow(doc, { kind: 'message', key: 'ac', item: { ...item, id: 'ac', warning }, head }, context);
+      assert.strictEqual(changed.querySelector('.trust-warning')?.textContent, warning, head ? 'the group\'s first message' : 'a later one');
+      assert.strictEqual(changed.querySelector('.badge'), null);
+    }
+  });
 });

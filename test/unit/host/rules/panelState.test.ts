@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import type { ChatMessage } from '../../../../src/client';
+import { VerificationBook } from '../../../../src/host/rules/memberTrust';
 import { ARCHIVE_LIMIT, PanelState, receivedItem, panelConnection } from '../../../../src/host/rules/panelState';
 import { presenceChange } from '../../../../src/host/rules/onlineList';
 import { parseHostToView } from '../../../../src/protocol/panel';
@@ -92,6 +93,25 @@ describe('panel state', () => {
     const renamed = state.renamed({ key: Buffer.alloc(32, 2), from: 'zoe', to: 'zed' });
     assert.deepStrictEqual(renamed.type === 'presence' && renamed.renamed, { from: 'zoe', to: 'zed' });
     assert.ok(parseHostToView(renamed).ok);
+  });
+
+  it('marks verified members and keys under a verified name in the list, and names each member but oneself by key id', () => {
+    const state = new PanelState(ADDRESS);
+    const mine = Buffer.alloc(32, 3);
+    const [bob, impostor] = [Buffer.from('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a', 'hex'), Buffer.from('3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c', 'hex')];
+    const book = new VerificationBook();
+    book.verify(bob, 'bob', 1);
+    const update = state.setOnline([{ key: bob, name: 'bob' }, { key: impostor, name: 'bob' }, { key: mine, name: 'me' }], mine, book);
+    assert.ok(update.type === 'presence');
+    assert.deepStrictEqual(update.online, [
+      { name: 'bob', tag: '0d48 ac3f', me: false, id: '0d48ac3f390caae5', verified: true },
+      { name: 'bob', tag: '9f32 2c09', me: false, id: '9f322c09120379ca', keyChanged: true },
+      { name: 'me', me: true },
+    ]);
+    assert.ok(parseHostToView(update).ok);
+    book.verify(impostor, 'bob', 2);
+    state.retrust(mine, book, () => ({}));
+    assert.deepStrictEqual(state.snapshot('me').online.map((entry) => [entry.verified, entry.keyChanged]), [[undefined, true], [true, undefined], [undefined, undefined]], 'the old key no longer speaks for the name');
   });
 
   it('puts history in front, tracks delivery and answers older pages from memory first', () => {
