@@ -50,6 +50,7 @@ async function askAddress(deps: CommandDeps, title: string, prompt: string): Pro
 
 /** "Join a room": the address, then (when none is stored for it) the room's password. */
 async function connect(deps: CommandDeps): Promise<void> {
+  if (!(await ensureDisplayName(deps))) return;
   const title = vscode.l10n.t('Secure Chat: Join a Room');
   const address = await askAddress(deps, title, vscode.l10n.t('Address of the room\'s server: whoever runs it gets it with “Secure Chat: Copy Invite”.'));
   if (address === undefined) return;
@@ -107,18 +108,33 @@ function usernameValue({ chat, settings }: CommandDeps): string {
   return (taken ? suggestName(settings.current.username) : undefined) ?? settings.current.username;
 }
 
-async function setUsername(deps: CommandDeps): Promise<void> {
-  const { settings } = deps;
+/** Asks for the name others see, starting from `value`; saves it and resolves true unless cancelled. */
+async function askUsername({ settings }: CommandDeps, title: string, value: string): Promise<boolean> {
   const name = await askText({
-    title: vscode.l10n.t('Secure Chat: Username'),
+    title,
     prompt: vscode.l10n.t('The name others see next to your messages: up to 16 bytes (most letters take 1, accented letters 2).'),
     placeholder: vscode.l10n.t('e.g. alice'),
-    value: usernameValue(deps),
-    validate: (value) => usernameSettingProblem(value.trim()),
+    value,
+    validate: (answer) => usernameSettingProblem(answer.trim()),
   });
-  if (name === undefined) return;
+  if (name === undefined) return false;
   // The settings watcher passes the new name on to the chat.
   await settings.update('username', name.trim());
+  return true;
+}
+
+async function setUsername(deps: CommandDeps): Promise<void> {
+  await askUsername(deps, vscode.l10n.t('Secure Chat: Username'), usernameValue(deps));
+}
+
+/**
+ * The first Start or Join asks for the name others will see: a display name is the user's choice,
+ * the account name (which is "root" in many dev containers) only its suggestion. True to go on.
+ */
+async function ensureDisplayName(deps: CommandDeps): Promise<boolean> {
+  const inspected = vscode.workspace.getConfiguration('secureChat').inspect<string>('username');
+  const chosen = [inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue].some((value) => value !== undefined);
+  return chosen || askUsername(deps, vscode.l10n.t('Secure Chat: Your Display Name'), deps.settings.current.username);
 }
 
 async function sendSelection({ chat }: CommandDeps): Promise<void> {
@@ -142,7 +158,7 @@ async function sendSelection({ chat }: CommandDeps): Promise<void> {
 /** Registers the commands; a command that fails says why instead of failing silently. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const commands: Record<CommandName, (...args: unknown[]) => unknown> = {
-    startServer: () => deps.server.start(),
+    startServer: async () => (await ensureDisplayName(deps)) && deps.server.start(),
     stopServer: () => deps.server.stop(),
     connect: () => connect(deps),
     disconnect: () => disconnect(deps),

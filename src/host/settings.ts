@@ -1,10 +1,10 @@
 // Reads and validates the secureChat.* settings. A bad value is reported once with what is wrong and
 // the default is used instead, so a typo in settings.json never breaks the extension.
-import * as os from 'os';
 import * as vscode from 'vscode';
 import { addressProblem } from '../client';
-import { UsernameError, normalizeUsername, USERNAME_MAX_BYTES } from '../crypto';
+import { UsernameError, normalizeUsername } from '../crypto';
 import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '../protocol/limits';
+import { accountUsername } from './rules/accountUsername';
 
 export type NotificationLevel = 'all' | 'mentions' | 'off';
 
@@ -28,18 +28,6 @@ export const DEFAULTS = {
   notifications: 'mentions' as NotificationLevel,
 };
 
-/** The system account name cut to a valid username, so a first run needs no setup. */
-export function defaultUsername(): string {
-  let name = '';
-  try {
-    name = os.userInfo().username;
-  } catch {
-    // Some containers have no passwd entry; fall through to the generic name.
-  }
-  const characters = Array.from(name.normalize('NFC').replace(/[^\p{L}\p{N}._-]/gu, ''));
-  while (Buffer.byteLength(characters.join(''), 'utf8') > USERNAME_MAX_BYTES) characters.pop();
-  return characters.join('') || 'member';
-}
 
 export function readSettings(report: (problem: string) => void): Settings {
   const config = vscode.workspace.getConfiguration('secureChat');
@@ -58,7 +46,7 @@ export function readSettings(report: (problem: string) => void): Settings {
     serverPort: pick('server.port', DEFAULTS.serverPort, inRange(1, 65535)),
     restartOnOpen: pick('server.restartOnOpen', DEFAULTS.restartOnOpen, () => null),
     connectAddress: pick('connect.address', DEFAULTS.connectAddress, addressProblem),
-    username: configuredName ? pick('username', defaultUsername(), usernameSettingProblem) : defaultUsername(),
+    username: configuredName ? pick('username', accountUsername(), usernameSettingProblem) : accountUsername(),
     historyPageSize: pick('history.pageSize', DEFAULTS.historyPageSize, inRange(1, HISTORY_PAGE_MAX)),
     notifications: pick('notifications', DEFAULTS.notifications, (value) =>
       value === 'all' || value === 'mentions' || value === 'off' ? null : vscode.l10n.t('must be "all", "mentions" or "off"')),

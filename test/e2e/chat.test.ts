@@ -43,6 +43,8 @@ describe('chat panel', () => {
   const settings: Record<string, unknown> = {};
   before(async () => {
     settings['secureChat.server.port'] = await freePort();
+    // A display name chosen, so Start and Join go straight to the room (room.test.ts covers the first ask).
+    settings['secureChat.username'] = 'dana';
   });
   const workbench = useWorkbench(settings);
   const members = new Map<string, ChatClient>();

@@ -19,6 +19,8 @@ describe('a server that goes away and comes back', () => {
   before(async () => {
     const port = await freePort();
     settings['secureChat.server.port'] = port;
+    // A display name chosen, so Start and Join go straight to the room (room.test.ts covers the first ask).
+    settings['secureChat.username'] = 'dana';
     ownAddress = `ws://127.0.0.1:${port}`;
   });
   const workbench = useWorkbench(settings);

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { ChatClient } from '../../src/client';
+import { accountUsername } from '../../src/host/rules/accountUsername';
 import { RunningServer, startChatServer } from '../../src/server/server';
 import { freePort } from '../harness/codeServer';
 import { tempDataDir } from '../support/testServer';
@@ -84,7 +85,13 @@ describe('a room from first run to daily life', () => {
     await answerInput(page, JOIN_PASSWORD, 'Secure Chat: Set Room Password (2/2)');
 
     // Joining that address needs no password now: it was stored for it, not for ws://127.0.0.1:7777.
+    // The first Join asks for the name others will see, suggesting the account's; never again after.
     await panelButton('Join a room').click();
+    const name = inputBox(page, 'Secure Chat: Your Display Name');
+    await name.title.waitFor();
+    assert.strictEqual(await name.input.inputValue(), accountUsername(), 'the account name is the suggestion');
+    assert.ok(await name.input.getAttribute('placeholder'), 'the name box has a placeholder');
+    await answerInput(page, 'dana', 'Secure Chat: Your Display Name');
     const join = inputBox(page, 'Secure Chat: Join a Room (1/2)');
     await join.title.waitFor();
     assert.strictEqual(await join.input.inputValue(), joinAddress, 'Join suggests the address the password was set for');
