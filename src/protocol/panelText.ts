@@ -57,6 +57,30 @@ export const PANEL_TEXT = {
   /** The badge's tooltip, on a verified member's entry and messages. */
   verifiedBadge: 'Verified: you compared safety numbers with this member',
   keyChangedBadge: 'Not the key you verified under this name',
+  /** The divider above the first message that arrived while the user was away or scrolled up. */
+  unreadDivider: 'New messages',
+  jumpToLatest: 'Jump to latest',
+  /** The jump button while messages came in below the view. */
+  newBelowOne: '1 new message below',
+  newBelow: '{0} new messages below',
+  reply: 'Reply',
+  /** Tooltip of the Reply action: its key with a message focused. */
+  replyTitle: 'Reply (R)',
+  replyingTo: 'Replying to',
+  cancelReply: 'Cancel reply (Escape)',
+  /** The quote of a parent with no text (a snippet). */
+  snippetQuote: 'code snippet',
+  showParent: 'Show the message this replies to',
+  parentNotFound: 'The message this replies to is not in the loaded history.',
+  /** Tooltip of a quick reaction ({0}: the emoji): toggles the user's own. */
+  reactWith: 'React with {0}',
+  anyEmoji: 'Any emoji…',
+  anyEmojiTitle: 'React with any emoji (E)',
+  reactingTo: 'React to',
+  cancelReaction: 'Cancel (Escape)',
+  typeOneEmoji: 'Type one emoji, then Enter: sending one you already put there takes it back.',
+  /** A reaction's tooltip: who put it there ({0}: names joined by commas, {1}: the emoji). */
+  reactedBy: '{0} reacted with {1}',
 } as const;
 
 export type PanelTextKey = keyof typeof PANEL_TEXT;

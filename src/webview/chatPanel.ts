@@ -9,7 +9,6 @@ import type { ViewState } from './hostApi';
 import { estimateRowHeight, renderRow } from './messageView';
 import { ConnectionBanner, EmptyState, PresenceBar, tickCountdowns } from './statusViews';
 import { ReactionBook, isReaction } from './reactions';
-import { STRINGS } from './strings';
 import { VirtualList } from './virtualList';
 import { say, useWords } from './words';
 
@@ -85,7 +84,7 @@ export class ChatPanel {
         this.refreshJump();
       },
     });
-    this.jump = button(doc, STRINGS.jumpToLatest, 'jump-latest', () => this.list.scrollToBottom());
+    this.jump = button(doc, say('jumpToLatest'), 'jump-latest', () => this.list.scrollToBottom());
     this.messagesArea = element(doc, 'div', 'messages');
     this.messagesArea.append(this.scroller, this.jump);
     this.composer = new Composer(doc, {
@@ -245,7 +244,7 @@ export class ChatPanel {
 
   private refreshJump(): void {
     this.jump.hidden = this.list.atBottom;
-    this.jump.textContent = this.unseen > 0 ? STRINGS.newBelow(this.unseen) : STRINGS.jumpToLatest;
+    this.jump.textContent = this.unseen > 0 ? (this.unseen === 1 ? say('newBelowOne') : say('newBelow', this.unseen.toLocaleString('en-US'))) : say('jumpToLatest');
   }
 
   /** The first snapshot is in: the loading line gives way to the panel. */
@@ -389,8 +388,8 @@ export class ChatPanel {
       if (!this.loadingOlder) this.loadOlder();
     } else {
       this.seeking = null;
-      this.composer.showError(STRINGS.parentNotFound);
-      this.announce(STRINGS.parentNotFound);
+      this.composer.showError(say('parentNotFound'));
+      this.announce(say('parentNotFound'));
     }
   }
 

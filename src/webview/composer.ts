@@ -7,7 +7,6 @@
 import { ChatItem, textProblem, usernameProblem } from '../protocol/panel';
 import { isSingleEmoji } from '../protocol/emoji';
 import { button, element, isolate } from './dom';
-import { STRINGS } from './strings';
 import { say } from './words';
 
 /** The message a reply being written answers, or a reaction being typed goes on. */
@@ -112,9 +111,9 @@ export class Composer {
     const doc = this.replyBar.ownerDocument;
     const { message } = target;
     const quote = element(doc, 'span', 'reply-bar-quote');
-    const words = target.kind === 'reply' ? STRINGS.replyingTo : STRINGS.reactingTo;
-    quote.append(`${words} `, isolate(element(doc, 'strong', 'reply-author', message.username)), ' ', isolate(element(doc, 'span', 'reply-text', message.text || STRINGS.snippetQuote)));
-    const cancel = target.kind === 'reply' ? STRINGS.cancelReply : STRINGS.cancelReaction;
+    const words = target.kind === 'reply' ? say('replyingTo') : say('reactingTo');
+    quote.append(`${words} `, isolate(element(doc, 'strong', 'reply-author', message.username)), ' ', isolate(element(doc, 'span', 'reply-text', message.text || say('snippetQuote'))));
+    const cancel = target.kind === 'reply' ? say('cancelReply') : say('cancelReaction');
     const close = button(doc, '×', 'reply-cancel', () => {
       this.setTarget(null);
       this.focus();
@@ -189,7 +188,7 @@ export class Composer {
 
   /** What prevents sending regardless of the text being empty. */
   private blocker(text: string): string | null {
-    if (this.target?.kind === 'react') return usernameProblem(this.me) ?? (isSingleEmoji(text.trim()) ? null : STRINGS.typeOneEmoji);
+    if (this.target?.kind === 'react') return usernameProblem(this.me) ?? (isSingleEmoji(text.trim()) ? null : say('typeOneEmoji'));
     return usernameProblem(this.me) ?? (text.trim() === '' ? null : textProblem(text));
   }
 

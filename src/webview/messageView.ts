@@ -9,7 +9,6 @@ import { say } from './words';
 import { renderCodeBlock, renderMarkdown } from './markdown';
 import { mentionsMe } from '../protocol/mentions';
 import { QUICK_REACTIONS, ReactionSummary } from './reactions';
-import { STRINGS } from './strings';
 import { Row, dayLabel, fullTimeLabel, timeLabel } from './timeline';
 import { trustBadge } from './statusViews';
 
@@ -81,9 +80,9 @@ export function renderReplyQuote(doc: Document, replyTo: NonNullable<ChatItem['r
   const quote = element(doc, 'button', 'reply-quote');
   quote.type = 'button';
   quote.tabIndex = -1;
-  quote.title = STRINGS.showParent;
+  quote.title = say('showParent');
   quote.dataset.replyTo = replyTo.id;
-  quote.append(isolate(element(doc, 'span', 'reply-author', replyTo.username)), isolate(element(doc, 'span', 'reply-text', replyTo.text || STRINGS.snippetQuote)));
+  quote.append(isolate(element(doc, 'span', 'reply-author', replyTo.username)), isolate(element(doc, 'span', 'reply-text', replyTo.text || say('snippetQuote'))));
   return quote;
 }
 
@@ -94,9 +93,9 @@ export function renderReplyQuote(doc: Document, replyTo: NonNullable<ChatItem['r
 function renderActions(doc: Document, item: ChatItem): HTMLElement {
   const actions = element(doc, 'div', 'actions');
   actions.append(
-    ...QUICK_REACTIONS.map((emoji) => actionButton(doc, item.id, 'react', emoji, STRINGS.reactWith(emoji), emoji)),
-    actionButton(doc, item.id, 'any-emoji', STRINGS.anyEmoji, STRINGS.anyEmojiTitle),
-    actionButton(doc, item.id, 'reply', STRINGS.reply, STRINGS.replyTitle),
+    ...QUICK_REACTIONS.map((emoji) => actionButton(doc, item.id, 'react', emoji, say('reactWith', emoji), emoji)),
+    actionButton(doc, item.id, 'any-emoji', say('anyEmoji'), say('anyEmojiTitle')),
+    actionButton(doc, item.id, 'reply', say('reply'), say('replyTitle')),
   );
   return actions;
 }
@@ -117,7 +116,7 @@ function actionButton(doc: Document, id: string, action: string, label: string, 
 function renderReactions(doc: Document, id: string, reactions: readonly ReactionSummary[]): HTMLElement {
   const line = element(doc, 'div', 'reactions');
   for (const { emoji, names, mine } of reactions) {
-    const chip = actionButton(doc, id, 'react', `${emoji} ${names.length}`, STRINGS.reactedBy(names, emoji), emoji, mine ? 'reaction mine' : 'reaction');
+    const chip = actionButton(doc, id, 'react', `${emoji} ${names.length}`, say('reactedBy', names.join(', '), emoji), emoji, mine ? 'reaction mine' : 'reaction');
     chip.setAttribute('aria-pressed', String(mine));
     line.appendChild(chip);
   }
@@ -127,7 +126,7 @@ function renderReactions(doc: Document, id: string, reactions: readonly Reaction
 function renderUnreadDivider(doc: Document): HTMLElement {
   const divider = element(doc, 'div', 'unread-divider');
   divider.setAttribute('role', 'separator');
-  divider.appendChild(element(doc, 'span', 'unread-label', STRINGS.newMessages));
+  divider.appendChild(element(doc, 'span', 'unread-label', say('unreadDivider')));
   return divider;
 }
 
