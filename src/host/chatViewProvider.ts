@@ -3,7 +3,7 @@
 // decrypted chat items.
 // The provider knows nothing of sockets or keys: it talks to a ChatPanelModel, which the extension
 // implements on top of the chat client.
-import { localPanelText } from './panelText';
+import { localPanelText, sayLocally } from './panelText';
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { errorMessage } from '../client';
@@ -98,6 +98,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       nonce: randomBytes(16).toString('base64'),
       scriptUris: [view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString()],
       styleUri: view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'chat.css')).toString(),
+      language: vscode.env.language,
+      loadingText: sayLocally('loading'),
     });
     view.webview.onDidReceiveMessage((raw: unknown) => {
       const message = parseViewToHost(raw);
@@ -167,7 +169,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   /** Every send is answered: the view keeps the typed text until it hears the message was queued. */
   private send(id: number, text: string, replyTo: string | undefined): void {
-    const refusal = textProblem(text) ?? this.attempt(() => this.model.send(text, replyTo));
+    const refusal = textProblem(text, sayLocally) ?? this.attempt(() => this.model.send(text, replyTo));
     this.post({ type: 'sendResult', id, ...(refusal === null ? {} : { refusal }) });
   }
 

@@ -3,13 +3,13 @@
 // Both sides validate everything they receive (a webview is a browser page; the host treats it as
 // untrusted input), so each direction has a parser whose rejection names the field and why.
 // This module is compiled for Node and for the browser, so it uses neither Node nor DOM APIs.
-import { MAX_PLAINTEXT_BYTES, UNSAFE_CHARACTERS, UNSAFE_CHARACTERS_RULE, USERNAME_MAX_BYTES, usernameLengthProblem } from '../crypto/limits';
+import { MAX_PLAINTEXT_BYTES, UNSAFE_CHARACTERS, USERNAME_MAX_BYTES, usernameLengthProblem } from '../crypto/limits';
 import * as v from 'valibot';
 import { BODY_OVERHEAD_BYTES } from './body';
 import { Checked, check, flag, integer, list, oneOf, text, textWhere } from './check';
 import { isSingleEmoji } from './emoji';
 import { MAX_DETAIL_LENGTH, MAX_ONLINE, REPLY_QUOTE_MAX_LENGTH } from './limits';
-import { PANEL_TEXT_KEYS } from './panelText';
+import { PANEL_TEXT_KEYS, Say, sayInEnglish } from './panelText';
 
 /** Largest text, in UTF-8 bytes, that fits one envelope once wrapped in its JSON body. */
 export const MAX_TEXT_BYTES = MAX_PLAINTEXT_BYTES - BODY_OVERHEAD_BYTES;
@@ -49,21 +49,23 @@ export function encodedTextBytes(text: string): number {
 }
 
 /** Why this text cannot be sent, or null when it can. */
-export function textProblem(text: string): string | null {
-  if (text.trim().length === 0) return 'Message is empty.';
+export function textProblem(text: string, say: Say = sayInEnglish): string | null {
+  if (text.trim().length === 0) return say('messageEmpty');
   const bytes = encodedTextBytes(text);
-  if (bytes > MAX_TEXT_BYTES) {
-    return `Message is too long: ${bytes.toLocaleString('en-US')} of ${MAX_TEXT_BYTES.toLocaleString('en-US')} bytes.`;
-  }
+  if (bytes > MAX_TEXT_BYTES) return say('messageTooLong', bytes.toLocaleString('en-US'), MAX_TEXT_BYTES.toLocaleString('en-US'));
   return null;
 }
 
-/** Why this username is unusable (same rule as src/crypto/username.ts), or null when it is fine. */
-export function usernameProblem(username: string | null): string | null {
-  if (username === null || username.length === 0) return `Set a username (1–${USERNAME_MAX_BYTES} bytes) to chat.`;
-  const length = usernameLengthProblem(utf8Length(username.normalize('NFC')));
-  if (length !== null) return `${length}.`;
-  if (UNSAFE_CHARACTERS.test(username)) return `Username ${UNSAFE_CHARACTERS_RULE}.`;
+/**
+ * Why this username is unusable (the rule of src/crypto/username.ts, in the panel's words), or null
+ * when it is fine.
+ */
+export function usernameProblem(username: string | null, say: Say = sayInEnglish): string | null {
+  if (username === null || username.length === 0) return say('usernameMissing', USERNAME_MAX_BYTES);
+  // Not empty once normalised (NFC keeps at least one code point): what is left is too long.
+  const bytes = utf8Length(username.normalize('NFC'));
+  if (usernameLengthProblem(bytes) !== null) return say('usernameTooLong', USERNAME_MAX_BYTES, bytes);
+  if (UNSAFE_CHARACTERS.test(username)) return say('usernameUnsafe');
   return null;
 }
 

@@ -4,6 +4,8 @@
 // filled in by the panel. Browser-safe: imported by the webview and the host.
 
 export const PANEL_TEXT = {
+  /** Until the host's first snapshot (the host puts it in the page, in the user's language). */
+  loading: 'Loading Secure Chat…',
   online: 'Online',
   onlineCount: '{0} online',
   you: ' (you)',
@@ -81,12 +83,24 @@ export const PANEL_TEXT = {
   typeOneEmoji: 'Type one emoji, then Enter: sending one you already put there takes it back.',
   /** A reaction's tooltip: who put it there ({0}: names joined by commas, {1}: the emoji). */
   reactedBy: '{0} reacted with {1}',
+  messageEmpty: 'Message is empty.',
+  /** {0}: the message's size, {1}: the most a message may take, both in bytes. */
+  messageTooLong: 'Message is too long: {0} of {1} bytes.',
+  usernameMissing: 'Set a username (1–{0} bytes) to chat.',
+  /** {0}: the most a name may take, {1}: what this one needs, both in bytes. */
+  usernameTooLong: 'Username is too long: at most {0} bytes, this name needs {1}; use a shorter name or fewer accented letters.',
+  usernameUnsafe: 'Username must not contain control characters or format characters (zero-width, bidi controls).',
 } as const;
 
 export type PanelTextKey = keyof typeof PANEL_TEXT;
 export type PanelText = { readonly [K in PanelTextKey]: string };
 
 export const PANEL_TEXT_KEYS = Object.keys(PANEL_TEXT) as PanelTextKey[];
+
+/** Says the panel text `key` with {0}, {1}... filled in: in the user's language, or English. */
+export type Say = (key: PanelTextKey, ...args: (string | number)[]) => string;
+
+export const sayInEnglish: Say = (key, ...args) => fillIn(PANEL_TEXT[key], ...args);
 
 /** The text with {0}, {1}... filled in from args; a placeholder without its argument stays as it is. */
 export function fillIn(text: string, ...args: (string | number)[]): string {

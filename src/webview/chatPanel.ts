@@ -104,7 +104,7 @@ export class ChatPanel {
     this.announcer.setAttribute('aria-live', 'polite');
     // Nothing is known until the host's first snapshot; showing "offline" meanwhile would flicker,
     // and showing nothing looks broken, so the panel says it is loading.
-    this.loading = element(doc, 'div', 'loading', 'Loading Secure Chat…');
+    this.loading = element(doc, 'div', 'loading', root.dataset.loading || say('loading'));
     this.loading.setAttribute('role', 'status');
     root.append(this.loading, this.presence.root, this.banner.root, this.empty.root, this.messagesArea, this.composer.root, this.announcer);
     root.classList.add('starting');

@@ -168,7 +168,7 @@ export class Composer {
   private submit(): void {
     const text = this.input.value;
     if (this.target?.kind === 'react') return this.submitReaction(this.target.message.id, text.trim());
-    if (this.awaiting !== null || this.blocker(text) !== null || textProblem(text) !== null) return;
+    if (this.awaiting !== null || this.blocker(text) !== null || textProblem(text, say) !== null) return;
     // A refusal answered the previous attempt; this one gets its own answer.
     this.hostError = null;
     this.awaiting = text;
@@ -179,7 +179,7 @@ export class Composer {
 
   /** A reaction needs no answer to clear the box: the host shows it at once, or says why not. */
   private submitReaction(to: string, emoji: string): void {
-    if (!isSingleEmoji(emoji) || usernameProblem(this.me) !== null) return;
+    if (!isSingleEmoji(emoji) || usernameProblem(this.me, say) !== null) return;
     this.setTarget(null);
     this.setDraft('');
     this.callbacks.draftChanged('');
@@ -188,8 +188,8 @@ export class Composer {
 
   /** What prevents sending regardless of the text being empty. */
   private blocker(text: string): string | null {
-    if (this.target?.kind === 'react') return usernameProblem(this.me) ?? (isSingleEmoji(text.trim()) ? null : say('typeOneEmoji'));
-    return usernameProblem(this.me) ?? (text.trim() === '' ? null : textProblem(text));
+    if (this.target?.kind === 'react') return usernameProblem(this.me, say) ?? (isSingleEmoji(text.trim()) ? null : say('typeOneEmoji'));
+    return usernameProblem(this.me, say) ?? (text.trim() === '' ? null : textProblem(text, say));
   }
 
   private update(): void {
@@ -199,7 +199,7 @@ export class Composer {
     const message = blocker ?? this.hostError;
     if (message) {
       this.problem.appendChild(element(this.problem.ownerDocument, 'span', '', message));
-      if (usernameProblem(this.me) !== null) {
+      if (usernameProblem(this.me, say) !== null) {
         this.problem.appendChild(button(this.problem.ownerDocument, say('commandSetUsername'), 'link-button', () => this.callbacks.setUsername()));
       }
     }

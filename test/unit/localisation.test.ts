@@ -35,9 +35,11 @@ function hostStrings(): string[] {
 }
 
 /** The webview's source, where say() names the panel's texts by key (typed as PanelTextKey, so each exists). */
+/** The panel's code: src/webview, and protocol/panel.ts, whose input problems it says in the panel's words. */
 function webviewSource(): string {
   const dir = path.join(root, 'src', 'webview');
-  return fs.readdirSync(dir).filter((file) => file.endsWith('.ts')).map((file) => fs.readFileSync(path.join(dir, file), 'utf8')).join('\n');
+  const files = [...fs.readdirSync(dir).filter((file) => file.endsWith('.ts')).map((file) => path.join(dir, file)), path.join(root, 'src', 'protocol', 'panel.ts')];
+  return files.map((file) => fs.readFileSync(file, 'utf8')).join('\n');
 }
 
 const placeholders = (text: string): string[] => [...text.matchAll(/\{\d+\}/gu)].map((match) => match[0]).sort();

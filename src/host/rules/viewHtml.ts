@@ -8,6 +8,9 @@ export interface ViewPage {
   readonly nonce: string;
   readonly scriptUris: readonly string[];
   readonly styleUri: string;
+  /** The user's language (`vscode.env.language`), and "Loading Secure Chat…" in it: shown before the first snapshot brings the panel's words. */
+  readonly language?: string;
+  readonly loadingText?: string;
 }
 
 /** Escapes a value placed in an attribute; the inputs are ours, but a URI may contain `&` or quotes. */
@@ -28,7 +31,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 export function viewHtml(page: ViewPage): string {
   const scripts = page.scriptUris.map((uri) => `<script nonce="${attribute(page.nonce)}" src="${attribute(uri)}"></script>`).join('\n');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${attribute(page.language ?? 'en')}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${attribute(contentSecurityPolicy(page.cspSource, page.nonce))}">
@@ -37,7 +40,7 @@ export function viewHtml(page: ViewPage): string {
 <title>Secure Chat</title>
 </head>
 <body>
-<main id="app"></main>
+<main id="app"${page.loadingText === undefined ? '' : ` data-loading="${attribute(page.loadingText)}"`}></main>
 ${scripts}
 </body>
 </html>`;

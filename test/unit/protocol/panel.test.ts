@@ -51,6 +51,13 @@ describe('view protocol', () => {
       assert.strictEqual(usernameProblem('Noémie Lefèvré'), 'Username is too long: at most 16 bytes, this name needs 17; use a shorter name or fewer accented letters.');
     });
 
+    it('says its problems in the words it is given (the panel\'s, in the user\'s language)', () => {
+      const keyed = (key: string, ...args: (string | number)[]) => [key, ...args].join('|');
+      assert.strictEqual(textProblem(' ', keyed), 'messageEmpty');
+      assert.strictEqual(textProblem('x'.repeat(MAX_TEXT_BYTES + 1), keyed), `messageTooLong|${(MAX_TEXT_BYTES + 1).toLocaleString('en-US')}|${MAX_TEXT_BYTES.toLocaleString('en-US')}`);
+      assert.deepStrictEqual([null, '', 'Noémie Lefèvré', 'a\u200bb'].map((name) => usernameProblem(name, keyed)), ['usernameMissing|16', 'usernameMissing|16', 'usernameTooLong|16|17', 'usernameUnsafe']);
+    });
+
     it('refuses format characters (Unicode Cf) in usernames, as the crypto layer does', () => {
       for (const bad of ['a\u200bb', '\u202eevil', 'bob\u2066', '\ufeffbob']) assert.match(usernameProblem(bad) ?? '', /format characters/u, JSON.stringify(bad));
     });
