@@ -7,7 +7,7 @@ import { ChatClient } from '../../src/client';
 import { CLOSE_CODES } from '../../src/protocol/wire';
 import { freePort } from '../harness/codeServer';
 import {
-  activeEditorTab, activityBadge, answerInput, chatFrame, cursorPosition, notification, openViewContainer, runCommand, screenshot,
+  activeEditorTab, activityBadge, answerInput, chatFrame, clearNotifications, cursorPosition, notification, openViewContainer, runCommand, screenshot,
   sideBar, statusBarItem, useWorkbench,
 } from './workbench';
 import { unknowingServer } from './unknowingServer';
@@ -185,8 +185,7 @@ describe('chat panel', () => {
       await warning.waitFor();
       assert.strictEqual(await tabs.count(), openBefore, 'no editor was opened');
       assert.match((await activeEditorTab(page).textContent()) ?? '', /example\.ts/u);
-      await runCommand(page, 'Notifications: Clear All Notifications');
-      await warning.waitFor({ state: 'detached' });
+      await clearNotifications(page, warning);
     });
   });
 
@@ -247,8 +246,7 @@ describe('chat panel', () => {
     assert.strictEqual(await item.locator('[href^="command:" i]').count(), 0, 'no command: target');
     await item.locator('.notification-list-item-message').click();
     assert.ok(await sideBar(page).isVisible(), 'the click ran nothing');
-    await runCommand(page, 'Notifications: Clear All Notifications');
-    await item.waitFor({ state: 'detached' });
+    await clearNotifications(page, item);
     return words;
   }
 

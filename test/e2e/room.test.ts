@@ -13,7 +13,7 @@ import { RunningServer, startChatServer } from '../../src/server/server';
 import { freePort } from '../harness/codeServer';
 import { tempDataDir } from '../support/testServer';
 import {
-  activeEditorTab, answerInput, chatFrame, inputBox, notification, openViewContainer, runCommand, sideBar, statusBarItem, useWorkbench,
+  activeEditorTab, answerInput, chatFrame, clearNotifications, inputBox, notification, openViewContainer, runCommand, sideBar, statusBarItem, useWorkbench,
 } from './workbench';
 
 /** The teammate's room this window joins: its password, as whoever created it chose it. */
@@ -58,10 +58,8 @@ describe('a room from first run to daily life', () => {
     await notification(page, text).waitFor();
   }
 
-  async function clearNotifications(page: Page): Promise<void> {
-    await runCommand(page, 'Notifications: Clear All Notifications');
-    await page.locator('.notifications-center .notification-list-item').first().waitFor({ state: 'detached' });
-  }
+  /** Clears the notifications, so the next one a test expects is the only one. */
+  const clearAll = (page: Page) => clearNotifications(page, page.locator('.notifications-center .notification-list-item').first());
 
   it('offers two clear choices on the first run: "Start a room" and "Join a room"', async () => {
     await openViewContainer(workbench.page, 'Secure Chat');
@@ -156,7 +154,7 @@ describe('a room from first run to daily life', () => {
     const invite = notification(page, `Your room is running at ${ownAddress}`);
     assert.match(await invite.textContent() ?? '', /password separately/u);
     await invite.getByRole('button', { name: 'Invite Teammates' }).waitFor();
-    await clearNotifications(page);
+    await clearAll(page);
   });
 
   it('sends a partial-line selection with its first line\'s indentation and no whitespace-only last line', async () => {
@@ -217,7 +215,7 @@ describe('a room from first run to daily life', () => {
     assert.strictEqual(await statusBarItem(page, 'reconnecting').count(), 0, 'not retrying a server that was stopped');
     await banner.getByRole('button', { name: 'Start Server' }).click();
     await statusBarItem(page, 'Secure Chat: 1 online').waitFor();
-    await clearNotifications(page).catch(() => undefined);
+    await clearAll(page).catch(() => undefined);
   });
 
   it('uses names no one confuses with another chat: the view, the context menu and the status bar', async () => {
