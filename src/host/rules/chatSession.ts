@@ -172,7 +172,7 @@ export class ChatSession {
     const local = this.client.send(body);
     this.showOwn(local.id, local.timestamp, body);
     // The first message that cannot be sealed yet: the panel says it lasts only as long as the window.
-    if (this.client.unsealedCount === 1) this.emitUpdate(this.panel.setConnection(this.connectionForPanel(this.client.state)));
+    if (this.client.unsealedCount === 1) this.showConnection(this.client.state);
   }
 
   loadOlder(beforeSeq: number): void {
@@ -196,22 +196,16 @@ export class ChatSession {
     this.emitUpdate({ type: 'config', username: this.client.username });
   }
 
-  /** Whether the panel's connection was last sent marked `noRoomKey`. */
-  private warnsUnsealed = false;
-
   /** Sealed entries to keep; once the last unsealed message is among them, the panel's warning goes. */
   private onOutbox(entries: readonly SealedOutboxEntry[]): void {
     this.events.emit('outbox', entries);
-    if (this.warnsUnsealed && this.client.unsealedCount === 0) {
-      this.emitUpdate(this.panel.setConnection(this.connectionForPanel(this.client.state)));
-    }
+    if (this.panel.shownConnection.noRoomKey === true && this.client.unsealedCount === 0) this.showConnection(this.client.state);
   }
 
   /** Marked `noRoomKey` while typed messages wait unsealed: they are not kept across a restart. */
-  private connectionForPanel(state: ConnectionState): PanelConnection {
+  private showConnection(state: ConnectionState): void {
     const connection = this.namedRefusal(state, panelConnection(state, this.address, this.offline, Date.now(), this.t));
-    this.warnsUnsealed = this.client.unsealedCount > 0;
-    return this.warnsUnsealed ? { ...connection, noRoomKey: true } : connection;
+    this.emitUpdate(this.panel.setConnection(this.client.unsealedCount > 0 ? { ...connection, noRoomKey: true } : connection));
   }
 
   private showOwn(id: string, timestamp: number, body: MessageBody): void {
@@ -220,7 +214,7 @@ export class ChatSession {
   }
 
   private onState(state: ConnectionState): void {
-    this.emitUpdate(this.panel.setConnection(this.connectionForPanel(state)));
+    this.showConnection(state);
     this.events.emit('change', state);
   }
 

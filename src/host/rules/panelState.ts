@@ -136,6 +136,11 @@ export class PanelState {
     return { connection: this.connection, me, messages, online: this.online, hasOlder: this.hasOlderThan(this.viewOldest) };
   }
 
+  /** The connection the panel was last given. */
+  get shownConnection(): PanelConnection {
+    return this.connection;
+  }
+
   setConnection(connection: PanelConnection): PanelUpdate {
     this.connection = connection;
     return { type: 'connection', ...connection };
