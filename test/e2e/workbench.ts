@@ -35,6 +35,14 @@ export function useWorkbench(settings: Record<string, unknown> = {}): Workbench 
     // takes longer than one action's timeout, so the first test would otherwise time out on it.
     await activityItem(page, 'Secure Chat').waitFor({ timeout: 60000 });
   });
+  // What the extension itself logged, printed under a failed test: the extension host runs in
+  // code-server, out of the test's sight, and a reload starts a new one with a log of its own.
+  afterEach(function () {
+    if (this.currentTest?.state !== 'failed' || !server) return;
+    for (const file of server.extensionLogs()) {
+      console.log(`--- ${path.basename(path.dirname(path.dirname(file)))}/${path.basename(file)}\n${fs.readFileSync(file, 'utf8').trimEnd()}`);
+    }
+  });
   after(async function () {
     this.timeout(30000);
     await chromium?.stop();

@@ -16,6 +16,8 @@ export interface CodeServer {
   readonly workspace: string;
   /** code-server's own log (the lookups of extension galleries and telemetry that fail offline are noise). */
   readonly log: string;
+  /** The "Secure Chat" output channel's files, one per extension host started so far (a reload starts another), oldest first. */
+  extensionLogs(): string[];
   /** Resolves when code-server exits. */
   readonly exited: Promise<number | null>;
   /** Workbench URL that loads the extension from source, and optionally runs an extension-host test module. */
@@ -126,6 +128,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     workspace,
     log,
     exited: group.exited,
+    extensionLogs: () => extensionLogs(path.join(userData, 'logs')),
     stop: () => group.stop(),
     workbenchUrl({ folder = workspace, extensionTestsPath } = {}) {
       const payload: [string, string][] = [['extensionDevelopmentPath', remote(repoRoot)]];
@@ -133,4 +136,17 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       return `${url}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     },
   };
+}
+
+/** `logs/<session>/exthost<N>/<extension id>/*.log` under the user data folder, by session and host number. */
+function extensionLogs(logsDir: string): string[] {
+  const list = (dir: string): string[] => (fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []);
+  const hostNumber = (name: string): number => Number(/^exthost(\d+)$/u.exec(name)?.[1] ?? NaN);
+  return list(logsDir).flatMap((session) => list(path.join(logsDir, session))
+    .filter((name) => Number.isInteger(hostNumber(name)))
+    .sort((a, b) => hostNumber(a) - hostNumber(b))
+    .flatMap((host) => {
+      const dir = path.join(logsDir, session, host, 'secure-chat.secure-chat');
+      return list(dir).filter((name) => name.endsWith('.log')).map((name) => path.join(dir, name));
+    }));
 }
