@@ -5,14 +5,14 @@
 // anyway by a client that does not name what it edits, by alice's panel; history serves the
 // tombstone in place of what was deleted.
 import * as assert from 'assert';
-import { ChatClient } from '../../src/client';
-import type { ChatMessage, DeliveryUpdate } from '../../src/client';
+import type { ChatMessage } from '../../src/client';
 import { sealSignedMessage } from '../../src/crypto';
 import { decodeBody, encodeBody } from '../../src/protocol/body';
 import { RunningServer, startChatServer } from '../../src/server/server';
-import { RawClient, within } from '../support/rawClient';
+import { RawClient } from '../support/rawClient';
 import { tempDataDir } from '../support/testServer';
-import { answerInput, chatFrame, runCommand, statusBarItem, useWorkbench } from './workbench';
+import { Teammate, joinAs } from './teammate';
+import { chatFrame, runCommand, statusBarItem, useWorkbench } from './workbench';
 
 const PASSWORD = 'copper lantern orchard';
 
@@ -20,11 +20,8 @@ describe('editing and deleting, with two members', () => {
   const workbench = useWorkbench();
   let team: RunningServer;
   let address = '';
-  let bob: ChatClient;
+  let bob: Teammate;
   let mallory: RawClient | undefined;
-  /** Bob's view of the room: every message he receives, and every delivery update of his own. */
-  const received: ChatMessage[] = [];
-  const deliveries: DeliveryUpdate[] = [];
   /** Alice's message as bob received it. */
   let typo: ChatMessage;
 
@@ -32,13 +29,7 @@ describe('editing and deleting, with two members', () => {
     this.timeout(60000);
     team = await startChatServer({ password: PASSWORD, dataDir: tempDataDir(), host: '127.0.0.1', port: 0 });
     address = `ws://127.0.0.1:${team.port}`;
-    bob = new ChatClient({ address, password: PASSWORD, username: 'bob' });
-    bob.on('message', (message) => received.push(message));
-    bob.on('delivery', (update) => deliveries.push(update));
-    await new Promise<void>((resolve) => {
-      const stop = bob.on('state', (state) => state.status === 'connected' && (stop(), resolve()));
-      bob.connect();
-    });
+    bob = await Teammate.join(address, PASSWORD, 'bob');
   });
   after(async () => {
     mallory?.ws.terminate();
@@ -50,29 +41,11 @@ describe('editing and deleting, with two members', () => {
   const row = (id: string) => panel().locator(`.row.message[data-id="${id}"]`);
   const composer = () => panel().locator('textarea.composer-input');
   const bar = () => panel().locator('.reply-bar');
-  /** The first message bob receives (already or next) that passes `test`. */
-  const bobReceives = (test: (message: ChatMessage) => boolean, what: string): Promise<ChatMessage> => {
-    const seen = received.find(test);
-    if (seen) return Promise.resolve(seen);
-    return within(new Promise((resolve) => {
-      const stop = bob.on('message', (message) => test(message) && (stop(), resolve(message)));
-    }), 15000, what);
-  };
-  const bobDelivery = (id: string, status: DeliveryUpdate['status']): Promise<DeliveryUpdate> => {
-    const seen = deliveries.find((update) => update.id === id && update.status === status);
-    if (seen) return Promise.resolve(seen);
-    return within(new Promise((resolve) => {
-      const stop = bob.on('delivery', (update) => update.id === id && update.status === status && (stop(), resolve(update)));
-    }), 15000, `bob's message ${status}`);
-  };
+  const bobReceives = (test: (message: ChatMessage) => boolean, what: string) => bob.receives(test, what);
 
   it('joins the team\'s room as alice and says something with a typo', async () => {
     const { page } = workbench;
-    await runCommand(page, 'Secure Chat: Set Username');
-    await answerInput(page, 'alice', 'Secure Chat: Username');
-    await runCommand(page, 'Secure Chat: Join a Room');
-    await answerInput(page, address, 'Secure Chat: Join a Room (1/2)');
-    await answerInput(page, PASSWORD, 'Secure Chat: Join a Room (2/2)');
+    await joinAs(page, 'alice', address, PASSWORD);
     await statusBarItem(page, 'Secure Chat: 2 online').waitFor();
     await runCommand(page, 'Secure Chat: Open Chat');
     await composer().fill('The build is brokne on main.');
@@ -117,8 +90,8 @@ describe('editing and deleting, with two members', () => {
   });
 
   it('refuses an edit of alice\'s message by anyone else: the server answers not-author, and one stored anyway changes nothing here', async () => {
-    const forged = bob.send({ text: 'I never said this.', edit: { to: typo.id } });
-    const refusal = await bobDelivery(forged.id, 'failed');
+    const forged = bob.client.send({ text: 'I never said this.', edit: { to: typo.id } });
+    const refusal = await bob.delivery(forged.id, 'failed');
     assert.match(refusal.reason ?? '', /only the member who wrote a message can edit or delete it/u);
 
     // A client that does not name the seq it edits: the server cannot tell, stores it, and every receiver checks the signer.
@@ -134,9 +107,9 @@ describe('editing and deleting, with two members', () => {
   });
 
   it('shows bob\'s edit of his own message as its new text, marked "edited"', async () => {
-    const lunch = bob.send({ text: 'Lunch at 12?' });
+    const lunch = bob.client.send({ text: 'Lunch at 12?' });
     await row(lunch.id).waitFor();
-    bob.send({ text: 'Lunch at 12:30?', edit: { to: lunch.id } });
+    bob.client.send({ text: 'Lunch at 12:30?', edit: { to: lunch.id } });
     await row(lunch.id).locator('.body > p', { hasText: 'Lunch at 12:30?' }).waitFor();
     await row(lunch.id).locator('.edited-mark').waitFor();
     await row(lunch.id).hover();
@@ -165,7 +138,7 @@ describe('editing and deleting, with two members', () => {
 
   it('shows bob\'s delete of his own message as "message deleted" in its place', async () => {
     const id = (await panel().locator('.row.message', { hasText: 'Lunch at 12:30?' }).getAttribute('data-id'))!;
-    bob.send({ text: '', delete: { to: id } });
+    bob.client.send({ text: '', delete: { to: id } });
     await row(id).locator('.deleted-note', { hasText: 'message deleted' }).waitFor();
     assert.strictEqual(await panel().locator('.row.message', { hasText: 'Lunch at' }).count(), 0);
   });
