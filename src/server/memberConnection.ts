@@ -425,9 +425,9 @@ export class MemberConnection {
     );
   }
 
-  /** Checks 7 to 9 and the append; a tombstone (`deletes`) replaces those seqs on disk before its ack. */
+  /** Checks 7 to 9 and the append; a tombstone (`deletes`) replaces those seqs on disk before it is appended. */
   private store(envelope: Buffer, messageId: Buffer, messageIv: Buffer, timestamp: number, deletes: readonly number[] | undefined): void {
-    const { store, limits, presence, logger, storage, tombstones } = this.context;
+    const { store, limits, logger, storage, tombstones } = this.context;
     if (this.closed) return;
     // Replay before stale: an old envelope resent after a long absence learns it is already stored.
     if (store.holdsRecent(messageId, messageIv)) return this.error('replay', messageId);
@@ -441,6 +441,17 @@ export class MemberConnection {
     }
     const bytes = JOURNAL_RECORD_OVERHEAD + envelope.length;
     if (storage.refuses(bytes)) return this.error('storage-full', messageId);
+    if (!deletes) return this.append(envelope, messageId, messageIv, bytes);
+    // The deleted messages are never served again from here on, whatever becomes of the append.
+    tombstones.add(deletes, envelope).then(() => this.append(envelope, messageId, messageIv, bytes), (failure: Error) => {
+      logger.log('error', 'tombstone-write-failed', { error: failure.message });
+      this.error(isStorageFull(failure) ? 'storage-full' : 'internal', messageId);
+    });
+  }
+
+  private append(envelope: Buffer, messageId: Buffer, messageIv: Buffer, bytes: number): void {
+    const { store, presence, logger, storage } = this.context;
+    if (this.closed) return;
     store.append({ messageId, messageIv, envelope }, (error, seq) => {
       if (error) {
         if (error instanceof ReplayError) return this.error('replay', messageId);
@@ -454,17 +465,9 @@ export class MemberConnection {
         return this.error('internal', messageId);
       }
       storage.appended(bytes);
-      const stored = () => {
-        this.send({ type: 'ack', id: messageId, seq });
-        if (!store.fansOut) presence.broadcast({ type: 'message', seq, envelope }, this);
-        this.context.onStored();
-      };
-      if (!deletes) return stored();
-      // Stored, but answered only once the deleted messages are never served again.
-      tombstones.add(seq, deletes, envelope).then(stored, (failure: Error) => {
-        logger.log('error', 'tombstone-write-failed', { error: failure.message });
-        this.error('internal', messageId);
-      });
+      this.send({ type: 'ack', id: messageId, seq });
+      if (!store.fansOut) presence.broadcast({ type: 'message', seq, envelope }, this);
+      this.context.onStored();
     }, this);
   }
 

@@ -2,8 +2,9 @@
 // message's edits. Segments are written once and the journal is append-only, so the stored bytes of
 // a deleted message are not rewritten; this overlay is consulted for every history page instead, and
 // a deleted message is never served again: each seq a tombstone replaces answers with the tombstone's
-// envelope. tombstones.json holds the overlay, rewritten whole and atomically for every delete, before
-// the delete is acknowledged (deletes are rare; docs/SECURITY.md says what stays on disk).
+// envelope. tombstones.json holds the overlay, rewritten whole and atomically for every delete before
+// the tombstone is appended to the log, so no crash leaves a stored tombstone that replaces nothing
+// (deletes are rare; docs/SECURITY.md says what stays on disk).
 import * as fs from 'fs';
 import * as path from 'path';
 import * as v from 'valibot';
@@ -22,8 +23,6 @@ export const MAX_TOMBSTONES = 100_000;
 const TombstonesFileSchema = v.object({
   version: v.literal(1, 'must be 1'),
   tombstones: list(v.object({
-    /** The tombstone's own seq. */
-    seq: integer(1),
     /** The seqs it replaces: the deleted message and its edits. */
     replaces: list(integer(1), MAX_DELETED_SEQS),
     envelope: base64Bytes(MIN_ENVELOPE_BYTES, MAX_ENVELOPE_V3_BYTES),
@@ -75,12 +74,12 @@ export class Tombstones {
     return this.tombstones.length >= this.capacity;
   }
 
-  /** Resolves once the tombstone stored under `seq` replaces `replaces` on disk; from then on pages serve it. */
-  async add(seq: number, replaces: readonly number[], envelope: Buffer): Promise<void> {
-    const tombstone: Tombstone = { seq, replaces: [...replaces], envelope };
+  /** Resolves once the tombstone replaces `replaces` on disk; from then on pages serve it in their place. */
+  async add(replaces: readonly number[], envelope: Buffer): Promise<void> {
+    const tombstone: Tombstone = { replaces: [...replaces], envelope };
     const write = this.written.then(async () => {
       const next = [...this.tombstones, tombstone];
-      const json = { version: 1, tombstones: next.map((t) => ({ seq: t.seq, replaces: t.replaces, envelope: encodeBase64(t.envelope) })) };
+      const json = { version: 1, tombstones: next.map((t) => ({ replaces: t.replaces, envelope: encodeBase64(t.envelope) })) };
       await writeFileAtomic(this.file, Buffer.from(JSON.stringify(json)));
       this.tombstones.push(tombstone);
       this.index(tombstone);

@@ -74,8 +74,9 @@ describe('server: edits and deletes', () => {
     const expected = [[seq, tombstone], [edit.seq, tombstone], [seq + 2, '{"text":"unrelated"}'], [seq + 3, tombstone]];
     assert.deepStrictEqual(await texts(bob), expected);
     assert.deepStrictEqual((await bob.history({ after: 0, limit: 1 })).messages.map((m) => decodeBody(bob.open(m.envelope).plaintext)), [{ ok: true, value: { text: '', delete: { to } } }]);
-    const file = JSON.parse(fs.readFileSync(path.join(server.dataDir, 'tombstones.json'), 'utf8')) as { version: number; tombstones: { seq: number; replaces: number[] }[] };
-    assert.deepStrictEqual([file.version, file.tombstones.map((t) => [t.seq, t.replaces])], [1, [[seq + 3, [seq, edit.seq]]]]);
+    const file = JSON.parse(fs.readFileSync(path.join(server.dataDir, 'tombstones.json'), 'utf8')) as { version: number; tombstones: { replaces: number[]; envelope: string }[] };
+    assert.deepStrictEqual([file.version, file.tombstones.map((t) => t.replaces)], [1, [[seq, edit.seq]]]);
+    assert.strictEqual(file.tombstones[0].envelope, (await bob.history({ after: seq + 2, limit: 1 })).messages[0].envelope.toString('base64'), 'the tombstone as stored');
     roster.dropAll();
     await server.close();
     server = await startTestServer({ dataDir: server.dataDir });
@@ -86,9 +87,10 @@ describe('server: edits and deletes', () => {
     roster.dropAll();
     await server.close();
     const file = path.join(server.dataDir, 'tombstones.json');
-    fs.writeFileSync(file, '{"version":1,"tombstones":[{"seq":0}]}');
-    await assert.rejects(startTestServer({ dataDir: server.dataDir }), /tombstones\.json is not a valid tombstones file \("tombstones\.0\.seq" must be an integer/u);
-    assert.strictEqual(fs.readFileSync(file, 'utf8'), '{"version":1,"tombstones":[{"seq":0}]}');
+    const damaged = '{"version":1,"tombstones":[{"replaces":[0],"envelope":""}]}';
+    fs.writeFileSync(file, damaged);
+    await assert.rejects(startTestServer({ dataDir: server.dataDir }), /tombstones\.json is not a valid tombstones file \("tombstones\.0\.replaces\.0" must be an integer/u);
+    assert.strictEqual(fs.readFileSync(file, 'utf8'), damaged);
     server = await startTestServer();
   });
 });
