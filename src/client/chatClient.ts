@@ -25,6 +25,7 @@ import { Logger, silentLogger } from '../protocol/log';
 import { encodeMessageBody } from './messageBody';
 import { Outbox, OutboxEntry, SealedOutboxEntry } from './outbox';
 import { AckedMessages } from './ackedMessages';
+import { Amendment, Amendments } from './amendments';
 import { Presence, PresenceChange } from './presence';
 import type { ChatClientEvents, ChatClientOptions, ChatMessage, ConnectionState, HistoryPage, LocalMessage, OnlineMember } from './types';
 
@@ -85,6 +86,8 @@ export class ChatClient {
   /** Acknowledged messages of ours, until a later catch-up shows them stored. */
   private readonly acked: AckedMessages;
   private readonly ledger = new MessageLedger();
+  /** Which of our messages each edit of ours changes, for the seqs a tombstone names. */
+  private readonly amendments = new Amendments();
   private readonly presence = new Presence();
   private readonly secretCache = new RoomSecretCache();
   /** Hex room id this address must present: the caller's pin, then the room of the first verified connection. */
@@ -480,6 +483,7 @@ export class ChatClient {
     if (verdict.kind !== 'new') return undefined;
     const body = decodeBody(opened.plaintext);
     if (!body.ok) this.logger.log('warn', 'message-body-unreadable', { seq: stored.seq, why: body.error });
+    else if (opened.signer?.equals(this.identity.publicKey)) this.amendments.noteOwn(id, body.value);
     return {
       id, ...(counted ? { seq: stored.seq } : {}), username: opened.username, timestamp: opened.timestamp,
       body: body.ok ? body.value : UNREADABLE_BODY, readable: body.ok, signer: opened.signer,
@@ -563,7 +567,27 @@ export class ChatClient {
     const sendable = next.envelope[0] === ENVELOPE_VERSION_SIGNED && peekEpoch(next.envelope) === current?.epoch;
     if (current && !sendable && !this.resealed(next)) return;
     live.inFlight = next.localId;
-    live.connection.send({ type: 'send', envelope: next.envelope });
+    live.connection.send({ type: 'send', envelope: next.envelope, ...this.amendmentOf(next) });
+  }
+
+  /**
+   * The seqs an edit or tombstone of ours changes, read from its own envelope: the outbox keeps only
+   * sealed envelopes, also across a restart, and an edit is remembered for a later delete.
+   */
+  private amendmentOf(entry: OutboxEntry): Amendment | Record<string, never> {
+    const keyring = this.verified?.keyring;
+    if (!keyring) return {};
+    let plaintext: Buffer;
+    try {
+      plaintext = openRoomMessage(keyring.lookup, entry.envelope).plaintext;
+    } catch (error) {
+      if (!(error instanceof CryptoError)) throw error;
+      return {};
+    }
+    const body = decodeBody(plaintext);
+    if (!body.ok) return {};
+    this.amendments.noteOwn(entry.wireId, body.value);
+    return this.amendments.fields(body.value, (id) => this.ledger.seqOf(id));
   }
 
   private onAck(live: LiveConnection, wireId: string, seq: number): void {

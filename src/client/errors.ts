@@ -55,6 +55,7 @@ const SERVER_ERROR_WORDS: Readonly<Record<ErrorCode, string>> = {
   'wrong-signer': 'the message is signed by another identity than this connection presented',
   'wrong-name': 'the message carries another name than this connection presented',
   unavailable: 'the server cannot reach its message store right now',
+  'not-author': 'only the member who wrote a message can edit or delete it',
 };
 
 export function serverErrorWords(code: ErrorCode): string {

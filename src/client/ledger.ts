@@ -46,6 +46,11 @@ export class MessageLedger {
     if (entry) entry.seq = seq;
   }
 
+  /** The seq a message handled here was stored under, once known. */
+  seqOf(wireId: string): number | undefined {
+    return this.seen.get(wireId)?.seq;
+  }
+
   accept(wireId: string, seq: number): Verdict {
     const entry = this.seen.get(wireId);
     if (!entry) {

@@ -18,6 +18,8 @@ export interface EnvelopeHeader {
   readonly timestamp: number;
   readonly usernameBlock: Buffer;
   readonly messageIv: Buffer;
+  /** The signer's public key (version 3), null for unsigned versions: who may edit or delete the message. */
+  readonly signer: Buffer | null;
 }
 
 /** Per version, the bytes between the room id and the message id: the u32 key epoch (2, 3), then the signer's key (3). */
@@ -53,5 +55,6 @@ export function readEnvelopeHeader(envelope: Uint8Array): EnvelopeHeader | null 
     timestamp: Number(sentAt),
     usernameBlock: bytes.subarray(username, messageIv),
     messageIv: bytes.subarray(messageIv, end),
+    signer: version === 3 ? bytes.subarray(messageId - ED25519_PUBLIC_KEY_BYTES, messageId) : null,
   };
 }

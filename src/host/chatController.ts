@@ -123,6 +123,14 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     this.requireSession().react(to, emoji, on);
   }
 
+  edit(to: string, text: string): void {
+    this.requireSession().edit(to, text);
+  }
+
+  remove(to: string): void {
+    this.requireSession().remove(to);
+  }
+
   loadOlder(beforeSeq: number): void {
     this.session?.loadOlder(beforeSeq);
   }

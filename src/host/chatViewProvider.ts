@@ -27,6 +27,8 @@ import { viewHtml } from './rules/viewHtml';
  *   message it answers, if any); it queues while offline and throws, with a message for the user,
  *   when it queues nothing.
  * - `react(to, emoji, on)` sends a reaction (shown as an item with `react`), like `send`.
+ * - `edit(to, text)` and `remove(to)` send a new version or a tombstone of the user's own message
+ *   `to` (items with `edit`, `delete`), like `send`.
  * - `loadOlder(beforeSeq)` answers with a 'messages' update, position 'prepend'.
  * Panel commands (the empty state's buttons) run the VS Code commands `secureChat.<name>` for
  * each name in PANEL_COMMANDS, so the extension registers `secureChat.connect`,
@@ -37,6 +39,8 @@ export interface ChatPanelModel {
   onDidUpdate(listener: (update: PanelUpdate) => void): vscode.Disposable;
   send(text: string, replyTo?: string): void;
   react(to: string, emoji: string, on: boolean): void;
+  edit(to: string, text: string): void;
+  remove(to: string): void;
   loadOlder(beforeSeq: number): void;
 }
 
@@ -126,7 +130,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     if (!view) return;
     if (!view.visible) {
       // The page gets a fresh snapshot when shown, so only the badge needs the news now.
-      if (update.type === 'messages' && update.position === 'append') this.addUnread(update.items.filter((item) => !item.own && !item.react));
+      if (update.type === 'messages' && update.position === 'append') this.addUnread(update.items.filter((item) => !item.own && !item.react && !item.edit && !item.delete));
       return;
     }
     if (this.ready) this.feed.push(update);
@@ -139,7 +143,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.postSnapshot();
         return;
       case 'send':
-        return this.send(message.id, message.text, message.replyTo);
+        return this.send(message.id, message.text, message.replyTo, message.edits);
+      case 'delete':
+        return this.attemptOrSay(() => this.model.remove(message.to));
       case 'react':
         return this.attemptOrSay(() => this.model.react(message.to, message.emoji, message.on));
       case 'loadOlder':
@@ -168,8 +174,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   /** Every send is answered: the view keeps the typed text until it hears the message was queued. */
-  private send(id: number, text: string, replyTo: string | undefined): void {
-    const refusal = textProblem(text, sayLocally) ?? this.attempt(() => this.model.send(text, replyTo));
+  private send(id: number, text: string, replyTo: string | undefined, edits: string | undefined): void {
+    const refusal = textProblem(text, sayLocally) ?? this.attempt(() => (edits === undefined ? this.model.send(text, replyTo) : this.model.edit(edits, text)));
     this.post({ type: 'sendResult', id, ...(refusal === null ? {} : { refusal }) });
   }
 

@@ -48,19 +48,36 @@ const ReactSchema = v.object({
 }, 'must be an object');
 export type React = v.InferOutput<typeof ReactSchema>;
 
+/**
+ * An edit or a delete names the message it changes; receivers take it only when it is signed by the
+ * key that signed that message (see the panel's edits.ts), and so does the server (the frame names
+ * the seqs it changes: docs/PROTOCOL.md, "Edits and deletes").
+ */
+const AmendSchema = v.object({ to: messageId() }, 'must be an object');
+export type Amend = v.InferOutput<typeof AmendSchema>;
+
 const MessageBodySchema = v.object({
   text: v.string('must be a string'),
   snippet: v.optional(SnippetSchema),
   replyTo: v.optional(ReplyToSchema),
   /** Makes the body a reaction: its text is empty and nothing else is read. */
   react: v.optional(ReactSchema),
+  /** Makes the body a new version of the message `to`: its text replaces that message's text. */
+  edit: v.optional(AmendSchema),
+  /** Makes the body a tombstone of the message `to`: its text is empty and nothing else is read. */
+  delete: v.optional(AmendSchema),
 });
 export type MessageBody = v.InferOutput<typeof MessageBodySchema>;
 
-/** Fields in the order docs/PROTOCOL.md gives them, the optional ones only when present; a reaction is `{"text":"","react":{...}}`. */
+/**
+ * Fields in the order docs/PROTOCOL.md gives them, the optional ones only when present; a reaction is
+ * `{"text":"","react":{...}}`, a tombstone `{"text":"","delete":{"to":...}}`, an edit `{"text":...,"edit":{"to":...}}`.
+ */
 export function encodeBody(body: MessageBody): Uint8Array {
   const { text, snippet, replyTo, react } = body;
   if (react) return new TextEncoder().encode(JSON.stringify({ text: '', react: { to: react.to, emoji: react.emoji, on: react.on } }));
+  if (body.delete) return new TextEncoder().encode(JSON.stringify({ text: '', delete: { to: body.delete.to } }));
+  if (body.edit) return new TextEncoder().encode(JSON.stringify({ text, edit: { to: body.edit.to } }));
   return new TextEncoder().encode(JSON.stringify({ text, ...(snippet ? { snippet } : {}), ...(replyTo ? { replyTo: { id: replyTo.id, name: replyTo.name, text: replyTo.text } } : {}) }));
 }
 

@@ -13,3 +13,7 @@ export const HISTORY_PAGE_DEFAULT = 50;
 export const REPLY_QUOTE_MAX_LENGTH = 100;
 /** Most UTF-16 units of the name a reply quotes: room for any username of 16 bytes. */
 export const REPLY_NAME_MAX_LENGTH = 16;
+/** Most seqs one tombstone replaces: the message and its edits (an edit beyond them is never offered). */
+export const MAX_DELETED_SEQS = 101;
+/** Most edits of one message a client offers: a delete must name them all within MAX_DELETED_SEQS. */
+export const MAX_EDITS_PER_MESSAGE = MAX_DELETED_SEQS - 1;

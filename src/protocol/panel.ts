@@ -123,6 +123,12 @@ const ChatItemSchema = v.pipe(v.object({
   replyTo: v.optional(v.pipe(v.object({ id: messageId(), username: username(), text: text(REPLY_QUOTE_MAX_LENGTH) }, 'must be an object'), v.readonly())),
   /** A reaction, which the view folds into the message it names instead of showing it; its text is empty. */
   react: v.optional(v.pipe(v.object({ to: messageId(), emoji: reaction(), on: flag() }, 'must be an object'), v.readonly())),
+  /** A new version of the message `to` (its text is the new text): the view shows it in that message's place. */
+  edit: v.optional(v.pipe(v.object({ to: messageId() }, 'must be an object'), v.readonly())),
+  /** A tombstone of the message `to`, whose text is empty: the view shows "message deleted" in that message's place. */
+  delete: v.optional(v.pipe(v.object({ to: messageId() }, 'must be an object'), v.readonly())),
+  /** The signer's whole public key in hex (absent for unsigned history): an edit or delete counts only from its target's signer. */
+  signer: v.optional(textWhere((key) => /^[0-9a-f]{64}$/u.test(key), 'must be 64 lowercase hex digits')),
   own: flag(),
   /** History from before messages were signed: nothing proves who sent it. Absent for signed messages. */
   unsigned: v.optional(flag()),
@@ -227,9 +233,11 @@ export type PanelUpdate = Exclude<HostToView, { type: 'snapshot' }>;
 
 const ViewToHostSchema = v.variant('type', [
   v.object({ type: v.literal('ready') }),
-  /** `id` (chosen by the view) names the `sendResult` that answers it; the host checks the text. */
+  /** `id` (chosen by the view) names the `sendResult` that answers it; the host checks the text. `edits`: the text is a new version of that message. */
   // Any draft-sized text passes: the host answers a bad one with a refusal, which a silent drop would not give.
-  v.object({ type: v.literal('send'), id: integer(0), text: text(MAX_DRAFT_LENGTH), replyTo: v.optional(messageId()) }),
+  v.object({ type: v.literal('send'), id: integer(0), text: text(MAX_DRAFT_LENGTH), replyTo: v.optional(messageId()), edits: v.optional(messageId()) }),
+  /** "Delete" on one of the user's own messages. */
+  v.object({ type: v.literal('delete'), to: messageId() }),
   v.object({ type: v.literal('loadOlder'), beforeSeq: integer(0) }),
   /** The user's emoji on the message `to` (on), or taken back (not on). */
   v.object({ type: v.literal('react'), to: messageId(), emoji: reaction(), on: flag() }),

@@ -83,6 +83,21 @@ export const PANEL_TEXT = {
   typeOneEmoji: 'Type one emoji, then Enter: sending one you already put there takes it back.',
   /** A reaction's tooltip: who put it there ({0}: names joined by commas, {1}: the emoji). */
   reactedBy: '{0} reacted with {1}',
+  edit: 'Edit',
+  /** Tooltip of the Edit action: its key with a message focused (Up in an empty composer edits the last one). */
+  editTitle: 'Edit (F2)',
+  deleteMessage: 'Delete',
+  deleteTitle: 'Delete (Del)',
+  editing: 'Editing',
+  cancelEdit: 'Cancel edit (Escape)',
+  /** The bar above the composer before a delete: Enter confirms. */
+  confirmDelete: 'Delete for everyone? Enter deletes, Escape keeps',
+  /** In place of a message its author deleted. */
+  messageDeleted: 'message deleted',
+  /** After the text of a message its author edited; a click shows the earlier versions. */
+  edited: 'edited',
+  editedTitle: 'Show the earlier versions',
+  hideVersions: 'Hide the earlier versions',
   messageEmpty: 'Message is empty.',
   /** {0}: the message's size, {1}: the most a message may take, both in bytes. */
   messageTooLong: 'Message is too long: {0} of {1} bytes.',

@@ -10,7 +10,7 @@ import {
 import * as v from 'valibot';
 import { base64Bytes, encodeBase64 } from './base64';
 import { Checked, check, flag, integer, list, oneOf, text, textWhere } from './check';
-import { HISTORY_PAGE_MAX, MAX_ONLINE } from './limits';
+import { HISTORY_PAGE_MAX, MAX_DELETED_SEQS, MAX_ONLINE } from './limits';
 
 export const PROTOCOL_VERSION = 2;
 /** A presence entry: the member's identity key, the u32 epoch its username block is sealed under, then the block. */
@@ -23,7 +23,7 @@ export const ERROR_CODES = [
   'bad-frame', 'too-large', 'bad-mac', 'stale', 'replay', 'rate-limited', 'auth-failed',
   'not-authenticated', 'handshake-timeout', 'backoff', 'server-full', 'slow-consumer', 'shutting-down', 'internal',
   'storage-full', 'upgrade-required', 'password-changed', 'name-taken', 'too-many-names', 'directory-full',
-  'signature-required', 'wrong-signer', 'wrong-name', 'unavailable',
+  'signature-required', 'wrong-signer', 'wrong-name', 'unavailable', 'not-author',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -92,7 +92,12 @@ const ClientFrameSchema = v.variant('type', [
   }),
   // Version 1's first frame, whatever its fields: recognised only to answer `upgrade-required`.
   v.object({ type: v.literal('auth') }),
-  v.object({ type: v.literal('send'), envelope: envelope() }),
+  // An edit names the seq of the message it changes, a tombstone the seqs it replaces (docs/PROTOCOL.md, "Edits and deletes").
+  v.pipe(
+    v.object({ type: v.literal('send'), envelope: envelope(), edits: v.optional(integer(1)), deletes: v.optional(list(integer(1), MAX_DELETED_SEQS)) }),
+    v.check((frame) => frame.edits === undefined || frame.deletes === undefined, '"edits" and "deletes" cannot both be given'),
+    v.check((frame) => frame.deletes?.length !== 0, '"deletes" must name at least one seq'),
+  ),
   v.pipe(
     v.object({ type: v.literal('history'), requestId: requestId(), before: v.optional(integer(1)), after: v.optional(integer(0)), limit: integer(1, HISTORY_PAGE_MAX) }),
     v.check((frame) => frame.before === undefined || frame.after === undefined, '"before" and "after" cannot both be given'),

@@ -21,6 +21,8 @@ import type { Logger } from './logger';
 import type { Presence, PresenceMember } from './presence';
 import { ReplayError, RoomLog, UnavailableError } from './roomLog';
 import type { StoredDirectory } from './storedDirectory';
+import type { Tombstones } from './tombstones';
+import { authoredBy } from './authorship';
 
 /** Journal record header and fixed fields (journal.ts): what a message costs on disk beyond its envelope. */
 const JOURNAL_RECORD_OVERHEAD = 24;
@@ -44,6 +46,8 @@ export interface ConnectionContext {
   readonly presence: Presence<PresenceMember>;
   /** Names bound to identity keys: `present` claims one. */
   readonly directory: StoredDirectory;
+  /** Deleted messages: every history page is served through it. */
+  readonly tombstones: Tombstones;
   isShuttingDown(): boolean;
   /** After each stored message: the automatic rotation rules look at the count. */
   onStored(): void;
@@ -74,6 +78,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   'wrong-signer': 'the message is signed by another identity key than this connection presented',
   'wrong-name': 'the message is sent under another name than this connection presented',
   unavailable: 'the server cannot reach its message store; try again shortly',
+  'not-author': 'the message edited or deleted is not signed by this connection\'s identity key, or is not stored',
 };
 
 /** Sends one error frame and the close frame. */
@@ -251,7 +256,7 @@ export class MemberConnection {
     if (!this.bucket.take() || (frame.type === 'send' && !this.takeBytes(frame.envelope.length))) {
       return this.error('rate-limited', frame.type === 'send' ? peekMessageId(frame.envelope) : frame.requestId);
     }
-    if (frame.type === 'send') this.accept(frame.envelope);
+    if (frame.type === 'send') this.accept(frame);
     else this.sendHistory(frame);
   }
 
@@ -387,8 +392,9 @@ export class MemberConnection {
     logger.log('info', 'authenticated', { address: this.address, online: presence.size });
   }
 
-  private accept(envelope: Buffer): void {
-    const { secrets, store, limits, presence, logger, storage } = this.context;
+  private accept(frame: Extract<ClientFrame, { type: 'send' }>): void {
+    const { envelope } = frame;
+    const { secrets, store } = this.context;
     if (this.context.isShuttingDown()) return this.error('shutting-down', peekMessageId(envelope));
     // Unsigned envelopes (versions 1 and 2) are history only: a new message must be signed.
     if (envelope[0] !== ENVELOPE_VERSION_SIGNED) return this.error('signature-required', peekMessageId(envelope));
@@ -409,6 +415,20 @@ export class MemberConnection {
       this.error('too-large', messageId);
       return this.countBadFrame();
     }
+    // An edit or a tombstone changes only messages of the same key (a read of the log, off the event loop).
+    const changes = frame.deletes ?? (frame.edits === undefined ? [] : [frame.edits]);
+    if (changes.length === 0) return this.store(envelope, messageId, messageIv, timestamp, undefined);
+    if (frame.deletes && this.context.tombstones.full) return this.error('storage-full', messageId);
+    void authoredBy(store, changes, this.identity!).then(
+      (authored) => (authored ? this.store(envelope, messageId, messageIv, timestamp, frame.deletes) : this.error('not-author', messageId)),
+      (error: Error) => this.readFailed(error, messageId),
+    );
+  }
+
+  /** Checks 7 to 9 and the append; a tombstone (`deletes`) replaces those seqs on disk before it is appended. */
+  private store(envelope: Buffer, messageId: Buffer, messageIv: Buffer, timestamp: number, deletes: readonly number[] | undefined): void {
+    const { store, limits, logger, storage, tombstones } = this.context;
+    if (this.closed) return;
     // Replay before stale: an old envelope resent after a long absence learns it is already stored.
     if (store.holdsRecent(messageId, messageIv)) return this.error('replay', messageId);
     if (Math.abs(Date.now() - timestamp) > limits.maxClockSkewMs) {
@@ -421,6 +441,17 @@ export class MemberConnection {
     }
     const bytes = JOURNAL_RECORD_OVERHEAD + envelope.length;
     if (storage.refuses(bytes)) return this.error('storage-full', messageId);
+    if (!deletes) return this.append(envelope, messageId, messageIv, bytes);
+    // The deleted messages are never served again from here on, whatever becomes of the append.
+    tombstones.add(deletes, envelope).then(() => this.append(envelope, messageId, messageIv, bytes), (failure: Error) => {
+      logger.log('error', 'tombstone-write-failed', { error: failure.message });
+      this.error(isStorageFull(failure) ? 'storage-full' : 'internal', messageId);
+    });
+  }
+
+  private append(envelope: Buffer, messageId: Buffer, messageIv: Buffer, bytes: number): void {
+    const { store, presence, logger, storage } = this.context;
+    if (this.closed) return;
     store.append({ messageId, messageIv, envelope }, (error, seq) => {
       if (error) {
         if (error instanceof ReplayError) return this.error('replay', messageId);
@@ -449,8 +480,12 @@ export class MemberConnection {
 
   /** Pages are cut to fit one frame of at most maxFrameBytes, so clients can use the same ws limit. */
   private sendHistory(frame: Extract<ClientFrame, { type: 'history' }>): void {
-    this.context.store.history(frame, this.context.limits.maxFrameBytes - HISTORY_FRAME_OVERHEAD).then(
-      (page) => this.send({ type: 'history', requestId: frame.requestId, messages: page.messages, hasMore: page.hasMore }),
+    const budget = this.context.limits.maxFrameBytes - HISTORY_FRAME_OVERHEAD;
+    this.context.store.history(frame, budget).then(
+      (stored) => {
+        const page = this.context.tombstones.apply(stored, frame.after !== undefined, budget);
+        this.send({ type: 'history', requestId: frame.requestId, messages: page.messages, hasMore: page.hasMore });
+      },
       (error: Error) => this.readFailed(error, frame.requestId),
     );
   }

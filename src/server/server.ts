@@ -19,6 +19,7 @@ import { openRoom, saveRoom, startingAt } from './room';
 import { EpochChange, RoomSecrets } from './roomSecrets';
 import { StorageGuard } from './storageGuard';
 import { MessageStore } from './store';
+import { Tombstones } from './tombstones';
 import type { RoomLog } from './roomLog';
 import { ClusterLog } from './cluster/log';
 
@@ -96,6 +97,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
     const directory = await StoredDirectory.open(dataDir, opened.directoryKey, room.roomId, logger);
     const roomId = room.roomId.toString('hex');
     let presence: Presence<PresenceMember>;
+    const tombstones = options.cluster === undefined ? await Tombstones.open(dataDir) : Tombstones.none();
     if (options.cluster !== undefined) {
       const cluster = await ClusterLog.open({
         url: options.cluster, room: opened, logger, corkTurn: () => corking.forTurn(), deliver: (run) => corking.during(run),
@@ -180,7 +182,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
         .finally(() => (rotating = false));
     };
     const context: ConnectionContext = {
-      secrets, limits, store, logger, storage, onStored: rotateIfDue,
+      secrets, limits, store, logger, storage, tombstones, onStored: rotateIfDue,
       addressRates: new AddressBuckets(limits.addressBytesPerSecond, limits.addressBytesBurst, limits.maxTrackedAddresses),
       roomRate: new TokenBucket(limits.roomBytesPerSecond, limits.roomBytesBurst),
       backoff: new AuthBackoff({

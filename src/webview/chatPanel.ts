@@ -6,7 +6,8 @@ import { Composer } from './composer';
 import { Change, Conversation, MAX_MESSAGES } from './conversation';
 import { button, element } from './dom';
 import type { ViewState } from './hostApi';
-import { estimateRowHeight, renderRow } from './messageView';
+import { estimateRowHeight, mayAmend, renderRow } from './messageView';
+import { EditBook, isAmendment } from './edits';
 import { ConnectionBanner, EmptyState, PresenceBar, tickCountdowns } from './statusViews';
 import { ReactionBook, isReaction } from './reactions';
 import { VirtualList } from './virtualList';
@@ -32,6 +33,10 @@ export class ChatPanel {
   private readonly conversation = new Conversation();
   /** Reactions, kept apart from the messages and folded into the ones they name. */
   private readonly reactions = new ReactionBook();
+  /** Edits and deletes, kept apart from the messages and folded into the ones they name (by their author only). */
+  private readonly edits = new EditBook();
+  /** Messages whose earlier versions the reader opened. */
+  private readonly versionsOpen = new Set<string>();
   private readonly list: VirtualList;
   private readonly composer: Composer;
   private readonly presence: PresenceBar;
@@ -76,7 +81,10 @@ export class ChatPanel {
     canvas.setAttribute('role', 'list');
     this.scroller.append(this.historyEdge, canvas);
     this.list = new VirtualList(this.scroller, canvas, {
-      render: (row) => renderRow(doc, row, { me: this.me, now: Date.now(), firstUnread: this.firstUnread, highlighted: this.highlighted, reactions: (id) => this.reactions.summary(id) }),
+      render: (row) => renderRow(doc, row, {
+        me: this.me, now: Date.now(), firstUnread: this.firstUnread, highlighted: this.highlighted, reactions: (id) => this.reactions.summary(id),
+        amended: (item) => this.edits.amended(item), versionsOpen: (id) => this.versionsOpen.has(id),
+      }),
       estimate: estimateRowHeight,
       nearTop: () => this.loadOlder(),
       followingChanged: (following) => {
@@ -88,14 +96,16 @@ export class ChatPanel {
     this.messagesArea = element(doc, 'div', 'messages');
     this.messagesArea.append(this.scroller, this.jump);
     this.composer = new Composer(doc, {
-      send: (text, replyTo) => {
+      send: (text, replyTo, edits) => {
         this.lastSendId += 1;
-        host.post({ type: 'send', id: this.lastSendId, text, ...(replyTo === undefined ? {} : { replyTo }) });
+        host.post({ type: 'send', id: this.lastSendId, text, ...(replyTo === undefined ? {} : { replyTo }), ...(edits === undefined ? {} : { edits }) });
         // Answering is reading: the divider has done its job.
         this.moveDivider(null);
         this.list.scrollToBottom();
       },
       react: (to, emoji) => this.react(to, emoji),
+      remove: (to) => host.post({ type: 'delete', to }),
+      editLast: () => this.editLast(),
       draftChanged: (text) => host.saveState({ draft: text }),
       setUsername: () => host.post({ type: 'command', name: 'setUsername' }),
     });
@@ -135,9 +145,11 @@ export class ChatPanel {
         this.online = message.online;
         this.hasOlder = message.hasOlder;
         this.loadingOlder = false;
-        this.conversation.reset(message.messages.filter((item) => !isReaction(item)));
+        this.conversation.reset(message.messages.filter(shownAsMessage));
         this.reactions.clear();
         this.reactions.add(message.messages.filter(isReaction));
+        this.edits.clear();
+        this.edits.add(message.messages.filter(isAmendment));
         this.startAt(message.unreadFrom);
         this.composer.setUser(message.me);
         if (message.draft !== undefined) this.composer.setDraft(message.draft);
@@ -145,7 +157,8 @@ export class ChatPanel {
         break;
       case 'messages': {
         this.hasOlder = message.hasOlder;
-        const items = message.items.filter((item) => !isReaction(item));
+        const items = message.items.filter(shownAsMessage);
+        const amendments = this.edits.add(message.items.filter(isAmendment));
         if (message.position === 'prepend') {
           this.loadingOlder = false;
           this.reactions.add(message.items.filter(isReaction));
@@ -161,7 +174,8 @@ export class ChatPanel {
           const follow = items.some((item) => item.own);
           const fresh = items.filter((item) => !item.own && !this.conversation.has(item.id));
           for (const change of this.conversation.append(items)) this.apply(change, follow);
-          this.reactionsChanged(this.reactions.add(message.items.filter(isReaction)));
+          this.redraw(this.reactions.add(message.items.filter(isReaction)));
+          this.redraw(amendments);
           if (!follow && !this.list.atBottom) this.noteUnseen(fresh);
           this.announceMessages(items.filter((item) => !item.own));
         }
@@ -169,8 +183,8 @@ export class ChatPanel {
       }
       case 'delivery': {
         if (message.status === 'failed') {
-          const target = this.reactions.failed(message.id);
-          if (target !== undefined) this.reactionsChanged(new Set([target]));
+          const target = this.reactions.failed(message.id) ?? this.edits.failed(message.id);
+          if (target !== undefined) this.redraw(new Set([target]));
         }
         const change = this.conversation.setDelivery(message.id, message.status, message.reason);
         if (change) this.apply(change, false);
@@ -264,11 +278,17 @@ export class ChatPanel {
 
   /**
    * Up and Down move between messages; Escape (handled for the whole panel) returns to the composer.
-   * With a message focused, R replies to it.
+   * With a message focused, R replies to it, E reacts; F2 edits and Delete deletes one's own.
    */
   private onListKey(event: KeyboardEvent): void {
     const focused = event.target instanceof Element ? event.target.closest<HTMLElement>('.row.message[data-id]') : null;
     const key = event.key.toLowerCase();
+    if (focused?.dataset.id && (event.key === 'F2' || event.key === 'Delete') && !event.altKey && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+      event.preventDefault();
+      if (event.key === 'F2') this.startEditing(focused.dataset.id);
+      else this.startDeleting(focused.dataset.id);
+      return;
+    }
     if (focused?.dataset.id && (key === 'r' || key === 'e') && !event.altKey && !event.ctrlKey && !event.metaKey) {
       event.preventDefault();
       if (key === 'r') this.startReply(focused.dataset.id);
@@ -313,8 +333,8 @@ export class ChatPanel {
   }
 
   private loadOlder(): void {
-    // Past pages that held reactions only, too.
-    const seqs = [this.conversation.oldestSeq(), this.reactions.oldestSeq].filter((seq) => seq !== undefined);
+    // Past pages that held reactions, edits or deletes only, too.
+    const seqs = [this.conversation.oldestSeq(), this.reactions.oldestSeq, this.edits.oldestSeq].filter((seq) => seq !== undefined);
     const beforeSeq = seqs.length > 0 ? Math.min(...seqs) : undefined;
     if (!this.olderAvailable || this.loadingOlder || beforeSeq === undefined) return;
     this.loadingOlder = true;
@@ -338,6 +358,9 @@ export class ChatPanel {
     if (id && action.dataset.action === 'reply') return this.startReply(id);
     if (id && action.dataset.action === 'react' && action.dataset.emoji) return this.react(id, action.dataset.emoji);
     if (id && action.dataset.action === 'any-emoji') return this.startReacting(id);
+    if (id && action.dataset.action === 'edit') return this.startEditing(id);
+    if (id && action.dataset.action === 'delete') return this.startDeleting(id);
+    if (id && action.dataset.action === 'versions') return this.toggleVersions(id);
     const reference = target?.closest<HTMLElement>('button.reference');
     const path = reference?.dataset.path;
     const line = Number(reference?.dataset.line);
@@ -364,8 +387,39 @@ export class ChatPanel {
     this.host.post({ type: 'react', to, emoji, on: !mine });
   }
 
-  /** Messages whose reactions changed are drawn again where they are on screen. */
-  private reactionsChanged(targets: ReadonlySet<string>): void {
+  /** One of the user's own messages, as it reads now, into the composer to be edited. */
+  private startEditing(id: string): void {
+    const target = this.conversation.item(id);
+    const amended = target && this.edits.amended(target);
+    if (!target || !mayAmend(target) || amended?.deleted) return;
+    const text = amended?.text ?? target.text;
+    this.composer.setEditing({ id, username: target.username, text: replyQuote(text) }, text);
+    this.composer.focus();
+  }
+
+  /** Up in an empty composer: the user's latest message that can still be edited. */
+  private editLast(): void {
+    const rows = this.conversation.rows;
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const row = rows[i];
+      if (row.kind === 'message' && mayAmend(row.item) && !this.edits.amended(row.item)?.deleted) return this.startEditing(row.item.id);
+    }
+  }
+
+  private startDeleting(id: string): void {
+    const target = this.conversation.item(id);
+    if (!target || !mayAmend(target) || this.edits.amended(target)?.deleted) return;
+    this.composer.setDeleting({ id, username: target.username, text: replyQuote(this.edits.amended(target)?.text ?? target.text) });
+    this.composer.focus();
+  }
+
+  private toggleVersions(id: string): void {
+    if (!this.versionsOpen.delete(id)) this.versionsOpen.add(id);
+    this.redraw(new Set([id]));
+  }
+
+  /** Messages whose reactions, edits or delete changed are drawn again where they are on screen. */
+  private redraw(targets: ReadonlySet<string>): void {
     const rows = [...targets].flatMap((id) => this.conversation.rowIndex(id) ?? []);
     if (rows.length > 0) this.list.updated(this.conversation.rows, rows);
   }
@@ -418,4 +472,9 @@ export class ChatPanel {
   private announce(text: string): void {
     this.announcer.textContent = text;
   }
+}
+
+/** Reactions, edits and deletes are folded into the messages they name, not shown as messages. */
+function shownAsMessage(item: ChatItem): boolean {
+  return !isReaction(item) && !isAmendment(item);
 }

@@ -3,7 +3,8 @@
 // what the host refused. Sent text stays in the box until the host has queued it, so a refusal
 // never costs the user what they typed. A reply shows what it answers above the box; Escape (or the
 // bar's close button) makes it a plain message again. Reacting with any emoji works the same way:
-// the bar names the message, and the box takes one emoji.
+// the bar names the message, and the box takes one emoji. Editing one's own message puts its text in
+// the box (the draft comes back after); deleting one asks in the bar, and Enter confirms.
 import { ChatItem, textProblem, usernameProblem } from '../protocol/panel';
 import { isSingleEmoji } from '../protocol/emoji';
 import { button, element, isolate } from './dom';
@@ -12,13 +13,25 @@ import { say } from './words';
 /** The message a reply being written answers, or a reaction being typed goes on. */
 export type ReplyTarget = NonNullable<ChatItem['replyTo']>;
 
-type Target = { readonly kind: 'reply' | 'react'; readonly message: ReplyTarget };
+type Target = { readonly kind: 'reply' | 'react' | 'edit' | 'delete'; readonly message: ReplyTarget };
+
+/** The bar's words and its close button's, per target. */
+const TARGET_WORDS = {
+  reply: ['replyingTo', 'cancelReply'],
+  react: ['reactingTo', 'cancelReaction'],
+  edit: ['editing', 'cancelEdit'],
+  delete: ['confirmDelete', 'cancelReaction'],
+} as const;
 
 export interface ComposerCallbacks {
-  /** `replyTo`: the id of the message answered, when the text is a reply. */
-  send(text: string, replyTo: string | undefined): void;
+  /** `replyTo`: the id of the message answered, when the text is a reply; `edits`: the message the text is a new version of. */
+  send(text: string, replyTo: string | undefined, edits?: string): void;
   /** The emoji typed for the message named by setReacting(). */
   react(to: string, emoji: string): void;
+  /** The delete asked for with setDeleting(), confirmed. */
+  remove(to: string): void;
+  /** Up in an empty box: the panel may start editing the user's last message. */
+  editLast(): void;
   draftChanged(text: string): void;
   setUsername(): void;
 }
@@ -37,6 +50,8 @@ export class Composer {
   private awaiting: string | null = null;
   /** The id of the message the awaited text answers. */
   private awaitingReply: string | undefined;
+  /** What was in the box when an edit began: it comes back when the edit is sent or cancelled. */
+  private draftBeforeEdit = '';
 
   constructor(doc: Document, private readonly callbacks: ComposerCallbacks) {
     this.root = element(doc, 'form', 'composer');
@@ -64,7 +79,10 @@ export class Composer {
       } else if (event.key === 'Escape' && this.target !== null && !event.isComposing) {
         event.preventDefault();
         event.stopPropagation();
-        this.setTarget(null);
+        this.cancel();
+      } else if (event.key === 'ArrowUp' && this.input.value === '' && this.target === null && !event.isComposing && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey) {
+        event.preventDefault();
+        this.callbacks.editLast();
       }
     });
     this.input.addEventListener('input', () => {
@@ -100,6 +118,31 @@ export class Composer {
     this.setTarget({ kind: 'react', message });
   }
 
+  /** The box holds the message's current text; Enter sends it as a new version of that message. */
+  setEditing(message: ReplyTarget, text: string): void {
+    if (this.target?.kind !== 'edit') this.draftBeforeEdit = this.input.value;
+    this.setTarget({ kind: 'edit', message });
+    this.setDraft(text);
+    this.input.setSelectionRange(text.length, text.length);
+  }
+
+  /** The bar asks whether to delete the message for everyone; Enter does, Escape does not. */
+  setDeleting(message: ReplyTarget): void {
+    this.setTarget({ kind: 'delete', message });
+  }
+
+  /** Escape or the bar's ×: a plain message again; an edit gives the box back its draft. */
+  private cancel(): void {
+    if (this.target?.kind === 'edit') this.restoreDraft();
+    this.setTarget(null);
+  }
+
+  private restoreDraft(): void {
+    this.setDraft(this.draftBeforeEdit);
+    this.draftBeforeEdit = '';
+    this.callbacks.draftChanged(this.input.value);
+  }
+
   private setTarget(target: Target | null): void {
     this.target = target;
     this.replyBar.hidden = target === null;
@@ -111,11 +154,11 @@ export class Composer {
     const doc = this.replyBar.ownerDocument;
     const { message } = target;
     const quote = element(doc, 'span', 'reply-bar-quote');
-    const words = target.kind === 'reply' ? say('replyingTo') : say('reactingTo');
-    quote.append(`${words} `, isolate(element(doc, 'strong', 'reply-author', message.username)), ' ', isolate(element(doc, 'span', 'reply-text', message.text || say('snippetQuote'))));
-    const cancel = target.kind === 'reply' ? say('cancelReply') : say('cancelReaction');
+    const [words, cancelWords] = TARGET_WORDS[target.kind];
+    quote.append(`${say(words)} `, isolate(element(doc, 'strong', 'reply-author', message.username)), ' ', isolate(element(doc, 'span', 'reply-text', message.text || say('snippetQuote'))));
+    const cancel = say(cancelWords);
     const close = button(doc, '×', 'reply-cancel', () => {
-      this.setTarget(null);
+      this.cancel();
       this.focus();
     });
     close.title = cancel;
@@ -146,9 +189,12 @@ export class Composer {
   accepted(): void {
     const sent = this.awaiting;
     this.awaiting = null;
-    // The reply went out with the text; one chosen meanwhile (another message) stays for the next.
-    if (sent !== null && this.target?.kind === 'reply' && this.target.message.id === this.awaitingReply) this.setTarget(null);
+    // The reply or edit went out with the text; one chosen meanwhile (another message) stays for the next.
+    const settled = sent !== null && (this.target?.kind === 'reply' || this.target?.kind === 'edit') && this.target.message.id === this.awaitingReply;
+    const edited = settled && this.target?.kind === 'edit';
+    if (settled) this.setTarget(null);
     this.awaitingReply = undefined;
+    if (edited) return this.restoreDraft();
     if (sent === null || !this.input.value.startsWith(sent)) {
       // The host replaced the draft meanwhile (a snapshot's draft): that text is not the one sent.
       this.update();
@@ -168,13 +214,19 @@ export class Composer {
   private submit(): void {
     const text = this.input.value;
     if (this.target?.kind === 'react') return this.submitReaction(this.target.message.id, text.trim());
+    if (this.target?.kind === 'delete') {
+      const to = this.target.message.id;
+      this.setTarget(null);
+      return this.callbacks.remove(to);
+    }
     if (this.awaiting !== null || this.blocker(text) !== null || textProblem(text, say) !== null) return;
     // A refusal answered the previous attempt; this one gets its own answer.
     this.hostError = null;
     this.awaiting = text;
     this.awaitingReply = this.target?.message.id;
     this.update();
-    this.callbacks.send(text, this.awaitingReply);
+    if (this.target?.kind === 'edit') this.callbacks.send(text, undefined, this.awaitingReply);
+    else this.callbacks.send(text, this.awaitingReply);
   }
 
   /** A reaction needs no answer to clear the box: the host shows it at once, or says why not. */
@@ -208,6 +260,6 @@ export class Composer {
     const invalid = blocker !== null && text.length > 0;
     this.problem.classList.toggle('hint', !invalid && !this.hostError);
     this.root.classList.toggle('invalid', invalid);
-    this.sendButton.disabled = blocker !== null || text.trim() === '' || this.awaiting !== null;
+    this.sendButton.disabled = this.target?.kind !== 'delete' && (blocker !== null || text.trim() === '' || this.awaiting !== null);
   }
 }

@@ -9,6 +9,7 @@ import { say } from './words';
 import { renderCodeBlock, renderMarkdown } from './markdown';
 import { mentionsMe } from '../protocol/mentions';
 import { QUICK_REACTIONS, ReactionSummary } from './reactions';
+import type { Amended } from './edits';
 import { Row, dayLabel, fullTimeLabel, timeLabel } from './timeline';
 import { trustBadge } from './statusViews';
 
@@ -22,6 +23,10 @@ export interface RowContext {
   readonly highlighted: string | null;
   /** The reactions on a message. */
   reactions(id: string): readonly ReactionSummary[];
+  /** The message as its author's edits and delete leave it; undefined when unchanged (or not given). */
+  amended?(item: ChatItem): Amended | undefined;
+  /** Whether the reader asked to see a message's earlier versions. */
+  versionsOpen?(id: string): boolean;
 }
 
 /** A stable colour per name (FNV-1a plus a mixing step, which spreads short names better), so a sender keeps theirs. */
@@ -51,10 +56,13 @@ function renderRowContent(doc: Document, row: Row, context: RowContext): HTMLEle
 }
 
 function renderMessage(doc: Document, item: ChatItem, head: boolean, context: RowContext): HTMLElement {
+  const amended = context.amended?.(item);
+  const text = amended?.text ?? item.text;
   const classes = ['row', 'message', item.status];
   if (head) classes.push('head');
   if (item.own) classes.push('own');
-  if (!item.own && mentionsMe(item.text, context.me)) classes.push('mentions-me');
+  if (amended?.deleted) classes.push('deleted');
+  if (!item.own && mentionsMe(text, context.me)) classes.push('mentions-me');
   if (item.id === context.highlighted) classes.push('highlighted');
   const row = element(doc, 'div', classes.join(' '));
   row.dataset.id = item.id;
@@ -64,10 +72,16 @@ function renderMessage(doc: Document, item: ChatItem, head: boolean, context: Ro
   if (item.warning !== undefined) row.appendChild(element(doc, 'div', 'trust-warning', item.warning));
   const body = element(doc, 'div', 'body');
   body.title = fullTimeLabel(item.timestamp);
-  if (item.replyTo) body.appendChild(renderReplyQuote(doc, item.replyTo));
-  if (item.text.length > 0) body.appendChild(renderMarkdown(doc, item.text, context.me));
-  if (item.snippet) body.appendChild(renderSnippet(doc, item.snippet));
   row.appendChild(body);
+  // Nothing of a deleted message is drawn but where it was: no text, quote, snippet, reactions or actions.
+  if (amended?.deleted) {
+    body.appendChild(element(doc, 'span', 'deleted-note', say('messageDeleted')));
+    return row;
+  }
+  if (item.replyTo) body.appendChild(renderReplyQuote(doc, item.replyTo));
+  if (text.length > 0) body.appendChild(renderMarkdown(doc, text, context.me));
+  if (item.snippet) body.appendChild(renderSnippet(doc, item.snippet));
+  if (amended && amended.versions.length > 1) body.appendChild(renderEdited(doc, item.id, amended, context.versionsOpen?.(item.id) === true, context.me));
   const reactions = context.reactions(item.id);
   if (reactions.length > 0) row.appendChild(renderReactions(doc, item.id, reactions));
   if (item.own && item.status !== 'sent') row.appendChild(renderDelivery(doc, item));
@@ -97,7 +111,32 @@ function renderActions(doc: Document, item: ChatItem): HTMLElement {
     actionButton(doc, item.id, 'any-emoji', say('anyEmoji'), say('anyEmojiTitle')),
     actionButton(doc, item.id, 'reply', say('reply'), say('replyTitle')),
   );
+  if (mayAmend(item)) actions.append(actionButton(doc, item.id, 'edit', say('edit'), say('editTitle')), actionButton(doc, item.id, 'delete', say('deleteMessage'), say('deleteTitle')));
   return actions;
+}
+
+/** The user's own signed messages, once stored, can be edited and deleted. */
+export function mayAmend(item: ChatItem): boolean {
+  return item.own && item.unsigned !== true && item.status === 'sent';
+}
+
+/** "edited", which shows or hides the earlier versions (oldest first, each with its time). */
+function renderEdited(doc: Document, id: string, amended: Amended, open: boolean, me: string | null): HTMLElement {
+  const box = element(doc, 'div', 'edited');
+  const toggle = actionButton(doc, id, 'versions', say('edited'), open ? say('hideVersions') : say('editedTitle'), undefined, 'edited-mark');
+  toggle.setAttribute('aria-expanded', String(open));
+  box.appendChild(toggle);
+  if (!open) return box;
+  const list = element(doc, 'ol', 'versions');
+  for (const version of amended.versions.slice(0, -1)) {
+    const entry = element(doc, 'li', 'version');
+    const time = element(doc, 'time', 'time', fullTimeLabel(version.timestamp));
+    time.dateTime = new Date(version.timestamp).toISOString();
+    entry.append(time, renderMarkdown(doc, version.text, me));
+    list.appendChild(entry);
+  }
+  box.appendChild(list);
+  return box;
 }
 
 /** A button the list's click handler reads by its data attributes. */

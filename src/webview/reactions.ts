@@ -4,6 +4,7 @@
 // in (live, or in history pages that come newest first) changes nothing. Reactions to messages not
 // loaded yet are kept until the target arrives; all of it is bounded, the oldest targets going first.
 import type { ChatItem } from '../protocol/panel';
+import { TargetBook, later } from './targetBook';
 
 /** The fixed set offered on every message; any other single emoji can be typed. */
 export const QUICK_REACTIONS = ['👍', '❤️', '😄', '🎉', '👀', '🚀'] as const;
@@ -34,28 +35,10 @@ export function isReaction(item: ChatItem): item is Reaction {
   return item.react !== undefined;
 }
 
-/** Whether `a` is later than `b`: by the sender's clock, then by id. */
-function later(a: Entry, b: Entry): boolean {
-  return a.timestamp !== b.timestamp ? a.timestamp > b.timestamp : a.id > b.id;
-}
-
-export class ReactionBook {
-  /** Target id → emoji → member → their latest entry. Maps keep insertion order: oldest targets first. */
-  private readonly targets = new Map<string, Map<string, Map<string, Entry>>>();
-  private entries = 0;
-  private oldest: number | undefined;
-
-  constructor(private readonly maxEntries = MAX_REACTION_ENTRIES) {}
-
-  /** Lowest seq of any reaction held, so that paging back goes past pages of reactions only. */
-  get oldestSeq(): number | undefined {
-    return this.oldest;
-  }
-
-  clear(): void {
-    this.targets.clear();
-    this.entries = 0;
-    this.oldest = undefined;
+/** Target id → emoji → member → their latest entry. */
+export class ReactionBook extends TargetBook<Map<string, Map<string, Entry>>> {
+  constructor(maxEntries = MAX_REACTION_ENTRIES) {
+    super(maxEntries);
   }
 
   /** Takes in reactions; returns the ids of the messages whose reactions changed. */
@@ -95,7 +78,7 @@ export class ReactionBook {
   }
 
   private addOne(item: Reaction): boolean {
-    if (item.seq !== undefined && (this.oldest === undefined || item.seq < this.oldest)) this.oldest = item.seq;
+    this.noteSeq(item.seq);
     const { to, emoji, on } = item.react;
     const entry: Entry = { id: item.id, timestamp: item.timestamp, on, own: item.own };
     let emojis = this.targets.get(to);
@@ -116,13 +99,9 @@ export class ReactionBook {
     return true;
   }
 
-  /** Drops the oldest targets' reactions (not `keep`'s) until the entries are within the bound. */
-  private trim(keep: string): void {
-    for (const [target, emojis] of this.targets) {
-      if (this.entries <= this.maxEntries) return;
-      if (target === keep) continue;
-      for (const members of emojis.values()) this.entries -= members.size;
-      this.targets.delete(target);
-    }
+  protected sizeOf(emojis: Map<string, Map<string, Entry>>): number {
+    let size = 0;
+    for (const members of emojis.values()) size += members.size;
+    return size;
   }
 }

@@ -159,6 +159,24 @@ export class ChatSession {
     this.sendBody({ text, replyTo: { id: parent.id, name: parent.username, text: replyQuote(parent.text) } });
   }
 
+  /** A new version of the user's own message `to` (one the server stored): a message of its own, sealed like any. */
+  edit(to: string, text: string): void {
+    this.sendBody({ text, edit: { to: this.ownStored(to) } });
+  }
+
+  /** A tombstone of the user's own message `to`: the server drops it and its edits from history. */
+  remove(to: string): void {
+    this.sendBody({ text: '', delete: { to: this.ownStored(to) } });
+  }
+
+  /** The id of a message the panel holds that this installation signed and the server stored (its seq names it). */
+  private ownStored(id: string): string {
+    const { t } = this;
+    const target = this.panel.item(id);
+    if (target?.own !== true || target.seq === undefined || target.unsigned === true) throw new Error(t('Only your own messages can be edited or deleted, once they are sent.'));
+    return target.id;
+  }
+
   /** The user's emoji on the message `to`, or (not `on`) taken back: a message of its own, sealed like any. */
   react(to: string, emoji: string, on: boolean): void {
     this.sendBody({ text: '', react: { to, emoji, on } });
@@ -209,7 +227,7 @@ export class ChatSession {
   }
 
   private showOwn(id: string, timestamp: number, body: MessageBody): void {
-    const item = localItem({ id, username: this.client.username, timestamp, body, status: 'pending' });
+    const item = localItem({ id, username: this.client.username, timestamp, body, status: 'pending' }, this.client.identityPublicKey());
     if (item) this.emitUpdate(this.panel.append(item));
   }
 
@@ -246,8 +264,8 @@ export class ChatSession {
     const item = this.item(message);
     // History sent again (a replayed capture) is no news: no notification, and it goes where its time puts it.
     if (item) this.emitUpdate(message.news ? this.panel.append(item) : this.panel.placeByTime(item));
-    // A reaction is no message to be notified of.
-    if (message.news && !message.body.react) this.events.emit('message', message);
+    // A reaction, an edit or a tombstone is no message to be notified of.
+    if (message.news && !message.body.react && !message.body.edit && !message.body.delete) this.events.emit('message', message);
   }
 
   private onHistory(page: HistoryPage): void {

@@ -35,13 +35,18 @@ export type SenderMarks = Pick<ChatItem, 'verified' | 'warning' | 'colour'>;
  * make the page drop the whole update it came in. Undefined only for a message with no valid fields.
  */
 export function toChatItem(
-  message: { id: string; seq?: number; username: string; timestamp: number; body: MessageBody; own: boolean; unsigned?: boolean },
+  message: { id: string; seq?: number; username: string; timestamp: number; body: MessageBody; own: boolean; unsigned?: boolean; signer?: Uint8Array | null },
   status: DeliveryStatus,
   marks: SenderMarks = {},
 ): ChatItem | undefined {
-  const { id, seq, username, timestamp, body, own, unsigned } = message;
-  const base = { id, username, timestamp, own, status, ...(seq === undefined ? {} : { seq }), ...(unsigned === true ? { unsigned } : {}), ...marks };
+  const { id, seq, username, timestamp, body, own, unsigned, signer } = message;
+  const base = {
+    id, username, timestamp, own, status, ...(seq === undefined ? {} : { seq }), ...(unsigned === true ? { unsigned } : {}),
+    ...(signer ? { signer: Buffer.from(signer).toString('hex') } : {}), ...marks,
+  };
   if (body.react) return valueOrNull(parseChatItem({ ...base, text: '', react: body.react })) ?? undefined;
+  if (body.delete) return valueOrNull(parseChatItem({ ...base, text: '', delete: body.delete })) ?? undefined;
+  if (body.edit) return valueOrNull(parseChatItem({ ...base, text: body.text, edit: body.edit })) ?? undefined;
   const content = { ...base, text: body.text, ...(body.snippet ? { snippet: panelSnippet(body.snippet) } : {}) };
   const replyTo = body.replyTo && { id: body.replyTo.id, username: body.replyTo.name, text: body.replyTo.text };
   return (
@@ -53,8 +58,9 @@ export function toChatItem(
   );
 }
 
-export function localItem(message: LocalMessage): ChatItem | undefined {
-  return toChatItem({ ...message, own: true }, 'pending');
+/** `signer`: this installation's key, which signs what it sends. */
+export function localItem(message: LocalMessage, signer?: Uint8Array): ChatItem | undefined {
+  return toChatItem({ ...message, own: true, signer }, 'pending');
 }
 
 export function receivedItem(message: ChatMessage, marks: SenderMarks = {}): ChatItem | undefined {

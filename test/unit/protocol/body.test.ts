@@ -71,4 +71,22 @@ describe('message body', () => {
       assert.strictEqual(replyQuote(''), '');
     });
   });
+
+  describe('an edit and a tombstone', () => {
+    const to = '0123456789abcdef0123456789abcdef';
+
+    it('are encoded byte for byte as docs/PROTOCOL.md gives them: the new text with edit.to, or an empty text with delete.to and nothing else', () => {
+      const edit = encodeBody({ text: 'Fixed.', snippet, edit: { to } });
+      assert.strictEqual(new TextDecoder().decode(edit), `{"text":"Fixed.","edit":{"to":"${to}"}}`);
+      assert.deepStrictEqual(decodeBody(edit), { ok: true, value: { text: 'Fixed.', edit: { to } } });
+      const tombstone = encodeBody({ text: 'ignored', replyTo: { id: to, name: 'bob', text: '' }, delete: { to } });
+      assert.strictEqual(new TextDecoder().decode(tombstone), `{"text":"","delete":{"to":"${to}"}}`);
+      assert.deepStrictEqual(decodeBody(tombstone), { ok: true, value: { text: '', delete: { to } } });
+    });
+
+    it('are refused with the field named when they name no message id', () => {
+      assert.deepStrictEqual(decodeBody(bytes(JSON.stringify({ text: 'x', edit: { to: to.toUpperCase() } }))), { ok: false, error: '"edit.to" must be 32 lowercase hex digits' });
+      assert.deepStrictEqual(decodeBody(bytes(JSON.stringify({ text: '', delete: to }))), { ok: false, error: '"delete" must be an object' });
+    });
+  });
 });

@@ -9,12 +9,18 @@ function setup(me: string | null = 'dana') {
   const replies: (string | undefined)[] = [];
   const reactions: [string, string][] = [];
   const drafts: string[] = [];
+  const edited: (string | undefined)[] = [];
+  const removed: string[] = [];
+  let editLastAsked = 0;
   const composer = new Composer(doc, {
-    send: (text, replyTo) => {
+    send: (text, replyTo, edits) => {
       sent.push(text);
       replies.push(replyTo);
+      edited.push(edits);
     },
     react: (to, emoji) => reactions.push([to, emoji]),
+    remove: (to) => removed.push(to),
+    editLast: () => (editLastAsked += 1),
     draftChanged: (text) => drafts.push(text),
     setUsername: () => undefined,
   });
@@ -30,7 +36,8 @@ function setup(me: string | null = 'dana') {
   const problem = (): string => (composer.root.querySelector('.composer-problem') as HTMLElement).textContent ?? '';
   const escape = (): boolean => input.dispatchEvent(new view.KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }));
   const bar = (): HTMLElement => composer.root.querySelector('.reply-bar') as HTMLElement;
-  return { composer, input, sent, replies, reactions, drafts, type, press, escape, bar, problem };
+  const up = (): boolean => input.dispatchEvent(new view.KeyboardEvent('keydown', { key: 'ArrowUp', cancelable: true }));
+  return { composer, input, sent, replies, reactions, drafts, edited, removed, editLasts: () => editLastAsked, type, press, escape, up, bar, problem };
 }
 
 const PARENT = { id: 'ab'.repeat(16), username: 'bob', text: 'Is this the part that waits?' };
@@ -180,5 +187,55 @@ describe('composer', () => {
     assert.strictEqual(problem(), 'Not connected.');
     type('x');
     assert.strictEqual(problem(), '');
+  });
+});
+
+describe('composer: editing and deleting one\'s own message', () => {
+  const OWN = { id: 'cd'.repeat(16), username: 'dana', text: 'helo wrld' };
+
+  it('puts the text in the box, sends the new version with the message\'s id, and gives the draft back once queued', () => {
+    const { composer, input, sent, replies, edited, type, press, bar } = setup();
+    type('a draft');
+    composer.setEditing(OWN, 'helo wrld');
+    assert.strictEqual(input.value, 'helo wrld');
+    assert.strictEqual(bar().hidden, false);
+    assert.ok(bar().textContent?.startsWith('Editing dana'), bar().textContent ?? '');
+    type('hello world');
+    press(false);
+    assert.deepStrictEqual([sent, replies, edited], [['hello world'], [undefined], [OWN.id]]);
+    composer.accepted();
+    assert.deepStrictEqual([input.value, bar().hidden], ['a draft', true]);
+  });
+
+  it('Escape ends the edit with the draft back; a refusal keeps the edit and its text', () => {
+    const { composer, input, sent, type, press, escape, bar } = setup();
+    type('draft');
+    composer.setEditing(OWN, 'helo');
+    press(false);
+    composer.refused('no');
+    assert.deepStrictEqual([input.value, bar().hidden], ['helo', false]);
+    escape();
+    assert.deepStrictEqual([input.value, bar().hidden, sent], ['draft', true, ['helo']]);
+  });
+
+  it('asks before a delete: Enter deletes (the draft untouched), Escape keeps the message', () => {
+    const { composer, input, removed, type, press, escape, bar } = setup();
+    type('draft');
+    composer.setDeleting(OWN);
+    assert.ok(bar().textContent?.startsWith('Delete for everyone?'), bar().textContent ?? '');
+    escape();
+    assert.deepStrictEqual([removed, bar().hidden], [[], true]);
+    composer.setDeleting(OWN);
+    press(false);
+    assert.deepStrictEqual([removed, bar().hidden, input.value], [[OWN.id], true, 'draft']);
+  });
+
+  it('Up in an empty box asks to edit the last message; with text in it, Up moves the caret as usual', () => {
+    const { up, type, editLasts } = setup();
+    assert.strictEqual(up(), false, 'handled');
+    assert.strictEqual(editLasts(), 1);
+    type('x');
+    assert.strictEqual(up(), true, 'not handled');
+    assert.strictEqual(editLasts(), 1);
   });
 });

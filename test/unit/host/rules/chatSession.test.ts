@@ -175,6 +175,31 @@ describe('chat session', function () {
     assert.throws(() => alice.send('x'.repeat(40_000)), /at most 32768 bytes/);
     assert.deepStrictEqual(alice.snapshot().messages, []);
   });
+
+  it('edits and deletes only the user\'s own stored messages: the server takes them; a pending one, or one the panel does not hold, is refused in the user\'s words', async () => {
+    const alice = session('alice');
+    const updates = recordUpdates(alice);
+    alice.connect();
+    await updates.next((u) => u.type === 'connection' && u.status === 'connected', 'connected');
+    alice.send('helo');
+    const shown = await updates.next((u) => u.type === 'messages' && u.items[0]?.text === 'helo', 'the message');
+    assert.ok(shown.type === 'messages');
+    const { id } = shown.items[0];
+    assert.throws(() => alice.edit(id, 'too early'), /^Error: Only your own messages can be edited or deleted, once they are sent\.$/u);
+    await updates.next((u) => u.type === 'delivery' && u.id === id && u.status === 'sent' && u.reason === undefined, 'stored');
+    await updates.next(() => alice.snapshot().messages.some((item) => item.id === id && item.seq !== undefined), 'its seq known');
+
+    alice.edit(id, 'hello');
+    const edit = await updates.next((u) => u.type === 'messages' && u.items[0]?.edit !== undefined, 'the edit');
+    assert.ok(edit.type === 'messages');
+    assert.deepStrictEqual([edit.items[0].text, edit.items[0].edit, edit.items[0].signer], ['hello', { to: id }, Buffer.from(alice.identityPublicKey()).toString('hex')]);
+    await updates.next((u) => u.type === 'delivery' && u.id === edit.items[0].id && u.status === 'sent', 'the edit stored');
+    alice.remove(id);
+    const tombstone = await updates.next((u) => u.type === 'messages' && u.items[0]?.delete !== undefined, 'the tombstone');
+    assert.ok(tombstone.type === 'messages');
+    await updates.next((u) => u.type === 'delivery' && u.id === tombstone.items[0].id && u.status === 'sent', 'the tombstone stored');
+    assert.throws(() => alice.remove('ff'.repeat(16)), /Only your own messages/u, 'a message the panel does not hold');
+  });
 });
 
 describe('chat session: history sent again as a live frame', function () {

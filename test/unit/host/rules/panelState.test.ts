@@ -23,9 +23,17 @@ describe('panel state', () => {
   it('maps a received message to an item the view accepts', () => {
     const item = receivedItem(message(3, { body: { text: 'hi', snippet: { code: 'x', language: 'ts', path: 'src/a.ts', startLine: 2, endLine: 4 } } }));
     assert.deepStrictEqual(item, {
-      id: message(3).id, seq: 3, username: 'bob', timestamp: 1_700_000_000_003, text: 'hi', own: false, status: 'sent',
+      id: message(3).id, seq: 3, username: 'bob', timestamp: 1_700_000_000_003, text: 'hi', own: false, status: 'sent', signer: '07'.repeat(32),
       snippet: { code: 'x', language: 'ts', path: 'src/a.ts', startLine: 2, endLine: 4 },
     });
+  });
+
+  it('maps an edit and a tombstone to items naming their target, with the signer\'s key for the view\'s check', () => {
+    const to = 'ab'.repeat(16);
+    assert.deepStrictEqual([receivedItem(message(4, { body: { text: 'v2', edit: { to } } }))?.edit, receivedItem(message(4, { body: { text: 'v2', edit: { to } } }))?.text], [{ to }, 'v2']);
+    const tombstone = receivedItem(message(5, { body: { text: '', delete: { to } } }));
+    assert.deepStrictEqual([tombstone?.delete, tombstone?.text, tombstone?.signer], [{ to }, '', '07'.repeat(32)]);
+    assert.strictEqual(receivedItem(message(6, { signer: null, body: { text: 'old' } }))?.signer, undefined, 'unsigned history names no signer');
   });
 
   it('keeps a snippet path the view would refuse from spoiling the update: it becomes the file name', () => {
