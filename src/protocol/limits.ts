@@ -13,3 +13,10 @@ export const HISTORY_PAGE_DEFAULT = 50;
 export const REPLY_QUOTE_MAX_LENGTH = 100;
 /** Most UTF-16 units of the name a reply quotes: room for any username of 16 bytes. */
 export const REPLY_NAME_MAX_LENGTH = 16;
+/**
+ * Least ms between two typing signals of one connection: a client sends none more often while its
+ * member types, and the server relays none more often (docs/PROTOCOL.md, `typing`).
+ */
+export const TYPING_INTERVAL_MS = 2000;
+/** Ms "… is typing" shows after a member's last signal: more than two intervals, so one signal lost or dropped does not blink it. */
+export const TYPING_EXPIRY_MS = 5000;
