@@ -127,6 +127,10 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     this.session?.loadOlder(beforeSeq);
   }
 
+  typing(): void {
+    this.session?.typing();
+  }
+
   // Commands
 
   /** Also offline (it is delivered on reconnect); throws with a message for the user when it cannot be sent. */

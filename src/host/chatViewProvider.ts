@@ -28,6 +28,7 @@ import { viewHtml } from './rules/viewHtml';
  *   when it queues nothing.
  * - `react(to, emoji, on)` sends a reaction (shown as an item with `react`), like `send`.
  * - `loadOlder(beforeSeq)` answers with a 'messages' update, position 'prepend'.
+ * - `typing()` tells the room the user is typing (paced by the client; nothing while offline).
  * Panel commands (the empty state's buttons) run the VS Code commands `secureChat.<name>` for
  * each name in PANEL_COMMANDS, so the extension registers `secureChat.connect`,
  * `secureChat.setPassword`, `secureChat.setUsername` and `secureChat.startServer`.
@@ -38,6 +39,7 @@ export interface ChatPanelModel {
   send(text: string, replyTo?: string): void;
   react(to: string, emoji: string, on: boolean): void;
   loadOlder(beforeSeq: number): void;
+  typing(): void;
 }
 
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -150,6 +152,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return this.openLink(message.url);
       case 'markRead':
         return this.clearUnread();
+      case 'typing':
+        return this.model.typing();
       case 'command':
         return this.runCommand(message.name);
       case 'verifyMember':

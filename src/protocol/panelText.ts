@@ -83,6 +83,10 @@ export const PANEL_TEXT = {
   typeOneEmoji: 'Type one emoji, then Enter: sending one you already put there takes it back.',
   /** A reaction's tooltip: who put it there ({0}: names joined by commas, {1}: the emoji). */
   reactedBy: '{0} reacted with {1}',
+  /** Under the conversation while others type ({0}, {1}: their names). */
+  typingOne: '{0} is typing…',
+  typingTwo: '{0} and {1} are typing…',
+  typingMany: 'Several people are typing…',
   messageEmpty: 'Message is empty.',
   /** {0}: the message's size, {1}: the most a message may take, both in bytes. */
   messageTooLong: 'Message is too long: {0} of {1} bytes.',

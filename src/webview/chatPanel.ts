@@ -9,6 +9,8 @@ import type { ViewState } from './hostApi';
 import { estimateRowHeight, renderRow } from './messageView';
 import { ConnectionBanner, EmptyState, PresenceBar, tickCountdowns } from './statusViews';
 import { ReactionBook, isReaction } from './reactions';
+import { TypingLine } from './typing';
+import { TypingPace } from '../protocol/typing';
 import { VirtualList } from './virtualList';
 import { say, useWords } from './words';
 
@@ -34,6 +36,9 @@ export class ChatPanel {
   private readonly reactions = new ReactionBook();
   private readonly list: VirtualList;
   private readonly composer: Composer;
+  private readonly typing: TypingLine;
+  /** The host hears of the user's typing at most once per TYPING_INTERVAL_MS. */
+  private readonly typingPace = new TypingPace();
   private readonly presence: PresenceBar;
   private readonly banner: ConnectionBanner;
   private readonly empty: EmptyState;
@@ -96,17 +101,21 @@ export class ChatPanel {
         this.list.scrollToBottom();
       },
       react: (to, emoji) => this.react(to, emoji),
-      draftChanged: (text) => host.saveState({ draft: text }),
+      draftChanged: (text) => {
+        host.saveState({ draft: text });
+        if (text.trim() !== '' && this.typingPace.pass(Date.now())) host.post({ type: 'typing' });
+      },
       setUsername: () => host.post({ type: 'command', name: 'setUsername' }),
     });
     this.composer.setDraft(draft);
+    this.typing = new TypingLine(doc);
     this.announcer = element(doc, 'div', 'visually-hidden');
     this.announcer.setAttribute('aria-live', 'polite');
     // Nothing is known until the host's first snapshot; showing "offline" meanwhile would flicker,
     // and showing nothing looks broken, so the panel says it is loading.
     this.loading = element(doc, 'div', 'loading', root.dataset.loading || say('loading'));
     this.loading.setAttribute('role', 'status');
-    root.append(this.loading, this.presence.root, this.banner.root, this.empty.root, this.messagesArea, this.composer.root, this.announcer);
+    root.append(this.loading, this.presence.root, this.banner.root, this.empty.root, this.messagesArea, this.typing.root, this.composer.root, this.announcer);
     root.classList.add('starting');
     root.setAttribute('aria-busy', 'true');
     this.root = root;
@@ -138,6 +147,7 @@ export class ChatPanel {
         this.conversation.reset(message.messages.filter((item) => !isReaction(item)));
         this.reactions.clear();
         this.reactions.add(message.messages.filter(isReaction));
+        this.typing.clear();
         this.startAt(message.unreadFrom);
         this.composer.setUser(message.me);
         if (message.draft !== undefined) this.composer.setDraft(message.draft);
@@ -161,6 +171,7 @@ export class ChatPanel {
           const follow = items.some((item) => item.own);
           const fresh = items.filter((item) => !item.own && !this.conversation.has(item.id));
           for (const change of this.conversation.append(items)) this.apply(change, follow);
+          for (const item of fresh) this.typing.stopped(item.username);
           this.reactionsChanged(this.reactions.add(message.items.filter(isReaction)));
           if (!follow && !this.list.atBottom) this.noteUnseen(fresh);
           this.announceMessages(items.filter((item) => !item.own));
@@ -179,9 +190,11 @@ export class ChatPanel {
       }
       case 'connection':
         this.connection = message;
+        if (message.status !== 'connected') this.typing.clear();
         break;
       case 'presence':
         this.online = message.online;
+        if (message.left) this.typing.stopped(message.left);
         if (message.joined) this.presenceEvent(message.joined, say('joined'));
         if (message.left) this.presenceEvent(message.left, say('left'));
         if (message.renamed) this.presenceEvent(message.renamed.from, say('isNow'), message.renamed.to);
@@ -193,6 +206,9 @@ export class ChatPanel {
         this.me = message.username;
         this.composer.setUser(message.username);
         this.list.refresh();
+        break;
+      case 'typing':
+        this.typing.signal(message.name);
         break;
       case 'sendResult':
         if (message.id !== this.lastSendId) break;

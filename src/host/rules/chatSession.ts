@@ -69,6 +69,7 @@ export class ChatSession {
       // Typed before VS Code last closed: shown once the room's keys open it, then delivered as any.
       this.client.on('reloaded', (local) => this.showOwn(local.id, local.timestamp, local.body)),
       this.client.on('outbox', (entries) => this.onOutbox(entries)),
+      this.client.on('typing', (member) => this.emitUpdate({ type: 'typing', name: member.name })),
     ];
   }
 
@@ -157,6 +158,11 @@ export class ChatSession {
     const parent = this.panel.item(replyTo);
     if (!parent) throw new Error(t('The message you reply to is no longer loaded.'));
     this.sendBody({ text, replyTo: { id: parent.id, name: parent.username, text: replyQuote(parent.text) } });
+  }
+
+  /** The user is typing: the room hears it at most once per TYPING_INTERVAL_MS, and only while connected. */
+  typing(): void {
+    this.client.typing();
   }
 
   /** The user's emoji on the message `to`, or (not `on`) taken back: a message of its own, sealed like any. */

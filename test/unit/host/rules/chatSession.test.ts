@@ -110,6 +110,20 @@ describe('chat session', function () {
     assert.throws(() => alice.send('to nothing', 'ffffffffffffffffffffffffffffffff'), /^Error: The message you reply to is no longer loaded\.$/u);
   });
 
+  it('tells the panel who is typing, and the room when the user types', async () => {
+    const alice = session('alice');
+    const aliceUpdates = recordUpdates(alice);
+    alice.connect();
+    await aliceUpdates.next((u) => u.type === 'connection' && u.status === 'connected', 'alice connected');
+    const bob = session('bob');
+    const bobUpdates = recordUpdates(bob);
+    bob.connect();
+    await aliceUpdates.next((u) => u.type === 'presence' && u.joined === 'bob', 'bob joined');
+    await bobUpdates.next((u) => u.type === 'connection' && u.status === 'connected', 'bob connected');
+    alice.typing();
+    assert.deepStrictEqual(await bobUpdates.next((u) => u.type === 'typing', 'alice typing'), { type: 'typing', name: 'alice' });
+  });
+
   it('shows the room history on connect and others joining and leaving', async () => {
     const first = session('alice');
     const firstUpdates = recordUpdates(first);
