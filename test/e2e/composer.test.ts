@@ -1,0 +1,100 @@
+// The composer and what surrounds it, in the real workbench with two members: this window's user
+// (alice) and a headless teammate (bob) in this process, on a team server started here. Typing:
+// others' signals show as "bob is typing…" (or two names) until their message or the expiry, and
+// alice's typing reaches bob.
+import * as assert from 'assert';
+import { ChatClient } from '../../src/client';
+import type { OnlineMember } from '../../src/client';
+import { TYPING_EXPIRY_MS } from '../../src/protocol/limits';
+import { RunningServer, startChatServer } from '../../src/server/server';
+import { within } from '../support/rawClient';
+import { tempDataDir } from '../support/testServer';
+import { answerInput, chatFrame, runCommand, statusBarItem, useWorkbench } from './workbench';
+
+const PASSWORD = 'willow lantern orbit';
+
+describe('the composer, with two members', () => {
+  const workbench = useWorkbench();
+  let team: RunningServer;
+  let address = '';
+  let bob: ChatClient;
+  let carol: ChatClient;
+  const members: ChatClient[] = [];
+
+  /** A headless teammate, connected. */
+  async function member(username: string): Promise<ChatClient> {
+    const client = new ChatClient({ address, password: PASSWORD, username });
+    members.push(client);
+    await within(new Promise<void>((resolve) => {
+      const stop = client.on('state', (state) => state.status === 'connected' && (stop(), resolve()));
+      client.connect();
+    }), 30000, `${username} connected`);
+    return client;
+  }
+
+  before(async function () {
+    this.timeout(60000);
+    team = await startChatServer({ password: PASSWORD, dataDir: tempDataDir(), host: '127.0.0.1', port: 0 });
+    address = `ws://127.0.0.1:${team.port}`;
+    bob = await member('bob');
+  });
+  after(async () => {
+    for (const client of members) client.dispose();
+    await team?.close();
+  });
+
+  const panel = () => chatFrame(workbench.page);
+  const composer = () => panel().locator('textarea.composer-input');
+  const typingLine = () => panel().locator('.typing-line');
+  const message = (text: string) => panel().locator('.row.message').filter({ has: panel().locator('.body > p', { hasText: text }) });
+
+  it('joins the team\'s room as alice', async () => {
+    const { page } = workbench;
+    await runCommand(page, 'Secure Chat: Set Username');
+    await answerInput(page, 'alice', 'Secure Chat: Username');
+    await runCommand(page, 'Secure Chat: Join a Room');
+    await answerInput(page, address, 'Secure Chat: Join a Room (1/2)');
+    await answerInput(page, PASSWORD, 'Secure Chat: Join a Room (2/2)');
+    await statusBarItem(page, 'Secure Chat: 2 online').waitFor();
+    await runCommand(page, 'Secure Chat: Open Chat');
+    await composer().waitFor();
+  });
+
+  it('shows "bob is typing…" while bob types, and no more once his message is in', async () => {
+    bob.typing();
+    await typingLine().filter({ hasText: /^bob is typing…$/u }).waitFor();
+    bob.send({ text: 'Here is the stack trace.' });
+    await message('Here is the stack trace.').waitFor();
+    assert.strictEqual(await typingLine().textContent(), '');
+  });
+
+  it('lets "carol is typing…" expire when no further signal comes', async () => {
+    carol = await member('carol');
+    await statusBarItem(workbench.page, 'Secure Chat: 3 online').waitFor();
+    const sent = Date.now();
+    carol.typing();
+    const shown = typingLine().filter({ hasText: /^carol is typing…$/u });
+    await shown.waitFor();
+    await shown.waitFor({ state: 'hidden', timeout: TYPING_EXPIRY_MS + 5000 });
+    assert.ok(Date.now() - sent >= TYPING_EXPIRY_MS, 'not before the expiry');
+    assert.strictEqual(await typingLine().textContent(), '');
+  });
+
+  it('names two members typing at once, and the one still typing when the other\'s message is in', async () => {
+    // Both signals are past their senders' pace: the last ones went out before the expiry above.
+    bob.typing();
+    carol.typing();
+    await typingLine().filter({ hasText: /^(bob and carol|carol and bob) are typing…$/u }).waitFor();
+    bob.send({ text: 'Found it: a missing await.' });
+    await message('Found it: a missing await.').waitFor();
+    assert.strictEqual(await typingLine().textContent(), 'carol is typing…');
+  });
+
+  it('tells bob when alice types', async () => {
+    const heard = within(new Promise<OnlineMember>((resolve) => {
+      const stop = bob.on('typing', (member) => (stop(), resolve(member)));
+    }), 15000, 'bob hears alice typing');
+    await composer().pressSequentially('Looking');
+    assert.strictEqual((await heard).name, 'alice');
+  });
+});
