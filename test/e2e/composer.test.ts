@@ -9,7 +9,7 @@ import { TYPING_EXPIRY_MS } from '../../src/protocol/limits';
 import { RunningServer, startChatServer } from '../../src/server/server';
 import { within } from '../support/rawClient';
 import { tempDataDir } from '../support/testServer';
-import { answerInput, chatFrame, runCommand, statusBarItem, useWorkbench } from './workbench';
+import { chatFrame, joinRoomAs, runCommand, statusBarItem, useWorkbench } from './workbench';
 
 const PASSWORD = 'willow lantern orbit';
 
@@ -50,12 +50,7 @@ describe('the composer, with two members', () => {
 
   it('joins the team\'s room as alice', async () => {
     const { page } = workbench;
-    await runCommand(page, 'Secure Chat: Set Username');
-    await answerInput(page, 'alice', 'Secure Chat: Username');
-    await runCommand(page, 'Secure Chat: Join a Room');
-    await answerInput(page, address, 'Secure Chat: Join a Room (1/2)');
-    await answerInput(page, PASSWORD, 'Secure Chat: Join a Room (2/2)');
-    await statusBarItem(page, 'Secure Chat: 2 online').waitFor();
+    await joinRoomAs(page, 'alice', address, PASSWORD, 2);
     await runCommand(page, 'Secure Chat: Open Chat');
     await composer().waitFor();
   });

@@ -96,6 +96,16 @@ export async function answerInput(page: Page, text: string, title?: string): Pro
   else await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
+/** Sets the username and joins the room at `address` from the palette, until the status bar counts `online` members. */
+export async function joinRoomAs(page: Page, name: string, address: string, password: string, online: number): Promise<void> {
+  await runCommand(page, 'Secure Chat: Set Username');
+  await answerInput(page, name, 'Secure Chat: Username');
+  await runCommand(page, 'Secure Chat: Join a Room');
+  await answerInput(page, address, 'Secure Chat: Join a Room (1/2)');
+  await answerInput(page, password, 'Secure Chat: Join a Room (2/2)');
+  await statusBarItem(page, `Secure Chat: ${online} online`).waitFor();
+}
+
 /** The input box with this title (step included, e.g. "Secure Chat: Join a Room (1/2)"): its title, text field and message line. */
 export function inputBox(page: Page, title: string): { title: Locator; input: Locator; message: Locator } {
   const widget = page.locator('.quick-input-widget').filter({ has: page.locator('.quick-input-title', { hasText: title }) });
