@@ -142,6 +142,7 @@ export class ChatPanel {
         this.connection = message.connection;
         this.me = message.me;
         this.online = message.online;
+        this.composer.setMembers(othersOnline(message.online));
         this.hasOlder = message.hasOlder;
         this.loadingOlder = false;
         this.conversation.reset(message.messages.filter((item) => !isReaction(item)));
@@ -194,6 +195,7 @@ export class ChatPanel {
         break;
       case 'presence':
         this.online = message.online;
+        this.composer.setMembers(othersOnline(message.online));
         if (message.left) this.typing.stopped(message.left);
         if (message.joined) this.presenceEvent(message.joined, say('joined'));
         if (message.left) this.presenceEvent(message.left, say('left'));
@@ -434,4 +436,9 @@ export class ChatPanel {
   private announce(text: string): void {
     this.announcer.textContent = text;
   }
+}
+
+/** The names "@" offers: every member online but this installation. */
+function othersOnline(online: readonly OnlineEntry[]): string[] {
+  return online.filter((entry) => !entry.me).map((entry) => entry.name);
 }

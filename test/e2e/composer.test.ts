@@ -1,7 +1,7 @@
 // The composer and what surrounds it, in the real workbench with two members: this window's user
 // (alice) and a headless teammate (bob) in this process, on a team server started here. Typing:
 // others' signals show as "bob is typing…" (or two names) until their message or the expiry, and
-// alice's typing reaches bob.
+// alice's typing reaches bob. "@" completes the names of the members online.
 import * as assert from 'assert';
 import { ChatClient } from '../../src/client';
 import type { OnlineMember } from '../../src/client';
@@ -91,5 +91,30 @@ describe('the composer, with two members', () => {
     }), 15000, 'bob hears alice typing');
     await composer().pressSequentially('Looking');
     assert.strictEqual((await heard).name, 'alice');
+  });
+
+  it('completes an @-name from the members online: arrows choose, Enter puts it in, Escape closes', async () => {
+    const options = panel().locator('.mention-list [role="option"]');
+    await composer().fill('');
+    await composer().pressSequentially('thanks @');
+    await panel().locator('.mention-list').waitFor();
+    assert.deepStrictEqual(await options.allTextContents(), ['@bob', '@carol']);
+    await composer().pressSequentially('c');
+    assert.deepStrictEqual(await options.allTextContents(), ['@carol']);
+    await composer().press('Escape');
+    await panel().locator('.mention-list').waitFor({ state: 'hidden' });
+    assert.strictEqual(await composer().inputValue(), 'thanks @c');
+    await composer().press('Backspace');
+    await panel().locator('.mention-list').waitFor();
+    await composer().press('ArrowDown');
+    await panel().locator('.mention-option.chosen', { hasText: '@carol' }).waitFor();
+    await composer().press('Enter');
+    assert.strictEqual(await composer().inputValue(), 'thanks @carol ');
+    const got = within(new Promise<string>((resolve) => {
+      const stop = carol.on('message', (received) => (stop(), resolve(received.body.text)));
+    }), 15000, 'carol receives it');
+    await composer().pressSequentially('for the fix');
+    await composer().press('Enter');
+    assert.strictEqual(await got, 'thanks @carol for the fix');
   });
 });
