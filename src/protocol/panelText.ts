@@ -87,6 +87,9 @@ export const PANEL_TEXT = {
   typingOne: '{0} is typing…',
   typingTwo: '{0} and {1} are typing…',
   typingMany: 'Several people are typing…',
+  /** Under a very long message shown collapsed, and under it once opened. */
+  showMore: 'Show more',
+  showLess: 'Show less',
   messageEmpty: 'Message is empty.',
   /** {0}: the message's size, {1}: the most a message may take, both in bytes. */
   messageTooLong: 'Message is too long: {0} of {1} bytes.',

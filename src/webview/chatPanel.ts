@@ -10,6 +10,7 @@ import { estimateRowHeight, renderRow } from './messageView';
 import { ConnectionBanner, EmptyState, PresenceBar, tickCountdowns } from './statusViews';
 import { ReactionBook, isReaction } from './reactions';
 import { TypingLine } from './typing';
+import { ExpandedMessages } from './longMessages';
 import { TypingPace } from '../protocol/typing';
 import { VirtualList } from './virtualList';
 import { say, useWords } from './words';
@@ -37,6 +38,8 @@ export class ChatPanel {
   private readonly list: VirtualList;
   private readonly composer: Composer;
   private readonly typing: TypingLine;
+  /** Long messages the user opened with "Show more". */
+  private readonly expanded = new ExpandedMessages();
   /** The host hears of the user's typing at most once per TYPING_INTERVAL_MS. */
   private readonly typingPace = new TypingPace();
   private readonly presence: PresenceBar;
@@ -81,7 +84,7 @@ export class ChatPanel {
     canvas.setAttribute('role', 'list');
     this.scroller.append(this.historyEdge, canvas);
     this.list = new VirtualList(this.scroller, canvas, {
-      render: (row) => renderRow(doc, row, { me: this.me, now: Date.now(), firstUnread: this.firstUnread, highlighted: this.highlighted, reactions: (id) => this.reactions.summary(id) }),
+      render: (row) => renderRow(doc, row, { me: this.me, now: Date.now(), firstUnread: this.firstUnread, highlighted: this.highlighted, reactions: (id) => this.reactions.summary(id), expanded: (id) => this.expanded.has(id) }),
       estimate: estimateRowHeight,
       nearTop: () => this.loadOlder(),
       followingChanged: (following) => {
@@ -356,10 +359,18 @@ export class ChatPanel {
     if (id && action.dataset.action === 'reply') return this.startReply(id);
     if (id && action.dataset.action === 'react' && action.dataset.emoji) return this.react(id, action.dataset.emoji);
     if (id && action.dataset.action === 'any-emoji') return this.startReacting(id);
+    if (id && action.dataset.action === 'expand') return this.toggleExpanded(id);
     const reference = target?.closest<HTMLElement>('button.reference');
     const path = reference?.dataset.path;
     const line = Number(reference?.dataset.line);
     if (path && isWorkspaceRelativePath(path) && Number.isSafeInteger(line)) this.host.post({ type: 'openReference', path, line });
+  }
+
+  /** "Show more" or "Show less": the message drawn again where it is. */
+  private toggleExpanded(id: string): void {
+    this.expanded.toggle(id);
+    const row = this.conversation.rowIndex(id);
+    if (row !== undefined) this.list.updated(this.conversation.rows, [row]);
   }
 
   private startReply(id: string): void {

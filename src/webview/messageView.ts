@@ -11,6 +11,7 @@ import { mentionsMe } from '../protocol/mentions';
 import { QUICK_REACTIONS, ReactionSummary } from './reactions';
 import { Row, dayLabel, fullTimeLabel, timeLabel } from './timeline';
 import { trustBadge } from './statusViews';
+import { isLong } from './longMessages';
 
 export interface RowContext {
   readonly me: string | null;
@@ -22,6 +23,8 @@ export interface RowContext {
   readonly highlighted: string | null;
   /** The reactions on a message. */
   reactions(id: string): readonly ReactionSummary[];
+  /** Whether the user opened this long message ("Show more"); without it every long message shows collapsed. */
+  expanded?(id: string): boolean;
 }
 
 /** A stable colour per name (FNV-1a plus a mixing step, which spreads short names better), so a sender keeps theirs. */
@@ -68,6 +71,13 @@ function renderMessage(doc: Document, item: ChatItem, head: boolean, context: Ro
   if (item.text.length > 0) body.appendChild(renderMarkdown(doc, item.text, context.me));
   if (item.snippet) body.appendChild(renderSnippet(doc, item.snippet));
   row.appendChild(body);
+  if (isLong(item)) {
+    const open = context.expanded?.(item.id) ?? false;
+    body.classList.toggle('collapsed', !open);
+    const toggle = actionButton(doc, item.id, 'expand', open ? say('showLess') : say('showMore'), open ? say('showLess') : say('showMore'), undefined, 'link-button expand');
+    toggle.setAttribute('aria-expanded', String(open));
+    row.appendChild(toggle);
+  }
   const reactions = context.reactions(item.id);
   if (reactions.length > 0) row.appendChild(renderReactions(doc, item.id, reactions));
   if (item.own && item.status !== 'sent') row.appendChild(renderDelivery(doc, item));

@@ -117,4 +117,21 @@ describe('the composer, with two members', () => {
     await composer().press('Enter');
     assert.strictEqual(await got, 'thanks @carol for the fix');
   });
+
+  it('shows a very long message collapsed, opens it with "Show more" and folds it with "Show less"', async () => {
+    const text = Array.from({ length: 40 }, (_, i) => `trace line ${i + 1}`).join('\n');
+    bob.send({ text });
+    const row = message('trace line 1');
+    const body = row.locator('.body');
+    await row.locator('.expand', { hasText: 'Show more' }).waitFor();
+    const folded = (await body.boundingBox())?.height ?? 0;
+    assert.strictEqual(await row.locator('.body p', { hasText: 'trace line 40' }).isVisible(), true, 'in the page, only folded');
+    await row.locator('.expand').click();
+    await row.locator('.expand', { hasText: 'Show less' }).waitFor();
+    const open = (await body.boundingBox())?.height ?? 0;
+    assert.ok(open > folded * 2, `opened ${open}px, folded ${folded}px`);
+    await row.locator('.expand').click();
+    await row.locator('.expand', { hasText: 'Show more' }).waitFor();
+    assert.strictEqual(Math.round((await body.boundingBox())?.height ?? 0), Math.round(folded));
+  });
 });
