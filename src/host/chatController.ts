@@ -131,6 +131,10 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     this.session?.typing();
   }
 
+  plainText(id: string): string | undefined {
+    return this.session?.plainText(id);
+  }
+
   // Commands
 
   /** Also offline (it is delivered on reconnect); throws with a message for the user when it cannot be sent. */

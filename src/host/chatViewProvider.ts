@@ -28,6 +28,7 @@ import { viewHtml } from './rules/viewHtml';
  *   when it queues nothing.
  * - `react(to, emoji, on)` sends a reaction (shown as an item with `react`), like `send`.
  * - `loadOlder(beforeSeq)` answers with a 'messages' update, position 'prepend'.
+ * - `plainText(id)` is a shown message's text as written, its snippet's code after it; undefined for none.
  * - `typing()` tells the room the user is typing (paced by the client; nothing while offline).
  * Panel commands (the empty state's buttons) run the VS Code commands `secureChat.<name>` for
  * each name in PANEL_COMMANDS, so the extension registers `secureChat.connect`,
@@ -40,6 +41,7 @@ export interface ChatPanelModel {
   react(to: string, emoji: string, on: boolean): void;
   loadOlder(beforeSeq: number): void;
   typing(): void;
+  plainText(id: string): string | undefined;
 }
 
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -154,11 +156,21 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return this.clearUnread();
       case 'typing':
         return this.model.typing();
+      case 'copy':
+        return this.copy(message.id);
       case 'command':
         return this.runCommand(message.name);
       case 'verifyMember':
         return this.runCommand('verifyMember', message.id);
     }
+  }
+
+  /** The message's plain text to the clipboard, with a word in the status bar that it is there. */
+  private async copy(id: string): Promise<void> {
+    const text = this.model.plainText(id);
+    if (text === undefined) return;
+    await vscode.env.clipboard.writeText(text);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Secure Chat: message copied'), 3000);
   }
 
   private postSnapshot(): void {

@@ -238,6 +238,8 @@ const ViewToHostSchema = v.variant('type', [
   v.object({ type: v.literal('openReference'), path: textWhere(isWorkspaceRelativePath, 'must be a workspace-relative path'), line: integer(1) }),
   v.object({ type: v.literal('openLink'), url: textWhere(isWebLink, 'must be an http(s) link') }),
   v.object({ type: v.literal('markRead') }),
+  /** "Copy" on a message: the host puts its plain text on the clipboard. */
+  v.object({ type: v.literal('copy'), id: messageId() }),
   /** The composer's text changed: the host tells the room at most once per TYPING_INTERVAL_MS. */
   v.object({ type: v.literal('typing') }),
   v.object({ type: v.literal('command'), name: oneOf(PANEL_COMMANDS, 'command') }),

@@ -87,6 +87,9 @@ export const PANEL_TEXT = {
   typingOne: '{0} is typing…',
   typingTwo: '{0} and {1} are typing…',
   typingMany: 'Several people are typing…',
+  /** A message's action: its plain text to the clipboard. */
+  copy: 'Copy',
+  copyTitle: 'Copy the message as plain text',
   /** Under a very long message shown collapsed, and under it once opened. */
   showMore: 'Show more',
   showLess: 'Show less',

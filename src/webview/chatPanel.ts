@@ -360,6 +360,7 @@ export class ChatPanel {
     if (id && action.dataset.action === 'react' && action.dataset.emoji) return this.react(id, action.dataset.emoji);
     if (id && action.dataset.action === 'any-emoji') return this.startReacting(id);
     if (id && action.dataset.action === 'expand') return this.toggleExpanded(id);
+    if (id && action.dataset.action === 'copy') return this.host.post({ type: 'copy', id });
     const reference = target?.closest<HTMLElement>('button.reference');
     const path = reference?.dataset.path;
     const line = Number(reference?.dataset.line);

@@ -106,6 +106,7 @@ function renderActions(doc: Document, item: ChatItem): HTMLElement {
     ...QUICK_REACTIONS.map((emoji) => actionButton(doc, item.id, 'react', emoji, say('reactWith', emoji), emoji)),
     actionButton(doc, item.id, 'any-emoji', say('anyEmoji'), say('anyEmojiTitle')),
     actionButton(doc, item.id, 'reply', say('reply'), say('replyTitle')),
+    actionButton(doc, item.id, 'copy', say('copy'), say('copyTitle')),
   );
   return actions;
 }

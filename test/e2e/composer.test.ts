@@ -1,7 +1,8 @@
 // The composer and what surrounds it, in the real workbench with two members: this window's user
 // (alice) and a headless teammate (bob) in this process, on a team server started here. Typing:
 // others' signals show as "bob is typing…" (or two names) until their message or the expiry, and
-// alice's typing reaches bob. "@" completes the names of the members online.
+// alice's typing reaches bob. "@" completes the names of the members online; very long messages
+// fold; Copy puts a message's plain text on the clipboard.
 import * as assert from 'assert';
 import { ChatClient } from '../../src/client';
 import type { OnlineMember } from '../../src/client';
@@ -133,5 +134,16 @@ describe('the composer, with two members', () => {
     await row.locator('.expand').click();
     await row.locator('.expand', { hasText: 'Show more' }).waitFor();
     assert.strictEqual(Math.round((await body.boundingBox())?.height ?? 0), Math.round(folded));
+  });
+
+  it('copies a message as plain text from its Copy action', async () => {
+    const { page } = workbench;
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
+    bob.send({ text: 'Run `npm ci` **before** the tests.' });
+    const row = message('before the tests');
+    await row.hover();
+    await row.getByRole('button', { name: 'Copy', exact: true }).click();
+    await statusBarItem(page, 'Secure Chat: message copied').waitFor();
+    assert.strictEqual(await page.evaluate<string>('navigator.clipboard.readText()'), 'Run `npm ci` **before** the tests.');
   });
 });

@@ -58,7 +58,9 @@ export function useWorkbench(settings: Record<string, unknown> = {}): Workbench 
 export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
   await page.locator('.quick-input-widget input').fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  // The focused row, not any row: on a loaded machine the list may still show the recently used
+  // commands first for a moment, and Enter would run one of those.
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
 }
 

@@ -160,6 +160,13 @@ export class ChatSession {
     this.sendBody({ text, replyTo: { id: parent.id, name: parent.username, text: replyQuote(parent.text) } });
   }
 
+  /** A shown message as plain text: its text as written, then its snippet's code after a blank line. */
+  plainText(id: string): string | undefined {
+    const item = this.panel.item(id);
+    if (!item) return undefined;
+    return [item.text, item.snippet?.code].filter((part) => part !== undefined && part !== '').join('\n\n');
+  }
+
   /** The user is typing: the room hears it at most once per TYPING_INTERVAL_MS, and only while connected. */
   typing(): void {
     this.client.typing();

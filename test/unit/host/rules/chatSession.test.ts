@@ -124,6 +124,20 @@ describe('chat session', function () {
     assert.deepStrictEqual(await bobUpdates.next((u) => u.type === 'typing', 'alice typing'), { type: 'typing', name: 'alice' });
   });
 
+  it('gives a shown message as plain text for Copy: its text as written, then its snippet\'s code', async () => {
+    const alice = session('alice');
+    const updates = recordUpdates(alice);
+    alice.sendBody({ text: 'Look at **this**:', snippet: { code: 'const a = 1;\nconst b = 2;', language: 'typescript', path: 'src/a.ts', startLine: 3, endLine: 4 } });
+    alice.send('plain');
+    const shown = await updates.next((u) => u.type === 'messages' && u.items.some((item) => item.text === 'plain'), 'both shown');
+    const [withSnippet] = alice.snapshot().messages;
+    assert.ok(shown.type === 'messages');
+    assert.deepStrictEqual(
+      [alice.plainText(withSnippet.id), alice.plainText(shown.items[0].id), alice.plainText('ffff')],
+      ['Look at **this**:\n\nconst a = 1;\nconst b = 2;', 'plain', undefined],
+    );
+  });
+
   it('shows the room history on connect and others joining and leaving', async () => {
     const first = session('alice');
     const firstUpdates = recordUpdates(first);
