@@ -53,6 +53,8 @@ describe('the composer, with two members', () => {
     const { page } = workbench;
     await joinRoomAs(page, 'alice', address, PASSWORD, 2);
     await runCommand(page, 'Secure Chat: Open Chat');
+    // The panel's snapshot is in (the host sends it once the page said it is ready): updates reach it from now on.
+    await panel().locator('.online-summary', { hasText: '2 online' }).waitFor();
     await composer().waitFor();
   });
 
