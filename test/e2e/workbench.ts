@@ -98,11 +98,15 @@ export async function answerInput(page: Page, text: string, title?: string): Pro
   else await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
-/** Sets the username and joins the room at `address` from the palette, until the status bar counts `online` members. */
+/**
+ * Joins the room at `address` from the palette as a first-time user, until the status bar counts
+ * `online` members. The first Join asks for the display name itself: answering it there, rather
+ * than with Set Username first, leaves no setting write in flight when Join reads it (on a loaded
+ * machine Join then asked for the name again, which a step waiting for the address never answered).
+ */
 export async function joinRoomAs(page: Page, name: string, address: string, password: string, online: number): Promise<void> {
-  await runCommand(page, 'Secure Chat: Set Username');
-  await answerInput(page, name, 'Secure Chat: Username');
   await runCommand(page, 'Secure Chat: Join a Room');
+  await answerInput(page, name, 'Secure Chat: Your Display Name');
   await answerInput(page, address, 'Secure Chat: Join a Room (1/2)');
   await answerInput(page, password, 'Secure Chat: Join a Room (2/2)');
   await statusBarItem(page, `Secure Chat: ${online} online`).waitFor();
