@@ -27,6 +27,8 @@ import { Outbox, OutboxEntry, SealedOutboxEntry } from './outbox';
 import { AckedMessages } from './ackedMessages';
 import { Amendment, Amendments } from './amendments';
 import { Presence, PresenceChange } from './presence';
+import { TypingPace } from '../protocol/typing';
+import { TypingReceiver, sealTyping } from './typingSignals';
 import type { ChatClientEvents, ChatClientOptions, ChatMessage, ConnectionState, HistoryPage, LocalMessage, OnlineMember } from './types';
 
 /** Shown in place of a body this client cannot read; ChatMessage.readable is false with it. */
@@ -89,6 +91,8 @@ export class ChatClient {
   /** Which of our messages each edit of ours changes, for the seqs a tombstone names. */
   private readonly amendments = new Amendments();
   private readonly presence = new Presence();
+  private readonly typingPace = new TypingPace();
+  private readonly typingSignals = new TypingReceiver();
   private readonly secretCache = new RoomSecretCache();
   /** Hex room id this address must present: the caller's pin, then the room of the first verified connection. */
   private pinnedRoom: string | undefined;
@@ -240,6 +244,18 @@ export class ChatClient {
     this.ledger.expectOwn(entry.wireId, entry.localId);
     this.pump();
     return { id: entry.localId, username: this.currentUsername, timestamp, body, status: 'pending' };
+  }
+
+  /**
+   * Tells the other members online that this member is typing: at most one signal per
+   * TYPING_INTERVAL_MS (calls in between do nothing), none while not connected. Never stored.
+   */
+  typing(): void {
+    this.assertUsable();
+    const keys = this.verified?.keyring.current;
+    const now = this.clock.now();
+    if (!this.live || !keys || !this.typingPace.pass(now)) return;
+    this.live.connection.send({ type: 'typing', envelope: sealTyping(keys, this.identity, this.currentUsername, now) });
   }
 
   /** Fetches the page before the oldest message seen, emits it as a history event and returns it. */
@@ -435,6 +451,12 @@ export class ChatClient {
       case 'epoch':
         this.onEpoch(live, frame);
         return;
+      case 'typing': {
+        const keyring = this.verified?.keyring;
+        const member = keyring && this.typingSignals.accept(keyring.lookup, frame.envelope, (key) => this.presence.get(key), this.identity.publicKey, this.clock.now());
+        if (member) this.events.emit('typing', member);
+        return;
+      }
       default:
         this.logger.log('warn', 'unexpected-frame-ignored', { type: frame.type });
     }

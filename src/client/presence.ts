@@ -61,6 +61,11 @@ export class Presence {
     return { changed: true, renamed: rename ? [rename] : [] };
   }
 
+  /** The member online under this key, if any. */
+  get(key: Uint8Array): OnlineMember | undefined {
+    return this.online.get(hex(key));
+  }
+
   /** Whether the member was listed. */
   leave(key: Uint8Array): boolean {
     return this.changed(this.online.delete(hex(key)));

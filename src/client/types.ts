@@ -149,4 +149,6 @@ export interface ChatClientEvents {
   outbox: readonly SealedOutboxEntry[];
   /** A message of options.outbox, opened once the room's keys are known; delivery events follow. */
   reloaded: LocalMessage;
+  /** A member online (not this client's key) is typing: a verified signal, at most one per TYPING_INTERVAL_MS from each. */
+  typing: OnlineMember;
 }

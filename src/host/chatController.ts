@@ -135,6 +135,14 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     this.session?.loadOlder(beforeSeq);
   }
 
+  typing(): void {
+    this.session?.typing();
+  }
+
+  plainText(id: string): string | undefined {
+    return this.session?.plainText(id);
+  }
+
   // Commands
 
   /** Also offline (it is delivered on reconnect); throws with a message for the user when it cannot be sent. */

@@ -30,6 +30,8 @@ import { viewHtml } from './rules/viewHtml';
  * - `edit(to, text)` and `remove(to)` send a new version or a tombstone of the user's own message
  *   `to` (items with `edit`, `delete`), like `send`.
  * - `loadOlder(beforeSeq)` answers with a 'messages' update, position 'prepend'.
+ * - `plainText(id)` is a shown message's text as written, its snippet's code after it; undefined for none.
+ * - `typing()` tells the room the user is typing (paced by the client; nothing while offline).
  * Panel commands (the empty state's buttons) run the VS Code commands `secureChat.<name>` for
  * each name in PANEL_COMMANDS, so the extension registers `secureChat.connect`,
  * `secureChat.setPassword`, `secureChat.setUsername` and `secureChat.startServer`.
@@ -42,6 +44,8 @@ export interface ChatPanelModel {
   edit(to: string, text: string): void;
   remove(to: string): void;
   loadOlder(beforeSeq: number): void;
+  typing(): void;
+  plainText(id: string): string | undefined;
 }
 
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -156,11 +160,23 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return this.openLink(message.url);
       case 'markRead':
         return this.clearUnread();
+      case 'typing':
+        return this.model.typing();
+      case 'copy':
+        return this.copy(message.id);
       case 'command':
         return this.runCommand(message.name);
       case 'verifyMember':
         return this.runCommand('verifyMember', message.id);
     }
+  }
+
+  /** The message's plain text to the clipboard, with a word in the status bar that it is there. */
+  private async copy(id: string): Promise<void> {
+    const text = this.model.plainText(id);
+    if (text === undefined) return;
+    await vscode.env.clipboard.writeText(text);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Secure Chat: message copied'), 3000);
   }
 
   private postSnapshot(): void {

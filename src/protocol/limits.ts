@@ -17,3 +17,10 @@ export const REPLY_NAME_MAX_LENGTH = 16;
 export const MAX_DELETED_SEQS = 101;
 /** Most edits of one message a client offers: a delete must name them all within MAX_DELETED_SEQS. */
 export const MAX_EDITS_PER_MESSAGE = MAX_DELETED_SEQS - 1;
+/**
+ * Least ms between two typing signals of one connection: a client sends none more often while its
+ * member types, and the server relays none more often (docs/PROTOCOL.md, `typing`).
+ */
+export const TYPING_INTERVAL_MS = 2000;
+/** Ms "… is typing" shows after a member's last signal: more than two intervals, so one signal lost or dropped does not blink it. */
+export const TYPING_EXPIRY_MS = 5000;

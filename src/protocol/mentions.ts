@@ -3,7 +3,7 @@
 // rather than guessing where a name ends.
 
 /** A letter, digit or underscore: what may not touch a mention on either side. */
-const WORD_CHARACTER = /[\p{L}\p{N}_]/u;
+export const WORD_CHARACTER = /[\p{L}\p{N}_]/u;
 
 /** [start, end) ranges of "@me" in text, case-insensitive, not inside a word or an e-mail address. */
 export function findMentions(text: string, me: string): Array<[number, number]> {

@@ -218,6 +218,8 @@ const HostToViewSchema = v.variant('type', [
   }), v.readonly()),
   v.pipe(v.object({ type: v.literal('error'), message: text(MAX_DETAIL_LENGTH, 1) }), v.readonly()),
   v.pipe(v.object({ type: v.literal('config'), username: v.nullable(username()) }), v.readonly()),
+  /** A member online is typing (a verified signal): the view says so until TYPING_EXPIRY_MS after the last, or their message. */
+  v.pipe(v.object({ type: v.literal('typing'), name: username() }), v.readonly()),
   /**
    * The answer to every `send`, by its id: without `refusal` the message is in the outbox and the
    * view may clear its draft; with it, nothing was queued and the view keeps the text.
@@ -244,6 +246,10 @@ const ViewToHostSchema = v.variant('type', [
   v.object({ type: v.literal('openReference'), path: textWhere(isWorkspaceRelativePath, 'must be a workspace-relative path'), line: integer(1) }),
   v.object({ type: v.literal('openLink'), url: textWhere(isWebLink, 'must be an http(s) link') }),
   v.object({ type: v.literal('markRead') }),
+  /** "Copy" on a message: the host puts its plain text on the clipboard. */
+  v.object({ type: v.literal('copy'), id: messageId() }),
+  /** The composer's text changed: the host tells the room at most once per TYPING_INTERVAL_MS. */
+  v.object({ type: v.literal('typing') }),
   v.object({ type: v.literal('command'), name: oneOf(PANEL_COMMANDS, 'command') }),
   /** "Verify" on a member's entry in the online list: the host shows the safety number for that key id. */
   v.object({ type: v.literal('verifyMember'), id: memberId() }),

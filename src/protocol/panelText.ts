@@ -98,6 +98,16 @@ export const PANEL_TEXT = {
   edited: 'edited',
   editedTitle: 'Show the earlier versions',
   hideVersions: 'Hide the earlier versions',
+  /** Under the conversation while others type ({0}, {1}: their names). */
+  typingOne: '{0} is typing…',
+  typingTwo: '{0} and {1} are typing…',
+  typingMany: 'Several people are typing…',
+  /** A message's action: its plain text to the clipboard. */
+  copy: 'Copy',
+  copyTitle: 'Copy the message as plain text',
+  /** Under a very long message shown collapsed, and under it once opened. */
+  showMore: 'Show more',
+  showLess: 'Show less',
   messageEmpty: 'Message is empty.',
   /** {0}: the message's size, {1}: the most a message may take, both in bytes. */
   messageTooLong: 'Message is too long: {0} of {1} bytes.',

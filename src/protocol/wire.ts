@@ -4,7 +4,7 @@
 // docs/PROTOCOL.md is the normative description of every frame.
 import {
   CONFIRMATION_BYTES, CPACE_ELEMENT_BYTES, CPACE_NONCE_BYTES, IDENTITY_PUBLIC_KEY_BYTES, KDF_NAME, MAX_ENVELOPE_V3_BYTES, MAX_EPOCH,
-  MAX_ITERATIONS, MESSAGE_ID_BYTES, MIN_ENVELOPE_BYTES, ROOM_ID_BYTES, SALT_BYTES, SEALED_EPOCH_SECRET_BYTES, SIGNATURE_BYTES,
+  MAX_ITERATIONS, MESSAGE_ID_BYTES, MIN_ENVELOPE_BYTES, MIN_ENVELOPE_V3_BYTES, ROOM_ID_BYTES, SALT_BYTES, SEALED_EPOCH_SECRET_BYTES, SIGNATURE_BYTES,
   USERNAME_BLOCK_BYTES,
 } from '../crypto';
 import * as v from 'valibot';
@@ -45,6 +45,8 @@ export const CLOSE_CODES = {
 // Each frame is declared once; its type is derived from the declaration.
 // Version-1 and version-2 envelopes stay in the history; new ones are version 3 (signed).
 const envelope = () => base64Bytes(MIN_ENVELOPE_BYTES, MAX_ENVELOPE_V3_BYTES);
+/** A typing signal: a signed envelope of the one typing plaintext (protocol/typing.ts), so always the smallest size. */
+const typingEnvelope = () => base64Bytes(MIN_ENVELOPE_V3_BYTES);
 const epochNumber = () => integer(0, MAX_EPOCH);
 /**
  * 1-64 characters of printable ASCII: characters, UTF-16 units and UTF-8 bytes then agree, whatever
@@ -77,6 +79,8 @@ const ServerFrameSchema = v.variant('type', [
   v.object({ type: v.literal('history'), requestId: requestId(), messages: list(StoredMessageSchema, HISTORY_PAGE_MAX), hasMore: flag() }),
   v.object({ type: v.literal('join'), user: base64Bytes(PRESENCE_ENTRY_BYTES) }),
   v.object({ type: v.literal('leave'), user: base64Bytes(PRESENCE_ENTRY_BYTES) }),
+  // Another member online is typing: relayed as it came, never stored.
+  v.object({ type: v.literal('typing'), envelope: typingEnvelope() }),
   v.object({ type: v.literal('error'), code: oneOf(ERROR_CODES, 'error code'), message: text(500), id: v.optional(base64Bytes(MESSAGE_ID_BYTES)), requestId: v.optional(requestId()) }),
 ], 'must be a known frame type');
 export type ServerFrame = v.InferOutput<typeof ServerFrameSchema>;
@@ -98,6 +102,8 @@ const ClientFrameSchema = v.variant('type', [
     v.check((frame) => frame.edits === undefined || frame.deletes === undefined, '"edits" and "deletes" cannot both be given'),
     v.check((frame) => frame.deletes?.length !== 0, '"deletes" must name at least one seq'),
   ),
+  // This member is typing: relayed to the room's other connections, never stored.
+  v.object({ type: v.literal('typing'), envelope: typingEnvelope() }),
   v.pipe(
     v.object({ type: v.literal('history'), requestId: requestId(), before: v.optional(integer(1)), after: v.optional(integer(0)), limit: integer(1, HISTORY_PAGE_MAX) }),
     v.check((frame) => frame.before === undefined || frame.after === undefined, '"before" and "after" cannot both be given'),

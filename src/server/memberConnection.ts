@@ -1,5 +1,5 @@
-// One client socket, from `hello` to close: the CPace handshake, then `present`, `send` and `history`
-// frames. The order of checks for `send` is part of the protocol (docs/PROTOCOL.md): size, version,
+// One client socket, from `hello` to close: the CPace handshake, then `present`, `send`, `history`
+// and `typing` frames. The order of checks for `send` is part of the protocol (docs/PROTOCOL.md): size, version,
 // MAC and signature, signer and name, replay, stale.
 import { randomBytes } from 'crypto';
 import type WebSocket from 'ws';
@@ -23,6 +23,8 @@ import { ReplayError, RoomLog, UnavailableError } from './roomLog';
 import type { StoredDirectory } from './storedDirectory';
 import type { Tombstones } from './tombstones';
 import { authoredBy } from './authorship';
+import { TypingPace } from '../protocol/typing';
+import { typingRefusal } from './typingRelay';
 
 /** Journal record header and fixed fields (journal.ts): what a message costs on disk beyond its envelope. */
 const JOURNAL_RECORD_OVERHEAD = 24;
@@ -155,6 +157,7 @@ export class MemberConnection {
    */
   private guessPending = false;
   private readonly bucket: TokenBucket;
+  private readonly typingPace = new TypingPace();
   private badFrames = 0;
   private closed = false;
   private readonly handshakeTimer: NodeJS.Timeout;
@@ -249,6 +252,7 @@ export class MemberConnection {
     }
     const frame = parsed.value;
     if (!this.authenticated) return this.handshake(frame);
+    if (frame.type === 'typing') return this.relayTyping(frame.envelope);
     if (frame.type !== 'send' && frame.type !== 'history') {
       this.error('bad-frame');
       return this.countBadFrame();
@@ -258,6 +262,18 @@ export class MemberConnection {
     }
     if (frame.type === 'send') this.accept(frame);
     else this.sendHistory(frame);
+  }
+
+  /** Over the pace or the frame budget: dropped unanswered (docs/PROTOCOL.md, `typing`). Never stored. */
+  private relayTyping(envelope: Buffer): void {
+    const now = Date.now();
+    if (!this.typingPace.pass(now) || !this.bucket.take()) return;
+    const { secrets, limits, presence } = this.context;
+    const refusal = typingRefusal(envelope, {
+      keyring: (epoch) => secrets.keysForSending(epoch, now), identity: this.identity!, name: this.name!, maxClockSkewMs: limits.maxClockSkewMs,
+    }, now);
+    if (refusal !== null) return this.error(refusal, peekMessageId(envelope));
+    presence.broadcast({ type: 'typing', envelope }, this);
   }
 
   /** Envelope bytes from the address's and the room's budgets: both or neither. */

@@ -10,6 +10,9 @@ import { estimateRowHeight, mayAmend, renderRow } from './messageView';
 import { EditBook, isAmendment } from './edits';
 import { ConnectionBanner, EmptyState, PresenceBar, tickCountdowns } from './statusViews';
 import { ReactionBook, isReaction } from './reactions';
+import { TypingLine } from './typing';
+import { ExpandedMessages } from './longMessages';
+import { TypingPace } from '../protocol/typing';
 import { VirtualList } from './virtualList';
 import { say, useWords } from './words';
 
@@ -39,6 +42,11 @@ export class ChatPanel {
   private readonly versionsOpen = new Set<string>();
   private readonly list: VirtualList;
   private readonly composer: Composer;
+  private readonly typing: TypingLine;
+  /** Long messages the user opened with "Show more". */
+  private readonly expanded = new ExpandedMessages();
+  /** The host hears of the user's typing at most once per TYPING_INTERVAL_MS. */
+  private readonly typingPace = new TypingPace();
   private readonly presence: PresenceBar;
   private readonly banner: ConnectionBanner;
   private readonly empty: EmptyState;
@@ -83,7 +91,7 @@ export class ChatPanel {
     this.list = new VirtualList(this.scroller, canvas, {
       render: (row) => renderRow(doc, row, {
         me: this.me, now: Date.now(), firstUnread: this.firstUnread, highlighted: this.highlighted, reactions: (id) => this.reactions.summary(id),
-        amended: (item) => this.edits.amended(item), versionsOpen: (id) => this.versionsOpen.has(id),
+        amended: (item) => this.edits.amended(item), versionsOpen: (id) => this.versionsOpen.has(id), expanded: (id) => this.expanded.has(id),
       }),
       estimate: estimateRowHeight,
       nearTop: () => this.loadOlder(),
@@ -106,17 +114,21 @@ export class ChatPanel {
       react: (to, emoji) => this.react(to, emoji),
       remove: (to) => host.post({ type: 'delete', to }),
       editLast: () => this.editLast(),
-      draftChanged: (text) => host.saveState({ draft: text }),
+      draftChanged: (text) => {
+        host.saveState({ draft: text });
+        if (text.trim() !== '' && this.typingPace.pass(Date.now())) host.post({ type: 'typing' });
+      },
       setUsername: () => host.post({ type: 'command', name: 'setUsername' }),
     });
     this.composer.setDraft(draft);
+    this.typing = new TypingLine(doc);
     this.announcer = element(doc, 'div', 'visually-hidden');
     this.announcer.setAttribute('aria-live', 'polite');
     // Nothing is known until the host's first snapshot; showing "offline" meanwhile would flicker,
     // and showing nothing looks broken, so the panel says it is loading.
     this.loading = element(doc, 'div', 'loading', root.dataset.loading || say('loading'));
     this.loading.setAttribute('role', 'status');
-    root.append(this.loading, this.presence.root, this.banner.root, this.empty.root, this.messagesArea, this.composer.root, this.announcer);
+    root.append(this.loading, this.presence.root, this.banner.root, this.empty.root, this.messagesArea, this.typing.root, this.composer.root, this.announcer);
     root.classList.add('starting');
     root.setAttribute('aria-busy', 'true');
     this.root = root;
@@ -143,6 +155,7 @@ export class ChatPanel {
         this.connection = message.connection;
         this.me = message.me;
         this.online = message.online;
+        this.composer.setMembers(othersOnline(message.online));
         this.hasOlder = message.hasOlder;
         this.loadingOlder = false;
         this.conversation.reset(message.messages.filter(shownAsMessage));
@@ -150,6 +163,7 @@ export class ChatPanel {
         this.reactions.add(message.messages.filter(isReaction));
         this.edits.clear();
         this.edits.add(message.messages.filter(isAmendment));
+        this.typing.clear();
         this.startAt(message.unreadFrom);
         this.composer.setUser(message.me);
         if (message.draft !== undefined) this.composer.setDraft(message.draft);
@@ -174,6 +188,7 @@ export class ChatPanel {
           const follow = items.some((item) => item.own);
           const fresh = items.filter((item) => !item.own && !this.conversation.has(item.id));
           for (const change of this.conversation.append(items)) this.apply(change, follow);
+          for (const item of fresh) this.typing.stopped(item.username);
           this.redraw(this.reactions.add(message.items.filter(isReaction)));
           this.redraw(amendments);
           if (!follow && !this.list.atBottom) this.noteUnseen(fresh);
@@ -193,9 +208,12 @@ export class ChatPanel {
       }
       case 'connection':
         this.connection = message;
+        if (message.status !== 'connected') this.typing.clear();
         break;
       case 'presence':
         this.online = message.online;
+        this.composer.setMembers(othersOnline(message.online));
+        if (message.left) this.typing.stopped(message.left);
         if (message.joined) this.presenceEvent(message.joined, say('joined'));
         if (message.left) this.presenceEvent(message.left, say('left'));
         if (message.renamed) this.presenceEvent(message.renamed.from, say('isNow'), message.renamed.to);
@@ -207,6 +225,9 @@ export class ChatPanel {
         this.me = message.username;
         this.composer.setUser(message.username);
         this.list.refresh();
+        break;
+      case 'typing':
+        this.typing.signal(message.name);
         break;
       case 'sendResult':
         if (message.id !== this.lastSendId) break;
@@ -361,10 +382,19 @@ export class ChatPanel {
     if (id && action.dataset.action === 'edit') return this.startEditing(id);
     if (id && action.dataset.action === 'delete') return this.startDeleting(id);
     if (id && action.dataset.action === 'versions') return this.toggleVersions(id);
+    if (id && action.dataset.action === 'expand') return this.toggleExpanded(id);
+    if (id && action.dataset.action === 'copy') return this.host.post({ type: 'copy', id });
     const reference = target?.closest<HTMLElement>('button.reference');
     const path = reference?.dataset.path;
     const line = Number(reference?.dataset.line);
     if (path && isWorkspaceRelativePath(path) && Number.isSafeInteger(line)) this.host.post({ type: 'openReference', path, line });
+  }
+
+  /** "Show more" or "Show less": the message drawn again where it is. */
+  private toggleExpanded(id: string): void {
+    this.expanded.toggle(id);
+    const row = this.conversation.rowIndex(id);
+    if (row !== undefined) this.list.updated(this.conversation.rows, [row]);
   }
 
   private startReply(id: string): void {
@@ -477,4 +507,9 @@ export class ChatPanel {
 /** Reactions, edits and deletes are folded into the messages they name, not shown as messages. */
 function shownAsMessage(item: ChatItem): boolean {
   return !isReaction(item) && !isAmendment(item);
+}
+
+/** The names "@" offers: every member online but this installation. */
+function othersOnline(online: readonly OnlineEntry[]): string[] {
+  return online.filter((entry) => !entry.me).map((entry) => entry.name);
 }

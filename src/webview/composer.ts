@@ -8,6 +8,7 @@
 import { ChatItem, textProblem, usernameProblem } from '../protocol/panel';
 import { isSingleEmoji } from '../protocol/emoji';
 import { button, element, isolate } from './dom';
+import { MentionList, insertMention, mentionCandidates, mentionQuery } from './autocomplete';
 import { say } from './words';
 
 /** The message a reply being written answers, or a reaction being typed goes on. */
@@ -42,6 +43,9 @@ export class Composer {
   private readonly sendButton: HTMLButtonElement;
   private readonly problem: HTMLElement;
   private readonly replyBar: HTMLElement;
+  private readonly mentions: MentionList;
+  /** Names of the other members online: what "@" offers. */
+  private members: readonly string[] = [];
   private target: Target | null = null;
   private me: string | null = null;
   /** A refusal from the host, shown until the text changes. */
@@ -69,9 +73,13 @@ export class Composer {
     this.replyBar.hidden = true;
     const row = element(doc, 'div', 'composer-row');
     row.append(this.input, this.sendButton);
-    this.root.append(this.replyBar, row, this.problem);
+    this.mentions = new MentionList(doc, (name) => this.putMention(name));
+    this.input.setAttribute('aria-controls', this.mentions.root.id);
+    this.input.setAttribute('aria-autocomplete', 'list');
+    this.root.append(this.replyBar, this.mentions.root, row, this.problem);
 
     this.input.addEventListener('keydown', (event) => {
+      if (this.mentions.open && !event.isComposing && this.onMentionKey(event)) return;
       // isComposing: Enter that confirms an IME composition must not send.
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
@@ -88,8 +96,12 @@ export class Composer {
     this.input.addEventListener('input', () => {
       this.hostError = null;
       this.update();
+      this.suggest();
       this.callbacks.draftChanged(this.input.value);
     });
+    // The caret moved without typing (a click, Home, the arrows outside the list): the query with it.
+    this.input.addEventListener('click', () => this.suggest());
+    this.input.addEventListener('blur', () => this.closeMentions());
     this.root.addEventListener('submit', (event) => {
       event.preventDefault();
       this.submit();
@@ -101,6 +113,12 @@ export class Composer {
     this.input.placeholder = say('composerPlaceholder');
     this.input.setAttribute('aria-label', say('composerLabel'));
     this.sendButton.textContent = say('send');
+  }
+
+  /** The other members online, in the order the list shows them. */
+  setMembers(names: readonly string[]): void {
+    this.members = names;
+    if (this.mentions.open) this.suggest();
   }
 
   setUser(me: string | null): void {
@@ -209,6 +227,47 @@ export class Composer {
     this.awaiting = null;
     this.awaitingReply = undefined;
     this.showError(reason);
+  }
+
+  /** Up and Down move in the open list, Enter and Tab pick, Escape closes; true when the key was the list's. */
+  private onMentionKey(event: KeyboardEvent): boolean {
+    const { key } = event;
+    if (key === 'ArrowDown' || key === 'ArrowUp') this.mentions.move(key === 'ArrowDown' ? 1 : -1);
+    else if ((key === 'Enter' || key === 'Tab') && !event.shiftKey && this.mentions.selected !== undefined) this.putMention(this.mentions.selected);
+    else if (key === 'Escape') this.closeMentions();
+    else return false;
+    event.preventDefault();
+    event.stopPropagation();
+    this.input.setAttribute('aria-activedescendant', this.mentions.selectedId ?? '');
+    return true;
+  }
+
+  /** Offers the names that fit the "@…" at the caret, or closes the list. */
+  private suggest(): void {
+    const caret = this.input.selectionStart ?? this.input.value.length;
+    const query = this.target?.kind === 'react' ? null : mentionQuery(this.input.value, caret);
+    this.mentions.show(query === null ? [] : mentionCandidates(this.members, query.prefix));
+    this.input.setAttribute('aria-expanded', String(this.mentions.open));
+    this.input.setAttribute('aria-activedescendant', this.mentions.selectedId ?? '');
+  }
+
+  private closeMentions(): void {
+    this.mentions.close();
+    this.input.setAttribute('aria-expanded', 'false');
+    this.input.removeAttribute('aria-activedescendant');
+  }
+
+  /** Replaces the "@…" at the caret with the name and a space; the caret goes after them. */
+  private putMention(name: string): void {
+    const caret = this.input.selectionStart ?? this.input.value.length;
+    const query = mentionQuery(this.input.value, caret);
+    this.closeMentions();
+    if (query === null) return;
+    const next = insertMention(this.input.value, query, caret, name);
+    this.input.value = next.text;
+    this.input.setSelectionRange(next.caret, next.caret);
+    this.update();
+    this.callbacks.draftChanged(this.input.value);
   }
 
   private submit(): void {

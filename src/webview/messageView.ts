@@ -12,6 +12,7 @@ import { QUICK_REACTIONS, ReactionSummary } from './reactions';
 import type { Amended } from './edits';
 import { Row, dayLabel, fullTimeLabel, timeLabel } from './timeline';
 import { trustBadge } from './statusViews';
+import { isLong } from './longMessages';
 
 export interface RowContext {
   readonly me: string | null;
@@ -27,6 +28,8 @@ export interface RowContext {
   amended?(item: ChatItem): Amended | undefined;
   /** Whether the reader asked to see a message's earlier versions. */
   versionsOpen?(id: string): boolean;
+  /** Whether the user opened this long message ("Show more"); without it every long message shows collapsed. */
+  expanded?(id: string): boolean;
 }
 
 /** A stable colour per name (FNV-1a plus a mixing step, which spreads short names better), so a sender keeps theirs. */
@@ -82,6 +85,13 @@ function renderMessage(doc: Document, item: ChatItem, head: boolean, context: Ro
   if (text.length > 0) body.appendChild(renderMarkdown(doc, text, context.me));
   if (item.snippet) body.appendChild(renderSnippet(doc, item.snippet));
   if (amended && amended.versions.length > 1) body.appendChild(renderEdited(doc, item.id, amended, context.versionsOpen?.(item.id) === true, context.me));
+  if (isLong({ ...item, text })) {
+    const open = context.expanded?.(item.id) ?? false;
+    body.classList.toggle('collapsed', !open);
+    const toggle = actionButton(doc, item.id, 'expand', open ? say('showLess') : say('showMore'), open ? say('showLess') : say('showMore'), undefined, 'link-button expand');
+    toggle.setAttribute('aria-expanded', String(open));
+    row.appendChild(toggle);
+  }
   const reactions = context.reactions(item.id);
   if (reactions.length > 0) row.appendChild(renderReactions(doc, item.id, reactions));
   if (item.own && item.status !== 'sent') row.appendChild(renderDelivery(doc, item));
@@ -110,6 +120,7 @@ function renderActions(doc: Document, item: ChatItem): HTMLElement {
     ...QUICK_REACTIONS.map((emoji) => actionButton(doc, item.id, 'react', emoji, say('reactWith', emoji), emoji)),
     actionButton(doc, item.id, 'any-emoji', say('anyEmoji'), say('anyEmojiTitle')),
     actionButton(doc, item.id, 'reply', say('reply'), say('replyTitle')),
+    actionButton(doc, item.id, 'copy', say('copy'), say('copyTitle')),
   );
   if (mayAmend(item)) actions.append(actionButton(doc, item.id, 'edit', say('edit'), say('editTitle')), actionButton(doc, item.id, 'delete', say('deleteMessage'), say('deleteTitle')));
   return actions;

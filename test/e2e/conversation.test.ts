@@ -8,8 +8,7 @@ import type { ChatMessage, LocalMessage } from '../../src/client';
 import { RunningServer, startChatServer } from '../../src/server/server';
 import { within } from '../support/rawClient';
 import { tempDataDir } from '../support/testServer';
-import { joinAs } from './teammate';
-import { chatFrame, openViewContainer, runCommand, sideBar, statusBarItem, useWorkbench } from './workbench';
+import { chatFrame, joinRoomAs, openViewContainer, runCommand, sideBar, useWorkbench } from './workbench';
 
 const PASSWORD = 'amber kettle meadow';
 /** More than one history page (50) after the first message, so its reply's quote must page back to it. */
@@ -59,9 +58,7 @@ describe('the conversation, with two members', () => {
 
   it('joins the team\'s room as alice and opens at its latest messages', async () => {
     const { page } = workbench;
-    // As a first-time user: Join asks for the display name (Set Username just before it races the setting's write).
-    await joinAs(page, 'alice', address, PASSWORD);
-    await statusBarItem(page, 'Secure Chat: 2 online').waitFor();
+    await joinRoomAs(page, 'alice', address, PASSWORD, 2);
     await runCommand(page, 'Secure Chat: Open Chat');
     await message(`log line ${FILLERS}`).waitFor();
   });

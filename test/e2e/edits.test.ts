@@ -11,8 +11,8 @@ import { decodeBody, encodeBody } from '../../src/protocol/body';
 import { RunningServer, startChatServer } from '../../src/server/server';
 import { RawClient } from '../support/rawClient';
 import { tempDataDir } from '../support/testServer';
-import { Teammate, joinAs } from './teammate';
-import { chatFrame, runCommand, statusBarItem, useWorkbench } from './workbench';
+import { Teammate } from './teammate';
+import { chatFrame, joinRoomAs, runCommand, useWorkbench } from './workbench';
 
 const PASSWORD = 'copper lantern orchard';
 
@@ -45,8 +45,7 @@ describe('editing and deleting, with two members', () => {
 
   it('joins the team\'s room as alice and says something with a typo', async () => {
     const { page } = workbench;
-    await joinAs(page, 'alice', address, PASSWORD);
-    await statusBarItem(page, 'Secure Chat: 2 online').waitFor();
+    await joinRoomAs(page, 'alice', address, PASSWORD, 2);
     await runCommand(page, 'Secure Chat: Open Chat');
     await composer().fill('The build is brokne on main.');
     await composer().press('Enter');

@@ -3,8 +3,6 @@
 import { ChatClient } from '../../src/client';
 import type { ChatMessage, DeliveryUpdate } from '../../src/client';
 import { within } from '../support/rawClient';
-import { Page } from 'playwright-core';
-import { answerInput, runCommand } from './workbench';
 
 const WAIT_MS = 15000;
 
@@ -51,14 +49,3 @@ export class Teammate {
   }
 }
 
-/**
- * This window's user joins the room at `address` from the palette for the first time: the first Join
- * asks for the display name, then the address and the password. (Set Username just before a Join
- * races the setting's write: a Join that starts before it lands asks for the name again.)
- */
-export async function joinAs(page: Page, username: string, address: string, password: string): Promise<void> {
-  await runCommand(page, 'Secure Chat: Join a Room');
-  await answerInput(page, username, 'Secure Chat: Your Display Name');
-  await answerInput(page, address, 'Secure Chat: Join a Room (1/2)');
-  await answerInput(page, password, 'Secure Chat: Join a Room (2/2)');
-}

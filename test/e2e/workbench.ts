@@ -66,7 +66,9 @@ export function useWorkbench(settings: Record<string, unknown> = {}): Workbench 
 export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
   await page.locator('.quick-input-widget input').fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  // The focused row, not any row: on a loaded machine the list may still show the recently used
+  // commands first for a moment, and Enter would run one of those.
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
 }
 
@@ -102,6 +104,20 @@ export async function answerInput(page: Page, text: string, title?: string): Pro
   // answer; opening the palette before that would dismiss it and lose the answer.
   if (title) await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'hidden' });
   else await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/**
+ * Joins the room at `address` from the palette as a first-time user, until the status bar counts
+ * `online` members. The first Join asks for the display name itself: answering it there, rather
+ * than with Set Username first, leaves no setting write in flight when Join reads it (on a loaded
+ * machine Join then asked for the name again, which a step waiting for the address never answered).
+ */
+export async function joinRoomAs(page: Page, name: string, address: string, password: string, online: number): Promise<void> {
+  await runCommand(page, 'Secure Chat: Join a Room');
+  await answerInput(page, name, 'Secure Chat: Your Display Name');
+  await answerInput(page, address, 'Secure Chat: Join a Room (1/2)');
+  await answerInput(page, password, 'Secure Chat: Join a Room (2/2)');
+  await statusBarItem(page, `Secure Chat: ${online} online`).waitFor();
 }
 
 /** The input box with this title (step included, e.g. "Secure Chat: Join a Room (1/2)"): its title, text field and message line. */

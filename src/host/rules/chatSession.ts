@@ -69,6 +69,7 @@ export class ChatSession {
       // Typed before VS Code last closed: shown once the room's keys open it, then delivered as any.
       this.client.on('reloaded', (local) => this.showOwn(local.id, local.timestamp, local.body)),
       this.client.on('outbox', (entries) => this.onOutbox(entries)),
+      this.client.on('typing', (member) => this.emitUpdate({ type: 'typing', name: member.name })),
     ];
   }
 
@@ -175,6 +176,18 @@ export class ChatSession {
     const target = this.panel.item(id);
     if (target?.own !== true || target.seq === undefined || target.unsigned === true) throw new Error(t('Only your own messages can be edited or deleted, once they are sent.'));
     return target.id;
+  }
+
+  /** A shown message as plain text: its text as written, then its snippet's code after a blank line. */
+  plainText(id: string): string | undefined {
+    const item = this.panel.item(id);
+    if (!item) return undefined;
+    return [item.text, item.snippet?.code].filter((part) => part !== undefined && part !== '').join('\n\n');
+  }
+
+  /** The user is typing: the room hears it at most once per TYPING_INTERVAL_MS, and only while connected. */
+  typing(): void {
+    this.client.typing();
   }
 
   /** The user's emoji on the message `to`, or (not `on`) taken back: a message of its own, sealed like any. */

@@ -2,25 +2,10 @@ import * as assert from 'assert';
 import type { ViewToHost } from '../../../src/protocol/panel';
 import { ChatPanel } from '../../../src/webview/chatPanel';
 import type { ViewState } from '../../../src/webview/hostApi';
-import { newDocument } from './dom';
-
-// The panel's list measures itself with browser APIs jsdom lacks; these tests only need the composer.
-const browserGlobals = ['ResizeObserver', 'requestAnimationFrame'] as const;
+import { newDocument, withListStubs } from './dom';
 
 describe('chat panel: sending', () => {
-  const saved = new Map(browserGlobals.map((name) => [name, Object.getOwnPropertyDescriptor(globalThis, name)]));
-  before(() => {
-    Object.assign(globalThis, {
-      ResizeObserver: class { observe(): void {} },
-      requestAnimationFrame: (): number => 0,
-    });
-  });
-  after(() => {
-    for (const [name, descriptor] of saved) {
-      if (descriptor) Object.defineProperty(globalThis, name, descriptor);
-      else Reflect.deleteProperty(globalThis, name);
-    }
-  });
+  withListStubs();
 
   function setup() {
     const doc = newDocument();

@@ -110,6 +110,34 @@ describe('chat session', function () {
     assert.throws(() => alice.send('to nothing', 'ffffffffffffffffffffffffffffffff'), /^Error: The message you reply to is no longer loaded\.$/u);
   });
 
+  it('tells the panel who is typing, and the room when the user types', async () => {
+    const alice = session('alice');
+    const aliceUpdates = recordUpdates(alice);
+    alice.connect();
+    await aliceUpdates.next((u) => u.type === 'connection' && u.status === 'connected', 'alice connected');
+    const bob = session('bob');
+    const bobUpdates = recordUpdates(bob);
+    bob.connect();
+    await aliceUpdates.next((u) => u.type === 'presence' && u.joined === 'bob', 'bob joined');
+    await bobUpdates.next((u) => u.type === 'connection' && u.status === 'connected', 'bob connected');
+    alice.typing();
+    assert.deepStrictEqual(await bobUpdates.next((u) => u.type === 'typing', 'alice typing'), { type: 'typing', name: 'alice' });
+  });
+
+  it('gives a shown message as plain text for Copy: its text as written, then its snippet\'s code', async () => {
+    const alice = session('alice');
+    const updates = recordUpdates(alice);
+    alice.sendBody({ text: 'Look at **this**:', snippet: { code: 'const a = 1;\nconst b = 2;', language: 'typescript', path: 'src/a.ts', startLine: 3, endLine: 4 } });
+    alice.send('plain');
+    const shown = await updates.next((u) => u.type === 'messages' && u.items.some((item) => item.text === 'plain'), 'both shown');
+    const [withSnippet] = alice.snapshot().messages;
+    assert.ok(shown.type === 'messages');
+    assert.deepStrictEqual(
+      [alice.plainText(withSnippet.id), alice.plainText(shown.items[0].id), alice.plainText('ffff')],
+      ['Look at **this**:\n\nconst a = 1;\nconst b = 2;', 'plain', undefined],
+    );
+  });
+
   it('shows the room history on connect and others joining and leaving', async () => {
     const first = session('alice');
     const firstUpdates = recordUpdates(first);

@@ -16,3 +16,11 @@ describe('the chat view page', () => {
     assert.match(html, /<main id="app"><\/main>/u);
   });
 });
+
+describe('the chat view page\'s Content Security Policy', () => {
+  it('loads nothing from anywhere but the extension: no network, frames, media or images from elsewhere', () => {
+    const html = viewHtml({ cspSource: 'vscode-webview://x', nonce: 'n0nce', scriptUris: [], styleUri: 'https://x/chat.css' });
+    const policy = /http-equiv="Content-Security-Policy" content="([^"]*)"/u.exec(html)?.[1];
+    assert.strictEqual(policy, "default-src 'none'; style-src vscode-webview://x; font-src vscode-webview://x; img-src vscode-webview://x; script-src 'nonce-n0nce'");
+  });
+});
