@@ -74,6 +74,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   'wrong-signer': 'the message is signed by another identity key than this connection presented',
   'wrong-name': 'the message is sent under another name than this connection presented',
   unavailable: 'the server cannot reach its message store; try again shortly',
+  'unknown-room': 'this server serves no room at this address',
 };
 
 /** Sends one error frame and the close frame. */
