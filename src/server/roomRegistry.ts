@@ -42,7 +42,13 @@ export class RoomRegistry {
 
   /** The room a request's URL (path and query) names, opened if need be. */
   async resolve(url: string | undefined): Promise<Resolved> {
-    const { pathname } = new URL(url ?? '/', 'ws://server');
+    let pathname: string;
+    try {
+      pathname = new URL(url ?? '/', 'ws://server').pathname;
+    } catch {
+      // A request target no URL parser takes (e.g. "//[") names no room either.
+      return { ok: false, why: 'bad-name' };
+    }
     const path = roomFromPath(pathname);
     if (!path.ok) return { ok: false, why: 'bad-name' };
     if (path.room === null) return { ok: true, room: this.options.defaultRoom };

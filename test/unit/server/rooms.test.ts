@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as path from 'path';
 import { CryptoError } from '../../../src/crypto';
 import { decodeBody } from '../../../src/protocol/body';
@@ -144,5 +145,34 @@ describe('room names', () => {
     assert.deepStrictEqual(roomFromPath(''), { ok: true, room: null });
     assert.deepStrictEqual(roomFromPath('/team'), { ok: true, room: 'team' });
     assert.deepStrictEqual(roomFromPath('/team/'), { ok: false, problem: 'the address path must be "/" or "/<room>": a room name must be 1-64 characters of a-z, 0-9, "-" and "_"' });
+  });
+});
+
+describe('rooms: request targets', () => {
+  it('refuses a request target that is no URL path with unknown-room, and stays up', async () => {
+    const server = await startTestServer();
+    try {
+      for (const target of ['//[', 'http://[', '/%zz']) {
+        const { port } = new URL(server.address);
+        const response = await new Promise<string>((resolve, reject) => {
+          const socket = net.connect(Number(port), '127.0.0.1', () => socket.write(
+            `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+          ));
+          let read = '';
+          socket.on('data', (chunk) => {
+            read += chunk.toString('latin1');
+            if (read.includes('unknown-room')) socket.destroy();
+          });
+          socket.on('close', () => resolve(read));
+          socket.on('error', reject);
+        });
+        assert.match(response, /^HTTP\/1\.1 101 /, target);
+        assert.ok(response.includes('"code":"unknown-room"'), target);
+      }
+      const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
+      await client.close();
+    } finally {
+      await server.close();
+    }
   });
 });
