@@ -98,7 +98,9 @@ export class ServerController implements vscode.Disposable {
       if ((await vscode.window.showInformationMessage(vscode.l10n.t('Secure Chat: the server is not running, so there is nothing to invite to yet.'), start)) === start) await this.start();
       return;
     }
-    const offer = invite(server.host, server.process.port, os.networkInterfaces(), translate);
+    const found = invite(server.host, server.process.port, os.networkInterfaces(), translate);
+    // In a named room of this server, the invite is to that room.
+    const offer = { ...found, address: `${found.address}${this.ownRoomPath(server) ?? ''}` };
     if (offer.reachable) {
       await vscode.env.clipboard.writeText(offer.address);
       void vscode.window.showInformationMessage(vscode.l10n.t(
@@ -255,10 +257,7 @@ export class ServerController implements vscode.Disposable {
       return;
     }
     // This window's chat goes offline first, and for good: nothing would answer its retries.
-    const local = localAddress(server.host, server.process.port);
-    const chatAddress = this.options.chat.address;
-    // The default room at its address, or a named room at <address>/<name> on it.
-    const own = chatAddress === local || chatAddress?.startsWith(`${local}/`) === true;
+    const own = this.ownRoomPath(server) !== undefined;
     if (own) this.options.chat.disconnect('server-stopped');
     // Stopped by the user, it stays stopped next time; stopped because VS Code closes, it starts again.
     if (tell) void this.options.memory.stopped();
@@ -334,6 +333,14 @@ export class ServerController implements vscode.Disposable {
     const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Secure Chat: {0}', problem), ...actions.map(([label]) => label), showLog);
     if (choice === showLog) this.options.log.show();
     await actions.find(([label]) => label === choice)?.[1]();
+  }
+
+  /** The path of the room of `server` the chat is in ('' for its default room, '/<name>' for a named one), or undefined for none. */
+  private ownRoomPath(server: { readonly process: EmbeddedServer; readonly host: string }): string | undefined {
+    const local = localAddress(server.host, server.process.port);
+    const address = this.options.chat.address;
+    if (address === local) return '';
+    return address?.startsWith(`${local}/`) ? address.slice(local.length) : undefined;
   }
 
   private changed(): void {

@@ -102,7 +102,6 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
   };
   try {
     const opened = await openRoom(dataDir, options.password, iterations);
-    const serverKeys = options.serverSecret === undefined ? null : await unlockServer(dataDir, options.serverSecret, iterations);
     const shared: SharedLimits = {
       limits, logger,
       addressRates: new AddressBuckets(limits.addressBytesPerSecond, limits.addressBytesBurst, limits.maxTrackedAddresses),
@@ -118,6 +117,9 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
       beforeSave: async () => void (port = await listen(httpServer, host, options.port ?? DEFAULT_PORT)),
     });
     const openedDefault = defaultRoom;
+    // Once listening, like the room file: a start that fails (port in use) leaves no server.json
+    // whose secret the next start would have to match. A cluster node has no named rooms to unlock.
+    const serverKeys = options.serverSecret !== undefined && options.cluster === undefined ? await unlockServer(dataDir, options.serverSecret, iterations) : null;
     const rooms = new RoomRegistry({ dataDir, defaultRoom, serverKeys, cluster: options.cluster !== undefined, shared, onFatal });
     const named = listNamedRooms(dataDir).length;
     if (named > 0 && serverKeys === null) logger.log('warn', 'rooms-locked', { rooms: named });

@@ -136,6 +136,20 @@ describe('rooms: the server secret', () => {
   });
 });
 
+describe('rooms: a failed start', () => {
+  it('leaves no server.json behind when it cannot listen', async () => {
+    const running = await startTestServer();
+    try {
+      const dataDir = tempDataDir();
+      await assert.rejects(startTestServer({ dataDir, port: running.port, serverSecret: SERVER_SECRET }),
+        (error: unknown) => error instanceof StartError && error.code === 'port-in-use');
+      assert.deepStrictEqual(fs.readdirSync(dataDir).filter((name) => name.endsWith('.json')), []);
+    } finally {
+      await running.close();
+    }
+  });
+});
+
 describe('room names', () => {
   it('are 1-64 of a-z, 0-9, - and _; the root path is the default room', () => {
     assert.strictEqual(roomNameProblem('team-1_a'), null);
