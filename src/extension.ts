@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import {
   ChatController, ChatPanelModel, ChatStatusBar, ChatViewProvider, LastRoom, Notifier, OutboxStore, PasswordStore, RoomPins, ServerController, ServerMemory,
-  SettingsWatcher, StatusBarText, MemberVerifier, VerificationStore, channelLogger, loadIdentity, registerCommands,
+  SettingsWatcher, StatusBarText, MemberVerifier, VerificationStore, channelLogger, loadIdentity, registerCommands, ServerSecrets,
 } from './host';
 
 /**
@@ -22,6 +22,8 @@ export interface TestApi {
   readonly serverDataDir: string;
   /** "Change Room Password" with the new password given instead of typed. */
   changeRoomPassword(password: string): Promise<void>;
+  /** "Create Room..." with the name and password given instead of typed; the chat joins the room. */
+  createRoom(name: string, password: string): Promise<void>;
   /** What "Verify Member..." shows and does, without its quick pick and modal dialog. */
   readonly verifier: MemberVerifier;
 }
@@ -41,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const embedded = new ServerController({
     script: context.asAbsolutePath('dist/server.js'),
     dataDir: serverDataDir,
-    passwords, settings, chat, log, memory: new ServerMemory(context.workspaceState),
+    passwords, settings, chat, log, memory: new ServerMemory(context.workspaceState), serverSecrets: new ServerSecrets(context.secrets),
   });
   server = embedded;
   const statusBar = new ChatStatusBar(() => ({ connection: chat.state, address: chat.address, online: chat.online, server: embedded.running }));
@@ -72,6 +74,10 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     serverPid: () => embedded.running?.pid,
     serverDataDir,
     changeRoomPassword: (password) => embedded.changeRoomPassword(password),
+    createRoom: async (name, password) => {
+      const address = await embedded.createRoom({ name, password });
+      if (address !== undefined) await chat.connect(address);
+    },
     verifier,
   };
 }

@@ -1,8 +1,10 @@
 // Server addresses are WebSocket URLs only. A typo such as "http://" or a bare host name fails here,
 // at construction, with a message that says what to type, instead of later as a vague network error.
+// The path names the room (protocol/roomName.ts).
+import { roomFromPath } from '../protocol/roomName';
 import { ChatClientError } from './errors';
 
-const EXAMPLE = 'use ws://host:port or wss://host:port';
+const EXAMPLE = 'use ws://host:port or wss://host:port, with /room after it for a named room';
 
 export function parseServerAddress(address: string): URL {
   let url: URL;
@@ -21,6 +23,10 @@ export function parseServerAddress(address: string): URL {
   }
   // ws refuses URLs with a fragment; say so up front.
   if (url.hash !== '') throw new ChatClientError('invalid-address', `the server address must not contain a "#" fragment; ${EXAMPLE}`);
+  if (url.search !== '') throw new ChatClientError('invalid-address', `the server address must not contain a "?" query; ${EXAMPLE}`);
+  // The path picks the room on the server: "/" the default one, "/<name>" a named one.
+  const room = roomFromPath(url.pathname);
+  if (!room.ok) throw new ChatClientError('invalid-address', room.problem);
   return url;
 }
 

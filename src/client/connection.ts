@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import type { Checked } from '../protocol/check';
 import { CLOSE_CODES, ClientFrame, MAX_FRAME_BYTES, ServerFrame, encodeClientFrame, parseServerFrame } from '../protocol/wire';
 import type { Clock } from './clock';
+import { UNKNOWN_ROOM_MESSAGE } from './errors';
 
 export interface ConnectionOptions {
   readonly clock: Clock;
@@ -46,6 +47,7 @@ const CLOSE_REASONS: Readonly<Record<number, string>> = {
   [CLOSE_CODES.serverFull]: 'the server is full',
   [CLOSE_CODES.upgradeRequired]: 'this Secure Chat extension is older than the server: upgrade the extension',
   [CLOSE_CODES.passwordChanged]: 'the room password was changed: enter the new password',
+  [CLOSE_CODES.unknownRoom]: UNKNOWN_ROOM_MESSAGE,
 };
 
 /** Our words for a close code; for one we do not know, the local error (ECONNREFUSED...) or the bare code. */

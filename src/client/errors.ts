@@ -26,6 +26,9 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Said when the server serves no room at the address's path (close 4009): no retry can change that. */
+export const UNKNOWN_ROOM_MESSAGE = 'the server has no room at this address: check the room name after the port';
+
 /**
  * This client's words for a server error code. The server's own message text is never shown or
  * logged: whoever runs the server (or sits in the middle of ws://) chooses it.
@@ -56,6 +59,7 @@ const SERVER_ERROR_WORDS: Readonly<Record<ErrorCode, string>> = {
   'wrong-name': 'the message carries another name than this connection presented',
   unavailable: 'the server cannot reach its message store right now',
   'not-author': 'only the member who wrote a message can edit or delete it',
+  'unknown-room': UNKNOWN_ROOM_MESSAGE,
 };
 
 export function serverErrorWords(code: ErrorCode): string {

@@ -12,7 +12,7 @@ import { CLOSE_CODES, PROTOCOL_VERSION, ServerFrame } from '../protocol/wire';
 import { Connection, ConnectionClosed } from './connection';
 import type { RoomSecretCache } from './keyCache';
 import { Keyring } from './keyring';
-import { errorMessage, serverErrorWords } from './errors';
+import { UNKNOWN_ROOM_MESSAGE, errorMessage, serverErrorWords } from './errors';
 
 /** 'network' failures are worth retrying; the others need the user. */
 export type HandshakeFailureKind = 'auth-failed' | 'room-changed' | 'name-taken' | 'incompatible' | 'network';
@@ -167,6 +167,7 @@ function refusal(code: number | undefined, errorCode: string | undefined, reason
   if (code === CLOSE_CODES.passwordChanged || errorCode === 'password-changed') return new HandshakeFailure('auth-failed', PASSWORD_CHANGED_MESSAGE);
   if (errorCode === 'name-taken' || errorCode === 'too-many-names') return new HandshakeFailure('name-taken', serverErrorWords(errorCode));
   if (code === CLOSE_CODES.upgradeRequired || errorCode === 'upgrade-required') return new HandshakeFailure('incompatible', UPGRADE_REQUIRED_MESSAGE);
+  if (code === CLOSE_CODES.unknownRoom || errorCode === 'unknown-room') return new HandshakeFailure('incompatible', UNKNOWN_ROOM_MESSAGE);
   return new HandshakeFailure('network', reason);
 }
 

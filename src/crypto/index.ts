@@ -39,3 +39,7 @@ export {
 } from './directorySealing';
 export { readEnvelopeHeader } from './envelopeHeader';
 export type { EnvelopeHeader } from './envelopeHeader';
+export {
+  SEALED_ROOM_SECRET_BYTES, SERVER_VERIFIER_BYTES, deriveServerKeys, openRoomSecret, sealRoomSecret, serverVerifierMatches,
+} from './serverSealing';
+export type { ServerKeys } from './serverSealing';

@@ -67,6 +67,15 @@ async function reconnect(deps: CommandDeps): Promise<void> {
   await deps.lastRoom.remember(address);
 }
 
+/** "Create Room...": a named room on this window's running server, then the chat joins it. */
+async function createRoom(deps: CommandDeps): Promise<void> {
+  const address = await deps.server.createRoom();
+  if (address === undefined) return;
+  if (!(await deps.chat.connect(address))) return;
+  await deps.lastRoom.remember(address);
+  await openChat();
+}
+
 function disconnect({ chat, lastRoom }: CommandDeps): Thenable<void> {
   chat.disconnect();
   return lastRoom.forget();
@@ -174,6 +183,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     changeRoomPassword: () => deps.server.changeRoomPassword(),
     // From the panel's "Verify", with the member's key id; from the palette, without.
     verifyMember: (id) => deps.verifier.run(typeof id === 'string' ? id : undefined),
+    createRoom: () => createRoom(deps),
   };
   return COMMAND_NAMES.map((name) =>
     vscode.commands.registerCommand(commandId(name), async (...args: unknown[]) => {

@@ -14,6 +14,7 @@ export { channelLogger } from './logChannel';
 export { Notifier } from './notifier';
 export { PasswordStore } from './passwords';
 export { ServerController } from './serverController';
+export { ServerSecrets } from './serverSecrets';
 export { SettingsWatcher } from './settingsWatcher';
 export { ChatStatusBar } from './statusBar';
 export type { StatusBarText } from './rules/statusBarText';

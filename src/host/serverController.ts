@@ -15,6 +15,8 @@ import { changeRoomPasswordPrompt } from './rules/roomPassword';
 import { translate } from './l10n';
 import type { PasswordStore } from './passwords';
 import type { ServerMemory } from './rules/serverMemory';
+import type { ServerSecrets } from './serverSecrets';
+import { roomNameProblem } from '../protocol/roomName';
 import { EmbeddedServer, ServerExit, ServerProcessError } from './rules/serverProcess';
 import type { SettingsWatcher } from './settingsWatcher';
 
@@ -29,6 +31,8 @@ export interface ServerControllerOptions {
   readonly log: ChannelLogger;
   /** Whether the server ran when VS Code closed, to start it again when it opens. */
   readonly memory: ServerMemory;
+  /** The server secret that unlocks the rooms Create Room makes. */
+  readonly serverSecrets: ServerSecrets;
 }
 
 export interface RunningServerInfo {
@@ -94,7 +98,9 @@ export class ServerController implements vscode.Disposable {
       if ((await vscode.window.showInformationMessage(vscode.l10n.t('Secure Chat: the server is not running, so there is nothing to invite to yet.'), start)) === start) await this.start();
       return;
     }
-    const offer = invite(server.host, server.process.port, os.networkInterfaces(), translate);
+    const found = invite(server.host, server.process.port, os.networkInterfaces(), translate);
+    // In a named room of this server, the invite is to that room.
+    const offer = { ...found, address: `${found.address}${this.ownRoomPath(server) ?? ''}` };
     if (offer.reachable) {
       await vscode.env.clipboard.writeText(offer.address);
       void vscode.window.showInformationMessage(vscode.l10n.t(
@@ -182,11 +188,13 @@ export class ServerController implements vscode.Disposable {
       : await passwords.choose(address));
     if (!password) return;
     fs.mkdirSync(dataDir, { recursive: true });
+    const serverSecret = await this.options.serverSecrets.forDataDir(dataDir);
+    if (serverSecret === undefined) log.log('warn', 'server-secret-missing', { why: 'the data directory was unlocked by a secret this computer does not hold: named rooms stay closed' });
     let server: EmbeddedServer;
     try {
       server = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Secure Chat: starting the server') },
-        () => EmbeddedServer.start({ script, password, host, port, dataDir, logger: log }),
+        () => EmbeddedServer.start({ script, password, host, port, dataDir, serverSecret, logger: log }),
       );
     } catch (error) {
       if (!(error instanceof ServerProcessError)) throw error;
@@ -201,6 +209,32 @@ export class ServerController implements vscode.Disposable {
     this.changed();
     await this.options.chat.connect(localAddress(host, server.port), { roomId: server.roomId });
     void this.offerInvite();
+  }
+
+  /**
+   * "Create Room...": a named room on this window's running server, with its own password (chosen
+   * twice, meeting the floor, unless `given`). Resolves with the room's address for the chat to
+   * join, or undefined.
+   */
+  async createRoom(given?: { readonly name: string; readonly password: string }): Promise<string | undefined> {
+    const server = this.server;
+    if (!server) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Secure Chat: start the server first: a room is created on your own running server.'));
+      return undefined;
+    }
+    const name = given?.name ?? await askText({
+      title: vscode.l10n.t('Secure Chat: Create Room'),
+      prompt: vscode.l10n.t('Name of the new room: teammates join it at the server\'s address followed by /name.'),
+      placeholder: vscode.l10n.t('e.g. design'),
+      validate: (value) => (roomNameProblem(value) === null ? null : vscode.l10n.t('Use 1 to 64 characters of a-z, 0-9, - and _.')),
+    });
+    if (name === undefined) return undefined;
+    const address = `${localAddress(server.host, server.process.port)}/${name}`;
+    const password = given ? await this.options.passwords.set(address, given.password).then(() => given.password) : await this.options.passwords.choose(address);
+    if (!password) return undefined;
+    await server.process.createRoom(name, password);
+    this.options.log.log('info', 'room-created', { name });
+    return address;
   }
 
   /** The step after a start: whom to tell what, with the address a click away. */
@@ -223,7 +257,7 @@ export class ServerController implements vscode.Disposable {
       return;
     }
     // This window's chat goes offline first, and for good: nothing would answer its retries.
-    const own = this.options.chat.address === localAddress(server.host, server.process.port);
+    const own = this.ownRoomPath(server) !== undefined;
     if (own) this.options.chat.disconnect('server-stopped');
     // Stopped by the user, it stays stopped next time; stopped because VS Code closes, it starts again.
     if (tell) void this.options.memory.stopped();
@@ -299,6 +333,14 @@ export class ServerController implements vscode.Disposable {
     const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Secure Chat: {0}', problem), ...actions.map(([label]) => label), showLog);
     if (choice === showLog) this.options.log.show();
     await actions.find(([label]) => label === choice)?.[1]();
+  }
+
+  /** The path of the room of `server` the chat is in ('' for its default room, '/<name>' for a named one), or undefined for none. */
+  private ownRoomPath(server: { readonly process: EmbeddedServer; readonly host: string }): string | undefined {
+    const local = localAddress(server.host, server.process.port);
+    const address = this.options.chat.address;
+    if (address === local) return '';
+    return address?.startsWith(`${local}/`) ? address.slice(local.length) : undefined;
   }
 
   private changed(): void {

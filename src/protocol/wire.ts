@@ -23,7 +23,7 @@ export const ERROR_CODES = [
   'bad-frame', 'too-large', 'bad-mac', 'stale', 'replay', 'rate-limited', 'auth-failed',
   'not-authenticated', 'handshake-timeout', 'backoff', 'server-full', 'slow-consumer', 'shutting-down', 'internal',
   'storage-full', 'upgrade-required', 'password-changed', 'name-taken', 'too-many-names', 'directory-full',
-  'signature-required', 'wrong-signer', 'wrong-name', 'unavailable', 'not-author',
+  'signature-required', 'wrong-signer', 'wrong-name', 'unavailable', 'not-author', 'unknown-room',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -40,6 +40,8 @@ export const CLOSE_CODES = {
   upgradeRequired: 4007,
   /** The room password changed: every connection admitted under the old one is closed. */
   passwordChanged: 4008,
+  /** The URL path names no room this server serves (docs/PROTOCOL.md, rooms). */
+  unknownRoom: 4009,
 } as const;
 
 // Each frame is declared once; its type is derived from the declaration.

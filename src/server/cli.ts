@@ -4,11 +4,16 @@
 // (flags win over the file); both are checked by resolveLimits.
 import * as fs from 'fs';
 import { parseArgs as parseArgv } from 'util';
+import { ROOM_NAME_RULE, roomNameProblem } from '../protocol/roomName';
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_LIMITS, DEFAULT_PORT, LIMIT_DESCRIPTIONS, Limits, resolveLimits } from './config';
 
 export const PASSWORD_ENV = 'SECURE_CHAT_PASSWORD';
 /** The new password of --change-password, read like the current one. */
 export const NEW_PASSWORD_ENV = 'SECURE_CHAT_NEW_PASSWORD';
+/** The operator's secret that unlocks the named rooms (docs/SECURITY.md, rooms). */
+export const SERVER_SECRET_ENV = 'SECURE_CHAT_SERVER_SECRET';
+/** The password of a room `rooms create` makes; without it, a prompt (twice) or stdin's first line. */
+export const ROOM_PASSWORD_ENV = 'SECURE_CHAT_ROOM_PASSWORD';
 
 /** Process exit statuses, documented in --help and docs/PROTOCOL.md. */
 export const EXIT_CODES = {
@@ -34,9 +39,14 @@ const LIMIT_HELP = LIMIT_NAMES.map((name) => {
 }).join('\n');
 
 export const HELP = `Usage: node dist/server.js [options]
+       node dist/server.js rooms create <name> [--data <dir>]
+       node dist/server.js rooms list [--data <dir>]
 
-Runs the Secure Chat server for one room. The first start with an empty data
-directory creates the room; later starts must use the same password.
+Runs the Secure Chat server. The first start with an empty data directory
+creates its default room (ws://host:port/); later starts must use the same
+password. Named rooms (ws://host:port/<name>, a name of ${ROOM_NAME_RULE})
+each have their own password, keys and history; the operator creates them with
+"rooms create", and the server opens them with the server secret given at start.
 
 Options:
   --host <address>   interface to listen on (default ${DEFAULT_HOST})
@@ -55,6 +65,12 @@ Options:
                      ${NEW_PASSWORD_ENV}, else a prompt (asked twice)
   --help             print this help and exit
 
+Rooms:
+  rooms create <name>  make a named room in --data (the server may be running);
+                       its password comes from ${ROOM_PASSWORD_ENV}, else a
+                       prompt (asked twice), else the first line of stdin
+  rooms list           print the named rooms of --data, one a line
+
 Limits (whole numbers unless a fraction makes sense; all positive):
 ${LIMIT_HELP}
 
@@ -63,6 +79,12 @@ environment once read), otherwise asked for on the terminal without echo. It
 is never accepted as an argument. When the extension starts the server (Node
 IPC channel), the password and the options arrive over that channel instead
 and the flags are ignored.
+
+Server secret: from ${SERVER_SECRET_ENV} (removed from the environment once
+read), otherwise asked for on a terminal when the data directory has named
+rooms (and always by "rooms create"). The first one given is the server's from
+then on (server.json); a start with another is refused. Started without it, the
+server serves its default room only.
 
 On start one line with the ws:// address is printed to stdout; logs go to
 stderr, one line per event. SIGINT/SIGTERM stop gracefully.
@@ -88,6 +110,22 @@ export interface CliOptions {
   readonly help: boolean;
   /** Not serving: a key change of the data directory, then exit. */
   readonly keyChange: 'rotate' | 'change-password' | null;
+  /** Not serving: `rooms create <name>` or `rooms list`, then exit. */
+  readonly rooms: RoomsCommand | null;
+}
+
+export type RoomsCommand = { readonly action: 'create'; readonly name: string } | { readonly action: 'list' };
+
+function roomsCommand(positionals: readonly string[]): RoomsCommand | null {
+  if (positionals.length === 0) return null;
+  const [command, action, name, ...rest] = positionals;
+  const usage = 'usage: rooms create <name> | rooms list';
+  if (command !== 'rooms') throw new UsageError(`unexpected argument ${JSON.stringify(command)}; ${usage}`);
+  if (action === 'list' && name === undefined) return { action: 'list' };
+  if (action !== 'create' || name === undefined || rest.length > 0) throw new UsageError(usage);
+  const problem = roomNameProblem(name);
+  if (problem) throw new UsageError(problem);
+  return { action: 'create', name };
 }
 
 export class UsageError extends Error {}
@@ -121,7 +159,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     parsed = parseArgv({
       args: [...argv],
       strict: true,
-      allowPositionals: false,
+      allowPositionals: true,
       options: {
         host: { type: 'string', default: DEFAULT_HOST },
         port: { type: 'string', default: String(DEFAULT_PORT) },
@@ -155,5 +193,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if (cluster !== null && !/^rediss?:\/\/[^/\s]+/.test(cluster)) throw new UsageError('--cluster must be a redis:// or rediss:// address, e.g. redis://10.0.0.5:6379');
   if (values.rotate && values['change-password']) throw new UsageError('--rotate and --change-password cannot be combined (a password change starts a new epoch too)');
   const keyChange = values.rotate ? 'rotate' : values['change-password'] ? 'change-password' : null;
-  return { host: values.host as string, port, dataDir: values.data as string, cluster, limits, help: values.help as boolean, keyChange };
+  const rooms = roomsCommand(parsed.positionals);
+  if (rooms !== null && keyChange !== null) throw new UsageError('rooms cannot be combined with --rotate or --change-password');
+  return { host: values.host as string, port, dataDir: values.data as string, cluster, limits, help: values.help as boolean, keyChange, rooms };
 }

@@ -58,6 +58,8 @@ export interface Limits {
   /** A new room key epoch starts once the current one is this old (ms), or holds this many messages. */
   readonly rotateAfterMs: number;
   readonly rotateAfterMessages: number;
+  /** A named room without a socket for this long (ms) is closed; its next socket opens it again. */
+  readonly roomIdleMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -88,6 +90,7 @@ export const DEFAULT_LIMITS: Limits = {
   segmentBytes: 8 * 1024 * 1024,
   rotateAfterMs: 7 * 24 * 60 * 60_000,
   rotateAfterMessages: 10_000,
+  roomIdleMs: 10 * 60_000,
 };
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -124,6 +127,7 @@ export const LIMIT_DESCRIPTIONS: Readonly<Record<keyof Limits, { readonly text: 
   segmentBytes: { text: 'envelope bytes in one sealed segment (at most)' },
   rotateAfterMs: { text: 'ms a room key epoch lasts before a new one starts' },
   rotateAfterMessages: { text: 'messages stored in one room key epoch before a new one starts' },
+  roomIdleMs: { text: 'ms a named room stays open without a socket' },
 };
 
 /** Checks every limit and how they relate; throws a RangeError that names the offending one. */

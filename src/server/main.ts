@@ -5,7 +5,9 @@ import { EXIT_CODES, HELP, UsageError, parseArgs } from './cli';
 import { StartError } from './errors';
 import { stderrLogger } from './logger';
 import { changeKeysOffline } from './keyChange';
-import { readNewPassword, readPassword } from './password';
+import { listNamedRooms } from './namedRooms';
+import { readNewPassword, readPassword, readServerSecret } from './password';
+import { runRoomsCommand } from './roomsCommand';
 import { ChatServerOptions, RunningServer, startChatServer } from './server';
 
 const EXIT_FOR: Record<ServerIpcErrorCode, number> = {
@@ -64,7 +66,22 @@ class Lifecycle {
       if (!message.ok) return;
       if (message.value.type === 'stop') stop();
       if (message.value.type === 'rotate' || message.value.type === 'change-password') void this.changeKeys(message.value);
+      if (message.value.type === 'create-room') void this.createRoom(message.value);
     });
+  }
+
+  /** A named room asked for over IPC; the answer names it, with why it failed if it did. */
+  private async createRoom(request: Extract<ParentToServer, { type: 'create-room' }>): Promise<void> {
+    const { name } = request;
+    try {
+      if (!this.server || this.stopRequested) throw new Error('the server is not running');
+      await this.server.createRoom(name, request.password);
+      await sendToParent({ type: 'room-created', name });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      stderrLogger.log('error', 'room-create-failed', { name, error: message });
+      await sendToParent({ type: 'room-failed', name, message });
+    }
   }
 
   /** A rotation or password change asked for over IPC; the answer says which epoch it started, or why it failed. */
@@ -124,6 +141,10 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
+  if (options.rooms !== null) {
+    await runRoomsCommand(options.rooms, options.dataDir, (line) => process.stdout.write(`${line}\n`));
+    return exit(EXIT_CODES.ok);
+  }
   if (options.keyChange !== null) {
     const password = await readPassword();
     const newPassword = options.keyChange === 'change-password' ? await readNewPassword() : undefined;
@@ -131,8 +152,11 @@ async function main(): Promise<void> {
     process.stdout.write(`epoch ${change.epoch.number}\n`);
     return exit(EXIT_CODES.ok);
   }
+  const password = await readPassword();
+  // Asked for on a terminal only when there are named rooms to unlock (and a cluster serves none).
+  const serverSecret = await readServerSecret(options.cluster === null && listNamedRooms(options.dataDir).length > 0);
   await lifecycle.start({
-    host: options.host, port: options.port, dataDir: options.dataDir, limits: options.limits, cluster: options.cluster ?? undefined, password: await readPassword(),
+    host: options.host, port: options.port, dataDir: options.dataDir, limits: options.limits, cluster: options.cluster ?? undefined, password, serverSecret,
   });
 }
 

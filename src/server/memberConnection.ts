@@ -81,6 +81,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   'wrong-name': 'the message is sent under another name than this connection presented',
   unavailable: 'the server cannot reach its message store; try again shortly',
   'not-author': 'the message edited or deleted is not signed by this connection\'s identity key, or is not stored',
+  'unknown-room': 'this server serves no room at this address',
 };
 
 /** Sends one error frame and the close frame. */

@@ -141,7 +141,25 @@ export async function openRoom(dataDir: string, password: string, newRoomIterati
     return { room, master, epochs: [newEpoch(1, 1)], current: 1, directoryKey: newDirectoryKey(), created: true, save: true, newEpoch: true };
   }
   const stored = parseRoomFile(file, await fs.promises.readFile(file, 'utf8'));
-  const master = await deriveMasterSecret(password, stored.room.kdf);
+  return openStored(file, stored, await deriveMasterSecret(password, stored.room.kdf));
+}
+
+/**
+ * Loads a room that exists from its PBKDF2 output instead of its password: a named room, whose
+ * output the server secret unlocks (roomKeys.ts). A version-1 file is migrated as by openRoom.
+ */
+export async function openRoomWithSecret(dataDir: string, master: Buffer): Promise<OpenedRoom> {
+  const file = path.join(dataDir, ROOM_FILE);
+  return openStored(file, parseRoomFile(file, await fs.promises.readFile(file, 'utf8')), master);
+}
+
+/** The room id a room file names, read without any secret (to find its sealed secret). */
+export async function readRoomId(dataDir: string): Promise<Buffer> {
+  const file = path.join(dataDir, ROOM_FILE);
+  return parseRoomFile(file, await fs.promises.readFile(file, 'utf8')).room.roomId;
+}
+
+function openStored(file: string, stored: ReturnType<typeof parseRoomFile>, master: Buffer): OpenedRoom {
   if (!verifierMatches(expandRoomKeys(master, stored.room.roomId), stored.verifier)) {
     throw new StartError('wrong-password', `the password does not match the room stored in ${file}; refusing to start`);
   }

@@ -1,5 +1,7 @@
 // The chat server as a library: startChatServer() is what main.ts, the tests and the benchmarks
-// run. It owns the listening socket, the store, the set of members and the heartbeat.
+// run. It owns the listening socket, the caps on sockets, the per-address back-off and the
+// heartbeat; each room it serves (servedRoom.ts) owns its store and members, found by the URL path
+// (roomRegistry.ts).
 import * as http from 'http';
 import { AddressInfo, Socket } from 'net';
 import type { Duplex } from 'stream';
@@ -7,21 +9,17 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { DEFAULT_ITERATIONS } from '../crypto';
 import { CLOSE_CODES } from '../protocol/wire';
 import { DEFAULT_HOST, DEFAULT_PORT, Limits, resolveLimits } from './config';
-import { Corking } from './corking';
-import { MemberConnection, ConnectionContext, refuse } from './memberConnection';
+import { MemberConnection, refuse } from './memberConnection';
 import { StartError } from './errors';
 import { takeDataDir } from './dataDir';
-import { AddressBuckets, AuthBackoff, TokenBucket, UnauthenticatedSockets } from './limiters';
+import { AddressBuckets, AuthBackoff, UnauthenticatedSockets } from './limiters';
 import { Logger, stderrLogger } from './logger';
-import { Presence, PresenceMember } from './presence';
-import { StoredDirectory } from './storedDirectory';
-import { openRoom, saveRoom, startingAt } from './room';
-import { EpochChange, RoomSecrets } from './roomSecrets';
-import { StorageGuard } from './storageGuard';
-import { MessageStore } from './store';
-import { Tombstones } from './tombstones';
-import type { RoomLog } from './roomLog';
-import { ClusterLog } from './cluster/log';
+import { createNamedRoom, listNamedRooms } from './namedRooms';
+import { openRoom } from './room';
+import { Resolved, RoomRegistry } from './roomRegistry';
+import type { EpochChange } from './roomSecrets';
+import { ServedRoom, SharedLimits } from './servedRoom';
+import { unlockServer } from './serverSecret';
 
 export interface ChatServerOptions {
   readonly password: string;
@@ -38,10 +36,16 @@ export interface ChatServerOptions {
    * through Redis (README "Running a cluster"). Without it the server keeps everything itself.
    */
   readonly cluster?: string;
+  /**
+   * The operator's one secret that unlocks the named rooms (serverSecret.ts); the first start given
+   * one keeps it. Without it the server serves its default room only.
+   */
+  readonly serverSecret?: string;
 }
 
-/** Key changes need every node's room.json changed together: a cluster does them offline. */
-const CLUSTER_KEY_CHANGE = 'a cluster node does not change keys while it runs: stop every node, change them in one data directory (--rotate or --change-password), copy its room.json to every node, and start them again';
+/** A cluster shares one room's log through Redis: its nodes serve the default room only. */
+const CLUSTER_ROOMS = 'a cluster node serves only the default room (/): named rooms need a standalone server';
+const NO_SERVER_SECRET = 'the server was started without its server secret: it cannot create or open named rooms';
 
 export interface RunningServer {
   /** ws://host:port */
@@ -60,6 +64,8 @@ export interface RunningServer {
    * under the old one is closed with `password-changed` (4008). History stays readable.
    */
   changePassword(password: string): Promise<EpochChange>;
+  /** Creates a named room, served at /<name> from now on (needs the server secret; not in a cluster). */
+  createRoom(name: string, password: string): Promise<void>;
 }
 
 function listen(server: http.Server, host: string, port: number): Promise<number> {
@@ -83,50 +89,41 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
   const logger = options.logger ?? stderrLogger;
   const host = options.host ?? DEFAULT_HOST;
   const { dataDir } = options;
+  const iterations = options.newRoomIterations ?? DEFAULT_ITERATIONS;
   const unlock = takeDataDir(dataDir);
-  let store: RoomLog | undefined;
-  const sockets = new Set<Duplex>();
-  const corking = new Corking(sockets);
-  let storage: StorageGuard | undefined;
+  let defaultRoom: ServedRoom | undefined;
   const httpServer = http.createServer((_request, response) => response.writeHead(426).end());
   let fatal: Error | null = null;
   let close: () => Promise<void> = async () => undefined;
+  let shuttingDown = false;
+  const onFatal = (error: Error) => {
+    fatal = error;
+    void close();
+  };
   try {
-    const opened = await openRoom(dataDir, options.password, options.newRoomIterations ?? DEFAULT_ITERATIONS);
-    const { room, created } = opened;
-    const directory = await StoredDirectory.open(dataDir, opened.directoryKey, room.roomId, logger);
-    const roomId = room.roomId.toString('hex');
-    let presence: Presence<PresenceMember>;
-    const tombstones = options.cluster === undefined ? await Tombstones.open(dataDir) : Tombstones.none();
-    if (options.cluster !== undefined) {
-      const cluster = await ClusterLog.open({
-        url: options.cluster, room: opened, logger, corkTurn: () => corking.forTurn(), deliver: (run) => corking.during(run),
-      });
-      store = cluster;
-      presence = cluster.presence;
-    } else {
-      store = await MessageStore.open({
-        dataDir,
-        segmentMessages: limits.segmentMessages,
-        segmentBytes: limits.segmentBytes,
-        freshnessMs: limits.maxClockSkewMs,
-        logger,
-        // One group commit's acks and broadcasts leave in one write per socket, not one per frame.
-        deliver: (run) => corking.during(run),
-        onFatal: (error) => {
-          fatal = error;
-          void close();
-        },
-      });
-      presence = new Presence(() => corking.forTurn());
-    }
-    const port = await listen(httpServer, host, options.port ?? DEFAULT_PORT);
-    const loaded = startingAt(opened, store.latestSeq() + 1);
-    if (opened.save) await saveRoom(dataDir, loaded);
-    const secrets = new RoomSecrets(loaded, dataDir, limits.maxClockSkewMs);
-    logger.log('info', created ? 'room-created' : opened.save ? 'room-migrated' : 'room-opened', { room: roomId, iterations: room.kdf.iterations, epoch: secrets.current.number });
-    const wss = new WebSocketServer({ server: httpServer, maxPayload: limits.maxFrameBytes });
-    let shuttingDown = false;
+    const opened = await openRoom(dataDir, options.password, iterations);
+    const shared: SharedLimits = {
+      limits, logger,
+      addressRates: new AddressBuckets(limits.addressBytesPerSecond, limits.addressBytesBurst, limits.maxTrackedAddresses),
+      backoff: new AuthBackoff({
+        maxFailures: limits.maxAuthFailures, windowMs: limits.authFailureWindowMs,
+        backoffMs: limits.backoffMs, maxAddresses: limits.maxTrackedAddresses,
+      }),
+      isShuttingDown: () => shuttingDown,
+    };
+    let port = 0;
+    defaultRoom = await ServedRoom.open({
+      dataDir, opened, name: null, shared, cluster: options.cluster, onFatal,
+      beforeSave: async () => void (port = await listen(httpServer, host, options.port ?? DEFAULT_PORT)),
+    });
+    const openedDefault = defaultRoom;
+    // Once listening, like the room file: a start that fails (port in use) leaves no server.json
+    // whose secret the next start would have to match. A cluster node has no named rooms to unlock.
+    const serverKeys = options.serverSecret !== undefined && options.cluster === undefined ? await unlockServer(dataDir, options.serverSecret, iterations) : null;
+    const rooms = new RoomRegistry({ dataDir, defaultRoom, serverKeys, cluster: options.cluster !== undefined, shared, onFatal });
+    const named = listNamedRooms(dataDir).length;
+    if (named > 0 && serverKeys === null) logger.log('warn', 'rooms-locked', { rooms: named });
+    const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
     const unauthenticated = new UnauthenticatedSockets({ maxTotal: limits.maxUnauthenticated, maxPerAddress: limits.maxUnauthenticatedPerAddress });
     /** Sockets still counted as unauthenticated: the deadline to upgrade by, and how to stop counting (once). */
     const admitted = new Map<Socket, { readonly deadline: NodeJS.Timeout; readonly release: () => void }>();
@@ -147,7 +144,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
         return;
       }
       const deadline = setTimeout(() => {
-        context.backoff.fail(address);
+        shared.backoff.fail(address);
         socket.destroy();
       }, limits.handshakeTimeoutMs);
       const release = () => {
@@ -157,85 +154,61 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
       admitted.set(socket, { deadline, release });
       socket.once('close', release);
     });
-    storage = await StorageGuard.open(dataDir, { quotaBytes: limits.storageQuotaBytes, minFreeBytes: limits.minFreeBytes, checkMs: limits.storageCheckMs }, logger);
-    const openStorage = storage;
-    const openedStore = store;
-    /** Every connection, authenticated or not: a password change closes them all. */
+    /** Every connection of every room, authenticated or not: the cap on sockets counts them all. */
     const connections = new Set<MemberConnection>();
-    let rotating = false;
-    const announce = (change: EpochChange) => {
-      logger.log('info', 'epoch-started', { epoch: change.epoch.number, reason: change.reason });
-      if (change.reason === 'password-change') {
-        for (const connection of connections) connection.closeWith('password-changed', CLOSE_CODES.passwordChanged);
-      } else {
-        // Also to connections between their confirmation and their `present`: they hold the epochs already.
-        for (const connection of connections) connection.sendEpoch(change.epoch, true);
-      }
-      return change;
-    };
-    const rotateIfDue = () => {
-      if (options.cluster !== undefined) return;
-      const reason = secrets.due(openedStore.latestSeq() + 1, limits);
-      if (rotating || reason === null || reason === 'password-change' || shuttingDown) return;
-      rotating = true;
-      secrets.rotate(reason, openedStore.latestSeq() + 1).then(announce, (error: Error) => logger.log('error', 'rotation-failed', { error: error.message }))
-        .finally(() => (rotating = false));
-    };
-    const context: ConnectionContext = {
-      secrets, limits, store, logger, storage, tombstones, onStored: rotateIfDue,
-      addressRates: new AddressBuckets(limits.addressBytesPerSecond, limits.addressBytesBurst, limits.maxTrackedAddresses),
-      roomRate: new TokenBucket(limits.roomBytesPerSecond, limits.roomBytesBurst),
-      backoff: new AuthBackoff({
-        maxFailures: limits.maxAuthFailures, windowMs: limits.authFailureWindowMs,
-        backoffMs: limits.backoffMs, maxAddresses: limits.maxTrackedAddresses,
-      }),
-      presence,
-      directory,
-      isShuttingDown: () => shuttingDown,
-    };
-    wss.on('connection', (ws: WebSocket, request: http.IncomingMessage) => {
+    // The path picks the room; a named room may have to be opened first, while the upgrade waits.
+    httpServer.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      void rooms.resolve(request.url).then((resolved) => {
+        wss.handleUpgrade(request, socket, head, (ws) => onSocket(ws, request, resolved));
+      });
+    });
+    const onSocket = (ws: WebSocket, request: http.IncomingMessage, resolved: Resolved) => {
       const address = request.socket.remoteAddress ?? 'unknown';
       // From here the connection's own handshake timer (4002) takes over from the upgrade deadline.
       const entry = admitted.get(request.socket as Socket);
       clearTimeout(entry?.deadline);
       const release = entry?.release ?? (() => undefined);
       if (shuttingDown) return refuse(ws, 'shutting-down', CLOSE_CODES.goingAway, limits.closeGraceMs);
-      if (context.backoff.isBlocked(address)) return refuse(ws, 'backoff', CLOSE_CODES.backoff, limits.closeGraceMs);
+      if (shared.backoff.isBlocked(address)) return refuse(ws, 'backoff', CLOSE_CODES.backoff, limits.closeGraceMs);
+      if (!resolved.ok) {
+        logger.log('info', 'unknown-room', { address, why: resolved.why });
+        // A room that would not open (its lock held by a `rooms create` in progress, a damaged file) may open on a later try.
+        if (resolved.why === 'open-failed') return refuse(ws, 'unavailable', CLOSE_CODES.goingAway, limits.closeGraceMs);
+        return refuse(ws, 'unknown-room', CLOSE_CODES.unknownRoom, limits.closeGraceMs);
+      }
       if (connections.size >= limits.maxConnections) {
         logger.log('warn', 'server-full', { address });
         return refuse(ws, 'server-full', CLOSE_CODES.serverFull, limits.closeGraceMs);
       }
-      const connection = new MemberConnection(ws, address, context, release);
+      const room = resolved.room;
+      const connection = room.admit(ws, request.socket, address, release);
       connections.add(connection);
-      sockets.add(request.socket);
       ws.on('close', () => {
         connections.delete(connection);
-        sockets.delete(request.socket);
+        rooms.socketClosed(room);
       });
-    });
+    };
     const heartbeat = setInterval(() => {
-      for (const connection of connections) connection.ping();
-      context.backoff.prune();
+      for (const room of rooms.openNow()) room.tick();
+      shared.backoff.prune();
       reportDropped();
-      rotateIfDue();
     }, limits.heartbeatMs);
     heartbeat.unref();
 
     let resolveStopped: (error: Error | null) => void = () => undefined;
     const stopped = new Promise<Error | null>((resolve) => (resolveStopped = resolve));
     let closing: Promise<void> | null = null;
-    const openStore = store;
     close = () => {
       closing ??= (async () => {
         shuttingDown = true;
         clearInterval(heartbeat);
-        openStorage.close();
         httpServer.close();
+        await rooms.waitForClosing();
+        const open = await rooms.rooms();
         // Commits what was accepted (its acks go out); the unsealed tail stays in the journal.
-        await openStore.close().catch((error: Error) => logger.log('error', 'store-close-failed', { error: error.message }));
+        await Promise.all(open.map((room) => room.closeStore()));
         await closeSockets(wss, connections, limits.closeGraceMs);
-        // A directory write in flight finishes under the lock: the next start reads it whole.
-        await directory.close();
+        await Promise.all(open.map((room) => room.finish()));
         wss.close();
         unlock();
         logger.log('info', 'stopped', { fatal: fatal?.message });
@@ -245,19 +218,18 @@ export async function startChatServer(options: ChatServerOptions): Promise<Runni
     };
     logger.log('info', 'listening', { address: wsAddress(host, port) });
     return {
-      address: wsAddress(host, port), port, roomId, stopped, close: () => close(),
-      rotate: async () => {
-        if (options.cluster !== undefined) throw new Error(CLUSTER_KEY_CHANGE);
-        return announce(await secrets.rotate('rotate', openedStore.latestSeq() + 1));
-      },
-      changePassword: async (password) => {
-        if (options.cluster !== undefined) throw new Error(CLUSTER_KEY_CHANGE);
-        return announce(await secrets.changePassword(password, openedStore.latestSeq() + 1));
+      address: wsAddress(host, port), port, roomId: openedDefault.roomId, stopped, close: () => close(),
+      rotate: () => openedDefault.rotate(),
+      changePassword: (password) => openedDefault.changePassword(password),
+      createRoom: async (name, password) => {
+        if (options.cluster !== undefined) throw new Error(CLUSTER_ROOMS);
+        if (serverKeys === null) throw new Error(NO_SERVER_SECRET);
+        await createNamedRoom({ dataDir, name, password, serverKeys, iterations });
+        logger.log('info', 'room-added', { name });
       },
     };
   } catch (error) {
-    storage?.close();
-    await store?.close().catch(() => undefined);
+    await defaultRoom?.closeStore();
     httpServer.close();
     unlock();
     throw error;

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { IdentityKey, peekMessageId } from '../../src/crypto';
+import { CLOSE_CODES } from '../../src/protocol/wire';
 import { EXIT_CODES } from '../../src/server/cli';
 import { ROOM_FILE } from '../../src/server/room';
 import { ClusterNode, logged, startNode, stopNode } from '../support/clusterNode';
@@ -264,5 +265,14 @@ describe('cluster: nodes sharing a room through Redis Streams', function () {
     } finally {
       b.process.child.kill('SIGCONT');
     }
+  });
+
+  it('a node serves the default room only: a named room\'s path is refused with unknown-room (4009)', async () => {
+    const [a] = await cluster(1);
+    const client = await RawClient.connect(`${a.address}/team`);
+    clients.push(client);
+    assert.strictEqual((await client.next('error')).code, 'unknown-room');
+    assert.strictEqual((await client.waitClosed()).code, CLOSE_CODES.unknownRoom);
+    await join(a, 'alice');
   });
 });

@@ -2,6 +2,7 @@
 // the extension does, and reads its single start line.
 import { ChildProcess, fork, spawn } from 'child_process';
 import * as path from 'path';
+import { ServerToParent, parseServerMessage } from '../../src/protocol/serverIpc';
 import { NEW_PASSWORD_ENV, PASSWORD_ENV } from '../../src/server/cli';
 import { within } from './rawClient';
 
@@ -34,6 +35,16 @@ export function spawnServer(args: readonly string[], password?: string, newPassw
   return watch(spawn(process.execPath, [SERVER_JS, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
+/** Standalone with the given variables set (and no other password variable), and `stdin` piped in when given. */
+export function spawnServerWith(args: readonly string[], variables: Readonly<Record<string, string>>, stdin?: string): ServerProcess {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith('SECURE_CHAT_')) delete env[name];
+  Object.assign(env, variables);
+  const child = spawn(process.execPath, [SERVER_JS, ...args], { env, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if (stdin !== undefined) child.stdin!.end(stdin);
+  return watch(child);
+}
+
 /** As the extension runs it: forked with an IPC channel. */
 export function forkServer(): ServerProcess {
   return watch(fork(SERVER_JS, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
@@ -51,4 +62,15 @@ export function startLine(server: ServerProcess, ms = 10_000): Promise<string> {
     void server.exited.then(({ code }) => reject(new Error(`server exited (${code}) before its start line: ${server.output.stderr}`)));
   });
   return within(line, ms, 'the server start line');
+}
+
+/** The next IPC message from a forked server, checked by the parent's parser. */
+export function nextIpc(server: ServerProcess, ms = 10_000): Promise<ServerToParent> {
+  return within(new Promise((resolve, reject) => {
+    server.child.once('message', (value) => {
+      const message = parseServerMessage(value);
+      if (message.ok) resolve(message.value);
+      else reject(new Error(`invalid IPC message ${JSON.stringify(value)}: ${message.error}`));
+    });
+  }), ms, 'an IPC message from the server');
 }

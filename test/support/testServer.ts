@@ -24,7 +24,7 @@ export interface TestServer extends RunningServer {
   readonly logger: RecordingLogger;
 }
 
-export async function startTestServer(options: { dataDir?: string; password?: string; limits?: Partial<Limits>; port?: number } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataDir?: string; password?: string; limits?: Partial<Limits>; port?: number; serverSecret?: string } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDataDir();
   const logger = new RecordingLogger();
   const server = await startChatServer({
@@ -35,6 +35,7 @@ export async function startTestServer(options: { dataDir?: string; password?: st
     newRoomIterations: TEST_ITERATIONS,
     limits: options.limits,
     logger,
+    serverSecret: options.serverSecret,
   });
   return { ...server, dataDir, logger };
 }

@@ -284,4 +284,25 @@ describe('chat through the extension', function () {
       type: 'connection', status: 'disconnected', address, detail: 'The server on this computer was stopped.', actions: ['startServer', 'reconnect'],
     });
   });
+
+  it('creates a named room on its own server and joins it: its own password, members and history, apart from the default room', async () => {
+    const teamPassword = 'the team room password, its own';
+    const roomAddress = `${address}/team`;
+    await vscode.commands.executeCommand('secureChat.startServer');
+    await status('connected');
+    await api.createRoom('team', teamPassword);
+    await panelUpdate((u) => u.type === 'connection' && u.status === 'connected' && u.address === roomAddress, 'the chat in the new room');
+    assert.strictEqual(await new PasswordStore(api.secrets).get(roomAddress), teamPassword);
+    const carol = new Member(roomAddress, 'carol', teamPassword);
+    try {
+      carol.client.connect();
+      await carol.connected();
+      api.chat.send('only in the team room');
+      await carol.receive('only in the team room');
+      assert.ok(!bob.received.some((m) => m.body.text === 'only in the team room'), 'the default room\'s member never saw it');
+    } finally {
+      carol.client.dispose();
+      await new PasswordStore(api.secrets).forget(roomAddress);
+    }
+  });
 });

@@ -29,6 +29,8 @@ export interface ServerStartOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly dataDir: string;
+  /** Unlocks the named rooms (createRoom); without it the server serves its default room only. */
+  readonly serverSecret?: string;
   readonly logger: Logger;
   /** Opening an existing room derives its keys (~150 ms), creating one more; this bounds the whole start. */
   readonly startTimeoutMs?: number;
@@ -58,6 +60,8 @@ export class EmbeddedServer {
   private stopping: Promise<void> | undefined;
   /** Key changes sent and not yet answered, oldest first: the server answers them in order. */
   private readonly keyChanges: { readonly resolve: (epoch: number) => void; readonly reject: (error: Error) => void }[] = [];
+  /** Room creations sent and not yet answered, oldest first: the server answers them in order. */
+  private readonly roomCreations: { readonly resolve: () => void; readonly reject: (error: Error) => void }[] = [];
 
   private constructor(private readonly child: ChildProcess, listening: { address: string; roomId: string }, exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>) {
     this.address = listening.address;
@@ -71,9 +75,13 @@ export class EmbeddedServer {
       const message = checked.value;
       if (message.type === 'epoch-started') this.keyChanges.shift()?.resolve(message.epoch);
       if (message.type === 'epoch-failed') this.keyChanges.shift()?.reject(new ServerProcessError('internal', message.message));
+      if (message.type === 'room-created') this.roomCreations.shift()?.resolve();
+      if (message.type === 'room-failed') this.roomCreations.shift()?.reject(new ServerProcessError('bad-request', message.message));
     });
     void this.exited.then(() => {
-      for (const pending of this.keyChanges.splice(0)) pending.reject(new ServerProcessError('exited', 'the server stopped before it answered'));
+      for (const pending of [...this.keyChanges.splice(0), ...this.roomCreations.splice(0)]) {
+        pending.reject(new ServerProcessError('exited', 'the server stopped before it answered'));
+      }
     });
   }
 
@@ -90,10 +98,20 @@ export class EmbeddedServer {
     return this.changeKeys({ type: 'change-password', password });
   }
 
+  /** Creates the named room `name` with its own password, served at <address>/<name> from then on. */
+  createRoom(name: string, password: string): Promise<void> {
+    return this.request(this.roomCreations, { type: 'create-room', name, password });
+  }
+
   private changeKeys(message: Extract<ParentToServer, { type: KeyChange }>): Promise<number> {
+    return this.request(this.keyChanges, message);
+  }
+
+  /** Sends one request whose answer comes in order with the others of its `queue`. */
+  private request<T>(queue: { readonly resolve: (value: T) => void; readonly reject: (error: Error) => void }[], message: ParentToServer): Promise<T> {
     if (!this.child.connected || this.stopRequested) return Promise.reject(new ServerProcessError('exited', 'the server is not running'));
     return new Promise((resolve, reject) => {
-      this.keyChanges.push({ resolve, reject });
+      queue.push({ resolve, reject });
       send(this.child, message);
     });
   }
@@ -116,7 +134,7 @@ export class EmbeddedServer {
     });
     try {
       const listening = await waitForListening(child, exited, options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS, () =>
-        send(child, { type: 'start', password: options.password, host: options.host, port: options.port, dataDir: options.dataDir }),
+        send(child, { type: 'start', password: options.password, host: options.host, port: options.port, dataDir: options.dataDir, serverSecret: options.serverSecret }),
       );
       return new EmbeddedServer(child, listening, exited);
     } catch (error) {

@@ -68,6 +68,26 @@ describe('client with the real server', () => {
     assert.deepStrictEqual(await bobLeft, [{ key: alice.identityPublicKey(), name: 'alice' }]);
   });
 
+  it('talks to a named room at its path, apart from the default room, and stops at a path that names no room', async () => {
+    await server!.close();
+    server = await startTestServer({ serverSecret: 'the operator secret' });
+    await server.createRoom('team', 'team password');
+    const alice = await connect(makeClient({ url: `${server.address}/team` }, { username: 'alice', password: 'team password' }));
+    const bob = await connect(makeClient({ url: `${server.address}/team` }, { username: 'bob', password: 'team password' }));
+    const carol = await connect(client('carol'));
+    const carolSaw = record(carol, 'message');
+    const atBob = messagesOf(bob, 1);
+    alice.send({ text: 'in the team room' });
+    assert.deepStrictEqual(texts(await atBob), ['in the team room']);
+    assert.deepStrictEqual(carol.online.map((member) => member.name), ['carol']);
+    assert.deepStrictEqual(carolSaw, []);
+
+    const lost = makeClient({ url: `${server.address}/nowhere` }, { username: 'dave' });
+    const failed = next(lost, 'state', stateIs('error'));
+    lost.connect();
+    assert.deepStrictEqual(await failed, { status: 'error', kind: 'incompatible', message: 'the server has no room at this address: check the room name after the port' });
+  });
+
   it('stops with name-taken when another identity holds the name, and does not retry', async () => {
     await connect(client('alice'));
     const other = client('alice');

@@ -16,6 +16,9 @@ describe('client input validation', () => {
     ['not a url', /not a valid URL/],
     ['ws://bob:secret@chat.example', /must not contain a user name or password/],
     ['ws://chat.example/#room', /fragment/],
+    ['ws://chat.example/room?x=1', /must not contain a "\?" query/],
+    ['ws://chat.example/Team', /the address path must be "\/" or "\/<room>": a room name must be 1-64 characters of a-z, 0-9, "-" and "_"/],
+    ['ws://chat.example/team/sub', /the address path must be "\/" or "\/<room>"/],
   ] as const) {
     it(`refuses ${JSON.stringify(address)} with a clear error`, () => {
       assert.throws(() => new ChatClient({ ...options, address }), (error: unknown) => {

@@ -2,13 +2,12 @@ import * as assert from 'assert';
 import { randomInt } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ServerToParent, parseServerMessage } from '../../../src/protocol/serverIpc';
 import { EXIT_CODES, limitFlag } from '../../../src/server/cli';
 import { DEFAULT_LIMITS } from '../../../src/server/config';
 import { CLOSE_CODES } from '../../../src/protocol/wire';
 import { MemberKeys } from '../../support/memberKeys';
-import { RawClient, within } from '../../support/rawClient';
-import { ServerProcess, forkServer, spawnServer, startLine } from '../../support/serverProcess';
+import { RawClient } from '../../support/rawClient';
+import { forkServer, nextIpc, spawnServer, startLine } from '../../support/serverProcess';
 import { storedMessages } from '../../support/storedMessages';
 import { TEST_PASSWORD, tempDataDir } from '../../support/testServer';
 import { decodeBody } from '../../../src/protocol/body';
@@ -16,16 +15,6 @@ import { valueOrNull } from '../../../src/protocol/check';
 
 const KILLS = 5;
 const ADDRESS = /^ws:\/\/127\.0\.0\.1:\d+$/;
-
-function nextIpc(server: ServerProcess, ms = 10_000): Promise<ServerToParent> {
-  return within(new Promise((resolve, reject) => {
-    server.child.once('message', (value) => {
-      const message = parseServerMessage(value);
-      if (message.ok) resolve(message.value);
-      else reject(new Error(`invalid IPC message ${JSON.stringify(value)}: ${message.error}`));
-    });
-  }), ms, 'an IPC message from the server');
-}
 
 describe('server process', function () {
   this.timeout(60_000);

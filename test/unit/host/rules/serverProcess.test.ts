@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as net from 'net';
 import { EmbeddedServer, ServerProcessError } from '../../../../src/host/rules/serverProcess';
+import { RawClient } from '../../../support/rawClient';
 import { SERVER_JS } from '../../../support/serverProcess';
 import { TEST_PASSWORD, tempDataDir } from '../../../support/testServer';
 import { RecordingLogger } from '../../../support/recordingLogger';
@@ -50,5 +51,23 @@ describe('embedded server process', function () {
     await new Promise<void>((resolve, reject) => {
       const probe = net.createServer().once('error', reject).listen(server.port, '127.0.0.1', () => probe.close(() => resolve()));
     });
+  });
+
+  it('creates a named room on the running server with its own password, and says why a second one of the name fails', async () => {
+    const logger = new RecordingLogger();
+    const server = await EmbeddedServer.start({ script: SERVER_JS, password: TEST_PASSWORD, host: '127.0.0.1', port: 0, dataDir: tempDataDir(), serverSecret: 'a random secret', logger });
+    try {
+      await server.createRoom('team', 'team password');
+      const { client, welcome } = await RawClient.join(`${server.address}/team`, 'team password', 'alice');
+      assert.strictEqual(welcome.online.length, 1);
+      assert.notStrictEqual(client.roomId!.toString('hex'), server.roomId);
+      await client.close();
+      const again = await rejection(server.createRoom('team', 'team password'));
+      assert.strictEqual(again.code, 'bad-request');
+      assert.match(again.message, /the room team exists already/);
+      assert.ok(!logger.lines.join('\n').includes('team password') && !logger.lines.join('\n').includes('a random secret'));
+    } finally {
+      await server.stop();
+    }
   });
 });
