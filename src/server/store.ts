@@ -225,6 +225,9 @@ export class MessageStore implements RoomLog {
       const segments = listSegments(dataDir);
       const problem = continuityProblem(segments);
       if (problem) throw new StartError('store-corrupt', `the sealed segments in ${dataDir} do not follow each other: ${problem}. Refusing to start; restore the missing segment.`);
+      // The reader starts on its own thread while this one reads the journal and the key files: the
+      // first page after a start need not wait for it, and the start does not either.
+      if (segments.length > 0) reader.request({ kind: 'warm' }).catch(() => undefined);
       // Numbers only grow, also past files the replay finds covered and removes.
       const number = Math.max(0, ...listJournals(dataDir).map((j) => j.number)) + 1;
       const { records, journals, rescued } = await replayJournals(dataDir, segments.at(-1)?.lastSeq ?? 0, logger);
