@@ -13,7 +13,7 @@ import { ED25519_SIGNATURE_BYTES, hmacSha256, randomBytes } from '../src/crypto/
 import { encodeBody } from '../src/protocol/body';
 import { DEFAULT_LIMITS } from '../src/server/config';
 import { buildSegmentImage } from '../src/server/database';
-import { JournalWriter, encodeRecord, journalFile } from '../src/server/journal';
+import { JournalWriter, encodeRecords, journalFile } from '../src/server/journal';
 import { RecentKeys } from '../src/server/recentKeys';
 import { tempDataDir } from '../test/support/testServer';
 
@@ -70,8 +70,8 @@ export async function measureFloor(textBytes: number): Promise<Floor> {
     const cpu = process.cpuUsage();
     const started = performance.now();
     for (let first = 0; first < envelopes.length; first += COMMIT_BATCH) {
-      const batch = envelopes.slice(first, first + COMMIT_BATCH).map((envelope, i) => encodeRecord({ seq: first + i + 1, receivedAt: Date.now(), envelope }));
-      await journal.append(Buffer.concat(batch));
+      const batch = envelopes.slice(first, first + COMMIT_BATCH).map((envelope, i) => ({ seq: first + i + 1, receivedAt: Date.now(), envelope }));
+      await journal.append(encodeRecords(batch));
     }
     const journalUs = cpuUs(cpu) / envelopes.length;
     const journalWallUs = ((performance.now() - started) * 1000) / envelopes.length;

@@ -1,6 +1,7 @@
 // Builds a large store quickly and honestly: every message is a real envelope sealed with the room's
 // keys (a distinct id and IV each), and the segments are written by the store's own segment writer
-// (buildSegmentImage + the same atomic write and file names), exactly as sealing would leave them.
+// (buildSegmentImage + the same atomic write and file names, and each segment's key file), exactly as
+// sealing would leave them.
 // What is skipped is only the path a message takes to get there (socket, journal, worker), which the
 // ingest figures measure on their own. Timestamps are spread over the past at `perDay` messages a
 // day, the way a real history is, so only the newest segment is within the freshness window.
@@ -8,11 +9,12 @@
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { RoomParams, deriveRoomKeys, sealMessage } from '../../src/crypto';
+import { RoomParams, deriveRoomKeys, readEnvelopeHeader, sealMessage } from '../../src/crypto';
 import { encodeBody } from '../../src/protocol/body';
 import { buildSegmentImage } from '../../src/server/database';
 import { writeFileAtomic } from '../../src/server/files';
 import type { JournalRecord } from '../../src/server/journal';
+import { writeSegmentKeys } from '../../src/server/segmentKeys';
 import { segmentName } from '../../src/server/segments';
 
 export const TEXT_BYTES = 200;
@@ -45,7 +47,12 @@ export async function writeSegments(job: BuildJob): Promise<void> {
       records.push({ seq, receivedAt: timestamp, envelope: sealMessage(keys, { username: 'bench', plaintext, timestamp }).envelope });
     }
     const info = { firstSeq: first, lastSeq: records.at(-1)!.seq, minSentAt: records[0].receivedAt, maxSentAt: records.at(-1)!.receivedAt };
-    await writeFileAtomic(path.join(job.dataDir, segmentName(info)), await buildSegmentImage(records));
+    const segment = { ...info, name: segmentName(info) };
+    await writeFileAtomic(path.join(job.dataDir, segment.name), await buildSegmentImage(records));
+    await writeSegmentKeys(job.dataDir, segment, {
+      ids: Buffer.concat(records.map((r) => readEnvelopeHeader(r.envelope)!.messageId)),
+      ivs: Buffer.concat(records.map((r) => readEnvelopeHeader(r.envelope)!.messageIv)),
+    });
   }
 }
 

@@ -24,15 +24,37 @@ export interface JournalRecord {
   readonly envelope: Buffer;
 }
 
-export function encodeRecord(record: JournalRecord): Buffer {
-  const payloadLength = FIXED_PAYLOAD_BYTES + record.envelope.length;
-  const out = Buffer.alloc(HEADER_BYTES + payloadLength);
-  out.writeUInt32BE(payloadLength, 0);
-  out.writeBigUInt64BE(BigInt(record.seq), HEADER_BYTES);
-  out.writeBigUInt64BE(BigInt(record.receivedAt), HEADER_BYTES + 8);
-  record.envelope.copy(out, HEADER_BYTES + FIXED_PAYLOAD_BYTES);
-  out.writeUInt32BE(crc32(out.subarray(HEADER_BYTES)), 4);
+/** A u64 BE from a safe integer, as two u32 halves: no BigInt per record. */
+function writeU64(out: Buffer, value: number, offset: number): void {
+  out.writeUInt32BE(Math.floor(value / 2 ** 32), offset);
+  out.writeUInt32BE(value >>> 0, offset + 4);
+}
+
+function readU64(bytes: Buffer, offset: number): number {
+  return bytes.readUInt32BE(offset) * 2 ** 32 + bytes.readUInt32BE(offset + 4);
+}
+
+/** One group commit's records in one buffer, each written in place. */
+export function encodeRecords(records: readonly JournalRecord[]): Buffer {
+  let total = 0;
+  for (const record of records) total += HEADER_BYTES + FIXED_PAYLOAD_BYTES + record.envelope.length;
+  const out = Buffer.allocUnsafe(total);
+  let offset = 0;
+  for (const record of records) {
+    const payloadLength = FIXED_PAYLOAD_BYTES + record.envelope.length;
+    const payload = offset + HEADER_BYTES;
+    out.writeUInt32BE(payloadLength, offset);
+    writeU64(out, record.seq, payload);
+    writeU64(out, record.receivedAt, payload + 8);
+    record.envelope.copy(out, payload + FIXED_PAYLOAD_BYTES);
+    out.writeUInt32BE(crc32(out.subarray(payload, payload + payloadLength)), offset + 4);
+    offset = payload + payloadLength;
+  }
   return out;
+}
+
+export function encodeRecord(record: JournalRecord): Buffer {
+  return encodeRecords([record]);
 }
 
 /**
@@ -69,11 +91,9 @@ export function scanJournal(bytes: Buffer): JournalScan {
       const torn = (sane && end >= bytes.length) || onlyZeros(bytes.subarray(offset));
       return { records, validBytes: offset, damage: { kind: torn ? 'torn' : 'corrupt', offset } };
     }
-    const seq = bytes.readBigUInt64BE(offset + HEADER_BYTES);
-    const receivedAt = bytes.readBigUInt64BE(offset + HEADER_BYTES + 8);
     records.push({
-      seq: Number(seq),
-      receivedAt: Number(receivedAt),
+      seq: readU64(bytes, offset + HEADER_BYTES),
+      receivedAt: readU64(bytes, offset + HEADER_BYTES + 8),
       envelope: Buffer.from(bytes.subarray(offset + HEADER_BYTES + FIXED_PAYLOAD_BYTES, end)),
     });
     offset = end;

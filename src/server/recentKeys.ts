@@ -20,6 +20,17 @@ interface SealedKeys {
 
 export const keyOf = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
 
+/** The 16-byte entries of `bytes` as keys, each also added to `into`. */
+function splitKeys(bytes: Uint8Array, into: Set<string>): string[] {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const keys = new Array<string>(bytes.length / 16);
+  for (let i = 0; i < keys.length; i++) {
+    keys[i] = buffer.toString('latin1', i * 16, i * 16 + 16);
+    into.add(keys[i]);
+  }
+  return keys;
+}
+
 export class RecentKeys {
   private readonly ids = new Set<string>();
   private readonly ivs = new Set<string>();
@@ -53,10 +64,7 @@ export class RecentKeys {
 
   /** Keys of a sealed segment read at start: `ids` and `ivs` are 16-byte entries concatenated. */
   addSealed(maxSentAt: number, ids: Uint8Array, ivs: Uint8Array): void {
-    const split = (bytes: Uint8Array) => Array.from({ length: bytes.length / 16 }, (_, i) => keyOf(bytes.subarray(i * 16, i * 16 + 16)));
-    const entry = { maxSentAt, ids: split(ids), ivs: split(ivs) };
-    for (const id of entry.ids) this.ids.add(id);
-    for (const iv of entry.ivs) this.ivs.add(iv);
+    const entry = { maxSentAt, ids: splitKeys(ids, this.ids), ivs: splitKeys(ivs, this.ivs) };
     this.sealed.push(entry);
   }
 

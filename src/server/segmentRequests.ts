@@ -1,6 +1,7 @@
 // What the server's event loop asks of a segment worker thread (segmentWorker.ts), and the answers.
 // Everything crossing the thread boundary is plain data: numbers, strings, byte arrays.
 import type { StoredRow } from './database';
+import type { SegmentKeys } from './segmentKeys';
 import type { SegmentInfo } from './segments';
 
 /** How sealed segments are cut: a segment ends at whichever bound it reaches first. */
@@ -16,8 +17,10 @@ export type SegmentRequest =
   | { kind: 'migrate'; dataDir: string; snapshot: string; afterSeq: number; bounds: SegmentBounds }
   /** Up to `limit` rows of one segment nearest to `from` (exclusive), nearest first. */
   | { kind: 'page'; dataDir: string; segment: SegmentInfo; direction: 'after' | 'before'; from: number; limit: number }
-  /** Every message id and IV of one segment. */
+  /** Every message id and IV of one segment, read from the segment itself (its key file missing or damaged). */
   | { kind: 'keys'; dataDir: string; segment: SegmentInfo }
+  /** Start sql.js, so that the first page after a start does not wait for it. */
+  | { kind: 'warm' }
   /** Whether any of these segments holds this message id or IV. */
   | { kind: 'holds'; dataDir: string; segments: SegmentInfo[]; messageId: Uint8Array; messageIv: Uint8Array };
 
@@ -25,8 +28,9 @@ export interface SegmentAnswers {
   seal: SegmentInfo[];
   migrate: { segments: SegmentInfo[]; latestSeq: number };
   page: StoredRow[];
-  keys: { ids: Uint8Array; ivs: Uint8Array };
+  keys: SegmentKeys;
   holds: boolean;
+  warm: null;
 }
 
 export type SegmentReply =

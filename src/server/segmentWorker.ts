@@ -7,9 +7,10 @@ import * as path from 'path';
 import { parentPort, workerData } from 'worker_threads';
 // Not through the index: a worker thread must not load @noble/curves (see eslint.config.mjs).
 import { readEnvelopeHeader } from '../crypto/envelopeHeader';
-import { LegacySnapshot, SegmentDatabase, SnapshotError, buildSegmentImage } from './database';
+import { LegacySnapshot, SegmentDatabase, SnapshotError, buildSegmentImage, warmEngine } from './database';
 import { writeFileAtomic } from './files';
 import { JournalRecord, scanJournal } from './journal';
+import { KEY_BYTES, writeSegmentKeys } from './segmentKeys';
 import type { SegmentAnswers, SegmentBounds, SegmentReply, SegmentRequest } from './segmentRequests';
 import { SegmentInfo, segmentName } from './segments';
 
@@ -58,15 +59,21 @@ async function writeSegments(dataDir: string, records: readonly JournalRecord[],
     const chunk = records.slice(start, end);
     let minSentAt = Number.MAX_SAFE_INTEGER;
     let maxSentAt = 0;
-    for (const record of chunk) {
-      const sentAt = readEnvelopeHeader(record.envelope)?.timestamp ?? 0;
-      minSentAt = Math.min(minSentAt, sentAt);
-      maxSentAt = Math.max(maxSentAt, sentAt);
+    const ids = Buffer.alloc(chunk.length * KEY_BYTES);
+    const ivs = Buffer.alloc(chunk.length * KEY_BYTES);
+    for (const [i, record] of chunk.entries()) {
+      const header = readEnvelopeHeader(record.envelope);
+      if (!header) throw new Error(`the envelope of seq ${record.seq} has no readable header`);
+      minSentAt = Math.min(minSentAt, header.timestamp);
+      maxSentAt = Math.max(maxSentAt, header.timestamp);
+      ids.set(header.messageId, i * KEY_BYTES);
+      ivs.set(header.messageIv, i * KEY_BYTES);
     }
     const info = { firstSeq: previous + 1, lastSeq: chunk.at(-1)!.seq, minSentAt, maxSentAt };
-    const name = segmentName(info);
-    await writeFileAtomic(path.join(dataDir, name), await buildSegmentImage(chunk));
-    written.push({ ...info, name });
+    const sealed = { ...info, name: segmentName(info) };
+    await writeFileAtomic(path.join(dataDir, sealed.name), await buildSegmentImage(chunk));
+    await writeSegmentKeys(dataDir, sealed, { ids, ivs });
+    written.push(sealed);
     previous = info.lastSeq;
     start = end;
   }
@@ -119,6 +126,7 @@ async function answer(request: SegmentRequest): Promise<SegmentAnswers[SegmentRe
     case 'page': return (await segment(request.dataDir, request.segment)).page(request.direction, request.from, request.limit);
     case 'keys': return (await segment(request.dataDir, request.segment)).keys();
     case 'holds': return holds(request);
+    case 'warm': return warmEngine().then(() => null);
   }
 }
 

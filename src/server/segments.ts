@@ -4,6 +4,8 @@
 // and the range of sender timestamps in it, for the replay check of old envelopes.
 //
 //   segment-<first seq, 12 digits>-<last seq, 12 digits>-<min sent-at, 15 digits>-<max sent-at, 15 digits>.sqlite
+//
+// Beside each, the same name with `.keys` holds its replay keys (segmentKeys.ts).
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -18,8 +20,8 @@ export interface SegmentInfo {
 }
 
 const SEGMENT_PATTERN = /^segment-(\d{12})-(\d{12})-(\d{15})-(\d{15})\.sqlite$/;
-/** What an interrupted atomic write leaves: never renamed, so never part of the store. */
-const TEMPORARY_PATTERN = /^segment-.*\.sqlite\.tmp$/;
+/** What an interrupted atomic write of a segment or its key file leaves: never renamed, so never part of the store. */
+const TEMPORARY_PATTERN = /^segment-.*\.(sqlite|keys)\.tmp$/;
 
 export function segmentName(range: Omit<SegmentInfo, 'name'>): string {
   const pad = (value: number, digits: number) => String(value).padStart(digits, '0');

@@ -4,6 +4,7 @@
 // Data directory:
 //   room.json              room id, KDF parameters and password verifier (see room.ts)
 //   segment-….sqlite       sealed segments (see segments.ts): sql.js databases, written once, never rewritten
+//   segment-….keys         each segment's message ids and IVs (segmentKeys.ts), read at start for the replay window
 //   journal-NNNNNNNN.log   journal files (see journal.ts) holding the messages no segment holds yet;
 //                          the first is created by the first message, so a room without messages has none
 //   server.lock            pid of the running server
@@ -31,10 +32,11 @@ import { readEnvelopeHeader } from '../crypto';
 import type { StoredRow } from './database';
 import { StartError } from './errors';
 import { fsyncDirectory, isStorageFull, moveAside } from './files';
-import { JournalFile, JournalRecord, JournalWriter, encodeRecord, journalFile, listJournals, scanJournal } from './journal';
+import { JournalFile, JournalRecord, JournalWriter, encodeRecords, journalFile, listJournals, scanJournal } from './journal';
 import type { Logger } from './logger';
 import { RecentKeys } from './recentKeys';
 import { AcceptedEnvelope, Durable, HistoryQuery, RoomLog, StoredPage, cutPage } from './roomLog';
+import { KEY_BYTES, SegmentKeys, readSegmentKeys, writeSegmentKeys } from './segmentKeys';
 import type { SegmentBounds } from './segmentRequests';
 import { SegmentThread, SegmentWorkerError } from './segmentThread';
 import { SegmentInfo, continuityProblem, listSegments, segmentHolding, temporarySegmentFiles } from './segments';
@@ -123,6 +125,14 @@ async function migrateLegacySnapshot(options: StoreOptions, sealer: SegmentThrea
   await fs.promises.rm(file);
   await fsyncDirectory(dataDir);
   logger.log('info', 'store-migrated', { messages: migrated.latestSeq, segments: segments.length, written: migrated.segments.length, ms: Date.now() - started });
+}
+
+/** A segment without an intact key file (segmentKeys.ts): its keys read from the segment, and the file written. */
+async function rebuildSegmentKeys(dataDir: string, segment: SegmentInfo, reader: SegmentThread, logger: Logger): Promise<SegmentKeys> {
+  const keys = await reader.request({ kind: 'keys', dataDir, segment });
+  await writeSegmentKeys(dataDir, segment, keys);
+  logger.log('info', 'segment-keys-rebuilt', { segment: segment.name, messages: keys.ids.length / KEY_BYTES });
+  return keys;
 }
 
 interface Replayed {
@@ -226,15 +236,18 @@ export class MessageStore implements RoomLog {
       });
       const horizon = Date.now() - options.freshnessMs - CLOCK_STEP_MARGIN_MS;
       for (const segment of segments.filter((s) => s.maxSentAt >= horizon)) {
-        const keys = await reader.request({ kind: 'keys', dataDir, segment });
+        const keys = await readSegmentKeys(dataDir, segment) ?? await rebuildSegmentKeys(dataDir, segment, reader, logger);
         recent.addSealed(segment.maxSentAt, keys.ids, keys.ivs);
       }
       // What a damaged file held before the damage lives on in a new journal file, before the start completes.
       const journal = rescued.length > 0 ? await JournalWriter.create(journalFile(dataDir, number)) : null;
-      if (journal) await journal.append(Buffer.concat(rescued.map(encodeRecord)));
+      if (journal) await journal.append(encodeRecords(rescued));
       const store = new MessageStore(options, sealer, reader, segments, kept, journals, journal, journal ? number + 1 : number, recent);
       logger.log('info', 'store-opened', { latestSeq: store.latestSeq(), segments: segments.length, replayed: records.length });
       store.kick();
+      // The reader thread starts once the store is open, not during the start (on two cores it would
+      // compete with it), so that members reconnecting do not wait for it with their first page.
+      if (segments.length > 0) reader.request({ kind: 'warm' }).catch(() => undefined);
       return store;
     } catch (error) {
       await Promise.all([sealer.terminate(), reader.terminate()]);
@@ -360,7 +373,7 @@ export class MessageStore implements RoomLog {
   private async commit(batch: Pending[]): Promise<void> {
     try {
       this.journal ??= await JournalWriter.create(journalFile(this.options.dataDir, this.nextJournal++));
-      await this.journal.append(Buffer.concat(batch.map((item) => encodeRecord(item.record))));
+      await this.journal.append(encodeRecords(batch.map((item) => item.record)));
     } catch (error) {
       if (isStorageFull(error)) return this.refuse(error as Error, batch);
       this.fail(error as Error, batch);

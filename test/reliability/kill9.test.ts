@@ -5,6 +5,7 @@ import * as path from 'path';
 import { IdentityKey } from '../../src/crypto';
 import { DIRECTORY_FILE } from '../../src/server/storedDirectory';
 import { MemberKeys } from '../support/memberKeys';
+import { sendPaced } from '../support/pacedSends';
 import { RawClient } from '../support/rawClient';
 import { spawnServer, startLine } from '../support/serverProcess';
 import { storedBindings } from '../support/storedDirectory';
@@ -16,10 +17,6 @@ const DIRECTORY_KILLS = 10;
 /** New members claiming at once: under the 8 unauthenticated sockets one address may hold. */
 const JOIN_LANES = 6;
 const SENDERS = 4;
-/** Sends in flight per connection, so a kill finds records mid-commit. */
-const IN_FLIGHT = 4;
-/** dist/server.js runs with the default limits: 20 frames/s per connection after a burst of 40. */
-const SEND_INTERVAL_MS = 1000 / 18;
 
 /** Torn last records the server truncated when it opened the store (a crash mid-append). */
 const tornRecords = (stderr: string) => stderr.match(/journal-torn-record-truncated/g)?.length ?? 0;
@@ -53,20 +50,7 @@ describe('reliability: kill -9', function () {
       }
       const senders = await Promise.all(Array.from({ length: SENDERS }, (_, i) => RawClient.join(address, TEST_PASSWORD, `s${i}`, members.of(`s${i}`)).then((j) => j.client)));
       // Each sender keeps a few messages in flight at a pace under the rate limit until its socket dies.
-      const pump = async (sender: RawClient) => {
-        const lane = async () => {
-          for (;;) {
-            const sealed = sender.seal('durable?');
-            sender.send({ type: 'send', envelope: sealed.envelope });
-            const paced = new Promise((resolve) => setTimeout(resolve, SEND_INTERVAL_MS * IN_FLIGHT));
-            const outcome = await sender.outcome(sealed.messageId);
-            if (outcome.type === 'ack') acked.set(sealed.messageId.toString('hex'), outcome.seq);
-            await paced;
-          }
-        };
-        await Promise.all(Array.from({ length: IN_FLIGHT }, lane)).catch(() => undefined);
-      };
-      const load = Promise.all(senders.map(pump));
+      const load = Promise.all(senders.map((sender) => sendPaced(sender, 'durable?', (id, seq) => acked.set(id.toString('hex'), seq))));
       const killer = setTimeout(() => server.child.kill('SIGKILL'), randomInt(50, 600));
       await load;
       clearTimeout(killer);

@@ -2,9 +2,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { StartError } from '../../../src/server/errors';
-import { IdentityKey, peekMessageId } from '../../../src/crypto';
+import { IdentityKey, peekMessageId, readEnvelopeHeader } from '../../../src/crypto';
 import { encodeRecord, listJournals, scanJournal } from '../../../src/server/journal';
-import { listSegments } from '../../../src/server/segments';
+import { decodeSegmentKeys, encodeSegmentKeys, keysFileName } from '../../../src/server/segmentKeys';
+import { SegmentInfo, listSegments } from '../../../src/server/segments';
 import { LEGACY_SNAPSHOT_FILE } from '../../../src/server/store';
 import { writeLegacyStore } from '../../support/legacyStore';
 import { RawClient } from '../../support/rawClient';
@@ -288,6 +289,81 @@ describe('sealed segments', () => {
       ['replay', 'replay', 'stale'],
     );
     await again.close();
+  });
+});
+
+describe('segment key files', () => {
+  const segment: SegmentInfo = { firstSeq: 11, lastSeq: 13, minSentAt: 1, maxSentAt: 2, name: 'segment-000000000011-000000000013-000000000000001-000000000000002.sqlite' };
+  const keys = { ids: Buffer.alloc(48, 0xa1), ivs: Buffer.alloc(48, 0xb2) };
+  const bytes = encodeSegmentKeys(keys);
+
+  it('round-trips the ids and IVs beside the segment of the same name', () => {
+    assert.strictEqual(bytes.length, 12 + 96);
+    assert.deepStrictEqual(decodeSegmentKeys(bytes, segment), { ids: keys.ids, ivs: keys.ivs });
+    assert.strictEqual(keysFileName(segment), 'segment-000000000011-000000000013-000000000000001-000000000000002.keys');
+  });
+
+  it('reads as not intact: a cut-off or empty file, a flipped bit anywhere, more keys than the seq range holds', () => {
+    for (const length of [0, 4, 11, 12, 60, bytes.length - 1]) assert.strictEqual(decodeSegmentKeys(bytes.subarray(0, length), segment), null, `${length} bytes`);
+    for (const at of [0, 5, 9, 12, 70, bytes.length - 1]) {
+      const flipped = Buffer.from(bytes);
+      flipped[at] ^= 1;
+      assert.strictEqual(decodeSegmentKeys(flipped, segment), null, `bit flipped at ${at}`);
+    }
+    assert.strictEqual(decodeSegmentKeys(bytes, { ...segment, lastSeq: 12 }), null);
+    assert.strictEqual(decodeSegmentKeys(Buffer.concat([bytes, Buffer.alloc(32)]), segment), null);
+  });
+});
+
+describe('segment key files of a running store', () => {
+  let server: TestServer;
+  afterEach(async () => server.close());
+
+  const keysOf = (envelopes: Buffer[]) => ({
+    ids: Buffer.concat(envelopes.map((e) => readEnvelopeHeader(e)!.messageId)),
+    ivs: Buffer.concat(envelopes.map((e) => readEnvelopeHeader(e)!.messageIv)),
+  });
+
+  it('writes each segment\'s keys beside it, and rebuilds a missing, torn or half-written one at start from the segment', async () => {
+    server = await startTestServer({ limits: { segmentMessages: 5 } });
+    const { client } = await RawClient.join(server.address, TEST_PASSWORD, 'alice');
+    const sent: Buffer[] = [];
+    for (let i = 0; i < 17; i++) {
+      const sealed = client.seal(`m${i}`);
+      await client.sendAndAck(sealed);
+      sent.push(sealed.envelope);
+    }
+    // A seal takes every message committed by its start, so a slow one may cut a shorter segment: wait for seq 15 sealed.
+    const sealedTo15 = () => (listSegments(server.dataDir).at(-1)?.lastSeq ?? 0) >= 15;
+    await pollUntil(async () => sealedTo15() && listSegments(server.dataDir).every((s) => fs.existsSync(path.join(server.dataDir, keysFileName(s)))), 'seq 15 sealed, with key files');
+    await client.close();
+    await server.close();
+    const dataDir = server.dataDir;
+    const segments = listSegments(dataDir);
+    const file = (s: SegmentInfo) => path.join(dataDir, keysFileName(s));
+    const written = segments.map((s) => fs.readFileSync(file(s)));
+    for (const [i, s] of segments.entries()) assert.deepStrictEqual(decodeSegmentKeys(written[i], s), keysOf(sent.slice(s.firstSeq - 1, s.lastSeq)), `${keysFileName(s)} holds its segment's ids and IVs`);
+    // A crash before the first key file was written, one torn mid-write after its rename, one never renamed.
+    fs.rmSync(file(segments[0]));
+    fs.writeFileSync(file(segments[1]), written[1].subarray(0, 40));
+    fs.renameSync(file(segments[2]), `${file(segments[2])}.tmp`);
+    server = await startTestServer({ dataDir, limits: { segmentMessages: 5 } });
+    assert.deepStrictEqual(
+      server.logger.entries.filter((e) => e.event === 'segment-keys-rebuilt').map((e) => e.fields),
+      segments.slice(0, 3).map((s) => ({ segment: s.name, messages: s.lastSeq - s.firstSeq + 1 })),
+    );
+    assert.deepStrictEqual(segments.map((s) => fs.readFileSync(file(s))), written);
+    assert.deepStrictEqual(fs.readdirSync(dataDir).filter((name) => name.endsWith('.tmp')), []);
+    const { client: again } = await RawClient.join(server.address, TEST_PASSWORD, 'alice', client.identity);
+    for (const envelope of [sent[0], sent[7], sent[12], sent[16]]) {
+      again.send({ type: 'send', envelope });
+      const outcome = await again.outcome(peekMessageId(envelope)!);
+      assert.strictEqual(outcome.type === 'error' ? outcome.code : 'ack', 'replay');
+    }
+    await again.close();
+    await server.close();
+    server = await startTestServer({ dataDir, limits: { segmentMessages: 5 } });
+    assert.deepStrictEqual(server.logger.entries.filter((e) => e.event === 'segment-keys-rebuilt'), [], 'the next start reads the key files written again');
   });
 });
 
