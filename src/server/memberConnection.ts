@@ -21,7 +21,7 @@ import type { Logger } from './logger';
 import type { Presence, PresenceMember } from './presence';
 import { ReplayError, RoomLog, UnavailableError } from './roomLog';
 import type { StoredDirectory } from './storedDirectory';
-import type { Tombstones } from './tombstones';
+import { TombstoneOverlay, TombstonesFullError } from './tombstones';
 import { authoredBy } from './authorship';
 import { TypingPace } from '../protocol/typing';
 import { typingRefusal } from './typingRelay';
@@ -49,7 +49,7 @@ export interface ConnectionContext {
   /** Names bound to identity keys: `present` claims one. */
   readonly directory: StoredDirectory;
   /** Deleted messages: every history page is served through it. */
-  readonly tombstones: Tombstones;
+  readonly tombstones: TombstoneOverlay;
   isShuttingDown(): boolean;
   /** After each stored message: the automatic rotation rules look at the count. */
   onStored(): void;
@@ -435,7 +435,6 @@ export class MemberConnection {
     // An edit or a tombstone changes only messages of the same key (a read of the log, off the event loop).
     const changes = frame.deletes ?? (frame.edits === undefined ? [] : [frame.edits]);
     if (changes.length === 0) return this.store(envelope, messageId, messageIv, timestamp, undefined);
-    if (frame.deletes && this.context.tombstones.full) return this.error('storage-full', messageId);
     void authoredBy(store, changes, this.identity!).then(
       (authored) => (authored ? this.store(envelope, messageId, messageIv, timestamp, frame.deletes) : this.error('not-author', messageId)),
       (error: Error) => this.readFailed(error, messageId),
@@ -461,6 +460,9 @@ export class MemberConnection {
     if (!deletes) return this.append(envelope, messageId, messageIv, bytes);
     // The deleted messages are never served again from here on, whatever becomes of the append.
     tombstones.add(deletes, envelope).then(() => this.append(envelope, messageId, messageIv, bytes), (failure: Error) => {
+      if (failure instanceof TombstonesFullError) return this.error('storage-full', messageId);
+      // An outage is logged once by the log itself.
+      if (failure instanceof UnavailableError) return this.error('unavailable', messageId);
       logger.log('error', 'tombstone-write-failed', { error: failure.message });
       this.error(isStorageFull(failure) ? 'storage-full' : 'internal', messageId);
     });
@@ -498,11 +500,8 @@ export class MemberConnection {
   /** Pages are cut to fit one frame of at most maxFrameBytes, so clients can use the same ws limit. */
   private sendHistory(frame: Extract<ClientFrame, { type: 'history' }>): void {
     const budget = this.context.limits.maxFrameBytes - HISTORY_FRAME_OVERHEAD;
-    this.context.store.history(frame, budget).then(
-      (stored) => {
-        const page = this.context.tombstones.apply(stored, frame.after !== undefined, budget);
-        this.send({ type: 'history', requestId: frame.requestId, messages: page.messages, hasMore: page.hasMore });
-      },
+    this.context.store.history(frame, budget).then((stored) => this.context.tombstones.apply(stored, frame.after !== undefined, budget)).then(
+      (page) => this.send({ type: 'history', requestId: frame.requestId, messages: page.messages, hasMore: page.hasMore }),
       (error: Error) => this.readFailed(error, frame.requestId),
     );
   }

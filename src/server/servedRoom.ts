@@ -17,7 +17,7 @@ import type { RoomLog } from './roomLog';
 import { EpochChange, RoomSecrets } from './roomSecrets';
 import { StorageGuard } from './storageGuard';
 import { MessageStore } from './store';
-import { Tombstones } from './tombstones';
+import { TombstoneOverlay, Tombstones } from './tombstones';
 import { StoredDirectory } from './storedDirectory';
 
 /** Key changes need every node's room.json changed together: a cluster does them offline. */
@@ -77,14 +77,16 @@ export class ServedRoom {
     try {
       const directory = await StoredDirectory.open(dataDir, opened.directoryKey, opened.room.roomId, logger);
       let presence: Presence<PresenceMember>;
-      const tombstones = options.cluster === undefined ? await Tombstones.open(dataDir) : Tombstones.none();
+      let tombstones: TombstoneOverlay;
       if (options.cluster !== undefined) {
         const cluster = await ClusterLog.open({
           url: options.cluster, room: opened, logger, corkTurn: () => corking.forTurn(), deliver: (run) => corking.during(run),
         });
         store = cluster;
         presence = cluster.presence;
+        tombstones = cluster.tombstones;
       } else {
+        tombstones = await Tombstones.open(dataDir);
         store = await MessageStore.open({
           dataDir,
           segmentMessages: limits.segmentMessages,

@@ -30,13 +30,44 @@ const TombstonesFileSchema = v.object({
 }, 'must be an object');
 type Tombstone = v.InferOutput<typeof TombstonesFileSchema>['tombstones'][number];
 
-export class Tombstones {
+/** A room keeps MAX_TOMBSTONES already: the member hears `storage-full`. */
+export class TombstonesFullError extends Error {
+  constructor() {
+    super(`the room keeps ${MAX_TOMBSTONES} tombstones already`);
+  }
+}
+
+/** Where a room's tombstones are kept: tombstones.json for a single server, Redis for a cluster (cluster/tombstones.ts). */
+export interface TombstoneOverlay {
+  /**
+   * Resolves once the tombstone replaces `replaces` durably; from then on pages serve it in their
+   * place. Rejects with TombstonesFullError when the room keeps as many as it may.
+   */
+  add(replaces: readonly number[], envelope: Buffer): Promise<void>;
+  /** The page with every replaced message's envelope swapped for its tombstone's. */
+  apply(page: StoredPage, ascending: boolean, maxEncodedBytes: number): Promise<StoredPage>;
+}
+
+/**
+ * `page` with the envelopes `replacement` names swapped in, cut again to the frame's budget (a
+ * tombstone may be longer than what it replaces), the far end going first.
+ */
+export function overlaid(page: StoredPage, ascending: boolean, maxEncodedBytes: number, replacement: (seq: number) => Buffer | undefined): StoredPage {
+  const swapped = page.messages.map((message) => ({ seq: message.seq, envelope: replacement(message.seq) }));
+  if (swapped.every((message) => message.envelope === undefined)) return page;
+  const rows = swapped.map((message, i) => ({ seq: message.seq, envelope: message.envelope ?? page.messages[i].envelope }));
+  const nearestFirst = ascending ? rows : rows.reverse();
+  const cut = cutPage(nearestFirst, ascending, nearestFirst.length, maxEncodedBytes);
+  return { messages: cut.messages, hasMore: page.hasMore || cut.hasMore };
+}
+
+export class Tombstones implements TombstoneOverlay {
   /** Replaced seq → the tombstone's envelope. */
   private readonly replaced = new Map<number, Buffer>();
   /** The last write, settled either way: the next one begins after it. */
   private written: Promise<void> = Promise.resolve();
 
-  private constructor(private readonly file: string, private readonly tombstones: Tombstone[], private readonly capacity = MAX_TOMBSTONES) {
+  private constructor(private readonly file: string, private readonly tombstones: Tombstone[]) {
     for (const tombstone of tombstones) this.index(tombstone);
   }
 
@@ -61,23 +92,11 @@ export class Tombstones {
     return new Tombstones(file, checked.value.tombstones);
   }
 
-  /**
-   * A cluster node's: it keeps none, since another node could not consult it (a tombstone is refused
-   * with `storage-full` there until the overlay is shared through Redis).
-   */
-  static none(): Tombstones {
-    return new Tombstones('', [], 0);
-  }
-
-  /** Whether one more tombstone may be kept. */
-  get full(): boolean {
-    return this.tombstones.length >= this.capacity;
-  }
-
   /** Resolves once the tombstone replaces `replaces` on disk; from then on pages serve it in their place. */
   async add(replaces: readonly number[], envelope: Buffer): Promise<void> {
     const tombstone: Tombstone = { replaces: [...replaces], envelope };
     const write = this.written.then(async () => {
+      if (this.tombstones.length >= MAX_TOMBSTONES) throw new TombstonesFullError();
       const next = [...this.tombstones, tombstone];
       const json = { version: 1, tombstones: next.map((t) => ({ replaces: t.replaces, envelope: encodeBase64(t.envelope) })) };
       await writeFileAtomic(this.file, Buffer.from(JSON.stringify(json)));
@@ -88,16 +107,8 @@ export class Tombstones {
     return write;
   }
 
-  /**
-   * The page with every replaced message's envelope swapped for its tombstone's, cut again to the
-   * frame's budget (a tombstone may be longer than what it replaces), the far end going first.
-   */
-  apply(page: StoredPage, ascending: boolean, maxEncodedBytes: number): StoredPage {
-    if (!page.messages.some((message) => this.replaced.has(message.seq))) return page;
-    const swapped = page.messages.map((message) => ({ seq: message.seq, envelope: this.replaced.get(message.seq) ?? message.envelope }));
-    const nearestFirst = ascending ? swapped : swapped.reverse();
-    const cut = cutPage(nearestFirst, ascending, nearestFirst.length, maxEncodedBytes);
-    return { messages: cut.messages, hasMore: page.hasMore || cut.hasMore };
+  apply(page: StoredPage, ascending: boolean, maxEncodedBytes: number): Promise<StoredPage> {
+    return Promise.resolve(overlaid(page, ascending, maxEncodedBytes, (seq) => this.replaced.get(seq)));
   }
 
   private index(tombstone: Tombstone): void {

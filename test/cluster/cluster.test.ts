@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { IdentityKey, peekMessageId } from '../../src/crypto';
+import { IdentityKey, peekMessageId, sealSignedMessage } from '../../src/crypto';
+import { decodeBody, encodeBody } from '../../src/protocol/body';
 import { CLOSE_CODES } from '../../src/protocol/wire';
 import { EXIT_CODES } from '../../src/server/cli';
 import { ROOM_FILE } from '../../src/server/room';
@@ -264,6 +265,49 @@ describe('cluster: nodes sharing a room through Redis Streams', function () {
       assert.deepStrictEqual(arrived, seqs);
     } finally {
       b.process.child.kill('SIGCONT');
+    }
+  });
+
+  it('deletes on a cluster: only the signer\'s tombstone is stored, on whichever node, and every node\'s history serves it in place of the message and its edits', async () => {
+    const [a, b] = await cluster(2);
+    const { client: alice } = await join(a, 'alice');
+    const { client: bob } = await join(b, 'bob');
+    const { client: aliceOnB } = await join(b, 'alice', alice.identity);
+    const seal = (client: RawClient, text: string, extra: { edit?: { to: string }; delete?: { to: string } }) =>
+      sealSignedMessage(client.keys!, client.identity, { username: client.username, plaintext: encodeBody({ text, ...extra }), timestamp: Date.now() });
+    const answer = async (client: RawClient, sealed: { messageId: Buffer; envelope: Buffer }, fields: { edits?: number; deletes?: number[] }) => {
+      client.send({ type: 'send', envelope: sealed.envelope, ...fields });
+      const outcome = await client.outcome(sealed.messageId);
+      return outcome.type === 'error' ? outcome.code : 'ack';
+    };
+    const original = alice.seal('typo');
+    const { seq } = await alice.sendAndAck(original);
+    const to = original.messageId.toString('hex');
+    const edit = seal(alice, 'fixed', { edit: { to } });
+    assert.strictEqual(await answer(alice, edit, { edits: seq }), 'ack');
+    const unrelated = await bob.sendAndAck(bob.seal('unrelated'));
+    // Another member's tombstone is refused on any node: the signer is read from the shared log.
+    assert.strictEqual(await answer(bob, seal(bob, '', { delete: { to } }), { deletes: [seq] }), 'not-author');
+    assert.strictEqual(await answer(bob, seal(bob, '', { delete: { to } }), { deletes: [unrelated.seq, seq] }), 'not-author', 'one seq of another key refuses the whole tombstone');
+    // The signer's, through the other node than the message's: stored, and fanned out to everyone.
+    const tombstone = seal(aliceOnB, '', { delete: { to } });
+    assert.strictEqual(await answer(aliceOnB, tombstone, { deletes: [seq, seq + 1] }), 'ack');
+    assert.strictEqual((await alice.next('message', (m) => m.envelope.equals(tombstone.envelope))).envelope.equals(tombstone.envelope), true);
+    // A node started after the delete serves it too: the overlay lives in Redis, not in a node.
+    nodes.push(await startNode(redis, a));
+    const { client: carol } = await join(nodes[2], 'carol');
+    const deleted = JSON.stringify({ text: '', delete: { to } });
+    for (const reader of [alice, bob, carol]) {
+      const page = await reader.history({ limit: 50 });
+      const texts = page.messages.map((m) => {
+        const body = decodeBody(reader.open(m.envelope).plaintext);
+        return [m.seq, body.ok ? JSON.stringify(body.value) : 'unreadable'];
+      });
+      assert.deepStrictEqual(texts, [[seq, deleted], [seq + 1, deleted], [unrelated.seq, '{"text":"unrelated"}'], [unrelated.seq + 1, deleted]]);
+      const older = await reader.history({ before: seq + 2, limit: 1 });
+      assert.deepStrictEqual(older.messages.map((m) => m.envelope), [tombstone.envelope], 'a page that ends on an edit serves the tombstone');
+      const newer = await reader.history({ after: seq - 1, limit: 1 });
+      assert.deepStrictEqual(newer.messages.map((m) => m.envelope), [tombstone.envelope]);
     }
   });
 

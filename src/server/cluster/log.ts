@@ -12,6 +12,7 @@ import type { LoadedRoom } from '../room';
 import type { PresenceMember } from '../presence';
 import { AcceptedEnvelope, Durable, HistoryQuery, ReplayError, RoomLog, StoredPage, cutPage } from '../roomLog';
 import { ClusterPresence, NODE_TTL_MS } from './presence';
+import { ClusterTombstones } from './tombstones';
 import { APPEND, CLAIM, HOLDS, RoomKeys, connect, connected, redisEndpoint, roomKeys, unavailable } from './redis';
 
 /** How long one XREAD waits for entries before asking again (so a stop never waits longer). */
@@ -77,6 +78,8 @@ export class ClusterLog implements RoomLog {
   private closing = false;
   private reachable = true;
   private readonly reading: Promise<void>;
+  /** The room's deleted messages, kept in Redis beside the log for every node to serve. */
+  readonly tombstones: ClusterTombstones;
 
   private constructor(
     private readonly options: ClusterOptions,
@@ -88,6 +91,7 @@ export class ClusterLog implements RoomLog {
     latest: { seq: number; presenceId: string },
   ) {
     this.lastSeq = latest.seq;
+    this.tombstones = new ClusterTombstones((command) => this.tracked(command), commands, keys);
     for (const redis of [commands, reader]) {
       redis.on('error', (error: Error) => this.outage(error));
       redis.on('ready', () => this.recovered());

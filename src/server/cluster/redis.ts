@@ -1,7 +1,7 @@
 // The Redis side of a cluster: connections that fail fast rather than queue, the room's key names,
 // and the Lua scripts that make each step atomic across nodes. Redis holds only what a single
 // server's data directory holds besides room.json: envelopes (ciphertext), message ids and IVs,
-// seqs, and presence entries (an epoch number and a sealed username: see docs/SECURITY.md).
+// seqs, tombstones (envelopes too), and presence entries (an epoch number and a sealed username: see docs/SECURITY.md).
 import { createHash } from 'crypto';
 import Redis from 'ioredis';
 import { StartError } from '../errors';
@@ -79,6 +79,10 @@ export function roomKeys(roomId: string) {
     /** Every stored message id and IV, for the replay check. */
     ids: `${prefix}ids`,
     ivs: `${prefix}ivs`,
+    /** Hash of deleted seqs: seq → the number of the tombstone that replaces it (src/server/tombstones.ts). */
+    deleted: `${prefix}deleted`,
+    /** Hash of tombstones: number (1, 2, …) → its envelope. */
+    tombstones: `${prefix}tombstones`,
     /** Hash of members online: field `<node>:<n>` → presence entry. */
     online: `${prefix}online`,
     /** Stream of joins and leaves: fields o (join/leave), m (field), u (presence entry). */
@@ -127,6 +131,28 @@ redis.call('XADD', KEYS[1], seq .. '-0', 'e', ARGV[3], 'n', ARGV[4], 't', ARGV[5
 redis.call('SADD', KEYS[3], ARGV[1])
 redis.call('SADD', KEYS[4], ARGV[2])
 return seq
+`);
+
+/**
+ * A tombstone (ARGV: capacity, envelope, then the seqs it replaces) stored under the next number
+ * and named by each seq: 0 if the room keeps `capacity` tombstones already, else 1.
+ */
+export const ADD_TOMBSTONE = new Script(`
+local number = redis.call('HLEN', KEYS[2]) + 1
+if number > tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[2], number, ARGV[2])
+for i = 3, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], number) end
+return 1
+`);
+
+/** For each seq in ARGV, the envelope of the tombstone that replaces it, or nil. */
+export const TOMBSTONES_OF = new Script(`
+local found = {}
+for i = 1, #ARGV do
+  local number = redis.call('HGET', KEYS[1], ARGV[i])
+  found[i] = number and redis.call('HGET', KEYS[2], number) or false
+end
+return found
 `);
 
 /** 1 if the id or the IV is stored. */
