@@ -2,8 +2,8 @@ import * as assert from 'assert';
 import { CLOSE_CODES } from '../../src/protocol/wire';
 import { RawClient } from '../support/rawClient';
 import { storedMessages } from '../support/storedMessages';
-import { TEST_PASSWORD, TestServer, UNLIMITED_RATES, startTestServer } from '../support/testServer';
-import { RawRoster } from '../support/roster';
+import { TEST_PASSWORD, UNLIMITED_RATES } from '../support/testServer';
+import { useTestServer } from '../support/useTestServer';
 
 const MASKS = [0x01, 0x80, 0xff, 0x5a];
 const SESSION_MESSAGES = 50;
@@ -12,17 +12,9 @@ const LIMITS = UNLIMITED_RATES;
 
 describe('reliability: tampered and replayed envelopes', function () {
   this.timeout(60_000);
-  let server: TestServer;
-  const roster = new RawRoster(() => server.address);
+  const served = useTestServer({ limits: LIMITS });
+  const { roster } = served;
   const join = (name: string) => roster.join(name);
-
-  beforeEach(async () => {
-    server = await startTestServer({ limits: LIMITS });
-  });
-  afterEach(async () => {
-    roster.dropAll();
-    await server.close();
-  });
 
   it('rejects every single-byte change of a valid envelope with bad-mac (signature-required for a changed version byte)', async () => {
     const client = await join('alice');
@@ -52,7 +44,7 @@ describe('reliability: tampered and replayed envelopes', function () {
   });
 
   it('rejects every frame of a recorded session replayed on the same and on a new connection, storing nothing twice', async () => {
-    const victim = roster.track(await RawClient.connect(server.address));
+    const victim = roster.track(await RawClient.connect(served.server.address));
     victim.record();
     await victim.authenticate(TEST_PASSWORD, 'alice');
     for (let i = 0; i < SESSION_MESSAGES; i++) await victim.sendAndAck(victim.seal(`message ${i}`));
@@ -71,12 +63,12 @@ describe('reliability: tampered and replayed envelopes', function () {
     };
     await replayOn(victim);
     // The same member again, on a new connection: its own envelopes, already stored.
-    await replayOn(roster.track((await RawClient.join(server.address, TEST_PASSWORD, 'alice', victim.identity)).client));
+    await replayOn(roster.track((await RawClient.join(served.server.address, TEST_PASSWORD, 'alice', victim.identity)).client));
     // Another member sending them: not its signature, refused before the replay check.
     await replayOn(await join('mallory'));
     // The recorded handshake belongs to another connection's nonces and scalars: replayed on a new
     // connection its confirmation does not check, and the server refuses it.
-    const impostor = roster.track(await RawClient.connect(server.address));
+    const impostor = roster.track(await RawClient.connect(served.server.address));
     await impostor.next('hello');
     impostor.sendRaw(cpace);
     await impostor.next('confirm');

@@ -8,20 +8,12 @@ import * as path from 'path';
 import { sealSignedMessage } from '../../../src/crypto';
 import { MessageBody, decodeBody, encodeBody } from '../../../src/protocol/body';
 import { RawClient } from '../../support/rawClient';
-import { RawRoster } from '../../support/roster';
-import { TestServer, startTestServer } from '../../support/testServer';
+import { startTestServer } from '../../support/testServer';
+import { useTestServer } from '../../support/useTestServer';
 
 describe('server: edits and deletes', () => {
-  let server: TestServer;
-  const roster = new RawRoster(() => server.address);
-
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(async () => {
-    roster.dropAll();
-    await server.close();
-  });
+  const served = useTestServer();
+  const { roster } = served;
 
   function sealBody(client: RawClient, body: MessageBody): { messageId: Buffer; envelope: Buffer } {
     return sealSignedMessage(client.keys!, client.identity, { username: client.username, plaintext: encodeBody(body), timestamp: Date.now() });
@@ -74,23 +66,21 @@ describe('server: edits and deletes', () => {
     const expected = [[seq, tombstone], [edit.seq, tombstone], [seq + 2, '{"text":"unrelated"}'], [seq + 3, tombstone]];
     assert.deepStrictEqual(await texts(bob), expected);
     assert.deepStrictEqual((await bob.history({ after: 0, limit: 1 })).messages.map((m) => decodeBody(bob.open(m.envelope).plaintext)), [{ ok: true, value: { text: '', delete: { to } } }]);
-    const file = JSON.parse(fs.readFileSync(path.join(server.dataDir, 'tombstones.json'), 'utf8')) as { version: number; tombstones: { replaces: number[]; envelope: string }[] };
+    const file = JSON.parse(fs.readFileSync(path.join(served.server.dataDir, 'tombstones.json'), 'utf8')) as { version: number; tombstones: { replaces: number[]; envelope: string }[] };
     assert.deepStrictEqual([file.version, file.tombstones.map((t) => t.replaces)], [1, [[seq, edit.seq]]]);
     assert.strictEqual(file.tombstones[0].envelope, (await bob.history({ after: seq + 2, limit: 1 })).messages[0].envelope.toString('base64'), 'the tombstone as stored');
-    roster.dropAll();
-    await server.close();
-    server = await startTestServer({ dataDir: server.dataDir });
+    await served.stop();
+    await served.start({ dataDir: served.server.dataDir });
     assert.deepStrictEqual(await texts(await roster.join('bob')), expected);
   });
 
   it('refuses to start on a tombstones file it cannot read, and leaves it as it is', async () => {
-    roster.dropAll();
-    await server.close();
-    const file = path.join(server.dataDir, 'tombstones.json');
+    await served.stop();
+    const file = path.join(served.server.dataDir, 'tombstones.json');
     const damaged = '{"version":1,"tombstones":[{"replaces":[0],"envelope":""}]}';
     fs.writeFileSync(file, damaged);
-    await assert.rejects(startTestServer({ dataDir: server.dataDir }), /tombstones\.json is not a valid tombstones file \("tombstones\.0\.replaces\.0" must be an integer/u);
+    await assert.rejects(startTestServer({ dataDir: served.server.dataDir }), /tombstones\.json is not a valid tombstones file \("tombstones\.0\.replaces\.0" must be an integer/u);
     assert.strictEqual(fs.readFileSync(file, 'utf8'), damaged);
-    server = await startTestServer();
+    await served.start();
   });
 });

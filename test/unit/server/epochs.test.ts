@@ -10,8 +10,8 @@ import { ROOM_FILE } from '../../../src/server/room';
 import { RoomSecrets } from '../../../src/server/roomSecrets';
 import { writeLegacyStore } from '../../support/legacyStore';
 import { RawClient } from '../../support/rawClient';
-import { RawRoster } from '../../support/roster';
-import { TEST_PASSWORD, TestServer, startTestServer, tempDataDir } from '../../support/testServer';
+import { TEST_PASSWORD, startTestServer, tempDataDir } from '../../support/testServer';
+import { useTestServer } from '../../support/useTestServer';
 
 const NEW_PASSWORD = 'a brand new room password';
 
@@ -24,25 +24,20 @@ function text(client: RawClient, envelope: Buffer): string | undefined {
 }
 
 describe('room key epochs on the server', () => {
-  let server: TestServer;
-  const roster = new RawRoster(() => server.address);
-
-  afterEach(async () => {
-    roster.dropAll();
-    await server?.close();
-  });
+  const served = useTestServer('in-test');
+  const { roster } = served;
 
   it('migrates a version-1 data directory: history readable as epoch 0, new messages in a random epoch 1', async () => {
     const dataDir = tempDataDir();
     const written = await writeLegacyStore(dataDir, 6, 2);
     assert.strictEqual(roomFile(dataDir).version, 1);
-    server = await startTestServer({ dataDir });
+    await served.start({ dataDir });
     const file = roomFile(dataDir);
     assert.strictEqual(file.version, 2);
     assert.strictEqual(file.current, 1);
     assert.deepStrictEqual(file.epochs.map((epoch) => [epoch.number, epoch.firstSeq]), [[0, 1], [1, 9]]);
     // Nothing password-equivalent at rest: not the PBKDF2 output (epoch 0's secret) in any spelling.
-    const room = await RawClient.connect(server.address);
+    const room = await RawClient.connect(served.server.address);
     const master = await deriveMasterSecret(TEST_PASSWORD, (await room.next('hello')).room.kdf);
     await room.close();
     const raw = fs.readFileSync(path.join(dataDir, ROOM_FILE), 'utf8');
@@ -56,11 +51,10 @@ describe('room key epochs on the server', () => {
     const sealed = alice.seal('first of epoch 1');
     assert.strictEqual(peekEpoch(sealed.envelope), 1);
     assert.strictEqual((await alice.sendAndAck(sealed)).seq, 9);
-    roster.dropAll();
-    await server.close();
+    await served.stop();
 
     // The migrated file opens as version 2, with the same epochs.
-    server = await startTestServer({ dataDir });
+    await served.start({ dataDir });
     assert.deepStrictEqual(roomFile(dataDir), file);
     const bob = await roster.join('bob');
     const again = await bob.history({ after: 0, limit: 50 });
@@ -70,7 +64,7 @@ describe('room key epochs on the server', () => {
   it('refuses a version-1 envelope sent by a member: new messages are signed, under the current epoch', async () => {
     const dataDir = tempDataDir();
     const written = await writeLegacyStore(dataDir, 1, 0);
-    server = await startTestServer({ dataDir });
+    await served.start({ dataDir });
     const alice = await roster.join('alice');
     const [stored] = (await alice.history({ limit: 1 })).messages;
     assert.strictEqual(stored.seq, [...written.values()][0]);
@@ -79,18 +73,18 @@ describe('room key epochs on the server', () => {
   });
 
   it('rotates with members online: both get the new epoch at once and read each other without reconnecting', async () => {
-    server = await startTestServer();
+    await served.start();
     const alice = await roster.join('alice');
     const bob = await roster.join('bob');
     const before = alice.seal('under epoch 1', 'alice');
-    const change = await server.rotate();
+    const change = await served.server.rotate();
     assert.strictEqual(change.epoch.number, 2);
     for (const member of [alice, bob]) {
       const pushed = await member.nextEpoch();
       assert.deepStrictEqual([pushed.number, pushed.current], [2, true]);
       assert.ok(member.keys?.epoch === 2, 'the new epoch is current');
     }
-    assert.strictEqual(roomFile(server.dataDir).current, 2);
+    assert.strictEqual(roomFile(served.server.dataDir).current, 2);
     // In flight at the change: still accepted for the grace period.
     await alice.sendAndAck(before);
     const after = alice.seal('under epoch 2', 'alice');
@@ -106,13 +100,13 @@ describe('room key epochs on the server', () => {
   });
 
   it('starts a new epoch by itself after rotateAfterMessages messages', async () => {
-    server = await startTestServer({ limits: { rotateAfterMessages: 3 } });
+    await served.start({ limits: { rotateAfterMessages: 3 } });
     const alice = await roster.join('alice');
     for (let i = 1; i <= 3; i++) await alice.sendAndAck(alice.seal(`message ${i}`));
     const pushed = await alice.nextEpoch();
     assert.deepStrictEqual([pushed.number, pushed.current], [2, true]);
-    assert.strictEqual((await server.logger.next('epoch-started')).fields.reason, 'count');
-    assert.deepStrictEqual(roomFile(server.dataDir).epochs.map((epoch) => [epoch.number, epoch.firstSeq]), [[1, 1], [2, 4]]);
+    assert.strictEqual((await served.server.logger.next('epoch-started')).fields.reason, 'count');
+    assert.deepStrictEqual(roomFile(served.server.dataDir).epochs.map((epoch) => [epoch.number, epoch.firstSeq]), [[1, 1], [2, 4]]);
     assert.strictEqual((await alice.sendAndAck(alice.seal('in epoch 2'))).seq, 4);
   });
 
@@ -127,15 +121,15 @@ describe('room key epochs on the server', () => {
   });
 
   it('changes the password: everyone is closed with password-changed, only the new password admits, history stays', async () => {
-    server = await startTestServer();
+    await served.start();
     const alice = await roster.join('alice');
     await alice.sendAndAck(alice.seal('before the change'));
-    const change = await server.changePassword(NEW_PASSWORD);
+    const change = await served.server.changePassword(NEW_PASSWORD);
     assert.deepStrictEqual([change.epoch.number, change.reason], [2, 'password-change']);
     assert.strictEqual((await alice.error('password-changed')).code, 'password-changed');
     assert.strictEqual((await alice.waitClosed()).code, CLOSE_CODES.passwordChanged);
 
-    const old = await RawClient.connect(server.address);
+    const old = await RawClient.connect(served.server.address);
     await assert.rejects(old.confirm(await old.offerCpace(TEST_PASSWORD)), CryptoError);
     await old.close();
 
@@ -144,11 +138,10 @@ describe('room key epochs on the server', () => {
     const page = await bob.history({ limit: 10 });
     assert.deepStrictEqual(page.messages.map((m) => text(bob, m.envelope)), ['before the change']);
     await bob.sendAndAck(bob.seal('after the change'));
-    roster.dropAll();
-    await server.close();
+    await served.stop();
 
-    await assert.rejects(startTestServer({ dataDir: server.dataDir }), (error: StartError) => error.code === 'wrong-password');
-    server = await startTestServer({ dataDir: server.dataDir, password: NEW_PASSWORD });
+    await assert.rejects(startTestServer({ dataDir: served.server.dataDir }), (error: StartError) => error.code === 'wrong-password');
+    await served.start({ dataDir: served.server.dataDir, password: NEW_PASSWORD });
     const carol = await roster.join('carol', NEW_PASSWORD);
     const all = await carol.history({ limit: 10 });
     assert.deepStrictEqual(all.messages.map((m) => text(carol, m.envelope)), ['before the change', 'after the change']);

@@ -7,21 +7,16 @@ import { aesCbcEncrypt, hmacSha256 } from '../../../src/crypto/primitives';
 import { CLOSE_CODES, MAX_FRAME_BYTES } from '../../../src/protocol/wire';
 import type { Limits } from '../../../src/server/config';
 import { RawClient } from '../../support/rawClient';
-import { TestServer, UNLIMITED_RATES, startTestServer } from '../../support/testServer';
-import { RawRoster } from '../../support/roster';
+import { UNLIMITED_RATES } from '../../support/testServer';
+import { useTestServer } from '../../support/useTestServer';
 
 describe('server limits', () => {
-  let server: TestServer;
-  const roster = new RawRoster(() => server.address);
+  const served = useTestServer('in-test');
+  const { roster } = served;
   const start = async (limits: Partial<Limits> = {}) => {
-    server = await startTestServer({ limits });
+    await served.start({ limits });
   };
   const join = (name = 'alice') => roster.join(name);
-
-  afterEach(async () => {
-    roster.dropAll();
-    await server.close();
-  });
 
   it('closes a socket that sends a frame over the size limit (1009)', async () => {
     await start();
@@ -133,7 +128,7 @@ describe('server limits', () => {
     await start({ maxConnections: 2, maxUnauthenticated: 1, maxUnauthenticatedPerAddress: 1 });
     await join('alice');
     await join('bob');
-    const third = roster.track(await RawClient.connect(server.address));
+    const third = roster.track(await RawClient.connect(served.server.address));
     await third.error('server-full');
     assert.strictEqual((await third.waitClosed()).code, CLOSE_CODES.serverFull);
   });
@@ -144,10 +139,10 @@ describe('server limits', () => {
     const sender = await join('sender');
     slow.socket.pause();
     const text = 'x'.repeat(30_000);
-    for (let i = 0; i < 2_000 && !server.logger.entries.some((e) => e.event === 'slow-consumer'); i++) {
+    for (let i = 0; i < 2_000 && !served.server.logger.entries.some((e) => e.event === 'slow-consumer'); i++) {
       await sender.sendAndAck(sender.seal(text));
     }
-    await server.logger.next('slow-consumer');
+    await served.server.logger.next('slow-consumer');
     slow.socket.resume();
     assert.strictEqual((await slow.waitClosed(10_000)).code, CLOSE_CODES.slowConsumer);
     await sender.next('leave');
@@ -158,7 +153,7 @@ describe('server limits', () => {
     const dead = await join('dead');
     const watcher = await join('watcher');
     dead.socket.pause();
-    await server.logger.next('peer-dead');
+    await served.server.logger.next('peer-dead');
     await watcher.next('leave');
   });
 });

@@ -4,21 +4,13 @@ import { MAX_PLAINTEXT_BYTES } from '../../../src/crypto';
 import { decodeBody } from '../../../src/protocol/body';
 import { valueOrNull } from '../../../src/protocol/check';
 import { RawClient } from '../../support/rawClient';
-import { TEST_PASSWORD, TestServer, startTestServer, tempDataDir } from '../../support/testServer';
-import { RawRoster } from '../../support/roster';
+import { TEST_PASSWORD, startTestServer, tempDataDir } from '../../support/testServer';
+import { useTestServer } from '../../support/useTestServer';
 
 describe('server messages', () => {
-  let server: TestServer;
-  const roster = new RawRoster(() => server.address);
+  const served = useTestServer({ limits: { maxClockSkewMs: 60_000 } });
+  const { roster } = served;
   const join = (name: string) => roster.join(name);
-
-  beforeEach(async () => {
-    server = await startTestServer({ limits: { maxClockSkewMs: 60_000 } });
-  });
-  afterEach(async () => {
-    roster.dropAll();
-    await server.close();
-  });
 
   it('acknowledges the sender and relays the envelope unchanged to the others', async () => {
     const alice = await join('alice');
@@ -72,8 +64,8 @@ describe('server messages', () => {
     const sealed = alice.seal('sent 30 s ago', 'alice', Date.now() - 30_000);
     await alice.sendAndAck(sealed);
     await alice.close();
-    await server.close();
-    server = await startTestServer({ dataDir: server.dataDir, limits: { maxClockSkewMs: 10_000 } });
+    await served.stop();
+    await served.start({ dataDir: served.server.dataDir, limits: { maxClockSkewMs: 10_000 } });
     const again = await join('alice');
     again.send({ type: 'send', envelope: sealed.envelope });
     await again.error('replay');
@@ -101,8 +93,8 @@ describe('server messages', () => {
     };
     await check(alice);
     await alice.close();
-    await server.close();
-    server = await startTestServer({ dataDir: server.dataDir });
+    await served.stop();
+    await served.start({ dataDir: served.server.dataDir });
     const again = await join('alice');
     await check(again);
     const next = await again.sendAndAck(again.seal('after restart'));
@@ -129,7 +121,7 @@ describe('server messages', () => {
     for (let i = 1; i <= 5; i++) await alice.sendAndAck(alice.seal(`m${i}`));
     // A copy of the directory taken while the server runs is what a crash would leave behind.
     const crashImage = tempDataDir();
-    fs.cpSync(server.dataDir, crashImage, { recursive: true });
+    fs.cpSync(served.server.dataDir, crashImage, { recursive: true });
     const recovered = await startTestServer({ dataDir: crashImage });
     try {
       const { client } = await RawClient.join(recovered.address, TEST_PASSWORD, 'bob');

@@ -7,21 +7,12 @@ import { LAYOUT_V3 } from '../../../src/crypto/envelope';
 import { hmacSha256 } from '../../../src/crypto/primitives';
 import { encodeBody } from '../../../src/protocol/body';
 import { RawClient } from '../../support/rawClient';
-import { TestServer, startTestServer } from '../../support/testServer';
-import { RawRoster } from '../../support/roster';
+import { useTestServer } from '../../support/useTestServer';
 
 describe('server: signed sends', () => {
-  let server: TestServer;
-  const roster = new RawRoster(() => server.address);
+  const served = useTestServer();
+  const { roster } = served;
   const join = (name: string) => roster.join(name);
-
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(async () => {
-    roster.dropAll();
-    await server.close();
-  });
 
   /** Sends an envelope and names the answer. */
   async function answer(client: RawClient, sealed: { messageId: Buffer; envelope: Buffer }): Promise<string> {

@@ -7,20 +7,11 @@ import { encodeBody } from '../../../src/protocol/body';
 import { TYPING_PLAINTEXT } from '../../../src/protocol/typing';
 import { sealTyping } from '../../../src/client/typingSignals';
 import { RawClient } from '../../support/rawClient';
-import { RawRoster } from '../../support/roster';
-import { TestServer, startTestServer } from '../../support/testServer';
+import { useTestServer } from '../../support/useTestServer';
 
 describe('server: typing signals', () => {
-  let server: TestServer;
-  const roster = new RawRoster(() => server.address);
-
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(async () => {
-    roster.dropAll();
-    await server.close();
-  });
+  const served = useTestServer();
+  const { roster } = served;
 
   const typing = (client: RawClient, username = client.username, timestamp = Date.now(), identity = client.identity) =>
     sealTyping(client.keys!, identity, username, timestamp);
