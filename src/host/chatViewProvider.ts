@@ -30,7 +30,7 @@ import { viewHtml } from './rules/viewHtml';
  * - `edit(to, text)` and `remove(to)` send a new version or a tombstone of the user's own message
  *   `to` (items with `edit`, `delete`), like `send`.
  * - `loadOlder(beforeSeq)` answers with a 'messages' update, position 'prepend'.
- * - `plainText(id)` is a shown message's text as written, its snippet's code after it; undefined for none.
+ * - `plainText(id)` is a shown message's current text (its author's edits folded in), its snippet's code after it; undefined for none or a deleted one.
  * - `typing()` tells the room the user is typing (paced by the client; nothing while offline).
  * Panel commands (the empty state's buttons) run the VS Code commands `secureChat.<name>` for
  * each name in PANEL_COMMANDS, so the extension registers `secureChat.connect`,

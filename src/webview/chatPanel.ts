@@ -7,7 +7,7 @@ import { Change, Conversation, MAX_MESSAGES } from './conversation';
 import { button, element } from './dom';
 import type { ViewState } from './hostApi';
 import { estimateRowHeight, mayAmend, renderRow } from './messageView';
-import { EditBook, isAmendment } from './edits';
+import { EditBook, isAmendment } from '../protocol/edits';
 import { ConnectionBanner, EmptyState, PresenceBar, tickCountdowns } from './statusViews';
 import { ReactionBook, isReaction } from './reactions';
 import { TypingLine } from './typing';

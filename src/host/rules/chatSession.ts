@@ -178,11 +178,12 @@ export class ChatSession {
     return target.id;
   }
 
-  /** A shown message as plain text: its text as written, then its snippet's code after a blank line. */
+  /** A shown message as plain text: its current text (edits folded in), then its snippet's code after a blank line; undefined once deleted. */
   plainText(id: string): string | undefined {
     const item = this.panel.item(id);
-    if (!item) return undefined;
-    return [item.text, item.snippet?.code].filter((part) => part !== undefined && part !== '').join('\n\n');
+    const text = this.panel.currentText(id);
+    if (!item || text === undefined) return undefined;
+    return [text, item.snippet?.code].filter((part) => part !== undefined && part !== '').join('\n\n');
   }
 
   /** The user is typing: the room hears it at most once per TYPING_INTERVAL_MS, and only while connected. */

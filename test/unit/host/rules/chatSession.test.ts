@@ -138,6 +138,20 @@ describe('chat session', function () {
     );
   });
 
+  it('gives Copy a message\'s current text: the latest edit by its own signer, nothing once deleted', async () => {
+    const alice = session('alice');
+    const updates = recordUpdates(alice);
+    alice.connect();
+    await updates.next((u) => u.type === 'connection' && u.status === 'connected', 'alice connected');
+    alice.send('first words');
+    const sent = await updates.next((u) => u.type === 'delivery' && u.status === 'sent', 'stored');
+    assert.ok(sent.type === 'delivery');
+    alice.edit(sent.id, 'second words');
+    assert.strictEqual(alice.plainText(sent.id), 'second words');
+    alice.remove(sent.id);
+    assert.strictEqual(alice.plainText(sent.id), undefined);
+  });
+
   it('shows the room history on connect and others joining and leaving', async () => {
     const first = session('alice');
     const firstUpdates = recordUpdates(first);
