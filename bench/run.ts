@@ -8,6 +8,7 @@ import { keyDerivation } from './kdfBench';
 import { cpaceHandshake } from './cpaceBench';
 import { messageSignatures } from './signatureBench';
 import { panel } from './panelBench';
+import { roomSearch } from './searchBench';
 import { Row, formatTable, machine, writeResults } from './report';
 
 interface Section {
@@ -27,6 +28,7 @@ const sections: Section[] = [
   { name: 'handshake crypto', run: cpaceHandshake },
   { name: 'message signatures', run: messageSignatures },
   { name: 'panel', run: panel },
+  { name: 'search', run: roomSearch },
 ];
 
 async function main(): Promise<void> {

@@ -61,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     settings.onDidChange(({ settings: current, previous }) => {
       if (current.username !== previous.username) chat.setUsername(current.username);
     }),
-    ...registerCommands({ chat, server: embedded, passwords, settings, lastRoom, log, verifier }),
+    ...registerCommands({ chat, server: embedded, passwords, settings, lastRoom, log, verifier, view }),
   );
   // A server started again connects the chat to its room; otherwise the chat rejoins the last room.
   void embedded.restoreAfterRestart().then((restarted) => restarted ? undefined : lastRoom.rejoin((address) => passwords.get(address), (address) => chat.connect(address)));

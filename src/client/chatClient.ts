@@ -20,7 +20,7 @@ import { HistoryAnswer, HistoryRequests } from './historyRequests';
 import { RoomSecretCache, roomFingerprint } from './keyCache';
 import type { Keyring } from './keyring';
 import { MessageLedger } from './ledger';
-import { LiveSeqs, stampedRecently } from './liveSeqs';
+import { LiveSeqs, SeqStanding, stampedRecently } from './liveSeqs';
 import { Logger, silentLogger } from '../protocol/log';
 import { encodeMessageBody } from './messageBody';
 import { Outbox, OutboxEntry, SealedOutboxEntry } from './outbox';
@@ -267,6 +267,26 @@ export class ChatClient {
     return this.emitHistory(live, await live.history.request({ before: oldest ?? live.latestSeq + 1, limit: this.pageSize }));
   }
 
+  /**
+   * The page of up to `limit` stored messages before `beforeSeq` (undefined: the newest), opened and
+   * verified as history pages are, ascending by seq, for a reader of the whole history (search): it
+   * feeds nothing else, so neither the dedup nor any event sees it, and messages seen before are in
+   * it too. Messages that fail verification are dropped and counted. Throws ChatClientError
+   * 'offline' while not connected.
+   */
+  async readHistory(beforeSeq: number | undefined, limit = HISTORY_PAGE_MAX): Promise<HistoryPage> {
+    this.assertUsable();
+    const live = this.requireLive();
+    const before = beforeSeq ?? Math.max(live.latestSeq, this.ledger.lastSeq) + 1;
+    if (before <= 1) return { messages: [], hasMore: false };
+    const page = await live.history.request({ before, limit: Math.min(limit, HISTORY_PAGE_MAX) });
+    const messages = bySeq(page.messages).flatMap((stored) => {
+      const verified = this.openStored(live, stored, 'page');
+      return verified ? [this.chatMessage(verified.opened, verified.opened.messageId.toString('hex'), verified.standing === 'counted' ? stored.seq : undefined, false)] : [];
+    });
+    return { messages, hasMore: page.hasMore };
+  }
+
   /** Throws UsernameError for a name outside 1-16 bytes of UTF-8. Reconnects so the room sees the new name. */
   setUsername(name: string): void {
     this.assertUsable();
@@ -476,8 +496,11 @@ export class ChatClient {
     this.logger.log('info', 'epoch-received', { epoch: frame.number, current: frame.current });
   }
 
-  /** Opens one stored message through the single dedup; undefined for one not to show. */
-  private receive(live: LiveConnection, stored: StoredMessage, arrival: Arrival): ChatMessage | undefined {
+  /**
+   * Opens and verifies one stored message; undefined for one that fails (dropped and counted).
+   * `standing`: what its seq can truthfully be on this connection.
+   */
+  private openStored(live: LiveConnection, stored: StoredMessage, arrival: Arrival): { opened: OpenedRoomMessage; standing: SeqStanding } | undefined {
     const keyring = this.verified?.keyring;
     if (!keyring) return undefined;
     let opened: OpenedRoomMessage;
@@ -494,6 +517,14 @@ export class ChatClient {
     // verification could carry any seq, and anyone on the path can put any seq on a real envelope.
     const standing = arrival === 'live' ? live.seqs.live(stored.seq) : live.seqs.stored(stored.seq);
     if (standing === 'unvouched') this.logger.log('warn', 'seq-beyond-ceiling', { seq: stored.seq, ceiling: live.seqs.ceiling });
+    return { opened, standing };
+  }
+
+  /** Opens one stored message through the single dedup; undefined for one not to show. */
+  private receive(live: LiveConnection, stored: StoredMessage, arrival: Arrival): ChatMessage | undefined {
+    const verified = this.openStored(live, stored, arrival);
+    if (!verified) return undefined;
+    const { opened, standing } = verified;
     const news = arrival === 'catch-up' || (arrival === 'live' && standing !== 'history' && stampedRecently(opened.timestamp, this.clock.now()));
     // History sent again live: its seq is nobody's word but the sender's, so it counts for nothing.
     const counted = standing === 'counted' && (news || arrival === 'page');
@@ -505,9 +536,15 @@ export class ChatClient {
     if (verdict.kind !== 'new') return undefined;
     const body = decodeBody(opened.plaintext);
     if (!body.ok) this.logger.log('warn', 'message-body-unreadable', { seq: stored.seq, why: body.error });
-    else if (opened.signer?.equals(this.identity.publicKey)) this.amendments.noteOwn(id, body.value);
+    const message = this.chatMessage(opened, id, counted ? stored.seq : undefined, news, body);
+    if (message.readable && message.own) this.amendments.noteOwn(id, message.body);
+    return message;
+  }
+
+  /** An opened message as the caller sees it; `seq` only when it counts (see receive). */
+  private chatMessage(opened: OpenedRoomMessage, id: string, seq: number | undefined, news: boolean, body = decodeBody(opened.plaintext)): ChatMessage {
     return {
-      id, ...(counted ? { seq: stored.seq } : {}), username: opened.username, timestamp: opened.timestamp,
+      id, ...(seq === undefined ? {} : { seq }), username: opened.username, timestamp: opened.timestamp,
       body: body.ok ? body.value : UNREADABLE_BODY, readable: body.ok, signer: opened.signer,
       own: opened.signer !== null && opened.signer.equals(this.identity.publicKey), news,
     };

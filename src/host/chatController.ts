@@ -143,6 +143,14 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     return this.session?.plainText(id);
   }
 
+  search(id: number, query: string): void {
+    this.requireSession().search(id, query);
+  }
+
+  cancelSearch(): void {
+    this.session?.cancelSearch();
+  }
+
   // Commands
 
   /** Also offline (it is delivered on reconnect); throws with a message for the user when it cannot be sent. */

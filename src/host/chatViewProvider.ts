@@ -30,7 +30,7 @@ import { viewHtml } from './rules/viewHtml';
  * - `edit(to, text)` and `remove(to)` send a new version or a tombstone of the user's own message
  *   `to` (items with `edit`, `delete`), like `send`.
  * - `loadOlder(beforeSeq)` answers with a 'messages' update, position 'prepend'.
- * - `plainText(id)` is a shown message's text as written, its snippet's code after it; undefined for none.
+ * - `plainText(id)` is a shown message's current text (its author's edits folded in), its snippet's code after it; undefined for none or a deleted one.
  * - `typing()` tells the room the user is typing (paced by the client; nothing while offline).
  * Panel commands (the empty state's buttons) run the VS Code commands `secureChat.<name>` for
  * each name in PANEL_COMMANDS, so the extension registers `secureChat.connect`,
@@ -46,6 +46,9 @@ export interface ChatPanelModel {
   loadOlder(beforeSeq: number): void;
   typing(): void;
   plainText(id: string): string | undefined;
+  /** Searches the whole history; answers with 'searchResults' updates named `id` (see ChatSession.search). */
+  search(id: number, query: string): void;
+  cancelSearch(): void;
 }
 
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -62,6 +65,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
    * still loading (one not kept while hidden), which then asks for its own.
    */
   private unreadFrom: string | undefined;
+  /** "Search Messages..." was asked for before the page was ready: it opens its search box once it is. */
+  private searchAsked = false;
   private readonly subscription: vscode.Disposable;
   /** Bounds what a flood of messages costs the page (see panelFeed.ts). */
   private readonly feed = new PanelFeed(
@@ -88,6 +93,13 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   /** Whether the panel is on screen now. */
   get visible(): boolean {
     return this.view?.visible ?? false;
+  }
+
+  /** "Search Messages...": the chat shown, with its search box open (once the page is ready, when it is loading). */
+  async openSearch(): Promise<void> {
+    this.searchAsked = true;
+    await vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
+    if (this.ready) this.postOpenSearch();
   }
 
   /** The model changed wholesale (another room): a shown page gets a fresh snapshot, a hidden one gets it when shown. */
@@ -145,6 +157,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'ready':
         this.ready = true;
         this.postSnapshot();
+        if (this.searchAsked) this.postOpenSearch();
         return;
       case 'send':
         return this.send(message.id, message.text, message.replyTo, message.edits);
@@ -168,6 +181,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return this.runCommand(message.name);
       case 'verifyMember':
         return this.runCommand('verifyMember', message.id);
+      case 'search':
+        return this.attemptOrSay(() => this.model.search(message.id, message.query));
+      case 'searchClosed':
+        return this.model.cancelSearch();
     }
   }
 
@@ -177,6 +194,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     if (text === undefined) return;
     await vscode.env.clipboard.writeText(text);
     vscode.window.setStatusBarMessage(vscode.l10n.t('Secure Chat: message copied'), 3000);
+  }
+
+  private postOpenSearch(): void {
+    this.searchAsked = false;
+    this.post({ type: 'openSearch' });
   }
 
   private postSnapshot(): void {

@@ -26,6 +26,7 @@ export interface CommandDeps {
   readonly lastRoom: LastRoom;
   readonly log: ChannelLogger;
   readonly verifier: MemberVerifier;
+  readonly view: ChatViewProvider;
 }
 
 function openChat(): Thenable<unknown> {
@@ -184,6 +185,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     // From the panel's "Verify", with the member's key id; from the palette, without.
     verifyMember: (id) => deps.verifier.run(typeof id === 'string' ? id : undefined),
     createRoom: () => createRoom(deps),
+    searchMessages: () => deps.view.openSearch(),
   };
   return COMMAND_NAMES.map((name) =>
     vscode.commands.registerCommand(commandId(name), async (...args: unknown[]) => {

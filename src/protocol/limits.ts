@@ -24,3 +24,7 @@ export const MAX_EDITS_PER_MESSAGE = MAX_DELETED_SEQS - 1;
 export const TYPING_INTERVAL_MS = 2000;
 /** Ms "… is typing" shows after a member's last signal: more than two intervals, so one signal lost or dropped does not blink it. */
 export const TYPING_EXPIRY_MS = 5000;
+/** Most UTF-16 units of a search query the panel may send: a phrase, not a document. */
+export const MAX_SEARCH_QUERY_LENGTH = 200;
+/** Most results one search gives (newest first); the panel says when there were more. */
+export const MAX_SEARCH_RESULTS = 200;

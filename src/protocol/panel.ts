@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import { BODY_OVERHEAD_BYTES } from './body';
 import { Checked, check, flag, integer, list, oneOf, text, textWhere } from './check';
 import { isSingleEmoji } from './emoji';
-import { MAX_DETAIL_LENGTH, MAX_ONLINE, REPLY_QUOTE_MAX_LENGTH } from './limits';
+import { MAX_DETAIL_LENGTH, MAX_ONLINE, MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS, REPLY_QUOTE_MAX_LENGTH } from './limits';
 import { PANEL_TEXT_KEYS, Say, sayInEnglish } from './panelText';
 
 /** Largest text, in UTF-8 bytes, that fits one envelope once wrapped in its JSON body. */
@@ -204,6 +204,49 @@ const snapshotEntries = {
   unreadFrom: v.optional(messageId()),
 };
 
+// Search (the host walks and opens the whole history; the panel shows what it finds). Kept in one
+// block: the host→view and view→host messages below are spread into the two variants.
+
+/** Most UTF-16 units of a result's text: the window around the match the host cuts out of a long message. */
+export const MAX_SEARCH_EXCERPT_LENGTH = 240;
+
+const SearchResultSchema = v.pipe(v.object({
+  id: messageId(),
+  /** The message's seq: the panel loads history back to it to show it. */
+  seq: integer(1),
+  username: username(),
+  timestamp: integer(0),
+  /** The message's current text (its author's edits folded in), cut to a window around the match. */
+  text: text(MAX_SEARCH_EXCERPT_LENGTH),
+  /** What matched, in UTF-16 units of `text` or of `username`: the panel marks it. */
+  match: v.optional(v.pipe(v.object({
+    field: oneOf(['text', 'username'] as const, 'field'),
+    start: integer(0, MAX_SEARCH_EXCERPT_LENGTH),
+    end: integer(0, MAX_SEARCH_EXCERPT_LENGTH),
+  }, 'must be an object'), v.check((span) => span.start < span.end, 'has "end" not after "start"'), v.readonly())),
+}, 'must be an object'), v.readonly());
+export type SearchResult = v.InferOutput<typeof SearchResultSchema>;
+
+const SEARCH_HOST_TO_VIEW = [
+  /** "Search Messages..." (the command or its keybinding): the panel opens its search box. */
+  v.pipe(v.object({ type: v.literal('openSearch') }), v.readonly()),
+  /**
+   * Results of the search `id` (the view's), newest first, as the host finds them, page after page;
+   * `done` ends it, `capped` when MAX_SEARCH_RESULTS stopped it early, `failed` when it could not go on.
+   */
+  v.pipe(v.object({
+    type: v.literal('searchResults'), id: integer(0), results: v.pipe(list(SearchResultSchema, MAX_SEARCH_RESULTS), v.readonly()),
+    done: flag(), capped: v.optional(flag()), failed: optionalText(MAX_DETAIL_LENGTH),
+  }), v.readonly()),
+] as const;
+
+const SEARCH_VIEW_TO_HOST = [
+  /** A search of the whole history; `id` (chosen by the view) names its results. Cancels the one before. */
+  v.object({ type: v.literal('search'), id: integer(0), query: text(MAX_SEARCH_QUERY_LENGTH, 1) }),
+  /** The search box closed: the host stops the walk. */
+  v.object({ type: v.literal('searchClosed') }),
+] as const;
+
 const HostToViewSchema = v.variant('type', [
   v.pipe(v.object({ type: v.literal('snapshot'), ...snapshotEntries }), v.readonly()),
   /**
@@ -225,6 +268,7 @@ const HostToViewSchema = v.variant('type', [
    * view may clear its draft; with it, nothing was queued and the view keeps the text.
    */
   v.pipe(v.object({ type: v.literal('sendResult'), id: integer(0), refusal: v.optional(text(MAX_DETAIL_LENGTH, 1)) }), v.readonly()),
+  ...SEARCH_HOST_TO_VIEW,
 ], 'must be a known message type');
 export type HostToView = v.InferOutput<typeof HostToViewSchema>;
 /** What the panel shows at once: the snapshot message without its type. */
@@ -253,6 +297,7 @@ const ViewToHostSchema = v.variant('type', [
   v.object({ type: v.literal('command'), name: oneOf(PANEL_COMMANDS, 'command') }),
   /** "Verify" on a member's entry in the online list: the host shows the safety number for that key id. */
   v.object({ type: v.literal('verifyMember'), id: memberId() }),
+  ...SEARCH_VIEW_TO_HOST,
 ], 'must be a known message type');
 export type ViewToHost = v.InferOutput<typeof ViewToHostSchema>;
 

@@ -108,6 +108,18 @@ export const PANEL_TEXT = {
   /** Under a very long message shown collapsed, and under it once opened. */
   showMore: 'Show more',
   showLess: 'Show less',
+  /** The search box above the conversation (Ctrl+F, Cmd+F on a Mac). */
+  searchLabel: 'Search messages',
+  searchPlaceholder: 'Search all messages (Escape closes)',
+  searchClose: 'Close search (Escape)',
+  searching: 'Searching…',
+  /** While and after a search ({0}: how many results). */
+  searchFoundOne: '1 message found',
+  searchFound: '{0} messages found',
+  searchNone: 'No messages found',
+  searchCapped: 'The newest {0} results; refine the search for older ones',
+  /** A search result that could not be brought into view. */
+  messageNotFound: 'The message is not in the history the panel can load.',
   messageEmpty: 'Message is empty.',
   /** {0}: the message's size, {1}: the most a message may take, both in bytes. */
   messageTooLong: 'Message is too long: {0} of {1} bytes.',

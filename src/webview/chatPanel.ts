@@ -7,13 +7,15 @@ import { Change, Conversation, MAX_MESSAGES } from './conversation';
 import { button, element } from './dom';
 import type { ViewState } from './hostApi';
 import { estimateRowHeight, mayAmend, renderRow } from './messageView';
-import { EditBook, isAmendment } from './edits';
+import { EditBook, isAmendment } from '../protocol/edits';
 import { ConnectionBanner, EmptyState, PresenceBar, tickCountdowns } from './statusViews';
 import { ReactionBook, isReaction } from './reactions';
+import { SearchView } from './searchView';
 import { TypingLine } from './typing';
 import { ExpandedMessages } from './longMessages';
 import { TypingPace } from '../protocol/typing';
 import { VirtualList } from './virtualList';
+import { PanelTextKey } from '../protocol/panelText';
 import { say, useWords } from './words';
 
 export interface PanelHost {
@@ -43,6 +45,8 @@ export class ChatPanel {
   private readonly list: VirtualList;
   private readonly composer: Composer;
   private readonly typing: TypingLine;
+  /** The search box over the conversation and what the host finds. */
+  private readonly search: SearchView;
   /** Long messages the user opened with "Show more". */
   private readonly expanded = new ExpandedMessages();
   /** The host hears of the user's typing at most once per TYPING_INTERVAL_MS. */
@@ -69,8 +73,8 @@ export class ChatPanel {
   private firstUnread: string | null = null;
   /** Messages from others that came in below the view since the user scrolled up. */
   private unseen = 0;
-  /** A reply's parent being looked for in older history, and how many more pages may be loaded for it. */
-  private seeking: { readonly id: string; pagesLeft: number } | null = null;
+  /** A message being looked for in older history (a reply's parent, a search result), how many more pages may be loaded for it, and what to say if it is not found. */
+  private seeking: { readonly id: string; pagesLeft: number; readonly notFound: PanelTextKey } | null = null;
   private highlighted: string | null = null;
   private highlightTimer: ReturnType<typeof setTimeout> | undefined;
   /** Runs while a reconnect is due, so its countdown moves between the host's updates. */
@@ -122,20 +126,30 @@ export class ChatPanel {
     });
     this.composer.setDraft(draft);
     this.typing = new TypingLine(doc);
+    this.search = new SearchView(doc, {
+      search: (id, query) => host.post({ type: 'search', id, query }),
+      closed: () => host.post({ type: 'searchClosed' }),
+      // A result can lie far back: the conversation's own bound (MAX_MESSAGES) stops the paging.
+      show: (id) => this.showMessage(id, 'messageNotFound', MAX_MESSAGES),
+    });
     this.announcer = element(doc, 'div', 'visually-hidden');
     this.announcer.setAttribute('aria-live', 'polite');
     // Nothing is known until the host's first snapshot; showing "offline" meanwhile would flicker,
     // and showing nothing looks broken, so the panel says it is loading.
     this.loading = element(doc, 'div', 'loading', root.dataset.loading || say('loading'));
     this.loading.setAttribute('role', 'status');
-    root.append(this.loading, this.presence.root, this.banner.root, this.empty.root, this.messagesArea, this.typing.root, this.composer.root, this.announcer);
+    root.append(this.loading, this.presence.root, this.banner.root, this.search.root, this.empty.root, this.messagesArea, this.typing.root, this.composer.root, this.announcer);
     root.classList.add('starting');
     root.setAttribute('aria-busy', 'true');
     this.root = root;
     canvas.addEventListener('click', (event) => this.onListClick(event));
     this.scroller.addEventListener('keydown', (event) => this.onListKey(event));
     root.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape' && !this.composer.focused) {
+      // Ctrl+F (Cmd+F on a Mac) searches the whole history; the command of that key does the same from VS Code.
+      if (event.key.toLowerCase() === 'f' && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey) {
+        event.preventDefault();
+        this.search.open();
+      } else if (event.key === 'Escape' && !this.composer.focused) {
         event.preventDefault();
         this.composer.focus();
       }
@@ -152,6 +166,7 @@ export class ChatPanel {
         useWords(message.text);
         this.scroller.setAttribute('aria-label', say('messages'));
         this.composer.applyWords();
+        this.search.applyWords();
         this.connection = message.connection;
         this.me = message.me;
         this.online = message.online;
@@ -168,6 +183,7 @@ export class ChatPanel {
         this.composer.setUser(message.me);
         if (message.draft !== undefined) this.composer.setDraft(message.draft);
         this.started();
+        this.search.restart();
         break;
       case 'messages': {
         this.hasOlder = message.hasOlder;
@@ -228,6 +244,12 @@ export class ChatPanel {
         break;
       case 'typing':
         this.typing.signal(message.name);
+        break;
+      case 'openSearch':
+        this.search.open();
+        break;
+      case 'searchResults':
+        this.search.handle(message);
         break;
       case 'sendResult':
         if (message.id !== this.lastSendId) break;
@@ -373,7 +395,7 @@ export class ChatPanel {
       return;
     }
     const quoted = target?.closest<HTMLElement>('button.reply-quote')?.dataset.replyTo;
-    if (quoted) return this.showMessage(quoted);
+    if (quoted) return this.showMessage(quoted, 'parentNotFound');
     const action = target?.closest<HTMLElement>('button[data-action]');
     const id = action?.dataset.id;
     if (id && action.dataset.action === 'reply') return this.startReply(id);
@@ -454,9 +476,9 @@ export class ChatPanel {
     if (rows.length > 0) this.list.updated(this.conversation.rows, rows);
   }
 
-  /** Brings a message into view (a reply's parent), loading older history until it is there (bounded). */
-  private showMessage(id: string): void {
-    this.seeking = { id, pagesLeft: SEEK_PAGES_MAX };
+  /** Brings a message into view (a reply's parent, a search result), loading older history until it is there (at most `pages` pages). */
+  private showMessage(id: string, notFound: PanelTextKey, pages = SEEK_PAGES_MAX): void {
+    this.seeking = { id, pagesLeft: pages, notFound };
     this.seek(id);
   }
 
@@ -472,8 +494,8 @@ export class ChatPanel {
       if (!this.loadingOlder) this.loadOlder();
     } else {
       this.seeking = null;
-      this.composer.showError(say('parentNotFound'));
-      this.announce(say('parentNotFound'));
+      this.composer.showError(say(seeking.notFound));
+      this.announce(say(seeking.notFound));
     }
   }
 

@@ -9,7 +9,7 @@ import { say } from './words';
 import { renderCodeBlock, renderMarkdown } from './markdown';
 import { mentionsMe } from '../protocol/mentions';
 import { QUICK_REACTIONS, ReactionSummary } from './reactions';
-import type { Amended } from './edits';
+import type { Amended } from '../protocol/edits';
 import { Row, dayLabel, fullTimeLabel, timeLabel } from './timeline';
 import { trustBadge } from './statusViews';
 import { isLong } from './longMessages';

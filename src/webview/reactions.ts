@@ -4,7 +4,7 @@
 // in (live, or in history pages that come newest first) changes nothing. Reactions to messages not
 // loaded yet are kept until the target arrives; all of it is bounded, the oldest targets going first.
 import type { ChatItem } from '../protocol/panel';
-import { TargetBook, later } from './targetBook';
+import { TargetBook, later } from '../protocol/targetBook';
 
 /** The fixed set offered on every message; any other single emoji can be typed. */
 export const QUICK_REACTIONS = ['👍', '❤️', '😄', '🎉', '👀', '🚀'] as const;

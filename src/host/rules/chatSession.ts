@@ -6,6 +6,7 @@ import { replyQuote } from '../../protocol/body';
 import { HISTORY_PAGE_DEFAULT, MAX_DETAIL_LENGTH } from '../../protocol/limits';
 import { AVATAR_COLOURS, ChatItem, PanelConnection, PanelSnapshot, PanelUpdate } from '../../protocol/panel';
 import { plainText } from './plainText';
+import { walkHistory } from './roomSearch';
 import { senderView, trustNotice } from './memberIdentity';
 import { VerificationBook } from './memberTrust';
 import { ARCHIVE_LIMIT, OfflineReason, PanelState, SenderMarks, localItem, receivedItem, panelConnection } from './panelState';
@@ -44,6 +45,8 @@ export class ChatSession {
   private readonly t: Translate;
   /** The signer of each signed message the panel holds, by id, to mark them again when verifications change. */
   private signers = new Map<string, Uint8Array>();
+  /** The search under way, which a new one or cancelSearch() stops. */
+  private searching: { cancelled: boolean } | undefined;
 
   /** Throws ChatClientError (address) or UsernameError for options the client refuses. */
   constructor(options: ChatSessionOptions) {
@@ -145,6 +148,7 @@ export class ChatSession {
   }
 
   dispose(): void {
+    this.cancelSearch();
     // Disposing first lets listeners hear the final 'disconnected' (a progress bar waiting for it ends).
     this.client.dispose();
     for (const unsubscribe of this.unsubscribe) unsubscribe();
@@ -178,11 +182,46 @@ export class ChatSession {
     return target.id;
   }
 
-  /** A shown message as plain text: its text as written, then its snippet's code after a blank line. */
+  /** A shown message as plain text: its current text (edits folded in), then its snippet's code after a blank line; undefined once deleted. */
   plainText(id: string): string | undefined {
     const item = this.panel.item(id);
-    if (!item) return undefined;
-    return [item.text, item.snippet?.code].filter((part) => part !== undefined && part !== '').join('\n\n');
+    const text = this.panel.currentText(id);
+    if (!item || text === undefined) return undefined;
+    return [text, item.snippet?.code].filter((part) => part !== undefined && part !== '').join('\n\n');
+  }
+
+  /**
+   * Searches the room's whole history for `query` (roomSearch.ts: newest first, current texts,
+   * capped): results reach the panel as 'searchResults' updates named `id`, page after page, the
+   * last one `done`. Stops the search before it.
+   */
+  search(id: number, query: string): void {
+    this.cancelSearch();
+    const walk = { cancelled: false };
+    this.searching = walk;
+    const { t } = this;
+    walkHistory({
+      query,
+      read: (before) => this.client.readHistory(before),
+      toItem: (message) => receivedItem(message),
+      found: (results) => this.emitUpdate({ type: 'searchResults', id, results, done: false }),
+      cancelled: () => walk.cancelled,
+    }).then((end) => {
+      if (!end.cancelled) this.emitUpdate({ type: 'searchResults', id, results: [], done: true, ...(end.capped ? { capped: true } : {}) });
+    }, (error: unknown) => {
+      if (walk.cancelled) return;
+      const offline = error instanceof ChatClientError && error.code === 'offline';
+      const failed = offline ? t('Messages can be searched once connected.') : t('The search stopped: {0}', errorMessage(error));
+      this.emitUpdate({ type: 'searchResults', id, results: [], done: true, failed: failed.slice(0, MAX_DETAIL_LENGTH) });
+    }).finally(() => {
+      if (this.searching === walk) this.searching = undefined;
+    });
+  }
+
+  /** Stops the search under way, if any: it reads no further page and says nothing more. */
+  cancelSearch(): void {
+    if (this.searching) this.searching.cancelled = true;
+    this.searching = undefined;
   }
 
   /** The user is typing: the room hears it at most once per TYPING_INTERVAL_MS, and only while connected. */

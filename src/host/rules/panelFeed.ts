@@ -61,8 +61,8 @@ export class PanelFeed {
     if (queued.length === 0) return;
     if (queued.reduce((count, update) => count + newMessages(update), 0) > MAX_FEED_ITEMS) {
       this.sink.resync();
-      // A snapshot holds everything else queued but the errors for the user to read.
-      for (const update of queued) if (update.type === 'error') this.sink.post(update);
+      // A snapshot holds everything else queued but the errors for the user to read and search results.
+      for (const update of queued) if (update.type === 'error' || update.type === 'searchResults') this.sink.post(update);
     } else {
       for (const update of mergeAppends(queued)) this.sink.post(update);
     }

@@ -4,6 +4,7 @@
 import type { ChatMessage, ConnectionState as ClientState, LocalMessage, OnlineMember, RenamedMember } from '../../client';
 import type { MessageBody, Snippet } from '../../protocol/body';
 import { valueOrNull } from '../../protocol/check';
+import { EditBook, isAmendment } from '../../protocol/edits';
 import { MAX_DETAIL_LENGTH } from '../../protocol/limits';
 import {
   ChatItem, OnlineEntry, PanelCommand, PanelConnection, DeliveryStatus, PanelSnapshot, PanelUpdate, isWorkspaceRelativePath, parseChatItem,
@@ -122,6 +123,8 @@ export function panelConnection(state: ClientState, address: string, offline: Of
 export class PanelState {
   /** Oldest first: history pages go in front, live and own messages at the end. */
   private items: ChatItem[] = [];
+  /** The edits and deletes among them, folded by the panel's own rule for what Copy takes. */
+  private readonly edits = new EditBook();
   private members: readonly OnlineMember[] = [];
   private online: readonly OnlineEntry[] = [];
   private connection: PanelConnection;
@@ -177,6 +180,7 @@ export class PanelState {
 
   append(item: ChatItem): PanelUpdate {
     this.items.push(item);
+    this.noteAmendments([item]);
     if (this.items.length > ARCHIVE_LIMIT) {
       this.items.splice(0, this.items.length - ARCHIVE_LIMIT);
       this.trimmed = true;
@@ -189,12 +193,14 @@ export class PanelState {
     let index = this.items.length;
     while (index > 0 && this.items[index - 1].timestamp > item.timestamp) index--;
     this.items.splice(index, 0, item);
+    this.noteAmendments([item]);
     return { type: 'messages', items: [item], position: 'byTime', hasOlder: this.hasOlderThan(this.viewOldest) };
   }
 
   /** A page from the server, older than everything here. */
   prependFromServer(items: readonly ChatItem[], hasMore: boolean): PanelUpdate {
     this.items.unshift(...items);
+    this.noteAmendments(items);
     this.serverHasOlder = hasMore;
     return this.prepended(items);
   }
@@ -216,7 +222,15 @@ export class PanelState {
     return this.items.find((item) => item.id === id);
   }
 
+  /** A held message's text as it reads now (its author's edits folded in); undefined when not held, or deleted. */
+  currentText(id: string): string | undefined {
+    const item = this.item(id);
+    return item && this.edits.currentText(item);
+  }
+
   setDelivery(id: string, status: DeliveryStatus, seq?: number, reason?: string): PanelUpdate {
+    // An edit or delete of the user's that was not sent changes nothing.
+    if (status === 'failed') this.edits.failed(id);
     const index = this.items.findIndex((item) => item.id === id);
     if (index >= 0) {
       // A reason belongs to the status it came with; a later status drops it.
@@ -224,6 +238,10 @@ export class PanelState {
       this.items[index] = reason === undefined ? withoutReason(item) : { ...item, reason };
     }
     return { type: 'delivery', id, status, ...(reason === undefined ? {} : { reason: reason.slice(0, MAX_DETAIL_LENGTH) }) };
+  }
+
+  private noteAmendments(items: readonly ChatItem[]): void {
+    this.edits.add(items.filter(isAmendment));
   }
 
   /** `viewEdge`: the view's oldest seq before this page, when known. */

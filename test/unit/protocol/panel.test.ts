@@ -1,9 +1,9 @@
 import * as assert from 'assert';
 import { MAX_PLAINTEXT_BYTES } from '../../../src/crypto/limits';
 import { encodeBody } from '../../../src/protocol/body';
-import { MAX_ONLINE } from '../../../src/protocol/limits';
+import { MAX_ONLINE, MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS } from '../../../src/protocol/limits';
 import {
-  ChatItem, encodedTextBytes, isWebLink, isWorkspaceRelativePath, MAX_DRAFT_LENGTH, MAX_TEXT_BYTES,
+  ChatItem, encodedTextBytes, isWebLink, isWorkspaceRelativePath, MAX_DRAFT_LENGTH, MAX_SEARCH_EXCERPT_LENGTH, MAX_TEXT_BYTES, SearchResult,
   parseChatItem, parseHostToView, parseViewToHost, textProblem, usernameProblem, utf8Length,
 } from '../../../src/protocol/panel';
 
@@ -147,6 +147,45 @@ describe('view protocol', () => {
         { type: 'config', username: 'a\u0007' },
         { type: 'sendResult' }, { type: 'sendResult', id: -1 }, { type: 'sendResult', id: 1, refusal: '' },
         { type: 'sendResult', id: 1, refusal: 'x'.repeat(5000) },
+      ];
+      for (const message of bad) assert.strictEqual(parseHostToView(message).ok, false, JSON.stringify(message));
+    });
+  });
+
+  describe('search', () => {
+    const result: SearchResult = { id: '00ff', seq: 7, username: 'alice', timestamp: 1_700_000_000_000, text: 'Crème brûlée', match: { field: 'text', start: 0, end: 5 } };
+
+    it('accepts the search messages both ways', () => {
+      const toView: object[] = [
+        { type: 'openSearch' },
+        { type: 'searchResults', id: 1, results: [result, { ...result, match: { field: 'username', start: 0, end: 5 } }], done: false },
+        { type: 'searchResults', id: 1, results: [{ ...without(result, 'match') }], done: true, capped: true },
+        { type: 'searchResults', id: 2, results: [], done: true, failed: 'Messages can be searched once connected.' },
+      ];
+      for (const message of toView) assert.deepStrictEqual(parseHostToView(message), { ok: true, value: message });
+      const toHost: object[] = [{ type: 'search', id: 3, query: 'é'.repeat(MAX_SEARCH_QUERY_LENGTH) }, { type: 'searchClosed' }];
+      for (const message of toHost) assert.deepStrictEqual(parseViewToHost(message), { ok: true, value: message });
+    });
+
+    it('refuses from the panel a query that is empty, too long or not text, and a search with no id', () => {
+      const bad: unknown[] = [
+        { type: 'search', id: 1, query: '' }, { type: 'search', id: 1, query: 'x'.repeat(MAX_SEARCH_QUERY_LENGTH + 1) },
+        { type: 'search', id: 1, query: 42 }, { type: 'search', query: 'x' }, { type: 'search', id: -1, query: 'x' }, { type: 'search', id: 1 },
+      ];
+      for (const message of bad) assert.strictEqual(parseViewToHost(message).ok, false, JSON.stringify(message));
+      assert.deepStrictEqual(parseViewToHost({ type: 'search', id: 1, query: 'x'.repeat(MAX_SEARCH_QUERY_LENGTH + 1) }), { ok: false, error: `"query" must be a string of 1-${MAX_SEARCH_QUERY_LENGTH} characters` });
+    });
+
+    it('refuses malformed results: too many, too long a text, a span out of order, no seq', () => {
+      const results = (...list: unknown[]) => ({ type: 'searchResults', id: 1, results: list, done: false });
+      const bad: unknown[] = [
+        results(...Array(MAX_SEARCH_RESULTS + 1).fill(result)),
+        results({ ...result, text: 'x'.repeat(MAX_SEARCH_EXCERPT_LENGTH + 1) }),
+        results({ ...result, match: { field: 'text', start: 3, end: 3 } }),
+        results({ ...result, match: { field: 'body', start: 0, end: 1 } }),
+        results({ ...result, match: { field: 'text', start: 0, end: MAX_SEARCH_EXCERPT_LENGTH + 1 } }),
+        results(without(result, 'seq')), results({ ...result, seq: 0 }), results({ ...result, username: '' }),
+        { type: 'searchResults', id: 1, results: [] },
       ];
       for (const message of bad) assert.strictEqual(parseHostToView(message).ok, false, JSON.stringify(message));
     });

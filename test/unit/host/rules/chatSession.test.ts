@@ -138,6 +138,64 @@ describe('chat session', function () {
     );
   });
 
+  it('gives Copy a message\'s current text: the latest edit by its own signer, nothing once deleted', async () => {
+    const alice = session('alice');
+    const updates = recordUpdates(alice);
+    alice.connect();
+    await updates.next((u) => u.type === 'connection' && u.status === 'connected', 'alice connected');
+    alice.send('first words');
+    const sent = await updates.next((u) => u.type === 'delivery' && u.status === 'sent', 'stored');
+    assert.ok(sent.type === 'delivery');
+    alice.edit(sent.id, 'second words');
+    assert.strictEqual(alice.plainText(sent.id), 'second words');
+    alice.remove(sent.id);
+    assert.strictEqual(alice.plainText(sent.id), undefined);
+  });
+
+  it('searches the whole history in the host: current texts, newest first, streamed under the search\'s id, nothing fed to the conversation', async () => {
+    const alice = session('alice');
+    const aliceUpdates = recordUpdates(alice);
+    alice.connect();
+    await aliceUpdates.next((u) => u.type === 'connection' && u.status === 'connected', 'alice connected');
+    for (const text of ['Crème brûlée at noon', 'lunch?', 'typo in the old words', 'creme BRULEE again', 'last one']) alice.send(text);
+    await aliceUpdates.next((u) => u.type === 'delivery' && u.status === 'sent' && alice.snapshot().messages.every((m) => m.status === 'sent'), 'all five stored');
+    const edited = alice.snapshot().messages[2];
+    alice.edit(edited.id, 'fixed in the new words');
+    await aliceUpdates.next((u) => u.type === 'delivery' && u.status === 'sent' && alice.snapshot().messages.every((m) => m.status === 'sent'), 'the edit stored');
+
+    const bob = new ChatSession({ address: server.address, password: TEST_PASSWORD, username: 'bob', minIterations: TEST_ITERATIONS, historyPageSize: 2 });
+    cleanup.push(() => bob.dispose());
+    const bobUpdates = recordUpdates(bob);
+    bob.connect();
+    await bobUpdates.next((u) => u.type === 'messages' && u.position === 'prepend', 'bob\'s first page');
+    const conversationUpdates = () => bobUpdates.all.filter((u) => u.type === 'messages').length;
+    const before = conversationUpdates();
+
+    const results = async (id: number, query: string) => {
+      bob.search(id, query);
+      await bobUpdates.next((u) => u.type === 'searchResults' && u.id === id && u.done, `search ${id} done`);
+      return bobUpdates.all.flatMap((u) => (u.type === 'searchResults' && u.id === id ? u.results : []));
+    };
+    const found = await results(1, 'CREME brulee');
+    assert.deepStrictEqual(found.map((r) => [r.text, r.match]), [
+      ['creme BRULEE again', { field: 'text', start: 0, end: 12 }],
+      ['Crème brûlée at noon', { field: 'text', start: 0, end: 12 }],
+    ], 'beyond bob\'s first page of two, newest first, case and accents folded');
+    assert.deepStrictEqual((await results(2, 'new words')).map((r) => [r.id, r.text]), [[edited.id, 'fixed in the new words']]);
+    assert.deepStrictEqual(await results(3, 'old words'), [], 'not by the text before the edit');
+    assert.strictEqual(conversationUpdates(), before, 'the walk fed nothing to the conversation');
+
+    bob.search(4, 'noon');
+    bob.cancelSearch();
+    bob.disconnect();
+    bob.search(5, 'noon');
+    assert.deepStrictEqual(
+      await bobUpdates.next((u) => u.type === 'searchResults' && u.id === 5, 'offline refusal'),
+      { type: 'searchResults', id: 5, results: [], done: true, failed: 'Messages can be searched once connected.' },
+    );
+    assert.strictEqual(bobUpdates.all.some((u) => u.type === 'searchResults' && u.id === 4), false, 'a cancelled search says nothing');
+  });
+
   it('shows the room history on connect and others joining and leaving', async () => {
     const first = session('alice');
     const firstUpdates = recordUpdates(first);

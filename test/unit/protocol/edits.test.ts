@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import type { ChatItem } from '../../../src/protocol/panel';
-import { EditBook, isAmendment } from '../../../src/webview/edits';
+import { EditBook, isAmendment } from '../../../src/protocol/edits';
 
 const ALICE = 'a1'.repeat(32);
 const MALLORY = 'ee'.repeat(32);
@@ -46,6 +46,17 @@ describe('edits and deletes folded into their messages', () => {
     book.add([edit('v2'), remove()]);
     book.add([edit('v3, sent before the delete arrived')]);
     assert.deepStrictEqual(book.amended(TARGET), { text: '', deleted: true, versions: [] });
+  });
+
+  it('gives the text a message reads now: its own, its author\'s latest edit, nothing once deleted', () => {
+    const book = new EditBook();
+    assert.strictEqual(book.currentText(TARGET), 'helo');
+    book.add([edit('I never said that', { signer: MALLORY })]);
+    assert.strictEqual(book.currentText(TARGET), 'helo', 'another key\'s edit does not count');
+    book.add([edit('hello', { timestamp: 3000 })]);
+    assert.strictEqual(book.currentText(TARGET), 'hello');
+    book.add([remove()]);
+    assert.strictEqual(book.currentText(TARGET), undefined);
   });
 
   it('forgets one of the user\'s edits that was not sent, and keeps within its bound by dropping the oldest targets', () => {

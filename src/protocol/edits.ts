@@ -4,8 +4,9 @@
 // unsigned target, is kept out of the view whatever the server did. The versions of a message are
 // ordered by the sender's clock (message id breaking ties), so arrival order (live, or history pages
 // that come newest first) changes nothing. Edits of messages not loaded yet are kept until the
-// target arrives; all of it is bounded, the oldest targets going first.
-import type { ChatItem } from '../protocol/panel';
+// target arrives; all of it is bounded, the oldest targets going first. One rule for both sides: the
+// panel folds what it shows, the host what it copies and searches. No Node or DOM API here.
+import type { ChatItem } from './panel';
 import { TargetBook, later } from './targetBook';
 
 /** Most edit and delete entries kept in all. */
@@ -81,6 +82,13 @@ export class EditBook extends TargetBook<Map<string, Entry>> {
     const edits = own.filter((entry) => !entry.deletes).sort((a, b) => (later(a, b) ? 1 : -1));
     const versions: Version[] = [{ id: item.id, timestamp: item.timestamp, text: item.text }, ...edits.map(({ id, timestamp, text }) => ({ id, timestamp, text }))];
     return deleted ? { text: '', deleted, versions: [] } : { text: versions[versions.length - 1].text, deleted, versions };
+  }
+
+  /** The text the message reads now (its author's latest edit, else its own); undefined once its author deleted it. */
+  currentText(item: ChatItem): string | undefined {
+    const amended = this.amended(item);
+    if (amended === undefined) return item.text;
+    return amended.deleted ? undefined : amended.text;
   }
 
   protected sizeOf(entries: Map<string, Entry>): number {

@@ -1,6 +1,7 @@
-// What the panel's books of messages that name other messages share (reactions, edits and deletes):
+// What the books of messages that name other messages share (reactions, edits and deletes):
 // entries grouped by the message they name, bounded in all with the oldest targets dropped first,
-// and the lowest seq held, so that paging back goes past pages that hold only such messages.
+// and the lowest seq held, so that paging back goes past pages that hold only such messages. Shared
+// by the panel and the host; no Node or DOM API here.
 
 /** Whether `a` is later than `b`: by the sender's clock, then by id (so arrival order changes nothing). */
 export function later(a: { readonly timestamp: number; readonly id: string }, b: { readonly timestamp: number; readonly id: string }): boolean {
