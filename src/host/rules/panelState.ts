@@ -262,7 +262,8 @@ function withoutReason(item: ChatItem): ChatItem {
   return copy;
 }
 
-function oldestSeq(items: readonly ChatItem[]): number | undefined {
+/** The lowest seq among `items` (messages without one, not yet stored, have none). */
+export function oldestSeq(items: readonly { readonly seq?: number }[]): number | undefined {
   let oldest: number | undefined;
   for (const item of items) if (item.seq !== undefined && (oldest === undefined || item.seq < oldest)) oldest = item.seq;
   return oldest;

@@ -7,6 +7,7 @@ import { EditBook, isAmendment } from '../../protocol/edits';
 import type { ChatItem, SearchResult } from '../../protocol/panel';
 import { MAX_SEARCH_RESULTS } from '../../protocol/limits';
 import { MAX_SEARCH_EXCERPT_LENGTH } from '../../protocol/panel';
+import { oldestSeq } from './panelState';
 
 /** Combining marks, which NFD splits off their letters: folded away, so "e" finds "é". */
 const MARKS = /\p{M}/gu;
@@ -161,7 +162,7 @@ export async function walkHistory(options: WalkOptions): Promise<WalkEnd> {
     count += results.length;
     if (results.length > 0) found(results);
     if (count >= maxResults) return { count, capped: stoppedEarly || page.hasMore, cancelled: false };
-    const oldest = page.messages.reduce<number | undefined>((low, message) => (message.seq !== undefined && (low === undefined || message.seq < low) ? message.seq : low), undefined);
+    const oldest = oldestSeq(page.messages);
     if (!page.hasMore || oldest === undefined || oldest <= 1) return { count, capped: false, cancelled: false };
     before = oldest;
   }
