@@ -62,14 +62,26 @@ export function useWorkbench(settings: Record<string, unknown> = {}): Workbench 
   };
 }
 
-/** Runs a command from the palette by its full title, e.g. "Secure Chat: Open Chat". */
+/**
+ * Runs a command from the palette by its full title, e.g. "Secure Chat: Open Chat". A command that
+ * has just returned may still move the focus (Join a Room opens the chat view once its questions are
+ * answered), which closes the palette under the typing: then the palette is opened again, up to
+ * three times in all, each try bounded.
+ */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.locator('.quick-input-widget input').fill(`>${title}`);
-  // The focused row, not any row: on a loaded machine the list may still show the recently used
-  // commands first for a moment, and Enter would run one of those.
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first().waitFor();
-  await page.keyboard.press('Enter');
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    try {
+      await page.locator('.quick-input-widget input').fill(`>${title}`, { timeout: 7000 });
+      // The focused row, not any row: on a loaded machine the list may still show the recently used
+      // commands first for a moment, and Enter would run one of those.
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
 }
 
 /**
