@@ -9,11 +9,39 @@ import { startHarness } from './serve';
 
 const out = join(__dirname, '..', '..', '..', 'test-results', 'webview');
 const viewport = { width: 380, height: 820 };
+/** The README's picture: a side bar's width and height. */
+const readmeViewport = { width: 300, height: 733 };
 
 async function open(page: Page, url: string, query: string): Promise<void> {
   await page.goto(`${url}?${query}`);
   await page.waitForSelector('.presence .online-summary');
   await page.waitForTimeout(200);
+}
+
+/**
+ * What would spoil a still picture: one of `shown` not wholly in the list's view, a message's hover
+ * bar showing (it covers the row above), or anything a reader should see (a snippet's reference, a
+ * quote, a reaction, "edited", a name) under something else at its middle.
+ */
+function pictureProblems(page: Page, shown: readonly string[]): Promise<string[]> {
+  return page.evaluate<string[]>(`(() => {
+    const problems = [];
+    const view = document.querySelector('.scroller').getBoundingClientRect();
+    for (const selector of ${JSON.stringify(shown)}) {
+      const inView = [...document.querySelectorAll(selector)].some((node) => {
+        const box = node.getBoundingClientRect();
+        return box.height > 0 && box.top >= view.top && box.bottom <= view.bottom;
+      });
+      if (!inView) problems.push('nothing in view: ' + selector);
+    }
+    for (const bar of document.querySelectorAll('.actions')) if (getComputedStyle(bar).display !== 'none') problems.push('a hover bar shows');
+    for (const node of document.querySelectorAll('.reference, .reply-quote, .reaction, .edited-mark, .author')) {
+      const box = node.getBoundingClientRect();
+      const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      if (top !== null && !node.contains(top)) problems.push('covered: ' + node.className + ' "' + node.textContent + '" under ' + top.className);
+    }
+    return problems;
+  })()`);
 }
 
 async function main(): Promise<void> {
@@ -28,6 +56,16 @@ async function main(): Promise<void> {
     });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('dialog', (dialog) => { problems.push(`dialog opened: ${dialog.message()}`); void dialog.dismiss(); });
+
+    // The README's picture, copied to docs/images/conversation.png: the last screen of the
+    // conversation (snippet, mention, reply, reactions, an edit), with the pointer off the messages.
+    await page.setViewportSize(readmeViewport);
+    await page.mouse.move(0, 0);
+    await open(page, harness.url, 'theme=light&scenario=readme');
+    const shown = ['.snippet .reference', '.row.mentions-me', '.reply-quote', '.reaction', '.edited-mark'];
+    problems.push(...(await pictureProblems(page, shown)).map((problem) => `README picture: ${problem}`));
+    await page.screenshot({ path: join(out, 'readme-conversation.png') });
+    await page.setViewportSize(viewport);
 
     for (const theme of ['dark', 'light', 'hc']) {
       await open(page, harness.url, `theme=${theme}&scenario=conversation`);

@@ -1,7 +1,8 @@
 // Stands in for VS Code and the extension host in the harness page: provides acquireVsCodeApi,
 // applies a theme, and answers the webview like the extension would, from a sample conversation.
-// Loaded before dist/webview.js. Query: ?theme=dark|light|hc&scenario=conversation|offline|reconnecting|bench|long|silent
-// (long: `count` bulk messages; silent: no answer to `ready`, the test sends the snapshot itself),
+// Loaded before dist/webview.js. Query: ?theme=dark|light|hc&scenario=conversation|readme|offline|reconnecting|bench|long|silent
+// (readme: the conversation as the README shows it, without the failed and the pending message;
+// long: `count` bulk messages; silent: no answer to `ready`, the test sends the snapshot itself),
 // and `pages`: how many pages of older history "load older" finds (2 unless given).
 import type { ChatItem, HostToView, PanelSnapshot } from '../../../src/protocol/panel';
 import { bulkConversation, ME, sampleConversation, TEAM_ONLINE } from './sampleConversation';
@@ -30,8 +31,13 @@ function frames(count: number): Promise<void> {
   });
 }
 
+const connected = { status: 'connected', address: 'ws://team-box:7531' } as const;
+
+function conversation(messages = sampleConversation(now)): PanelSnapshot {
+  return { connection: connected, me: ME, messages, online: TEAM_ONLINE.filter((member) => member.name !== 'carol'), hasOlder: true };
+}
+
 function snapshot(): PanelSnapshot {
-  const connected = { status: 'connected', address: 'ws://team-box:7531' } as const;
   switch (scenario) {
     case 'offline':
       return { connection: { status: 'disconnected' }, me: null, messages: [], online: [], hasOlder: false };
@@ -44,8 +50,10 @@ function snapshot(): PanelSnapshot {
       return { connection: connected, me: ME, messages: [], online: TEAM_ONLINE, hasOlder: false };
     case 'long':
       return { connection: connected, me: ME, messages: bulkConversation(longCount, now, 100_001), online: TEAM_ONLINE, hasOlder: olderPages > 0 };
+    case 'readme':
+      return conversation(sampleConversation(now).filter((item) => item.status === 'sent'));
     default:
-      return { connection: connected, me: ME, messages: sampleConversation(now), online: TEAM_ONLINE.filter((member) => member.name !== 'carol'), hasOlder: true };
+      return conversation();
   }
 }
 

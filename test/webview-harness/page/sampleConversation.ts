@@ -1,5 +1,7 @@
 // A deterministic, realistic team conversation for the harness: a few people, several days,
-// code, a snippet, links, mentions, one failed and one pending message, and XSS payloads as text.
+// code, a snippet, links, mentions, a reply, reactions, an edit, one failed and one pending
+// message, and XSS payloads as text.
+import { replyQuote } from '../../../src/protocol/body';
 import type { ChatItem } from '../../../src/protocol/panel';
 
 export const ME = 'dana';
@@ -13,40 +15,85 @@ function id(n: number): string {
   return n.toString(16).padStart(32, '0');
 }
 
-/** The conversation shown in the screenshots, ending a few minutes before `now`. */
+/** A member's stand-in public key (64 hex digits): an edit counts only from its target's signer. */
+function signer(username: string): string {
+  return [...username].map((char) => char.charCodeAt(0).toString(16)).join('').padEnd(64, '0');
+}
+
+/** A scripted message; `answers` is the start of the text of the message it replies to. */
+type Line = [username: string, offset: number, text: string, extra?: Partial<ChatItem> & { readonly answers?: string }];
+
+/** The conversation shown in the screenshots, ending a few minutes before `now`; the last screen has a snippet, a reply, reactions and an edit. */
 export function sampleConversation(now: number): ChatItem[] {
-  const script: Array<[string, number, string, Partial<ChatItem>?]> = [
+  const script: Line[] = [
     ['alice', -50 * HOUR, 'Morning all! Release branch is cut, please hold off on merges to `main` until QA signs off.'],
     ['bob', -49.9 * HOUR, 'ack 👍'],
     ['carol', -49.8 * HOUR, 'Will do. The flaky **login** test is still failing on CI though.'],
     ['alice', -26 * HOUR, 'QA found a regression in the reconnect logic, details in https://example.com/issues/412.'],
     [ME, -25.9 * HOUR, 'Looking at it now.'],
-    [ME, -25.8 * HOUR, 'Looks like the backoff never resets after a successful handshake:', {
+    ['carol', -3 * HOUR, 'Anyone tried *rendering* `<img src=x onerror=alert(1)>` in chat? Just checking it stays text :)'],
+    ['alice', -2.5 * HOUR, 'Here is the config we agreed on:\n```json\n{\n  "retry": { "min": 500, "max": 30000 },\n  "queue": 100\n}\n```\nSee the [design doc](https://example.com/design#reconnect) for why.'],
+    [ME, -50 * MINUTE, 'Looks like the backoff never resets after a successful handshake:', {
       snippet: {
         path: 'src/client/reconnect.ts', language: 'typescript', startLine: 42, endLine: 47,
         code: 'function onOpen(): void {\n  state = "connected";\n  // BUG: attempts is never reset here\n  flushQueue();\n  emit("connected");\n}',
       },
     }],
-    ['bob', -25.7 * HOUR, 'Nice catch @dana! Can you put up a fix? I\'ll review.'],
-    ['carol', -3 * HOUR, 'Anyone tried *rendering* `<img src=x onerror=alert(1)>` in chat? Just checking it stays text :)'],
-    ['alice', -2.5 * HOUR, 'Here is the config we agreed on:\n```json\n{\n  "retry": { "min": 500, "max": 30000 },\n  "queue": 100\n}\n```\nSee the [design doc](https://example.com/design#reconnect) for why.'],
-    ['bob', -2.4 * HOUR, 'LGTM. Shipping it after lunch.'],
-    ['bob', -2.39 * HOUR, 'Also @dana the PR needs a changelog entry.'],
-    [ME, -20 * MINUTE, 'Added the changelog entry, thanks!'],
+    ['bob', -48 * MINUTE, 'Nice catch @dana! Can you put up a fix? I\'ll review.', { answers: 'Looks like the backoff' }],
+    [ME, -20 * MINUTE, 'Fix is up: `attempts` resets in `onOpen`.'],
+    ['bob', -12 * MINUTE, 'LGTM. Shipping it after lunch.'],
     ['carol', -8 * MINUTE, 'Standup in 10? I have a hard stop at 11.'],
     [ME, -2 * MINUTE, 'Yes, joining in a sec. This one failed to send.', { status: 'failed', reason: 'rate limited' }],
     [ME, -1 * MINUTE, 'And this one is still on its way…', { status: 'pending' }],
   ];
-  return script.map(([username, offset, text, extra], index) => ({
+  /** Who put which emoji on which message (named by the start of its text). */
+  const reactions: Array<[target: string, emoji: string, names: string[]]> = [
+    ['Looks like the backoff', '👀', ['alice', 'bob']],
+    ['Nice catch', '👍', [ME]],
+    ['Fix is up', '🎉', ['bob', 'carol']],
+    ['Fix is up', '🚀', ['alice']],
+  ];
+  /** The author's later version of a message (named by the start of its text). */
+  const edits: Array<[target: string, offset: number, text: string]> = [
+    ['Fix is up', -18 * MINUTE, 'Fix is up: `attempts` resets in `onOpen`, with a test and a changelog entry.'],
+  ];
+
+  const indexOf = (start: string): number => {
+    const index = script.findIndex(([, , text]) => text.startsWith(start));
+    if (index < 0) throw new Error(`no message starts with ${start}`);
+    return index;
+  };
+  const quote = (start: string): NonNullable<ChatItem['replyTo']> => {
+    const index = indexOf(start);
+    const [username, , text] = script[index];
+    return { id: id(index + 1), username, text: replyQuote(text) };
+  };
+  const messages = script.map(([username, offset, text, { answers, ...extra } = {}], index): ChatItem => ({
     id: id(index + 1),
-    seq: index + 1,
     username,
     timestamp: Math.round(now + offset),
     text,
+    ...(answers === undefined ? {} : { replyTo: quote(answers) }),
+    signer: signer(username),
     own: username === ME,
     status: 'sent',
     ...extra,
   }));
+  const message = (start: string): ChatItem => messages[indexOf(start)];
+  // Reactions and edits are messages of their own, with ids after the script's.
+  let nextId = 0x1000;
+  const amendments: ChatItem[] = [
+    ...reactions.flatMap(([start, emoji, names]) => names.map((username, k): ChatItem => ({
+      id: id(nextId++), username, timestamp: message(start).timestamp + (k + 1) * MINUTE, text: '', react: { to: message(start).id, emoji, on: true },
+      signer: signer(username), own: username === ME, status: 'sent',
+    }))),
+    ...edits.map(([start, offset, text]): ChatItem => {
+      const { id: to, username, signer: key, own } = message(start);
+      return { id: id(nextId++), username, timestamp: Math.round(now + offset), text, edit: { to }, signer: key, own, status: 'sent' };
+    }),
+  ];
+  // Stored in time order, as the server would have them.
+  return [...messages, ...amendments].sort((a, b) => a.timestamp - b.timestamp).map((item, index) => ({ ...item, seq: index + 1 }));
 }
 
 const PHRASES = [

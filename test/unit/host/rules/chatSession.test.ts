@@ -49,13 +49,28 @@ describe('chat session', function () {
     return created;
   }
 
+  /** A session connected to the room, with its panel updates recorded from before it connected. */
+  async function connectedSession(username: string, identity?: IdentityKey): Promise<{ session: ChatSession; updates: ReturnType<typeof recordUpdates> }> {
+    const created = session(username, identity);
+    const updates = recordUpdates(created);
+    created.connect();
+    await updates.next((u) => u.type === 'connection' && u.status === 'connected', `${username} connected`);
+    return { session: created, updates };
+  }
+
+  /** Another member as a bare client (no panel), connected to the room. */
+  async function connectedClient(username: string): Promise<ChatClient> {
+    const client = new ChatClient({ address: server.address, password: TEST_PASSWORD, username, minIterations: TEST_ITERATIONS });
+    cleanup.push(() => client.dispose());
+    const connected = new Promise<void>((resolve) => client.on('state', (state) => state.status === 'connected' && resolve()));
+    client.connect();
+    await within(connected, 10_000, `${username} connected`);
+    return client;
+  }
+
   it('holds a message typed before the first connection and delivers it under the id the panel shows', async () => {
-    const bob = new ChatClient({ address: server.address, password: TEST_PASSWORD, username: 'bob', minIterations: TEST_ITERATIONS });
-    cleanup.push(() => bob.dispose());
+    const bob = await connectedClient('bob');
     const received = new Promise<string>((resolve) => bob.on('message', (message) => resolve(message.body.text)));
-    const bobConnected = new Promise<void>((resolve) => bob.on('state', (state) => state.status === 'connected' && resolve()));
-    bob.connect();
-    await within(bobConnected, 10_000, 'bob connected');
 
     const alice = session('alice');
     const updates = recordUpdates(alice);
@@ -89,15 +104,8 @@ describe('chat session', function () {
   });
 
   it('sends a reply with a quote of the message it answers, which the other member receives', async () => {
-    const bob = new ChatClient({ address: server.address, password: TEST_PASSWORD, username: 'bob', minIterations: TEST_ITERATIONS });
-    cleanup.push(() => bob.dispose());
-    const bobConnected = new Promise<void>((resolve) => bob.on('state', (state) => state.status === 'connected' && resolve()));
-    bob.connect();
-    await within(bobConnected, 10_000, 'bob connected');
-    const alice = session('alice');
-    const updates = recordUpdates(alice);
-    alice.connect();
-    await updates.next((u) => u.type === 'connection' && u.status === 'connected', 'alice connected');
+    const bob = await connectedClient('bob');
+    const { session: alice, updates } = await connectedSession('alice');
     const parent = bob.send({ text: 'Is this the part\nthat waits before retrying?' });
     await updates.next((u) => u.type === 'messages' && u.items.some((item) => item.id === parent.id), 'bob\'s message shown');
 
@@ -111,15 +119,9 @@ describe('chat session', function () {
   });
 
   it('tells the panel who is typing, and the room when the user types', async () => {
-    const alice = session('alice');
-    const aliceUpdates = recordUpdates(alice);
-    alice.connect();
-    await aliceUpdates.next((u) => u.type === 'connection' && u.status === 'connected', 'alice connected');
-    const bob = session('bob');
-    const bobUpdates = recordUpdates(bob);
-    bob.connect();
+    const { session: alice, updates: aliceUpdates } = await connectedSession('alice');
+    const { updates: bobUpdates } = await connectedSession('bob');
     await aliceUpdates.next((u) => u.type === 'presence' && u.joined === 'bob', 'bob joined');
-    await bobUpdates.next((u) => u.type === 'connection' && u.status === 'connected', 'bob connected');
     alice.typing();
     assert.deepStrictEqual(await bobUpdates.next((u) => u.type === 'typing', 'alice typing'), { type: 'typing', name: 'alice' });
   });
@@ -139,10 +141,7 @@ describe('chat session', function () {
   });
 
   it('gives Copy a message\'s current text: the latest edit by its own signer, nothing once deleted', async () => {
-    const alice = session('alice');
-    const updates = recordUpdates(alice);
-    alice.connect();
-    await updates.next((u) => u.type === 'connection' && u.status === 'connected', 'alice connected');
+    const { session: alice, updates } = await connectedSession('alice');
     alice.send('first words');
     const sent = await updates.next((u) => u.type === 'delivery' && u.status === 'sent', 'stored');
     assert.ok(sent.type === 'delivery');
@@ -153,10 +152,7 @@ describe('chat session', function () {
   });
 
   it('searches the whole history in the host: current texts, newest first, streamed under the search\'s id, nothing fed to the conversation', async () => {
-    const alice = session('alice');
-    const aliceUpdates = recordUpdates(alice);
-    alice.connect();
-    await aliceUpdates.next((u) => u.type === 'connection' && u.status === 'connected', 'alice connected');
+    const { session: alice, updates: aliceUpdates } = await connectedSession('alice');
     for (const text of ['Crème brûlée at noon', 'lunch?', 'typo in the old words', 'creme BRULEE again', 'last one']) alice.send(text);
     await aliceUpdates.next((u) => u.type === 'delivery' && u.status === 'sent' && alice.snapshot().messages.every((m) => m.status === 'sent'), 'all five stored');
     const edited = alice.snapshot().messages[2];
@@ -197,10 +193,7 @@ describe('chat session', function () {
   });
 
   it('shows the room history on connect and others joining and leaving', async () => {
-    const first = session('alice');
-    const firstUpdates = recordUpdates(first);
-    first.connect();
-    await firstUpdates.next((u) => u.type === 'connection' && u.status === 'connected', 'alice connected');
+    const { session: first, updates: firstUpdates } = await connectedSession('alice');
     first.send('before bob');
     await firstUpdates.next((u) => u.type === 'delivery' && u.status === 'sent', 'stored');
 
@@ -216,21 +209,14 @@ describe('chat session', function () {
   });
 
   it('keeps messages typed offline across a restart, sealed only, and sends them in order after it', async () => {
-    const bob = new ChatClient({ address: server.address, password: TEST_PASSWORD, username: 'bob', minIterations: TEST_ITERATIONS });
-    cleanup.push(() => bob.dispose());
+    const bob = await connectedClient('bob');
     const atBob: string[] = [];
     const bobGotBoth = new Promise<void>((resolve) => bob.on('message', (message) => atBob.push(message.body.text) === 2 && resolve()));
-    const bobConnected = new Promise<void>((resolve) => bob.on('state', (state) => state.status === 'connected' && resolve()));
-    bob.connect();
-    await within(bobConnected, 10_000, 'bob connected');
 
     const identity = IdentityKey.generate();
-    const before = session('alice', identity);
-    const beforeUpdates = recordUpdates(before);
+    const { session: before } = await connectedSession('alice', identity);
     let kept: readonly SealedOutboxEntry[] = [];
     before.on('outbox', (entries) => (kept = entries));
-    before.connect();
-    await beforeUpdates.next((u) => u.type === 'connection' && u.status === 'connected', 'alice connected');
     before.disconnect();
     before.send('typed offline, first');
     before.send('typed offline, second');
@@ -263,10 +249,7 @@ describe('chat session', function () {
   });
 
   it('edits and deletes only the user\'s own stored messages: the server takes them; a pending one, or one the panel does not hold, is refused in the user\'s words', async () => {
-    const alice = session('alice');
-    const updates = recordUpdates(alice);
-    alice.connect();
-    await updates.next((u) => u.type === 'connection' && u.status === 'connected', 'connected');
+    const { session: alice, updates } = await connectedSession('alice');
     alice.send('helo');
     const shown = await updates.next((u) => u.type === 'messages' && u.items[0]?.text === 'helo', 'the message');
     assert.ok(shown.type === 'messages');
