@@ -397,6 +397,19 @@ describe('chat panel in Chromium', function () {
     const input = await measure<{ scroll: number; client: number; value: string }>('.composer-input', '({ scroll: node.scrollHeight, client: node.clientHeight, value: node.value })');
     assert.strictEqual(input.value, '');
     assert.ok(input.scroll <= input.client, `placeholder cut off: ${JSON.stringify(input)}`);
+    // One's own message has the most actions: all of them in the panel, none over the row's text.
+    const own = page.locator('.row.message.own:not(.pending)').last();
+    await own.scrollIntoViewIfNeeded();
+    await own.hover({ position: { x: 60, y: 6 } });
+    const bar = await own.evaluate((row) => {
+      const body = row.querySelector('.body')!.getBoundingClientRect();
+      return [...row.querySelectorAll('.actions .action')].map((button) => {
+        const box = button.getBoundingClientRect();
+        return { inside: box.left >= 0 && box.right <= 220, aboveText: box.bottom <= body.top };
+      });
+    });
+    assert.ok(bar.length >= 8, `the bar shows its actions: ${bar.length}`);
+    assert.deepStrictEqual(bar.filter((button) => !button.inside || !button.aboveText), [], 'every action in the panel and above the text');
   });
 
   // Last, after the nested suites: every page above was watched for errors.
