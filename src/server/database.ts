@@ -57,6 +57,11 @@ function loadEngine(): Promise<SqlJsStatic> {
   return engine;
 }
 
+/** Compiles and starts sql.js ahead of the first database this thread opens. */
+export async function warmEngine(): Promise<void> {
+  await loadEngine();
+}
+
 /** Thrown when database bytes are not a database this server wrote, or not the one named. */
 export class SnapshotError extends Error {}
 

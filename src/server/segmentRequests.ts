@@ -19,11 +19,8 @@ export type SegmentRequest =
   | { kind: 'page'; dataDir: string; segment: SegmentInfo; direction: 'after' | 'before'; from: number; limit: number }
   /** Every message id and IV of one segment, read from the segment itself (its key file missing or damaged). */
   | { kind: 'keys'; dataDir: string; segment: SegmentInfo }
-  /**
-   * Open this segment (the newest sealed one) ahead of any page: a thread's first open also starts
-   * sql.js and compiles the SQLite code it runs, which the first page after a start would wait for.
-   */
-  | { kind: 'warm'; dataDir: string; segment: SegmentInfo }
+  /** Start sql.js, so that the first page after a start does not wait for it. */
+  | { kind: 'warm' }
   /** Whether any of these segments holds this message id or IV. */
   | { kind: 'holds'; dataDir: string; segments: SegmentInfo[]; messageId: Uint8Array; messageIv: Uint8Array };
 

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { parentPort, workerData } from 'worker_threads';
 // Not through the index: a worker thread must not load @noble/curves (see eslint.config.mjs).
 import { readEnvelopeHeader } from '../crypto/envelopeHeader';
-import { LegacySnapshot, SegmentDatabase, SnapshotError, buildSegmentImage } from './database';
+import { LegacySnapshot, SegmentDatabase, SnapshotError, buildSegmentImage, warmEngine } from './database';
 import { writeFileAtomic } from './files';
 import { JournalRecord, scanJournal } from './journal';
 import { KEY_BYTES, writeSegmentKeys } from './segmentKeys';
@@ -126,7 +126,7 @@ async function answer(request: SegmentRequest): Promise<SegmentAnswers[SegmentRe
     case 'page': return (await segment(request.dataDir, request.segment)).page(request.direction, request.from, request.limit);
     case 'keys': return (await segment(request.dataDir, request.segment)).keys();
     case 'holds': return holds(request);
-    case 'warm': return segment(request.dataDir, request.segment).then(() => null);
+    case 'warm': return warmEngine().then(() => null);
   }
 }
 

@@ -225,11 +225,6 @@ export class MessageStore implements RoomLog {
       const segments = listSegments(dataDir);
       const problem = continuityProblem(segments);
       if (problem) throw new StartError('store-corrupt', `the sealed segments in ${dataDir} do not follow each other: ${problem}. Refusing to start; restore the missing segment.`);
-      // The reader thread starts and opens the newest segment (where paging back from memory goes
-      // first) meanwhile, on the other core: the start does not wait for it, and the first page
-      // waits for no thread start, sql.js compilation or first open. A damaged segment is only
-      // reported by the page that reads it.
-      if (segments.length > 0) reader.request({ kind: 'warm', dataDir, segment: segments.at(-1)! }).catch(() => undefined);
       // Numbers only grow, also past files the replay finds covered and removes.
       const number = Math.max(0, ...listJournals(dataDir).map((j) => j.number)) + 1;
       const { records, journals, rescued } = await replayJournals(dataDir, segments.at(-1)?.lastSeq ?? 0, logger);
@@ -250,6 +245,9 @@ export class MessageStore implements RoomLog {
       const store = new MessageStore(options, sealer, reader, segments, kept, journals, journal, journal ? number + 1 : number, recent);
       logger.log('info', 'store-opened', { latestSeq: store.latestSeq(), segments: segments.length, replayed: records.length });
       store.kick();
+      // The reader thread starts once the store is open, not during the start (on two cores it would
+      // compete with it), so that members reconnecting do not wait for it with their first page.
+      if (segments.length > 0) reader.request({ kind: 'warm' }).catch(() => undefined);
       return store;
     } catch (error) {
       await Promise.all([sealer.terminate(), reader.terminate()]);

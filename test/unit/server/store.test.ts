@@ -251,24 +251,6 @@ describe('sealed segments', () => {
     await client.close();
   });
 
-  it('starts with its newest segment damaged (the reader opens it ahead of any page): only a page reading it fails', async () => {
-    const { client, sent } = await sealedStore(12);
-    await client.close();
-    await server.close();
-    const newest = listSegments(server.dataDir).at(-1)!;
-    assert.strictEqual(newest.lastSeq, 10);
-    const file = path.join(server.dataDir, newest.name);
-    fs.writeFileSync(file, Buffer.alloc(fs.statSync(file).size));
-    server = await startTestServer({ dataDir: server.dataDir, limits: { segmentMessages: 5 } });
-    const { client: again } = await RawClient.join(server.address, TEST_PASSWORD, 'alice', client.identity);
-    const oldest = await again.history({ after: 0, limit: 3 });
-    assert.deepStrictEqual(oldest.messages.map((m) => [m.seq, m.envelope.equals(sent[m.seq - 1])]), [[1, true], [2, true], [3, true]]);
-    again.send({ type: 'history', requestId: 'into-the-damage', after: 6, limit: 2 });
-    assert.strictEqual((await again.error('internal')).requestId, 'into-the-damage');
-    assert.ok(server.logger.entries.some((entry) => entry.event === 'store-read-failed' && String(entry.fields.error).includes(newest.name)));
-    await again.close();
-  });
-
   /** Sends an envelope again and names the answer. */
   async function resend(client: RawClient, envelope: Buffer): Promise<string> {
     client.send({ type: 'send', envelope });
