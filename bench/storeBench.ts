@@ -11,7 +11,7 @@ import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { createRoomParams } from '../src/crypto';
+import { createRoomParams, deriveRoomKeys } from '../src/crypto';
 import { DEFAULT_LIMITS } from '../src/server/config';
 import { within } from '../test/support/rawClient';
 import { tempDataDir } from '../test/support/testServer';
@@ -20,6 +20,7 @@ import { Row, fixed, ratio } from './report';
 import { median } from './stats';
 import { TEXT_BYTES, buildStore } from './store/buildStore';
 import type { StoreRunRequest, StoreRunResult } from './store/storeChild';
+import { writeEnvelopes } from './store/storeEnvelopes';
 
 const INGEST = 30_000;
 const WINDOW = 128;
@@ -50,7 +51,13 @@ export async function storeScaling(log: (line: string) => void): Promise<{ rows:
   const rows: Row[] = [];
   const details: Record<string, unknown> = {};
   const room = createRoomParams(1);
-  const request = (dataDir: string): StoreRunRequest => ({ dataDir, ingest: INGEST, window: WINDOW, pages: PAGES });
+  const keys = await deriveRoomKeys('store bench', room);
+  const envelopes = path.join(tempDataDir(), 'envelopes.bin');
+  // Sealed afresh for every run (see storeEnvelopes.ts), here, outside the store's process.
+  const request = (dataDir: string): StoreRunRequest => {
+    writeEnvelopes(envelopes, keys, INGEST);
+    return { dataDir, envelopesFile: envelopes, window: WINDOW, pages: PAGES };
+  };
   for (const size of sizes()) {
     const large = tempDataDir();
     const buildStarted = performance.now();
@@ -94,6 +101,8 @@ export async function storeScaling(log: (line: string) => void): Promise<{ rows:
     );
     details[`store-${label}`] = { size, buildMs, bytes, empty, full };
   }
+
+  fs.rmSync(path.dirname(envelopes), { recursive: true, force: true });
 
   const f = await measureFloor(TEXT_BYTES);
   log(`  floor per message (µs CPU): ${describeFloor(f)}`);
