@@ -2,7 +2,7 @@
 // notifications, commands) and connects their events. Each part lives in its own module in host/.
 import * as vscode from 'vscode';
 import {
-  ChatController, ChatPanelModel, ChatStatusBar, ChatViewProvider, LastRoom, Notifier, OutboxStore, PasswordStore, RoomPins, ServerController, ServerMemory,
+  ChatController, ChatPanelModel, ChatStatusBar, ChatViewProvider, LastRoom, MessageLinks, Notifier, OutboxStore, PasswordStore, RoomPins, ServerController, ServerMemory,
   SettingsWatcher, StatusBarText, MemberVerifier, VerificationStore, channelLogger, loadIdentity, registerCommands, ServerSecrets,
 } from './host';
 
@@ -38,7 +38,8 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const chat = new ChatController(passwords, settings, log, new RoomPins(context.globalState), new OutboxStore(context.workspaceState), () => loadIdentity(context.secrets),
     new VerificationStore(context.workspaceState));
   const verifier = new MemberVerifier(chat);
-  const view = new ChatViewProvider(context.extensionUri, chat, log);
+  const links = new MessageLinks(context.extension.id, chat);
+  const view = new ChatViewProvider(context.extensionUri, chat, log, (id) => links.linkTo(id));
   const serverDataDir = vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'server').fsPath;
   const embedded = new ServerController({
     script: context.asAbsolutePath('dist/server.js'),
@@ -53,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   context.subscriptions.push(
     channel, settings, chat, view, statusBar,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view),
+    vscode.window.registerUriHandler({ handleUri: (uri) => links.open(uri, view) }),
     chat.onDidChange(() => statusBar.update()),
     embedded.onDidChange(() => statusBar.update()),
     chat.onDidReplaceSession(() => view.refresh()),

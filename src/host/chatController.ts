@@ -115,8 +115,8 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     return this.updates.event(listener);
   }
 
-  send(text: string, replyTo?: string): void {
-    this.requireSession().send(text, replyTo);
+  send(text: string, replyTo?: string, snippet?: MessageBody['snippet']): void {
+    this.requireSession().send(text, replyTo, snippet);
   }
 
   react(to: string, emoji: string, on: boolean): void {
@@ -149,13 +149,6 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
 
   cancelSearch(): void {
     this.session?.cancelSearch();
-  }
-
-  // Commands
-
-  /** Also offline (it is delivered on reconnect); throws with a message for the user when it cannot be sent. */
-  sendBody(body: MessageBody): void {
-    this.requireSession().sendBody(body);
   }
 
   private requireSession(): ChatSession {

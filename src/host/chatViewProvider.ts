@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../client';
 import type { Logger } from '../client';
 import { MAX_DETAIL_LENGTH } from '../protocol/limits';
-import { ChatItem, HostToView, PanelSnapshot, PanelUpdate, parseViewToHost, textProblem, PanelCommand, ViewToHost } from '../protocol/panel';
+import { ChatItem, HostToView, PanelSnapshot, PanelSnippet, PanelUpdate, parseViewToHost, textProblem, PanelCommand, ViewToHost } from '../protocol/panel';
 import { commandId } from './rules/commandNames';
 import { PanelFeed } from './rules/panelFeed';
 import { failureNotice, plainText } from './rules/plainText';
@@ -23,9 +23,9 @@ import { viewHtml } from './rules/viewHtml';
  *   fits): new messages with position 'append' (own messages too, first as 'pending' with their
  *   final id), 'delivery' when an own message is stored or fails, 'connection', 'presence',
  *   'config' when the username changes, 'error' for a refusal the user should read.
- * - `send(text, replyTo)` gets text already checked against MAX_TEXT_BYTES (and the id of the
- *   message it answers, if any); it queues while offline and throws, with a message for the user,
- *   when it queues nothing.
+ * - `send(text, replyTo, snippet)` gets text already checked against MAX_TEXT_BYTES, with the
+ *   snippet it comments on (and the id of the message it answers, if any); it queues while offline
+ *   and throws, with a message for the user, when it queues nothing.
  * - `react(to, emoji, on)` sends a reaction (shown as an item with `react`), like `send`.
  * - `edit(to, text)` and `remove(to)` send a new version or a tombstone of the user's own message
  *   `to` (items with `edit`, `delete`), like `send`.
@@ -39,7 +39,7 @@ import { viewHtml } from './rules/viewHtml';
 export interface ChatPanelModel {
   snapshot(): PanelSnapshot;
   onDidUpdate(listener: (update: PanelUpdate) => void): vscode.Disposable;
-  send(text: string, replyTo?: string): void;
+  send(text: string, replyTo?: string, snippet?: PanelSnippet): void;
   react(to: string, emoji: string, on: boolean): void;
   edit(to: string, text: string): void;
   remove(to: string): void;
@@ -65,8 +65,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
    * still loading (one not kept while hidden), which then asks for its own.
    */
   private unreadFrom: string | undefined;
-  /** "Search Messages..." was asked for before the page was ready: it opens its search box once it is. */
-  private searchAsked = false;
+  /** What commands asked the page to show (the search box, a snippet, a message), posted once it is ready. */
+  private waiting: HostToView[] = [];
   private readonly subscription: vscode.Disposable;
   /** Bounds what a flood of messages costs the page (see panelFeed.ts). */
   private readonly feed = new PanelFeed(
@@ -81,6 +81,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly extensionUri: vscode.Uri,
     private readonly model: ChatPanelModel,
     private readonly log: Logger,
+    /** A link that opens the chat at the message `id` of the current room ("Copy Link"); undefined when there is none. */
+    private readonly linkTo: (id: string) => string | undefined,
   ) {
     this.subscription = model.onDidUpdate((update) => this.onUpdate(update));
   }
@@ -95,11 +97,32 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     return this.view?.visible ?? false;
   }
 
-  /** "Search Messages...": the chat shown, with its search box open (once the page is ready, when it is loading). */
-  async openSearch(): Promise<void> {
-    this.searchAsked = true;
+  /** "Search Messages...": the chat shown, with its search box open. */
+  openSearch(): Promise<void> {
+    return this.showWith({ type: 'openSearch' });
+  }
+
+  /** "Send Selection to Chat": the chat shown, with the snippet in its composer for a comment. */
+  attachSnippet(snippet: PanelSnippet): Promise<void> {
+    return this.showWith({ type: 'attachSnippet', snippet });
+  }
+
+  /** A message link: the chat shown at the message (the panel loads older history until it is there). */
+  showMessage(id: string): Promise<void> {
+    return this.showWith({ type: 'showMessage', id });
+  }
+
+  /** The chat shown, and `message` posted to it: at once when the page is ready, else once it says it is (after its snapshot). */
+  private async showWith(message: HostToView): Promise<void> {
+    this.waiting.push(message);
     await vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
-    if (this.ready) this.postOpenSearch();
+    if (this.ready) this.postWaiting();
+  }
+
+  private postWaiting(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const message of waiting) this.post(message);
   }
 
   /** The model changed wholesale (another room): a shown page gets a fresh snapshot, a hidden one gets it when shown. */
@@ -157,10 +180,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'ready':
         this.ready = true;
         this.postSnapshot();
-        if (this.searchAsked) this.postOpenSearch();
+        this.postWaiting();
         return;
       case 'send':
-        return this.send(message.id, message.text, message.replyTo, message.edits);
+        return this.send(message);
       case 'delete':
         return this.attemptOrSay(() => this.model.remove(message.to));
       case 'react':
@@ -177,6 +200,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return this.model.typing();
       case 'copy':
         return this.copy(message.id);
+      case 'copyLink':
+        return this.copyLink(message.id);
       case 'command':
         return this.runCommand(message.name);
       case 'verifyMember':
@@ -188,17 +213,21 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     }
   }
 
-  /** The message's plain text to the clipboard, with a word in the status bar that it is there. */
-  private async copy(id: string): Promise<void> {
-    const text = this.model.plainText(id);
-    if (text === undefined) return;
-    await vscode.env.clipboard.writeText(text);
-    vscode.window.setStatusBarMessage(vscode.l10n.t('Secure Chat: message copied'), 3000);
+  /** The message's plain text to the clipboard. */
+  private copy(id: string): Promise<void> {
+    return this.toClipboard(this.model.plainText(id), vscode.l10n.t('Secure Chat: message copied'));
   }
 
-  private postOpenSearch(): void {
-    this.searchAsked = false;
-    this.post({ type: 'openSearch' });
+  /** A link that opens the chat at the message to the clipboard. */
+  private copyLink(id: string): Promise<void> {
+    return this.toClipboard(this.linkTo(id), vscode.l10n.t('Secure Chat: link to the message copied'));
+  }
+
+  /** Text to the clipboard, with a word in the status bar that it is there; nothing for none. */
+  private async toClipboard(text: string | undefined, copied: string): Promise<void> {
+    if (text === undefined) return;
+    await vscode.env.clipboard.writeText(text);
+    vscode.window.setStatusBarMessage(copied, 3000);
   }
 
   private postSnapshot(): void {
@@ -211,9 +240,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     void this.view?.webview.postMessage(message);
   }
 
-  /** Every send is answered: the view keeps the typed text until it hears the message was queued. */
-  private send(id: number, text: string, replyTo: string | undefined, edits: string | undefined): void {
-    const refusal = textProblem(text, sayLocally) ?? this.attempt(() => (edits === undefined ? this.model.send(text, replyTo) : this.model.edit(edits, text)));
+  /** Every send is answered: the view keeps the typed text until it hears the message was queued. An edit takes no snippet. */
+  private send({ id, text, replyTo, edits, snippet }: Extract<ViewToHost, { type: 'send' }>): void {
+    const refusal = edits === undefined
+      ? textProblem(text, sayLocally, snippet) ?? this.attempt(() => this.model.send(text, replyTo, snippet))
+      : textProblem(text, sayLocally) ?? this.attempt(() => this.model.edit(edits, text));
     this.post({ type: 'sendResult', id, ...(refusal === null ? {} : { refusal }) });
   }
 

@@ -13,8 +13,10 @@ import type { ChannelLogger } from './logChannel';
 import type { PasswordStore } from './passwords';
 import type { ServerController } from './serverController';
 import { usernameSettingProblem } from './settings';
+import { sayLocally } from './panelText';
+import { textProblem } from '../protocol/panel';
 import type { SettingsWatcher } from './settingsWatcher';
-import { snippetBody } from './rules/snippet';
+import { selectionSnippet } from './rules/snippet';
 import { suggestName } from './rules/nameSuggestion';
 import type { MemberVerifier } from './verifyMember';
 
@@ -147,22 +149,29 @@ async function ensureDisplayName(deps: CommandDeps): Promise<boolean> {
   return chosen || askUsername(deps, vscode.l10n.t('Secure Chat: Your Display Name'), deps.settings.current.username);
 }
 
-async function sendSelection({ chat }: CommandDeps): Promise<void> {
+/** The selection goes into the composer as an attachment: the user may add a comment, and Enter sends both. */
+async function sendSelection({ view }: CommandDeps): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.selection.isEmpty) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Secure Chat: select the code to send first.'));
     return;
   }
   const { document, selection } = editor;
-  chat.sendBody(snippetBody({
+  const snippet = selectionSnippet({
     code: document.getText(selection),
     before: document.lineAt(selection.start.line).text.slice(0, selection.start.character),
     languageId: document.languageId,
     relativePath: vscode.workspace.asRelativePath(document.uri, false),
     start: selection.start,
     end: selection.end,
-  }));
-  await openChat();
+  });
+  // Said here, where the selection still is: one too large for a message would only be refused in the composer.
+  const problem = textProblem('', sayLocally, snippet);
+  if (problem !== null) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('Secure Chat: the selection is too large to send. {0}', problem));
+    return;
+  }
+  await view.attachSnippet(snippet);
 }
 
 /** Registers the commands; a command that fails says why instead of failing silently. */

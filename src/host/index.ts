@@ -1,6 +1,7 @@
 // The host layer's surface for src/extension.ts, which only wires these parts together.
 export { ChatController } from './chatController';
 export { ChatViewProvider } from './chatViewProvider';
+export { MessageLinks } from './messageLinks';
 export type { ChatPanelModel } from './chatViewProvider';
 export { registerCommands } from './commands';
 export { loadIdentity } from './rules/identityStore';

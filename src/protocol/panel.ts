@@ -48,10 +48,15 @@ export function encodedTextBytes(text: string): number {
   return utf8Length(JSON.stringify(text)) - 2;
 }
 
-/** Why this text cannot be sent, or null when it can. */
-export function textProblem(text: string, say: Say = sayInEnglish): string | null {
-  if (text.trim().length === 0) return say('messageEmpty');
-  const bytes = encodedTextBytes(text);
+/** Bytes a text with a snippet takes in its body beyond the fixed overhead; the text's own bytes without one. */
+function encodedMessageBytes(text: string, snippet: PanelSnippet | undefined): number {
+  return snippet === undefined ? encodedTextBytes(text) : utf8Length(JSON.stringify({ text, snippet })) - BODY_OVERHEAD_BYTES;
+}
+
+/** Why this text (with the snippet attached to it, if any) cannot be sent, or null when it can. A snippet needs no text. */
+export function textProblem(text: string, say: Say = sayInEnglish, snippet?: PanelSnippet): string | null {
+  if (snippet === undefined && text.trim().length === 0) return say('messageEmpty');
+  const bytes = encodedMessageBytes(text, snippet);
   if (bytes > MAX_TEXT_BYTES) return say('messageTooLong', bytes.toLocaleString('en-US'), MAX_TEXT_BYTES.toLocaleString('en-US'));
   return null;
 }
@@ -103,7 +108,9 @@ const PanelSnippetSchema = v.pipe(
     endLine: integer(1),
   }, 'must be an object'),
   v.check((snippet) => snippet.endLine >= snippet.startLine, 'has "endLine" before "startLine"'),
+  v.readonly(),
 );
+export type PanelSnippet = v.InferOutput<typeof PanelSnippetSchema>;
 
 /** Hex message id as the panel knows it (a client's 32 digits, or the host's own id for a message still waiting). */
 const messageId = () => textWhere((id) => /^[0-9a-f]{1,64}$/u.test(id), 'must be 1-64 lowercase hex digits');
@@ -268,6 +275,10 @@ const HostToViewSchema = v.variant('type', [
    * view may clear its draft; with it, nothing was queued and the view keeps the text.
    */
   v.pipe(v.object({ type: v.literal('sendResult'), id: integer(0), refusal: v.optional(text(MAX_DETAIL_LENGTH, 1)) }), v.readonly()),
+  /** "Send Selection to Chat": the composer shows the snippet as an attachment, for a comment to go with it. */
+  v.pipe(v.object({ type: v.literal('attachSnippet'), snippet: PanelSnippetSchema }), v.readonly()),
+  /** A message link was opened: the panel brings the message into view, loading older history until it is there. */
+  v.pipe(v.object({ type: v.literal('showMessage'), id: messageId() }), v.readonly()),
   ...SEARCH_HOST_TO_VIEW,
 ], 'must be a known message type');
 export type HostToView = v.InferOutput<typeof HostToViewSchema>;
@@ -279,9 +290,14 @@ export type PanelUpdate = Exclude<HostToView, { type: 'snapshot' }>;
 
 const ViewToHostSchema = v.variant('type', [
   v.object({ type: v.literal('ready') }),
-  /** `id` (chosen by the view) names the `sendResult` that answers it; the host checks the text. `edits`: the text is a new version of that message. */
+  /**
+   * `id` (chosen by the view) names the `sendResult` that answers it; the host checks the text. `edits`: the text is a new version of that message;
+   * `snippet`: the attachment "Send Selection to Chat" put in the composer, which goes with the text.
+   */
   // Any draft-sized text passes: the host answers a bad one with a refusal, which a silent drop would not give.
-  v.object({ type: v.literal('send'), id: integer(0), text: text(MAX_DRAFT_LENGTH), replyTo: v.optional(messageId()), edits: v.optional(messageId()) }),
+  v.object({
+    type: v.literal('send'), id: integer(0), text: text(MAX_DRAFT_LENGTH), replyTo: v.optional(messageId()), edits: v.optional(messageId()), snippet: v.optional(PanelSnippetSchema),
+  }),
   /** "Delete" on one of the user's own messages. */
   v.object({ type: v.literal('delete'), to: messageId() }),
   v.object({ type: v.literal('loadOlder'), beforeSeq: integer(0) }),
@@ -292,6 +308,8 @@ const ViewToHostSchema = v.variant('type', [
   v.object({ type: v.literal('markRead') }),
   /** "Copy" on a message: the host puts its plain text on the clipboard. */
   v.object({ type: v.literal('copy'), id: messageId() }),
+  /** "Copy Link" on a message: the host puts a link that opens the chat at it on the clipboard. */
+  v.object({ type: v.literal('copyLink'), id: messageId() }),
   /** The composer's text changed: the host tells the room at most once per TYPING_INTERVAL_MS. */
   v.object({ type: v.literal('typing') }),
   v.object({ type: v.literal('command'), name: oneOf(PANEL_COMMANDS, 'command') }),
@@ -304,6 +322,11 @@ export type ViewToHost = v.InferOutput<typeof ViewToHostSchema>;
 /** One chat item; exported for the host's model adapters and the tests. */
 export function parseChatItem(value: unknown): Checked<ChatItem> {
   return check(ChatItemSchema, value);
+}
+
+/** A snippet the panel kept in its saved state: checked again when the page is loaded with it. */
+export function parsePanelSnippet(value: unknown): Checked<PanelSnippet> {
+  return check(PanelSnippetSchema, value);
 }
 
 /** The webview's check of what the host posts. */

@@ -105,6 +105,16 @@ export const PANEL_TEXT = {
   /** A message's action: its plain text to the clipboard. */
   copy: 'Copy',
   copyTitle: 'Copy the message as plain text',
+  /** A message's action: a link that opens the chat at the message, to the clipboard. */
+  copyLink: 'Copy Link',
+  copyLinkTitle: 'Copy a link that opens the chat at this message',
+  /** The snippet "Send Selection to Chat" attached to the composer: its label, what the box invites, its remove button. */
+  attachmentLabel: 'Code snippet to send',
+  commentPlaceholder: 'Add a comment (Enter sends it with the snippet)',
+  removeSnippet: 'Remove the snippet (Escape)',
+  /** Under the first lines of an attached snippet ({0}: how many lines are not shown). */
+  moreLinesOne: '… 1 more line',
+  moreLines: '… {0} more lines',
   /** Under a very long message shown collapsed, and under it once opened. */
   showMore: 'Show more',
   showLess: 'Show less',

@@ -80,7 +80,7 @@ export class ChatPanel {
   /** Runs while a reconnect is due, so its countdown moves between the host's updates. */
   private countdownTimer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(private readonly doc: Document, root: HTMLElement, private readonly host: PanelHost, draft: string) {
+  constructor(private readonly doc: Document, root: HTMLElement, private readonly host: PanelHost, saved: ViewState) {
     this.presence = new PresenceBar(doc, (id) => host.post({ type: 'verifyMember', id }));
     const run = (name: PanelCommand): void => host.post({ type: 'command', name });
     this.banner = new ConnectionBanner(doc, run);
@@ -108,9 +108,9 @@ export class ChatPanel {
     this.messagesArea = element(doc, 'div', 'messages');
     this.messagesArea.append(this.scroller, this.jump);
     this.composer = new Composer(doc, {
-      send: (text, replyTo, edits) => {
+      send: (text, replyTo, edits, snippet) => {
         this.lastSendId += 1;
-        host.post({ type: 'send', id: this.lastSendId, text, ...(replyTo === undefined ? {} : { replyTo }), ...(edits === undefined ? {} : { edits }) });
+        host.post({ type: 'send', id: this.lastSendId, text, ...(replyTo === undefined ? {} : { replyTo }), ...(edits === undefined ? {} : { edits }), ...(snippet === undefined ? {} : { snippet }) });
         // Answering is reading: the divider has done its job.
         this.moveDivider(null);
         this.list.scrollToBottom();
@@ -119,12 +119,14 @@ export class ChatPanel {
       remove: (to) => host.post({ type: 'delete', to }),
       editLast: () => this.editLast(),
       draftChanged: (text) => {
-        host.saveState({ draft: text });
+        host.saveState(this.composer.saved);
         if (text.trim() !== '' && this.typingPace.pass(Date.now())) host.post({ type: 'typing' });
       },
+      attachmentChanged: () => host.saveState(this.composer.saved),
       setUsername: () => host.post({ type: 'command', name: 'setUsername' }),
     });
-    this.composer.setDraft(draft);
+    this.composer.setDraft(saved.draft);
+    if (saved.snippet) this.composer.attach(saved.snippet);
     this.typing = new TypingLine(doc);
     this.search = new SearchView(doc, {
       search: (id, query) => host.post({ type: 'search', id, query }),
@@ -247,6 +249,13 @@ export class ChatPanel {
         break;
       case 'openSearch':
         this.search.open();
+        break;
+      case 'attachSnippet':
+        this.composer.attach(message.snippet);
+        this.composer.focus();
+        break;
+      case 'showMessage':
+        this.showMessage(message.id, 'messageNotFound', MAX_MESSAGES);
         break;
       case 'searchResults':
         this.search.handle(message);
@@ -406,6 +415,7 @@ export class ChatPanel {
     if (id && action.dataset.action === 'versions') return this.toggleVersions(id);
     if (id && action.dataset.action === 'expand') return this.toggleExpanded(id);
     if (id && action.dataset.action === 'copy') return this.host.post({ type: 'copy', id });
+    if (id && action.dataset.action === 'copyLink') return this.host.post({ type: 'copyLink', id });
     const reference = target?.closest<HTMLElement>('button.reference');
     const path = reference?.dataset.path;
     const line = Number(reference?.dataset.line);

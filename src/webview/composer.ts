@@ -4,10 +4,14 @@
 // never costs the user what they typed. A reply shows what it answers above the box; Escape (or the
 // bar's close button) makes it a plain message again. Reacting with any emoji works the same way:
 // the bar names the message, and the box takes one emoji. Editing one's own message puts its text in
-// the box (the draft comes back after); deleting one asks in the bar, and Enter confirms.
-import { ChatItem, textProblem, usernameProblem } from '../protocol/panel';
+// the box (the draft comes back after); deleting one asks in the bar, and Enter confirms. A snippet
+// from "Send Selection to Chat" waits above the box as an attachment: what is typed is its comment,
+// and Enter sends both as one message (a reply too); × or Escape takes it out.
+import { ChatItem, PanelSnippet, textProblem, usernameProblem } from '../protocol/panel';
 import { isSingleEmoji } from '../protocol/emoji';
+import { renderAttachment } from './attachment';
 import { button, element, isolate } from './dom';
+import type { ViewState } from './hostApi';
 import { MentionList, insertMention, mentionCandidates, mentionQuery } from './autocomplete';
 import { say } from './words';
 
@@ -25,8 +29,11 @@ const TARGET_WORDS = {
 } as const;
 
 export interface ComposerCallbacks {
-  /** `replyTo`: the id of the message answered, when the text is a reply; `edits`: the message the text is a new version of. */
-  send(text: string, replyTo: string | undefined, edits?: string): void;
+  /**
+   * `replyTo`: the id of the message answered, when the text is a reply; `edits`: the message the text is a new version of;
+   * `snippet`: the attachment that goes with the text.
+   */
+  send(text: string, replyTo: string | undefined, edits?: string, snippet?: PanelSnippet): void;
   /** The emoji typed for the message named by setReacting(). */
   react(to: string, emoji: string): void;
   /** The delete asked for with setDeleting(), confirmed. */
@@ -34,6 +41,8 @@ export interface ComposerCallbacks {
   /** Up in an empty box: the panel may start editing the user's last message. */
   editLast(): void;
   draftChanged(text: string): void;
+  /** A snippet was attached or taken out (also once it was sent). */
+  attachmentChanged(): void;
   setUsername(): void;
 }
 
@@ -43,6 +52,9 @@ export class Composer {
   private readonly sendButton: HTMLButtonElement;
   private readonly problem: HTMLElement;
   private readonly replyBar: HTMLElement;
+  /** Where the attached snippet shows; empty and hidden without one. */
+  private readonly attachmentBox: HTMLElement;
+  private snippet: PanelSnippet | null = null;
   private readonly mentions: MentionList;
   /** Names of the other members online: what "@" offers. */
   private members: readonly string[] = [];
@@ -54,6 +66,8 @@ export class Composer {
   private awaiting: string | null = null;
   /** The id of the message the awaited text answers. */
   private awaitingReply: string | undefined;
+  /** The snippet that went with the awaited text. */
+  private awaitingSnippet: PanelSnippet | undefined;
   /** What was in the box when an edit began: it comes back when the edit is sent or cancelled. */
   private draftBeforeEdit = '';
 
@@ -71,12 +85,14 @@ export class Composer {
     this.input.setAttribute('aria-describedby', this.problem.id);
     this.replyBar = element(doc, 'div', 'reply-bar');
     this.replyBar.hidden = true;
+    this.attachmentBox = element(doc, 'div', 'attachment-box');
+    this.attachmentBox.hidden = true;
     const row = element(doc, 'div', 'composer-row');
     row.append(this.input, this.sendButton);
     this.mentions = new MentionList(doc, (name) => this.putMention(name));
     this.input.setAttribute('aria-controls', this.mentions.root.id);
     this.input.setAttribute('aria-autocomplete', 'list');
-    this.root.append(this.replyBar, this.mentions.root, row, this.problem);
+    this.root.append(this.replyBar, this.attachmentBox, this.mentions.root, row, this.problem);
 
     this.input.addEventListener('keydown', (event) => {
       if (this.mentions.open && !event.isComposing && this.onMentionKey(event)) return;
@@ -84,7 +100,7 @@ export class Composer {
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
         this.submit();
-      } else if (event.key === 'Escape' && this.target !== null && !event.isComposing) {
+      } else if (event.key === 'Escape' && (this.target !== null || this.snippet !== null) && !event.isComposing) {
         event.preventDefault();
         event.stopPropagation();
         this.cancel();
@@ -110,7 +126,7 @@ export class Composer {
 
   /** Labels in the panel's words: English at first, the host's language once its snapshot is in. */
   applyWords(): void {
-    this.input.placeholder = say('composerPlaceholder');
+    this.input.placeholder = this.snippet === null ? say('composerPlaceholder') : say('commentPlaceholder');
     this.input.setAttribute('aria-label', say('composerLabel'));
     this.sendButton.textContent = say('send');
   }
@@ -149,10 +165,38 @@ export class Composer {
     this.setTarget({ kind: 'delete', message });
   }
 
-  /** Escape or the bar's ×: a plain message again; an edit gives the box back its draft. */
+  /** The snippet waits above the box, replacing one attached before; what is typed becomes its comment. */
+  attach(snippet: PanelSnippet): void {
+    this.setSnippet(snippet);
+  }
+
+  /** What a reloaded page restores: the draft and the attachment. */
+  get saved(): ViewState {
+    return { draft: this.input.value, ...(this.snippet === null ? {} : { snippet: this.snippet }) };
+  }
+
+  private setSnippet(snippet: PanelSnippet | null): void {
+    this.snippet = snippet;
+    this.attachmentBox.hidden = snippet === null;
+    this.attachmentBox.replaceChildren(...(snippet === null ? [] : [renderAttachment(this.root.ownerDocument, snippet, () => {
+      this.setSnippet(null);
+      this.focus();
+    })]));
+    this.applyWords();
+    this.update();
+    this.callbacks.attachmentChanged();
+  }
+
+  /** Escape or the bar's ×: a plain message again; an edit gives the box back its draft. Without a bar, Escape takes the snippet out. */
   private cancel(): void {
-    if (this.target?.kind === 'edit') this.restoreDraft();
+    if (this.target === null) return this.setSnippet(null);
+    if (this.target.kind === 'edit') this.restoreDraft();
     this.setTarget(null);
+  }
+
+  /** The attachment goes with a message or a reply, never with an edit, a reaction or a delete (it waits for the next message). */
+  private get outgoingSnippet(): PanelSnippet | undefined {
+    return this.target === null || this.target.kind === 'reply' ? this.snippet ?? undefined : undefined;
   }
 
   private restoreDraft(): void {
@@ -212,6 +256,9 @@ export class Composer {
     const edited = settled && this.target?.kind === 'edit';
     if (settled) this.setTarget(null);
     this.awaitingReply = undefined;
+    // The snippet went with it; one attached meanwhile stays for the next.
+    if (sent !== null && this.awaitingSnippet !== undefined && this.awaitingSnippet === this.snippet) this.setSnippet(null);
+    this.awaitingSnippet = undefined;
     if (edited) return this.restoreDraft();
     if (sent === null || !this.input.value.startsWith(sent)) {
       // The host replaced the draft meanwhile (a snapshot's draft): that text is not the one sent.
@@ -226,6 +273,7 @@ export class Composer {
   refused(reason: string): void {
     this.awaiting = null;
     this.awaitingReply = undefined;
+    this.awaitingSnippet = undefined;
     this.showError(reason);
   }
 
@@ -278,14 +326,16 @@ export class Composer {
       this.setTarget(null);
       return this.callbacks.remove(to);
     }
-    if (this.awaiting !== null || this.blocker(text) !== null || textProblem(text, say) !== null) return;
+    const snippet = this.outgoingSnippet;
+    if (this.awaiting !== null || this.blocker(text) !== null || textProblem(text, say, snippet) !== null) return;
     // A refusal answered the previous attempt; this one gets its own answer.
     this.hostError = null;
     this.awaiting = text;
     this.awaitingReply = this.target?.message.id;
+    this.awaitingSnippet = snippet;
     this.update();
     if (this.target?.kind === 'edit') this.callbacks.send(text, undefined, this.awaitingReply);
-    else this.callbacks.send(text, this.awaitingReply);
+    else this.callbacks.send(text, this.awaitingReply, undefined, snippet);
   }
 
   /** A reaction needs no answer to clear the box: the host shows it at once, or says why not. */
@@ -300,7 +350,8 @@ export class Composer {
   /** What prevents sending regardless of the text being empty. */
   private blocker(text: string): string | null {
     if (this.target?.kind === 'react') return usernameProblem(this.me, say) ?? (isSingleEmoji(text.trim()) ? null : say('typeOneEmoji'));
-    return usernameProblem(this.me, say) ?? (text.trim() === '' ? null : textProblem(text, say));
+    const snippet = this.outgoingSnippet;
+    return usernameProblem(this.me, say) ?? (text.trim() === '' && snippet === undefined ? null : textProblem(text, say, snippet));
   }
 
   private update(): void {
@@ -315,10 +366,11 @@ export class Composer {
       }
     }
     this.problem.hidden = !message;
-    // With nothing typed, a missing username is a hint; once the user types, it is what stops them.
-    const invalid = blocker !== null && text.length > 0;
+    // With nothing to send, a missing username is a hint; once the user types (or attached a snippet), it is what stops them.
+    const invalid = blocker !== null && (text.length > 0 || this.outgoingSnippet !== undefined);
     this.problem.classList.toggle('hint', !invalid && !this.hostError);
     this.root.classList.toggle('invalid', invalid);
-    this.sendButton.disabled = this.target?.kind !== 'delete' && (blocker !== null || text.trim() === '' || this.awaiting !== null);
+    const nothing = text.trim() === '' && this.outgoingSnippet === undefined;
+    this.sendButton.disabled = this.target?.kind !== 'delete' && (blocker !== null || nothing || this.awaiting !== null);
   }
 }

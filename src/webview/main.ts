@@ -6,7 +6,7 @@ import { connectToHost } from './hostApi';
 const root = document.getElementById('app');
 if (root) {
   const host = connectToHost();
-  const panel = new ChatPanel(document, root, host, host.initialState.draft);
+  const panel = new ChatPanel(document, root, host, host.initialState);
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     const message = parseHostToView(event.data);
     if (message.ok) panel.handle(message.value);

@@ -2,7 +2,7 @@
 // and time, its text as markdown, an optional code snippet with its file reference, and the
 // delivery state of the user's own messages. Clicks on links and references are handled by the
 // list (event delegation) through the data attributes set here.
-import type { Snippet } from '../protocol/body';
+import { isMessageId, type Snippet } from '../protocol/body';
 import { AVATAR_COLOURS, ChatItem } from '../protocol/panel';
 import { element, isolate } from './dom';
 import { say } from './words';
@@ -122,8 +122,14 @@ function renderActions(doc: Document, item: ChatItem): HTMLElement {
     actionButton(doc, item.id, 'reply', say('reply'), say('replyTitle')),
     actionButton(doc, item.id, 'copy', say('copy'), say('copyTitle')),
   );
+  if (mayLink(item)) actions.appendChild(actionButton(doc, item.id, 'copyLink', say('copyLink'), say('copyLinkTitle')));
   if (mayAmend(item)) actions.append(actionButton(doc, item.id, 'edit', say('edit'), say('editTitle')), actionButton(doc, item.id, 'delete', say('deleteMessage'), say('deleteTitle')));
   return actions;
+}
+
+/** A link names a message the server stored (by the id every member knows it by): one still on its way has no place in the history yet. */
+function mayLink(item: ChatItem): boolean {
+  return item.status === 'sent' && isMessageId(item.id);
 }
 
 /** The user's own signed messages, once stored, can be edited and deleted. */
@@ -205,7 +211,8 @@ function renderMeta(doc: Document, item: ChatItem): HTMLElement {
   return meta;
 }
 
-function lineRange(snippet: Snippet): string {
+/** "12" or "12-15": the lines a snippet covers. */
+export function lineRange(snippet: Snippet): string {
   return snippet.endLine > snippet.startLine ? `${snippet.startLine}-${snippet.endLine}` : `${snippet.startLine}`;
 }
 

@@ -4,8 +4,6 @@
 // meets the floor, the invite step, a partial-line selection sent as a snippet, and stopping one's
 // own server without the chat retrying it for ever.
 import * as assert from 'assert';
-import * as fs from 'fs';
-import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { ChatClient } from '../../src/client';
 import { accountUsername } from '../../src/host/rules/accountUsername';
@@ -13,13 +11,23 @@ import { RunningServer, startChatServer } from '../../src/server/server';
 import { freePort } from '../harness/codeServer';
 import { tempDataDir } from '../support/testServer';
 import {
-  activeEditorTab, answerInput, chatFrame, clearNotifications, inputBox, notification, openViewContainer, runCommand, sideBar, statusBarItem, useWorkbench,
+  answerInput, chatFrame, clearNotifications, inputBox, notification, openViewContainer, openWorkspaceFile, runCommand, selectDown, sideBar, statusBarItem, useWorkbench,
 } from './workbench';
 
 /** The teammate's room this window joins: its password, as whoever created it chose it. */
 const JOIN_PASSWORD = 'purple stapler orbit';
 /** The room this window creates with "Start a room". */
 const NEW_PASSWORD = 'seven quiet lanterns';
+/** The file a selection is sent from. */
+const AREA_TS = [
+  'export function area(width: number, height: number): number {',
+  '  if (width < 0 || height < 0) {',
+  '    throw new Error(\'negative size\');',
+  '  }',
+  '  return width * height;',
+  '}',
+  '',
+];
 /** 14 characters, 17 bytes of UTF-8: three of its letters take two bytes. */
 const LONG_NAME = 'Noémie Lefèvré';
 
@@ -159,30 +167,13 @@ describe('a room from first run to daily life', () => {
 
   it('sends a partial-line selection with its first line\'s indentation and no whitespace-only last line', async () => {
     const { page } = workbench;
-    fs.mkdirSync(path.join(workbench.server.workspace, 'src'), { recursive: true });
-    fs.writeFileSync(path.join(workbench.server.workspace, 'src', 'area.ts'), [
-      'export function area(width: number, height: number): number {',
-      '  if (width < 0 || height < 0) {',
-      '    throw new Error(\'negative size\');',
-      '  }',
-      '  return width * height;',
-      '}',
-      '',
-    ].join('\n'));
-    await runCommand(page, 'Go to File...');
-    await page.locator('.quick-input-widget input').fill('area.ts');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'area.ts' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await activeEditorTab(page).filter({ hasText: 'area.ts' }).waitFor();
+    await openWorkspaceFile(workbench, 'src/area.ts', AREA_TS);
     // From the "if" (after the indentation) down to the indentation of the closing brace.
-    await runCommand(page, 'Go to Line/Column...');
-    await page.locator('.quick-input-widget input').fill(':2:3');
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-    await page.keyboard.press('Shift+ArrowDown');
-    await page.keyboard.press('Shift+ArrowDown');
-    await page.locator('.part.statusbar [id="status.editor.selection"]', { hasText: 'Ln 4, Col 3 (' }).waitFor();
+    await selectDown(page, 2, 3, 2);
     await runCommand(page, 'Secure Chat: Send Selection to');
+    // It waits in the composer for a comment (composer.test.ts covers that); Enter sends it alone.
+    await panel().locator('.attachment').waitFor();
+    await panel().locator('textarea.composer-input:focus').press('Enter');
     const snippet = panel().locator('.row.message .snippet', { hasText: 'negative size' });
     await snippet.waitFor();
     assert.strictEqual(await snippet.locator('.reference').textContent(), 'src/area.ts:2-3');

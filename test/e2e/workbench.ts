@@ -138,6 +138,52 @@ export function inputBox(page: Page, title: string): { title: Locator; input: Lo
   return { title: widget.locator('.quick-input-title'), input: widget.locator('input').first(), message: widget.locator('.quick-input-message') };
 }
 
+/** Writes `lines` to the workspace file `relativePath` (with "/") and opens it with Go to File, as a user would. */
+export async function openWorkspaceFile(workbench: Workbench, relativePath: string, lines: readonly string[]): Promise<void> {
+  const file = path.join(workbench.server.workspace, ...relativePath.split('/'));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, lines.join('\n'));
+  const { page } = workbench;
+  const name = path.basename(file);
+  await runCommand(page, 'Go to File...');
+  await page.locator('.quick-input-widget input').fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await activeEditorTab(page).filter({ hasText: name }).waitFor();
+}
+
+/** Selects in the active editor from `line`:`column` (Go to Line/Column) down `lines` lines (Shift+Down), until the status bar shows where it ends. */
+export async function selectDown(page: Page, line: number, column: number, lines: number): Promise<void> {
+  await runCommand(page, 'Go to Line/Column...');
+  await page.locator('.quick-input-widget input').fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  for (let i = 0; i < lines; i++) await page.keyboard.press('Shift+ArrowDown');
+  await cursorPosition(page).filter({ hasText: `Ln ${line + lines}, Col ${column} (` }).waitFor();
+}
+
+/** "Developer: Reload Window", until the new page's workbench is there (the old page's would answer a wait at once). */
+export async function reloadWindow(page: Page): Promise<void> {
+  const loaded = page.waitForEvent('load', { timeout: 60000 });
+  await runCommand(page, 'Developer: Reload Window');
+  await loaded;
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+}
+
+/**
+ * Opens a URI as a link from outside VS Code would ("Developer: Open URL"), allowing the extension
+ * to handle it when VS Code asks (it asks for each one until the user ticks "Do not ask me again").
+ */
+export async function openUrl(page: Page, url: string): Promise<void> {
+  await runCommand(page, 'Developer: Open URL');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill(url);
+  await page.keyboard.press('Enter');
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.getByRole('button', { name: 'Open', exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
 /** A view container's activity bar entry by its title, e.g. "Secure Chat". */
 function activityItem(page: Page, title: string): Locator {
   return page.locator('.activitybar .action-item').filter({ has: page.locator(`.action-label[aria-label^="${title}"]`) });

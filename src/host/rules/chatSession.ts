@@ -155,13 +155,14 @@ export class ChatSession {
     this.events.clear();
   }
 
-  /** `replyTo`: the id of a message the panel shows, which the reply quotes. */
-  send(text: string, replyTo?: string): void {
-    if (replyTo === undefined) return this.sendBody({ text });
+  /** `replyTo`: the id of a message the panel shows, which the reply quotes; `snippet`: code the text comments on, in the same message. */
+  send(text: string, replyTo?: string, snippet?: MessageBody['snippet']): void {
+    const attached = snippet === undefined ? {} : { snippet };
+    if (replyTo === undefined) return this.sendBody({ text, ...attached });
     const { t } = this;
     const parent = this.panel.item(replyTo);
     if (!parent) throw new Error(t('The message you reply to is no longer loaded.'));
-    this.sendBody({ text, replyTo: { id: parent.id, name: parent.username, text: replyQuote(parent.text) } });
+    this.sendBody({ text, ...attached, replyTo: { id: parent.id, name: parent.username, text: replyQuote(parent.text) } });
   }
 
   /** A new version of the user's own message `to` (one the server stored): a message of its own, sealed like any. */

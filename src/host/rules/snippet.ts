@@ -1,7 +1,7 @@
-// The message "Send Selection to Secure Chat" sends: the selected code with its language, path and
-// lines. Free of the vscode API so the rules are unit-tested; the command gathers the inputs.
-import type { MessageBody } from '../../protocol/body';
-import { isWorkspaceRelativePath } from '../../protocol/panel';
+// The snippet "Send Selection to Secure Chat" attaches to the composer: the selected code with its
+// language, path and lines. Free of the vscode API so the rules are unit-tested; the command gathers
+// the inputs.
+import { isWorkspaceRelativePath, PanelSnippet } from '../../protocol/panel';
 
 export interface SelectionInput {
   readonly code: string;
@@ -39,10 +39,10 @@ function trimmedCode(code: string, before: string): { code: string; lines: numbe
  * A file outside the workspace is named by its file name only: its absolute path means nothing to a
  * teammate and tells more about this machine than it needs to.
  */
-export function snippetBody(input: SelectionInput): MessageBody {
+export function selectionSnippet(input: SelectionInput): PanelSnippet {
   const startLine = input.start.line + 1;
   const { code, lines } = trimmedCode(input.code, input.before);
   const slashed = input.relativePath.replace(/\\/gu, '/');
   const path = isWorkspaceRelativePath(slashed) ? slashed : slashed.split('/').filter(Boolean).pop() ?? 'untitled';
-  return { text: '', snippet: { code, language: input.languageId, path, startLine, endLine: startLine + lines - 1 } };
+  return { code, language: input.languageId, path, startLine, endLine: startLine + lines - 1 };
 }

@@ -40,6 +40,15 @@ describe('view protocol', () => {
       assert.notStrictEqual(textProblem(' \n\t'), null);
     });
 
+    it('measures a text with a snippet as the whole body, so one that passes fits its envelope; a snippet needs no text', () => {
+      const snippet = { code: '"'.repeat(1000), language: 'typescript', path: 'src/a.ts', startLine: 1, endLine: 1 };
+      assert.strictEqual(textProblem('', undefined, snippet), null);
+      const room = MAX_PLAINTEXT_BYTES - encodeBody({ text: '', snippet }).length;
+      assert.strictEqual(textProblem('x'.repeat(room), undefined, snippet), null);
+      assert.strictEqual(encodeBody({ text: 'x'.repeat(room), snippet }).length, MAX_PLAINTEXT_BYTES);
+      assert.strictEqual(textProblem('x'.repeat(room + 1), undefined, snippet), `Message is too long: ${(MAX_TEXT_BYTES + 1).toLocaleString('en-US')} of ${MAX_TEXT_BYTES.toLocaleString('en-US')} bytes.`);
+    });
+
     it('checks usernames as the crypto layer does (1-16 bytes, no control characters)', () => {
       assert.strictEqual(usernameProblem('a'), null);
       assert.strictEqual(usernameProblem('x'.repeat(16)), null);
@@ -118,6 +127,8 @@ describe('view protocol', () => {
       { type: 'config', username: null },
       { type: 'sendResult', id: 1 },
       { type: 'sendResult', id: 2, refusal: 'Not connected to a room yet.' },
+      { type: 'attachSnippet', snippet: item.snippet },
+      { type: 'showMessage', id: 'ab'.repeat(16) },
     ];
     it('accepts every kind', () => {
       for (const message of valid) assert.deepStrictEqual(parseHostToView(message), { ok: true, value: message });
@@ -147,6 +158,8 @@ describe('view protocol', () => {
         { type: 'config', username: 'a\u0007' },
         { type: 'sendResult' }, { type: 'sendResult', id: -1 }, { type: 'sendResult', id: 1, refusal: '' },
         { type: 'sendResult', id: 1, refusal: 'x'.repeat(5000) },
+        { type: 'attachSnippet' }, { type: 'attachSnippet', snippet: { ...item.snippet, path: '../etc/passwd' } },
+        { type: 'showMessage' }, { type: 'showMessage', id: 'not hex' },
       ];
       for (const message of bad) assert.strictEqual(parseHostToView(message).ok, false, JSON.stringify(message));
     });
@@ -209,6 +222,7 @@ describe('view protocol', () => {
       { type: 'openReference', path: 'src/a.ts', line: 3 }, { type: 'openLink', url: 'https://example.com' },
       { type: 'command', name: 'connect' }, { type: 'command', name: 'setPassword' }, { type: 'command', name: 'setUsername' },
       { type: 'command', name: 'startServer' },
+      { type: 'send', id: 2, text: 'Why?', snippet: item.snippet }, { type: 'copyLink', id: 'ab'.repeat(16) },
     ];
     it('accepts every kind', () => {
       for (const message of valid) assert.deepStrictEqual(parseViewToHost(message), { ok: true, value: message });
@@ -230,6 +244,8 @@ describe('view protocol', () => {
         { type: 'openReference', path: '/etc/passwd', line: 1 }, { type: 'openReference', path: 'a.ts', line: 0 },
         { type: 'openLink', url: 'javascript:alert(1)' }, { type: 'openLink', url: 'vscode://settings' },
         { type: 'command', name: 'deleteEverything' }, { type: 'command' }, { type: 'snapshot' },
+        { type: 'send', id: 1, text: 'hi', snippet: { ...item.snippet, path: '/etc/passwd' } }, { type: 'send', id: 1, text: 'hi', snippet: 'code' },
+        { type: 'copyLink' }, { type: 'copyLink', id: 'javascript:alert(1)' },
       ];
       for (const message of bad) assert.strictEqual(parseViewToHost(message).ok, false, JSON.stringify(message));
     });

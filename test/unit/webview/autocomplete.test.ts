@@ -39,7 +39,7 @@ describe('autocomplete: in the composer', () => {
   function setup() {
     const doc = newDocument();
     const sent: string[] = [];
-    const composer = new Composer(doc, { send: (text) => sent.push(text), react: () => undefined, remove: () => undefined, editLast: () => undefined, draftChanged: () => undefined, setUsername: () => undefined });
+    const composer = new Composer(doc, { send: (text) => sent.push(text), react: () => undefined, remove: () => undefined, editLast: () => undefined, draftChanged: () => undefined, attachmentChanged: () => undefined, setUsername: () => undefined });
     doc.body.appendChild(composer.root);
     composer.setUser('dana');
     composer.setMembers(['bob', 'bobby', 'carol']);

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { MAX_TEXT_BYTES } from '../../../src/protocol/panel';
+import { MAX_TEXT_BYTES, PanelSnippet } from '../../../src/protocol/panel';
 import { Composer } from '../../../src/webview/composer';
 import { newDocument } from './dom';
 
@@ -11,17 +11,21 @@ function setup(me: string | null = 'dana') {
   const drafts: string[] = [];
   const edited: (string | undefined)[] = [];
   const removed: string[] = [];
+  const snippets: (PanelSnippet | undefined)[] = [];
   let editLastAsked = 0;
+  let attachmentChanges = 0;
   const composer = new Composer(doc, {
-    send: (text, replyTo, edits) => {
+    send: (text, replyTo, edits, snippet) => {
       sent.push(text);
       replies.push(replyTo);
       edited.push(edits);
+      snippets.push(snippet);
     },
     react: (to, emoji) => reactions.push([to, emoji]),
     remove: (to) => removed.push(to),
     editLast: () => (editLastAsked += 1),
     draftChanged: (text) => drafts.push(text),
+    attachmentChanged: () => (attachmentChanges += 1),
     setUsername: () => undefined,
   });
   doc.body.appendChild(composer.root);
@@ -37,7 +41,12 @@ function setup(me: string | null = 'dana') {
   const escape = (): boolean => input.dispatchEvent(new view.KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }));
   const bar = (): HTMLElement => composer.root.querySelector('.reply-bar') as HTMLElement;
   const up = (): boolean => input.dispatchEvent(new view.KeyboardEvent('keydown', { key: 'ArrowUp', cancelable: true }));
-  return { composer, input, sent, replies, reactions, drafts, edited, removed, editLasts: () => editLastAsked, type, press, escape, up, bar, problem };
+  const attachment = (): HTMLElement | null => composer.root.querySelector('.attachment');
+  const sendButton = (): HTMLButtonElement => composer.root.querySelector('button.send') as HTMLButtonElement;
+  return {
+    composer, input, sent, replies, reactions, drafts, edited, removed, snippets, editLasts: () => editLastAsked, attachmentChanges: () => attachmentChanges,
+    type, press, escape, up, bar, problem, attachment, sendButton,
+  };
 }
 
 const PARENT = { id: 'ab'.repeat(16), username: 'bob', text: 'Is this the part that waits?' };
@@ -237,5 +246,117 @@ describe('composer: editing and deleting one\'s own message', () => {
     type('x');
     assert.strictEqual(up(), true, 'not handled');
     assert.strictEqual(editLasts(), 1);
+  });
+});
+
+const SNIPPET: PanelSnippet = {
+  code: '  if (width < 0 || height < 0) {\n    throw new Error(\'negative size\');\n  }\n  return width * height;\n}\n',
+  language: 'typescript', path: 'src/area.ts', startLine: 2, endLine: 6,
+};
+
+describe('composer: an attached snippet', () => {
+  it('shows the path, the lines, the language and the first four lines of code, with a count of the rest', () => {
+    const { composer, input, attachment, attachmentChanges } = setup();
+    assert.strictEqual(attachment(), null);
+    composer.attach(SNIPPET);
+    const box = attachment() as HTMLElement;
+    assert.strictEqual(box.querySelector('.attachment-reference')?.textContent, 'src/area.ts:2-6');
+    assert.strictEqual(box.querySelector('.language')?.textContent, 'typescript');
+    assert.strictEqual(box.querySelector('code')?.textContent, '  if (width < 0 || height < 0) {\n    throw new Error(\'negative size\');\n  }\n  return width * height;');
+    assert.strictEqual(box.querySelector('.attachment-more')?.textContent, '… 1 more line');
+    assert.strictEqual(box.getAttribute('aria-label'), 'Code snippet to send');
+    assert.strictEqual(input.placeholder, 'Add a comment (Enter sends it with the snippet)');
+    assert.strictEqual(attachmentChanges(), 1);
+    composer.attach({ ...SNIPPET, code: 'one line', startLine: 4, endLine: 4 });
+    assert.deepStrictEqual([attachment()?.querySelector('.attachment-reference')?.textContent, attachment()?.querySelector('.attachment-more')], ['src/area.ts:4', null]);
+  });
+
+  it('shows the path and the code as text, never as markup', () => {
+    const { composer, attachment } = setup();
+    composer.attach({ ...SNIPPET, path: 'src/<img src=x onerror=alert(1)>.ts', code: '<script>alert(1)</script>' });
+    const box = attachment() as HTMLElement;
+    assert.strictEqual(box.querySelectorAll('img, script').length, 0);
+    assert.strictEqual(box.querySelector('code')?.textContent, '<script>alert(1)</script>');
+    assert.strictEqual(box.querySelector('.path')?.textContent, 'src/<img src=x onerror=alert(1)>.ts');
+  });
+
+  it('sends the comment with the snippet as one message, and takes the snippet out once the host queued it', () => {
+    const { composer, input, sent, snippets, type, press, attachment } = setup();
+    composer.attach(SNIPPET);
+    assert.deepStrictEqual(composer.saved, { draft: '', snippet: SNIPPET });
+    type('Is this check enough?');
+    press(false);
+    assert.deepStrictEqual([sent, snippets], [['Is this check enough?'], [SNIPPET]]);
+    composer.refused('Not connected to a room yet.');
+    assert.notStrictEqual(attachment(), null, 'a refused message keeps its snippet');
+    press(false);
+    composer.accepted();
+    assert.deepStrictEqual([attachment(), input.value, composer.saved], [null, '', { draft: '' }]);
+    type('A plain one.');
+    press(false);
+    assert.strictEqual(snippets.at(-1), undefined);
+  });
+
+  it('sends a snippet without a comment, but not an empty box without one', () => {
+    const { composer, sent, snippets, press, sendButton } = setup();
+    assert.strictEqual(sendButton().disabled, true);
+    press(false);
+    assert.deepStrictEqual(sent, []);
+    composer.attach(SNIPPET);
+    assert.strictEqual(sendButton().disabled, false);
+    press(false);
+    assert.deepStrictEqual([sent, snippets], [[''], [SNIPPET]]);
+  });
+
+  it('goes with a reply, not with an edit (it waits for the next message)', () => {
+    const { composer, snippets, replies, edited, type, press, attachment } = setup();
+    composer.attach(SNIPPET);
+    composer.setReply(PARENT);
+    type('Here:');
+    press(false);
+    assert.deepStrictEqual([replies, snippets], [[PARENT.id], [SNIPPET]]);
+    composer.accepted();
+    assert.strictEqual(attachment(), null);
+    composer.attach(SNIPPET);
+    composer.setEditing({ id: 'cd'.repeat(16), username: 'dana', text: 'old' }, 'old');
+    type('new');
+    press(false);
+    assert.deepStrictEqual([edited.at(-1), snippets.at(-1)], ['cd'.repeat(16), undefined]);
+    composer.accepted();
+    assert.notStrictEqual(attachment(), null, 'still there for the next message');
+  });
+
+  it('keeps a snippet attached while the host answers the message before it', () => {
+    const { composer, type, press, attachment } = setup();
+    type('first');
+    press(false);
+    composer.attach(SNIPPET);
+    composer.accepted();
+    assert.notStrictEqual(attachment(), null);
+  });
+
+  it('is taken out by its × button or by Escape, keeping the comment; Escape ends a reply first', () => {
+    const { composer, input, type, escape, attachment, bar } = setup();
+    composer.attach(SNIPPET);
+    type('never mind');
+    (attachment()?.querySelector('button.attachment-remove') as HTMLButtonElement).click();
+    assert.deepStrictEqual([attachment(), input.value, input.placeholder], [null, 'never mind', 'Message (Shift+Enter: new line)']);
+    composer.attach(SNIPPET);
+    composer.setReply(PARENT);
+    assert.strictEqual(escape(), false);
+    assert.deepStrictEqual([bar().hidden, attachment() !== null], [true, true]);
+    assert.strictEqual(escape(), false);
+    assert.strictEqual(attachment(), null);
+    assert.strictEqual(escape(), true, 'nothing left to take out: the panel gets it');
+  });
+
+  it('says when the comment and the snippet together are too long, and does not send them', () => {
+    const { composer, sent, type, press, problem } = setup();
+    composer.attach({ ...SNIPPET, code: 'x'.repeat(MAX_TEXT_BYTES - 100) });
+    assert.strictEqual(problem(), '');
+    type('y'.repeat(100));
+    assert.match(problem(), /^Message is too long: /u);
+    press(false);
+    assert.deepStrictEqual(sent, []);
   });
 });

@@ -49,7 +49,7 @@ describe('panel: typing signals in and out', () => {
     const doc = newDocument();
     const posted: ViewToHost[] = [];
     const root = doc.body.appendChild(doc.createElement('main'));
-    const panel = new ChatPanel(doc, root, { post: (message) => posted.push(message), saveState: () => undefined }, '');
+    const panel = new ChatPanel(doc, root, { post: (message) => posted.push(message), saveState: () => undefined }, { draft: '' });
     panel.handle({ type: 'snapshot', connection: { status: 'connected' }, me: 'dana', messages: [], online: [], hasOlder: false });
     const input = root.querySelector('textarea') as HTMLTextAreaElement;
     const type = (text: string): void => {

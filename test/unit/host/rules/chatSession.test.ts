@@ -126,13 +126,15 @@ describe('chat session', function () {
     assert.deepStrictEqual(await bobUpdates.next((u) => u.type === 'typing', 'alice typing'), { type: 'typing', name: 'alice' });
   });
 
-  it('gives a shown message as plain text for Copy: its text as written, then its snippet\'s code', async () => {
+  it('sends a comment with its snippet as one message, and gives a shown message as plain text for Copy: its text as written, then its snippet\'s code', async () => {
     const alice = session('alice');
     const updates = recordUpdates(alice);
-    alice.sendBody({ text: 'Look at **this**:', snippet: { code: 'const a = 1;\nconst b = 2;', language: 'typescript', path: 'src/a.ts', startLine: 3, endLine: 4 } });
+    const snippet = { code: 'const a = 1;\nconst b = 2;', language: 'typescript', path: 'src/a.ts', startLine: 3, endLine: 4 };
+    alice.send('Look at **this**:', undefined, snippet);
     alice.send('plain');
     const shown = await updates.next((u) => u.type === 'messages' && u.items.some((item) => item.text === 'plain'), 'both shown');
     const [withSnippet] = alice.snapshot().messages;
+    assert.deepStrictEqual([withSnippet.text, withSnippet.snippet], ['Look at **this**:', snippet]);
     assert.ok(shown.type === 'messages');
     assert.deepStrictEqual(
       [alice.plainText(withSnippet.id), alice.plainText(shown.items[0].id), alice.plainText('ffff')],
