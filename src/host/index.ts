@@ -4,7 +4,7 @@ export { ChatViewProvider } from './chatViewProvider';
 export type { ChatPanelModel } from './chatViewProvider';
 export { registerCommands } from './commands';
 export { loadIdentity } from './rules/identityStore';
-export { LastRoom } from './rules/lastRoom';
+export { JoinedRooms } from './rules/joinedRooms';
 export { OutboxStore } from './rules/outboxStore';
 export { VerificationStore } from './rules/verificationStore';
 export { MemberVerifier } from './verifyMember';
