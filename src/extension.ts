@@ -64,7 +64,10 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     ...registerCommands({ chat, server: embedded, passwords, settings, joined, log, verifier, view }),
   );
   // A server started again connects the chat to its room; then the chat rejoins the rooms it was in (once its server runs, for a room on it).
-  void embedded.restoreAfterRestart().then(() => joined.rejoin((address) => passwords.get(address), (address, background) => chat.connect(address, { background })));
+  void embedded.restoreAfterRestart().then(() => joined.rejoin(
+    (address) => passwords.get(address),
+    (address, { background, connect }) => (connect ? chat.connect(address, { background }) : chat.addOffline(address, background)),
+  ));
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return {

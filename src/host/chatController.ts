@@ -248,13 +248,27 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
       if (current.state.status !== 'connected' && !isBusy(current.state)) this.retry(current);
       return true;
     }
+    const session = this.add(address, background);
+    session.connect();
+    this.showProgress(session);
+    return true;
+  }
+
+  /** At start: a joined room left offline (or whose password is not stored) is in the room row, offline, until the user connects it. */
+  async addOffline(address: string, background: boolean): Promise<boolean> {
+    if (this.sessions.has(address) || this.sessions.size >= MAX_JOINED_ROOMS) return false;
+    this.identity ??= await this.loadIdentity();
+    this.add(address, background);
+    return true;
+  }
+
+  /** A new session for a room not joined yet, shown unless `background` (then only when no room is). */
+  private add(address: string, background: boolean): ChatSession {
     const session = this.createSession(address);
     this.sessions.set(address, session);
     if (!background || this.activeAddress === undefined) this.show(address);
     else this.roomChanges.fire();
-    session.connect();
-    this.showProgress(session);
-    return true;
+    return session;
   }
 
   /** The active room goes offline; `why` is what the panel says and offers until it connects again. It stays offline at the next start. */

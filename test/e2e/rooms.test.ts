@@ -14,9 +14,8 @@ import {
   activityBadge, answerInput, chatFrame, clearNotifications, joinRoomAs, notification, openViewContainer, runCommand, sideBar, statusBarItem, useWorkbench,
 } from './workbench';
 
-const SERVER_SECRET = 'the operator unlocks the team server';
-const TEAM_PASSWORD = 'amber kettle meadow';
-const DESIGN_PASSWORD = 'seven quiet lanterns';
+/** The team server's secret, which opens its named rooms, and each room's own password. */
+const SECRETS = { server: 'the operator unlocks the team server', team: 'amber kettle meadow', design: 'copper gull harbour' } as const;
 
 describe('several rooms at once, with teammates in each', () => {
   const workbench = useWorkbench();
@@ -30,14 +29,14 @@ describe('several rooms at once, with teammates in each', () => {
 
   before(async function () {
     this.timeout(60000);
-    team = await startChatServer({ password: TEAM_PASSWORD, dataDir: tempDataDir(), host: '127.0.0.1', port: 0, serverSecret: SERVER_SECRET });
-    await team.createRoom('design', DESIGN_PASSWORD);
+    team = await startChatServer({ password: SECRETS.team, dataDir: tempDataDir(), host: '127.0.0.1', port: 0, serverSecret: SECRETS.server });
+    await team.createRoom('design', SECRETS.design);
     teamAddress = `ws://127.0.0.1:${team.port}`;
     teamName = `127.0.0.1:${team.port}`;
     designAddress = `${teamAddress}/design`;
-    carol = await Teammate.join(teamAddress, TEAM_PASSWORD, 'carol');
-    bob = await Teammate.join(designAddress, DESIGN_PASSWORD, 'bob');
-    teammates.push(carol, bob, await Teammate.join(designAddress, DESIGN_PASSWORD, 'dave'));
+    carol = await Teammate.join(teamAddress, SECRETS.team, 'carol');
+    bob = await Teammate.join(designAddress, SECRETS.design, 'bob');
+    teammates.push(carol, bob, await Teammate.join(designAddress, SECRETS.design, 'dave'));
   });
   after(async () => {
     for (const teammate of teammates) teammate.dispose();
@@ -59,10 +58,10 @@ describe('several rooms at once, with teammates in each', () => {
 
   it('joins two rooms of one server: the room row lists both, the one joined last shown', async () => {
     const { page } = workbench;
-    await joinRoomAs(page, 'alice', teamAddress, TEAM_PASSWORD, 2);
+    await joinRoomAs(page, 'alice', teamAddress, SECRETS.team, 2);
     await runCommand(page, 'Secure Chat: Join a Room');
     await answerInput(page, designAddress, 'Secure Chat: Join a Room (1/2)');
-    await answerInput(page, DESIGN_PASSWORD, 'Secure Chat: Join a Room (2/2)');
+    await answerInput(page, SECRETS.design, 'Secure Chat: Join a Room (2/2)');
     await statusBarItem(page, 'Secure Chat: 3 online').waitFor();
     await runCommand(page, 'Secure Chat: Open Chat');
     await panel().locator('.rooms button.room.active', { hasText: 'design' }).waitFor();

@@ -76,18 +76,19 @@ export class JoinedRooms {
   }
 
   /**
-   * Rejoins every room not left offline whose password is stored, each in the background but the
-   * one shown last; never prompts at start-up, so a forgotten password waits for the user's next
-   * Join. Resolves with the addresses joined.
+   * Rejoins every room not left offline whose password is stored; the others are back in the room
+   * row, offline, until the user connects them (never a prompt at start-up). Each goes in the
+   * background but the one shown last. Resolves with the addresses joined.
    */
   async rejoin(
     password: (roomAddress: string) => Thenable<string | undefined>,
-    connect: (roomAddress: string, background: boolean) => Promise<boolean>,
+    join: (roomAddress: string, how: { readonly background: boolean; readonly connect: boolean }) => Promise<boolean>,
   ): Promise<string[]> {
     const active = this.active;
     const joined: string[] = [];
-    for (const { address: room } of this.rooms.filter((entry) => !entry.offline)) {
-      if ((await password(room)) && (await connect(room, room !== active))) joined.push(room);
+    for (const room of this.rooms) {
+      const connect = !room.offline && (await password(room.address)) !== undefined;
+      if ((await join(room.address, { background: room.address !== active, connect })) && connect) joined.push(room.address);
     }
     return joined;
   }

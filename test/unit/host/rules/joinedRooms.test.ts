@@ -10,10 +10,13 @@ const OWN = 'ws://127.0.0.1:7778';
 describe('joined rooms', () => {
   const passwords = new Map([[TEAM, 'secret'], [DESIGN, 'other secret']]);
   const password = async (address: string) => passwords.get(address);
-  /** Rejoins from `state`, recording each connect and whether it was in the background. */
-  async function rejoin(state: MemoryState, connected = true): Promise<{ joined: string[]; calls: [string, boolean][] }> {
-    const calls: [string, boolean][] = [];
-    const joined = await new JoinedRooms(state).rejoin(password, async (address, background) => (calls.push([address, background]), connected));
+  /** Rejoins from `state`, recording each room put back, whether in the background, and whether connected or kept offline. */
+  async function rejoin(state: MemoryState, connected = true): Promise<{ joined: string[]; calls: [string, 'background' | 'shown', 'connect' | 'offline'][] }> {
+    const calls: [string, 'background' | 'shown', 'connect' | 'offline'][] = [];
+    const joined = await new JoinedRooms(state).rejoin(password, async (address, { background, connect }) => {
+      calls.push([address, background ? 'background' : 'shown', connect ? 'connect' : 'offline']);
+      return connected;
+    });
     return { joined, calls };
   }
   /** A fresh store with these rooms joined, in this order. */
@@ -29,7 +32,7 @@ describe('joined rooms', () => {
     await rooms.shown(TEAM);
     assert.deepStrictEqual(rooms.rooms, [{ address: TEAM, offline: false }, { address: DESIGN, offline: false }]);
     assert.strictEqual(rooms.active, TEAM);
-    assert.deepStrictEqual(await rejoin(state), { joined: [TEAM, DESIGN], calls: [[TEAM, false], [DESIGN, true]] });
+    assert.deepStrictEqual(await rejoin(state), { joined: [TEAM, DESIGN], calls: [[TEAM, 'shown', 'connect'], [DESIGN, 'background', 'connect']] });
   });
 
   it('keeps a room shown that is not in the list (the own server\'s), so none of the list takes its place at start', async () => {
@@ -37,14 +40,16 @@ describe('joined rooms', () => {
     await rooms.shown(OWN);
     assert.strictEqual(rooms.active, OWN);
     assert.deepStrictEqual(rooms.rooms, [{ address: TEAM, offline: false }]);
-    assert.deepStrictEqual((await rejoin(state)).calls, [[TEAM, true]]);
+    assert.deepStrictEqual((await rejoin(state)).calls, [[TEAM, 'background', 'connect']]);
   });
 
-  it('leaves a room the user disconnected offline at the next start, and online again once connected', async () => {
+  it('puts a room the user disconnected back offline at the next start, and online again once connected', async () => {
     const { state, rooms } = await joinedTo(TEAM, DESIGN);
     await rooms.wentOffline(TEAM);
     assert.deepStrictEqual(rooms.rooms, [{ address: TEAM, offline: true }, { address: DESIGN, offline: false }]);
-    assert.deepStrictEqual((await rejoin(state)).calls, [[DESIGN, true]]);
+    const { joined, calls } = await rejoin(state);
+    assert.deepStrictEqual(calls, [[TEAM, 'background', 'offline'], [DESIGN, 'background', 'connect']]);
+    assert.deepStrictEqual(joined, [DESIGN]);
     await rooms.joined(TEAM);
     assert.deepStrictEqual(rooms.rooms, [{ address: TEAM, offline: false }, { address: DESIGN, offline: false }], 'in its place, not moved to the end');
     assert.strictEqual(rooms.wentOffline(OWN), undefined, 'a room not in the list is not added by going offline');
@@ -71,12 +76,12 @@ describe('joined rooms', () => {
     assert.strictEqual(rooms.rooms.at(-1)?.address, `ws://team.example:7777/room-${MAX_JOINED_ROOMS}`);
   });
 
-  it('never prompts at start: a room whose password is not stored waits, and one that did not connect is not reported joined', async () => {
+  it('never prompts at start: a room whose password is not stored waits offline, and one that did not connect is not reported joined', async () => {
     const state = new MemoryState();
     const rooms = new JoinedRooms(state);
     await rooms.joined('ws://elsewhere.example:7777');
     await rooms.joined(TEAM);
-    assert.deepStrictEqual(await rejoin(state), { joined: [TEAM], calls: [[TEAM, true]] });
+    assert.deepStrictEqual(await rejoin(state), { joined: [TEAM], calls: [['ws://elsewhere.example:7777', 'background', 'offline'], [TEAM, 'background', 'connect']] });
     assert.deepStrictEqual((await rejoin(state, false)).joined, []);
   });
 
