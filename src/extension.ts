@@ -67,7 +67,10 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   void embedded.restoreAfterRestart().then(() => joined.rejoin(
     (address) => passwords.get(address),
     (address, { background, connect }) => (connect ? chat.connect(address, { background }) : chat.addOffline(address, background)),
-  ));
+  )).then(
+    (rejoined) => log.log('info', 'rooms-rejoined', { joined: joined.rooms.length, connected: rejoined.length }),
+    (error: unknown) => log.log('error', 'rooms-rejoin-failed', { why: error instanceof Error ? error.message : String(error) }),
+  );
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return {

@@ -3,7 +3,8 @@
 // teammates in this process. A message posted in the room not shown is counted in the panel's room
 // row and in the activity-bar badge, which sums every room's count; a mention there notifies with
 // the room's name; switching (a click in the row, or "Switch Room...") shows the message and clears
-// the count; "Leave Room" asks first, then disconnects from the room and forgets it.
+// the count; a reload rejoins the rooms, one disconnected staying offline; "Leave Room" asks first,
+// then disconnects from the room and forgets it.
 import * as assert from 'assert';
 import type { Locator } from 'playwright-core';
 import { RunningServer, startChatServer } from '../../src/server/server';
@@ -120,6 +121,28 @@ describe('several rooms at once, with teammates in each', () => {
     await panel().locator('.unread-divider', { hasText: 'New messages' }).waitFor();
     await unreadIn('design').waitFor({ state: 'detached' });
     await badge().waitFor({ state: 'hidden' });
+  });
+
+  it('rejoins after a reload: the room disconnected stays offline, shown where it was, the other is back online', async function () {
+    this.timeout(180000);
+    const { page } = workbench;
+    await runCommand(page, 'Secure Chat: Disconnect');
+    await statusBarItem(page, 'Secure Chat: offline').waitFor();
+    const reloaded = page.waitForEvent('load', { timeout: 60000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+    // The extension is back once the status bar shows the room shown last: design, offline.
+    await statusBarItem(page, 'Secure Chat: offline').waitFor({ timeout: 60000 });
+    await runCommand(page, 'Secure Chat: Open Chat');
+    await panel().locator('.rooms button.room.active', { hasText: 'design' }).waitFor();
+    await panel().getByRole('button', { name: 'Reconnect', exact: true }).first().waitFor();
+    await roomEntry(teamName).locator('.dot.on').waitFor({ timeout: 60000 });
+    await roomEntry(teamName).click();
+    await statusBarItem(page, 'Secure Chat: 2 online').waitFor();
+    await roomEntry('design').click();
+    await panel().getByRole('button', { name: 'Reconnect', exact: true }).first().click();
+    await statusBarItem(page, 'Secure Chat: 3 online').waitFor();
   });
 
   it('"Leave Room" asks first, then leaves the room: its teammates see alice go, the row goes, the other room is shown', async () => {
