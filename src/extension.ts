@@ -2,7 +2,7 @@
 // notifications, commands) and connects their events. Each part lives in its own module in host/.
 import * as vscode from 'vscode';
 import {
-  ChatController, ChatPanelModel, ChatStatusBar, ChatViewProvider, LastRoom, MessageLinks, Notifier, OutboxStore, PasswordStore, RoomPins, ServerController, ServerMemory,
+  ChatController, ChatPanelModel, ChatStatusBar, ChatViewProvider, JoinedRooms, MessageLinks, Notifier, OutboxStore, PasswordStore, RoomPins, ServerController, ServerMemory,
   SettingsWatcher, StatusBarText, MemberVerifier, VerificationStore, channelLogger, loadIdentity, registerCommands, ServerSecrets,
 } from './host';
 
@@ -35,8 +35,9 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const log = channelLogger(channel);
   const settings = new SettingsWatcher();
   const passwords = new PasswordStore(context.secrets);
+  const joined = new JoinedRooms(context.globalState);
   const chat = new ChatController(passwords, settings, log, new RoomPins(context.globalState), new OutboxStore(context.workspaceState), () => loadIdentity(context.secrets),
-    new VerificationStore(context.workspaceState));
+    new VerificationStore(context.workspaceState), joined);
   const verifier = new MemberVerifier(chat);
   const links = new MessageLinks(context.extension.id, chat);
   const view = new ChatViewProvider(context.extensionUri, chat, log, (id) => links.linkTo(id));
@@ -48,8 +49,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   });
   server = embedded;
   const statusBar = new ChatStatusBar(() => ({ connection: chat.state, address: chat.address, online: chat.online, server: embedded.running }));
-  const notifier = new Notifier(settings, () => chat.username, () => view.visible);
-  const lastRoom = new LastRoom(context.workspaceState);
+  const notifier = new Notifier(settings, (address) => chat.switchRoom(address));
 
   context.subscriptions.push(
     channel, settings, chat, view, statusBar,
@@ -63,10 +63,16 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     settings.onDidChange(({ settings: current, previous }) => {
       if (current.username !== previous.username) chat.setUsername(current.username);
     }),
-    ...registerCommands({ chat, server: embedded, passwords, settings, lastRoom, log, verifier, view }),
+    ...registerCommands({ chat, server: embedded, passwords, settings, joined, log, verifier, view }),
   );
-  // A server started again connects the chat to its room; otherwise the chat rejoins the last room.
-  void embedded.restoreAfterRestart().then((restarted) => restarted ? undefined : lastRoom.rejoin((address) => passwords.get(address), (address) => chat.connect(address)));
+  // A server started again connects the chat to its room; then the chat rejoins the rooms it was in (once its server runs, for a room on it).
+  void embedded.restoreAfterRestart().then(() => joined.rejoin(
+    (address) => passwords.get(address),
+    (address, { background, connect }) => (connect ? chat.connect(address, { background }) : chat.addOffline(address, background)),
+  )).then(
+    (rejoined) => log.log('info', 'rooms-rejoined', { joined: joined.rooms.length, connected: rejoined.length }),
+    (error: unknown) => log.log('error', 'rooms-rejoin-failed', { why: error instanceof Error ? error.message : String(error) }),
+  );
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return {

@@ -1,16 +1,19 @@
-// The chat as the rest of the extension sees it: at most one ChatSession (one server address) at a
-// time, the password flow around it (asked before connecting, asked again when the server rejects
-// it), a progress indicator while connecting (key derivation runs inside the client, off this
-// thread's critical path), and the ChatPanelModel the sidebar talks to.
+// The chat as the rest of the extension sees it: one ChatSession per joined room (server address),
+// at most MAX_JOINED_ROOMS, one of them shown in the panel (the active one, which the panel and the
+// commands act on) while the others stay connected in the background and count their unread
+// messages; the password flow around each (asked before connecting, asked again when the server
+// rejects it), a progress indicator while connecting (key derivation runs inside the client, off
+// this thread's critical path), and the ChatPanelModel the sidebar talks to.
 import * as vscode from 'vscode';
 import type { ChatMessage, ConnectionState, MessageBody, OnlineMember, SealedOutboxEntry } from '../client';
 import type { IdentityKey } from '../crypto';
-import type { PanelSnapshot, PanelUpdate } from '../protocol/panel';
+import { MAX_JOINED_ROOMS } from '../protocol/limits';
+import type { PanelRoom, PanelSnapshot, PanelUpdate } from '../protocol/panel';
 import type { ChatPanelModel } from './chatViewProvider';
 import { ChatSession } from './rules/chatSession';
 import type { ChannelLogger } from './logChannel';
 import type { PasswordQuestion, PasswordStore } from './passwords';
-import type { OfflineReason } from './rules/panelState';
+import { OfflineReason, panelConnection } from './rules/panelState';
 import { plainText } from './rules/plainText';
 import { reconnectReasonWords } from './rules/reconnectWords';
 import { translate } from './l10n';
@@ -19,14 +22,32 @@ import type { RoomPins } from './rules/roomPins';
 import type { SettingsWatcher } from './settingsWatcher';
 import { VerificationBook } from './rules/memberTrust';
 import type { VerificationStore } from './rules/verificationStore';
+import { JoinedRooms, roomLabel } from './rules/joinedRooms';
+import { RoomUnread } from './rules/roomUnread';
 
 /** After this many failed reconnects in a row the user is offered to skip the wait. */
 const OFFER_RETRY_AT_ATTEMPT = 4;
 
 const isBusy = (state: ConnectionState): boolean => state.status === 'connecting' || state.status === 'authenticating';
 
+/** News from a room, with what its notification needs: which room, the name used there, whether the panel shows it now. */
+export interface RoomNews {
+  readonly message: ChatMessage;
+  readonly address: string;
+  readonly me: string;
+  readonly shown: boolean;
+}
+
 export class ChatController implements ChatPanelModel, vscode.Disposable {
-  private session: ChatSession | undefined;
+  /** By address, in the order joined. */
+  private readonly sessions = new Map<string, ChatSession>();
+  private activeAddress: string | undefined;
+  private readonly unread = new RoomUnread();
+  /** The panel is on screen (the provider says so): the active room's news is seen, not unread. */
+  private visible = false;
+  private readonly roomChanges = new vscode.EventEmitter<void>();
+  /** The joined rooms, their unread counts or their connection changed (the room row, the badge). */
+  readonly onDidChangeRooms = this.roomChanges.event;
   /**
    * The room whose password this window is changing: the disconnect that follows is no failure to
    * report; once the new password is stored (`stored`), the session gets back in with it.
@@ -34,13 +55,13 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
   private passwordChange: { readonly address: string; stored: boolean } | undefined;
   private readonly updates = new vscode.EventEmitter<PanelUpdate>();
   private readonly changes = new vscode.EventEmitter<void>();
-  private readonly messages = new vscode.EventEmitter<ChatMessage>();
+  private readonly messages = new vscode.EventEmitter<RoomNews>();
   private readonly replaced = new vscode.EventEmitter<void>();
   /** Connection state or who is online changed. */
   readonly onDidChange = this.changes.event;
-  /** A live message from the room (not history pages). */
+  /** A live message from any joined room (not history pages). */
   readonly onDidReceiveMessage = this.messages.event;
-  /** The session was replaced: the panel needs a fresh snapshot, the old room's messages do not apply. */
+  /** Another room is shown (or its session was replaced): the panel needs a fresh snapshot, the old room's messages do not apply. */
   readonly onDidReplaceSession = this.replaced.event;
 
   constructor(
@@ -52,7 +73,13 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     /** This installation's identity key, from SecretStorage (created there on first use). */
     private readonly loadIdentity: () => Promise<IdentityKey>,
     private readonly verifications: VerificationStore,
+    private readonly joined: JoinedRooms,
   ) {}
+
+  /** The active room's session: what the panel shows and the commands act on. */
+  private get session(): ChatSession | undefined {
+    return this.activeAddress === undefined ? undefined : this.sessions.get(this.activeAddress);
+  }
 
   /** Verifications made before the room is known (none can be: nobody is online then); never stored. */
   private readonly roomless = new VerificationBook();
@@ -108,7 +135,42 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
   // ChatPanelModel
 
   snapshot(): PanelSnapshot {
-    return this.session?.snapshot() ?? { connection: { status: 'disconnected' }, me: this.username, messages: [], online: [], hasOlder: false };
+    const session = this.session;
+    if (!session) return { connection: { status: 'disconnected' }, me: this.username, messages: [], online: [], hasOlder: false };
+    const unreadFrom = this.unread.from(session.address);
+    return { ...session.snapshot(), ...(unreadFrom === undefined ? {} : { unreadFrom }) };
+  }
+
+  rooms(): readonly PanelRoom[] {
+    return [...this.sessions.values()].map((session) => ({
+      address: session.address, name: roomLabel(session.address), unread: this.unread.count(session.address), active: session === this.session, status: panelConnection(session.state, session.address).status,
+    }));
+  }
+
+  /** Unread messages over every joined room: the badge. */
+  get unreadTotal(): number {
+    return this.unread.total();
+  }
+
+  /** Shows another joined room; false for an address not joined. */
+  switchRoom(address: string): boolean {
+    if (!this.sessions.has(address)) return false;
+    this.show(address);
+    return true;
+  }
+
+  setVisible(visible: boolean): void {
+    if (visible === this.visible) return;
+    this.visible = visible;
+    const address = this.activeAddress;
+    if (address === undefined) return;
+    if (visible) this.markRead();
+    else this.unread.hidden(address);
+  }
+
+  /** The user has seen the active room's latest messages. */
+  markRead(): void {
+    if (this.activeAddress !== undefined && this.visible && this.unread.read(this.activeAddress)) this.roomChanges.fire();
   }
 
   onDidUpdate(listener: (update: PanelUpdate) => void): vscode.Disposable {
@@ -157,37 +219,92 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
   }
 
   /**
-   * Connects to `address`, asking for its password first (as `question` words it) when none is
-   * stored. Resolves false when the user cancelled the password prompt.
+   * Joins `address` (or, joined already, gets it connected again), asking for its password first
+   * (as `question` words it) when none is stored, and shows it unless `background` (then it is shown
+   * only when no room is). Resolves false when the user cancelled the password prompt; throws, with
+   * words for the user, when MAX_JOINED_ROOMS rooms are joined already.
    */
-  async connect(address: string, { question, roomId }: { readonly question?: PasswordQuestion; readonly roomId?: string } = {}): Promise<boolean> {
+  async connect(address: string, { question, roomId, background = false }: { readonly question?: PasswordQuestion; readonly roomId?: string; readonly background?: boolean } = {}): Promise<boolean> {
+    const current = this.sessions.get(address);
+    if (!current && this.sessions.size >= MAX_JOINED_ROOMS) {
+      throw new Error(vscode.l10n.t('Secure Chat is in {0} rooms already: leave one with “Secure Chat: Leave Room” first.', MAX_JOINED_ROOMS));
+    }
     // This window's own server names its room: that is the room to expect at its address.
     if (roomId) await this.pins.pin(address, roomId);
     if (!(await this.passwords.get(address)) && !(await this.passwords.prompt(address, question))) return false;
     this.identity ??= await this.loadIdentity();
-    const current = this.session;
-    if (current?.address === address) {
+    // The own server's room is not kept in the list: it comes back when the server starts again.
+    if (!roomId) void this.joined.joined(address);
+    if (current) {
+      if (!background) this.show(address);
       // Already there or on the way: only a waiting or failed session needs a push.
       if (current.state.status !== 'connected' && !isBusy(current.state)) this.retry(current);
       return true;
     }
-    const session = this.createSession(address);
-    this.replaceSession(session);
+    const session = this.add(address, background);
     session.connect();
     this.showProgress(session);
     return true;
   }
 
-  /** `why` is what the panel says and offers until the chat connects again. */
+  /** At start: a joined room left offline (or whose password is not stored) is in the room row, offline, until the user connects it. */
+  async addOffline(address: string, background: boolean): Promise<boolean> {
+    if (this.sessions.has(address) || this.sessions.size >= MAX_JOINED_ROOMS) return false;
+    this.identity ??= await this.loadIdentity();
+    this.add(address, background);
+    return true;
+  }
+
+  /** A new session for a room not joined yet, shown unless `background` (then only when no room is). */
+  private add(address: string, background: boolean): ChatSession {
+    const session = this.createSession(address);
+    this.sessions.set(address, session);
+    if (!background || this.activeAddress === undefined) this.show(address);
+    else this.roomChanges.fire();
+    return session;
+  }
+
+  /** The active room goes offline; `why` is what the panel says and offers until it connects again. It stays offline at the next start. */
   disconnect(why?: OfflineReason): void {
-    this.session?.disconnect(why);
+    const session = this.session;
+    if (!session) return;
+    session.disconnect(why);
+    void this.joined.wentOffline(session.address);
+  }
+
+  /**
+   * Stop Server: every joined room on that server (`onServer`) goes offline, shown or not; with
+   * `remember`, also at the next start. Resolves how many did.
+   */
+  disconnectWhere(onServer: (address: string) => boolean, remember: boolean): number {
+    const stopped = [...this.sessions.values()].filter((session) => onServer(session.address));
+    for (const session of stopped) {
+      session.disconnect('server-stopped');
+      if (remember) void this.joined.wentOffline(session.address);
+    }
+    return stopped.length;
+  }
+
+  /** "Leave Room": the room's session ends and the room is forgotten (its password stays stored); leaving the one shown shows the last joined, if any. */
+  leave(address: string): void {
+    const session = this.sessions.get(address);
+    if (!session) return;
+    this.sessions.delete(address);
+    session.dispose();
+    this.unread.forget(address);
+    void this.joined.left(address);
+    if (this.activeAddress !== address) return this.roomChanges.fire();
+    this.activeAddress = undefined;
+    const next = [...this.sessions.keys()].at(-1);
+    if (next === undefined) this.roomShown();
+    else this.show(next);
   }
 
   /** A new password was stored for `address`: a session that failed on the old one tries again. */
   passwordChanged(address: string): void {
-    const session = this.session;
+    const session = this.sessions.get(address);
     if (this.passwordChange?.address === address) this.passwordChange.stored = true;
-    if (session?.address === address && session.state.status === 'error') {
+    if (session && session.state.status === 'error') {
       this.passwordChange = undefined;
       this.retry(session);
     }
@@ -198,16 +315,38 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     this.passwordChange = address === undefined ? undefined : { address, stored: false };
   }
 
-  /** From the settings; the name was validated there. */
+  /** From the settings, for every room; the name was validated there. */
   setUsername(name: string): void {
-    if (this.session) this.session.setUsername(name);
-    else this.updates.fire({ type: 'config', username: name });
+    for (const session of this.sessions.values()) session.setUsername(name);
+    if (!this.session) this.updates.fire({ type: 'config', username: name });
   }
 
   dispose(): void {
-    this.session?.dispose();
-    this.session = undefined;
-    for (const emitter of [this.updates, this.changes, this.messages, this.replaced, this.trustChanges]) emitter.dispose();
+    for (const session of this.sessions.values()) session.dispose();
+    this.sessions.clear();
+    this.activeAddress = undefined;
+    for (const emitter of [this.updates, this.changes, this.messages, this.replaced, this.trustChanges, this.roomChanges]) emitter.dispose();
+  }
+
+  /** Shows the joined room at `address`: the one it replaces stops its search and counts its news as unread again. */
+  private show(address: string): void {
+    if (this.activeAddress === address) return;
+    const previous = this.session;
+    if (previous) {
+      previous.cancelSearch();
+      this.unread.hidden(previous.address);
+    }
+    this.activeAddress = address;
+    if (this.visible) this.unread.read(address);
+    void this.joined.shown(address);
+    this.roomShown();
+  }
+
+  /** The panel, the status bar and the room row follow the room shown. */
+  private roomShown(): void {
+    this.replaced.fire();
+    this.changes.fire();
+    this.roomChanges.fire();
   }
 
   /** The room a session is in: the one its server proved, else the one pinned for its address. */
@@ -240,10 +379,13 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
       },
     });
     session.on('update', (update) => {
-      if (this.session === session) this.updates.fire(update);
+      const shown = this.session === session;
+      // News the user does not see now: unread, in that room's count.
+      if (update.type === 'messages' && update.position === 'append' && !(shown && this.visible) && this.unread.add(address, update.items)) this.roomChanges.fire();
+      if (shown) this.updates.fire(update);
     });
     session.on('message', (message) => {
-      if (this.session === session) this.messages.fire(message);
+      this.messages.fire({ message, address, me: session.username, shown: this.session === session && this.visible });
     });
     // Sealing needs a verified room, so a non-empty outbox always has its room id.
     session.on('outbox', (entries) => {
@@ -251,8 +393,9 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
       if (room) void this.outboxes.save(address, room, entries);
     });
     session.on('change', (state) => {
-      if (this.session !== session) return;
-      this.changes.fire();
+      if (this.sessions.get(address) !== session) return;
+      this.roomChanges.fire();
+      if (this.session === session) this.changes.fire();
       if (state.status === 'connected' && session.roomId) void this.pins.pin(address, session.roomId);
       if (state.status === 'reconnecting' && state.attempt === OFFER_RETRY_AT_ATTEMPT) void this.offerRetry(session, state.reason);
       if (state.status !== 'error') return;
@@ -285,12 +428,11 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     return [];
   }
 
+  /** A fresh session in the place of the one at its address (shown if that one was). */
   private replaceSession(session: ChatSession): void {
-    const previous = this.session;
-    this.session = session;
-    previous?.dispose();
-    this.replaced.fire();
-    this.changes.fire();
+    this.sessions.get(session.address)?.dispose();
+    this.sessions.set(session.address, session);
+    if (this.activeAddress === session.address) this.roomShown();
   }
 
   private retry(session: ChatSession): void {
@@ -319,7 +461,7 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     const choice = await vscode.window.showWarningMessage(
       vscode.l10n.t('Secure Chat: cannot connect to {0}. {1} Trying again less and less often.', session.address, plainText(reconnectReasonWords(reason, translate))), retry,
     );
-    if (choice === retry && this.session === session) this.retry(session);
+    if (choice === retry && this.sessions.get(session.address) === session) this.retry(session);
   }
 
   private async explainFailure(session: ChatSession, state: Extract<ConnectionState, { status: 'error' }>): Promise<void> {
@@ -329,7 +471,7 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
       const trust = vscode.l10n.t('Trust the New Room');
       const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Secure Chat: {0}', plainText(state.message)), trust, showLog);
       if (choice === showLog) this.log.show();
-      if (choice !== trust || this.session !== session) return;
+      if (choice !== trust || this.sessions.get(address) !== session) return;
       await this.pins.forget(address);
       const fresh = this.createSession(address);
       this.replaceSession(fresh);
@@ -346,6 +488,6 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Secure Chat: wrong room password for {0} ({1}).', address, state.message), reenter);
     if (choice !== reenter) return;
     const password = await this.passwords.prompt(address, { reason: vscode.l10n.t('The last password was not accepted.') });
-    if (password && this.session === session) this.retry(session);
+    if (password && this.sessions.get(address) === session) this.retry(session);
   }
 }

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../client';
 import type { Logger } from '../client';
 import { MAX_DETAIL_LENGTH } from '../protocol/limits';
-import { ChatItem, HostToView, PanelSnapshot, PanelSnippet, PanelUpdate, parseViewToHost, textProblem, PanelCommand, ViewToHost } from '../protocol/panel';
+import { HostToView, PanelRoom, PanelSnapshot, PanelSnippet, PanelUpdate, parseViewToHost, textProblem, PanelCommand, ViewToHost } from '../protocol/panel';
 import { commandId } from './rules/commandNames';
 import { PanelFeed } from './rules/panelFeed';
 import { failureNotice, plainText } from './rules/plainText';
@@ -32,6 +32,11 @@ import { viewHtml } from './rules/viewHtml';
  * - `loadOlder(beforeSeq)` answers with a 'messages' update, position 'prepend'.
  * - `plainText(id)` is a shown message's current text (its author's edits folded in), its snippet's code after it; undefined for none or a deleted one.
  * - `typing()` tells the room the user is typing (paced by the client; nothing while offline).
+ * - `rooms()` lists the joined rooms with their unread counts (the room row), `onDidChangeRooms`
+ *   fires when that list, a count or a room's connection changes, `unreadTotal` is the badge's
+ *   sum; `switchRoom(address)` shows another joined room (the provider then gets a fresh snapshot
+ *   through `refresh`); `setVisible` and `markRead` say when the shown room's news is seen. The
+ *   snapshot's `unreadFrom` is where the shown room's unread messages start.
  * Panel commands (the empty state's buttons) run the VS Code commands `secureChat.<name>` for
  * each name in PANEL_COMMANDS, so the extension registers `secureChat.connect`,
  * `secureChat.setPassword`, `secureChat.setUsername` and `secureChat.startServer`.
@@ -49,6 +54,12 @@ export interface ChatPanelModel {
   /** Searches the whole history; answers with 'searchResults' updates named `id` (see ChatSession.search). */
   search(id: number, query: string): void;
   cancelSearch(): void;
+  rooms(): readonly PanelRoom[];
+  readonly onDidChangeRooms: vscode.Event<void>;
+  readonly unreadTotal: number;
+  switchRoom(address: string): boolean;
+  setVisible(visible: boolean): void;
+  markRead(): void;
 }
 
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -57,17 +68,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private view: vscode.WebviewView | undefined;
   /** The page has said `ready`, so posts reach a listener. */
   private ready = false;
-  /** Others' messages that arrived while the panel was hidden. */
-  private unread = 0;
-  /**
-   * The first of them: snapshots show the panel there, under "New messages", until the panel is
-   * hidden again. Every snapshot, as the one posted when the view shows may reach a page that is
-   * still loading (one not kept while hidden), which then asks for its own.
-   */
-  private unreadFrom: string | undefined;
   /** What commands asked the page to show (the search box, a snippet, a message), posted once it is ready. */
   private waiting: HostToView[] = [];
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
   /** Bounds what a flood of messages costs the page (see panelFeed.ts). */
   private readonly feed = new PanelFeed(
     { post: (update) => this.post(update), resync: () => this.postSnapshot() },
@@ -84,11 +87,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     /** A link that opens the chat at the message `id` of the current room ("Copy Link"); undefined when there is none. */
     private readonly linkTo: (id: string) => string | undefined,
   ) {
-    this.subscription = model.onDidUpdate((update) => this.onUpdate(update));
+    this.subscriptions = [model.onDidUpdate((update) => this.onUpdate(update)), model.onDidChangeRooms(() => this.onRoomsChanged())];
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.feed.dispose();
   }
 
@@ -149,30 +152,28 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       if (message.ok) void this.onViewMessage(message.value);
       else this.log.log('warn', 'panel-message-dropped', { why: message.error });
     });
+    this.model.setVisible(view.visible);
+    this.showBadge();
     view.onDidChangeVisibility(() => {
-      if (!view.visible) {
-        this.unreadFrom = undefined;
-        return;
-      }
-      this.clearUnread();
+      this.model.setVisible(view.visible);
       // A page kept alive while hidden missed the updates; a reloaded one will say `ready` instead.
-      if (this.ready) this.postSnapshot();
+      if (view.visible && this.ready) this.postSnapshot();
     });
     view.onDidDispose(() => {
       this.view = undefined;
       this.ready = false;
+      this.model.setVisible(false);
     });
   }
 
   private onUpdate(update: PanelUpdate): void {
-    const view = this.view;
-    if (!view) return;
-    if (!view.visible) {
-      // The page gets a fresh snapshot when shown, so only the badge needs the news now.
-      if (update.type === 'messages' && update.position === 'append') this.addUnread(update.items.filter((item) => !item.own && !item.react && !item.edit && !item.delete));
-      return;
-    }
-    if (this.ready) this.feed.push(update);
+    // A hidden page gets a fresh snapshot when shown; the model counts what it missed for the badge.
+    if (this.view?.visible && this.ready) this.feed.push(update);
+  }
+
+  private onRoomsChanged(): void {
+    this.showBadge();
+    if (this.view?.visible && this.ready) this.postRooms();
   }
 
   private async onViewMessage(message: ViewToHost): Promise<void> {
@@ -195,7 +196,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'openLink':
         return this.openLink(message.url);
       case 'markRead':
-        return this.clearUnread();
+        return this.model.markRead();
       case 'typing':
         return this.model.typing();
       case 'copy':
@@ -210,6 +211,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return this.attemptOrSay(() => this.model.search(message.id, message.query));
       case 'searchClosed':
         return this.model.cancelSearch();
+      case 'switchRoom':
+        // refresh() follows, through the model's onDidReplaceSession.
+        if (!this.model.switchRoom(message.address)) this.log.log('warn', 'panel-message-dropped', { why: 'switchRoom names a room not joined' });
+        return;
     }
   }
 
@@ -230,10 +235,15 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     vscode.window.setStatusBarMessage(copied, 3000);
   }
 
+  /** Every snapshot carries the shown room's unread start, as the one posted when the view shows may reach a page that is still loading, which then asks for its own. */
   private postSnapshot(): void {
     this.feed.discard();
-    const unreadFrom = this.unreadFrom;
-    this.post({ type: 'snapshot', ...this.model.snapshot(), text: localPanelText(), ...(unreadFrom === undefined ? {} : { unreadFrom }) });
+    this.post({ type: 'snapshot', ...this.model.snapshot(), text: localPanelText() });
+    this.postRooms();
+  }
+
+  private postRooms(): void {
+    this.post({ type: 'rooms', rooms: this.model.rooms() });
   }
 
   private post(message: HostToView): void {
@@ -265,16 +275,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     }
   }
 
-  private addUnread(items: readonly ChatItem[]): void {
-    if (items.length === 0 || !this.view) return;
-    this.unreadFrom ??= items[0].id;
-    this.unread += items.length;
-    this.view.badge = { value: this.unread, tooltip: this.unread === 1 ? vscode.l10n.t('1 new chat message') : vscode.l10n.t('{0} new chat messages', this.unread) };
-  }
-
-  private clearUnread(): void {
-    this.unread = 0;
-    if (this.view) this.view.badge = undefined;
+  /** The activity-bar badge: unread messages summed over every joined room. */
+  private showBadge(): void {
+    if (!this.view) return;
+    const unread = this.model.unreadTotal;
+    this.view.badge = unread === 0 ? undefined : { value: unread, tooltip: unread === 1 ? vscode.l10n.t('1 new chat message') : vscode.l10n.t('{0} new chat messages', unread) };
   }
 
   /** Opens `path` (workspace-relative, already checked not to climb out) at `line` in the first workspace folder that has it. */

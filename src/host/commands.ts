@@ -6,7 +6,7 @@ import type { ChatController } from './chatController';
 import { COMMAND_NAMES, CommandName, commandId } from './rules/commandNames';
 import { ChatViewProvider } from './chatViewProvider';
 import { askText } from './inputs';
-import type { LastRoom } from './rules/lastRoom';
+import { JoinedRooms, roomLabel } from './rules/joinedRooms';
 import { failureNotice } from './rules/plainText';
 import { translate } from './l10n';
 import type { ChannelLogger } from './logChannel';
@@ -25,7 +25,7 @@ export interface CommandDeps {
   readonly server: ServerController;
   readonly passwords: PasswordStore;
   readonly settings: SettingsWatcher;
-  readonly lastRoom: LastRoom;
+  readonly joined: JoinedRooms;
   readonly log: ChannelLogger;
   readonly verifier: MemberVerifier;
   readonly view: ChatViewProvider;
@@ -37,7 +37,7 @@ function openChat(): Thenable<unknown> {
 
 /**
  * The address a password was set for before joining it: Join suggests it next. In memory only, as
- * the step between two commands; the room joined is what LastRoom remembers.
+ * the step between two commands; the rooms joined are what JoinedRooms remembers.
  */
 let chosenAddress: string | undefined;
 
@@ -45,7 +45,7 @@ let chosenAddress: string | undefined;
 async function askAddress(deps: CommandDeps, title: string, prompt: string): Promise<string | undefined> {
   const address = await askText({
     title, step: { step: 1, of: 2 }, prompt, placeholder: vscode.l10n.t('ws://host:port'),
-    value: deps.chat.address ?? chosenAddress ?? deps.lastRoom.address ?? deps.settings.current.connectAddress,
+    value: deps.chat.address ?? chosenAddress ?? deps.joined.active ?? deps.settings.current.connectAddress,
     validate: addressProblem,
   });
   return address?.trim();
@@ -58,16 +58,14 @@ async function connect(deps: CommandDeps): Promise<void> {
   const address = await askAddress(deps, title, vscode.l10n.t('Address of the room\'s server: whoever runs it gets it with “Secure Chat: Copy Invite”.'));
   if (address === undefined) return;
   if (!(await deps.chat.connect(address, { question: { title, step: { step: 2, of: 2 } } }))) return;
-  await deps.lastRoom.remember(address);
   await openChat();
 }
 
-/** The room the chat was last in, at once; with none, Join asks which. */
+/** The room shown (or shown last), at once; with none, Join asks which. */
 async function reconnect(deps: CommandDeps): Promise<void> {
-  const address = deps.chat.address ?? deps.lastRoom.address;
+  const address = deps.chat.address ?? deps.joined.active;
   if (address === undefined) return connect(deps);
-  if (!(await deps.chat.connect(address))) return;
-  await deps.lastRoom.remember(address);
+  await deps.chat.connect(address);
 }
 
 /** "Create Room...": a named room on this window's running server, then the chat joins it. */
@@ -75,13 +73,40 @@ async function createRoom(deps: CommandDeps): Promise<void> {
   const address = await deps.server.createRoom();
   if (address === undefined) return;
   if (!(await deps.chat.connect(address))) return;
-  await deps.lastRoom.remember(address);
   await openChat();
 }
 
-function disconnect({ chat, lastRoom }: CommandDeps): Thenable<void> {
-  chat.disconnect();
-  return lastRoom.forget();
+/** "Switch Room...": the joined rooms with their unread counts; the one chosen is shown. */
+async function switchRoom({ chat }: CommandDeps): Promise<void> {
+  const rooms = chat.rooms();
+  if (rooms.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Secure Chat: you are in no room yet: use “Join a Room” or “Start Server” first.'));
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(rooms.map((room) => ({
+    label: room.name,
+    description: [room.unread === 0 ? '' : vscode.l10n.t('{0} unread', room.unread), room.active ? vscode.l10n.t('shown') : ''].filter((part) => part !== '').join(' · '),
+    detail: room.address,
+    address: room.address,
+  })), { title: vscode.l10n.t('Secure Chat: Switch Room'), placeHolder: vscode.l10n.t('The room to show in the chat') });
+  if (!picked) return;
+  chat.switchRoom(picked.address);
+  await openChat();
+}
+
+/** "Leave Room": after a confirmation, the room shown is disconnected and forgotten. */
+async function leaveRoom({ chat }: CommandDeps): Promise<void> {
+  const address = chat.address;
+  if (address === undefined) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Secure Chat: you are in no room yet: use “Join a Room” or “Start Server” first.'));
+    return;
+  }
+  const leave = vscode.l10n.t('Leave Room');
+  const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Leave the room {0}?', roomLabel(address)), {
+    modal: true,
+    detail: vscode.l10n.t('The chat disconnects from {0} and forgets it, so VS Code does not join it again when it starts. The room password stays stored: “Secure Chat: Join a Room...” gets back in.', address),
+  }, leave);
+  if (choice === leave) chat.leave(address);
 }
 
 /** The room a password command is about: the current connection's, else the one Connect would use. */
@@ -180,7 +205,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     startServer: async () => (await ensureDisplayName(deps)) && deps.server.start(),
     stopServer: () => deps.server.stop(),
     connect: () => connect(deps),
-    disconnect: () => disconnect(deps),
+    disconnect: () => deps.chat.disconnect(),
     reconnect: () => reconnect(deps),
     setPassword: () => setPassword(deps),
     forgetPassword: () => forgetPassword(deps),
@@ -195,6 +220,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     verifyMember: (id) => deps.verifier.run(typeof id === 'string' ? id : undefined),
     createRoom: () => createRoom(deps),
     searchMessages: () => deps.view.openSearch(),
+    switchRoom: () => switchRoom(deps),
+    leaveRoom: () => leaveRoom(deps),
   };
   return COMMAND_NAMES.map((name) =>
     vscode.commands.registerCommand(commandId(name), async (...args: unknown[]) => {

@@ -5,7 +5,7 @@ export { MessageLinks } from './messageLinks';
 export type { ChatPanelModel } from './chatViewProvider';
 export { registerCommands } from './commands';
 export { loadIdentity } from './rules/identityStore';
-export { LastRoom } from './rules/lastRoom';
+export { JoinedRooms } from './rules/joinedRooms';
 export { OutboxStore } from './rules/outboxStore';
 export { VerificationStore } from './rules/verificationStore';
 export { MemberVerifier } from './verifyMember';

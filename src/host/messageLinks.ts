@@ -1,7 +1,8 @@
 // "Copy Link" and the links it makes (rules/messageLink.ts): a URI of the running VS Code's scheme
 // for this extension, naming the current room's address and the message. VS Code hands such a URI,
 // opened from anywhere, to the handler registered with vscode.window.registerUriHandler, which
-// opens the chat at the message when this window is in its room, and says why not otherwise.
+// opens the chat at the message when this window has joined its room (switching to it), and says
+// why not otherwise.
 import * as vscode from 'vscode';
 import { translate } from './l10n';
 import { isSameRoom, messageLink, parseMessageLink } from './rules/messageLink';
@@ -15,7 +16,7 @@ export interface MessageShower {
 export class MessageLinks {
   constructor(
     private readonly extensionId: string,
-    private readonly chat: { readonly address: string | undefined },
+    private readonly chat: { readonly address: string | undefined; rooms(): readonly { readonly address: string }[]; switchRoom(address: string): boolean },
   ) {}
 
   /** A link to the message `id` of the room the chat is in; undefined while it is in none. */
@@ -31,7 +32,8 @@ export class MessageLinks {
       void vscode.window.showErrorMessage(vscode.l10n.t('Secure Chat: cannot open the link: {0}.', plainText(linked.problem)));
       return;
     }
-    if (!isSameRoom(linked.room, this.chat.address)) {
+    const joined = this.chat.rooms().find((room) => isSameRoom(linked.room, room.address));
+    if (joined === undefined || (joined.address !== this.chat.address && !this.chat.switchRoom(joined.address))) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Secure Chat: the link is to a message in the room at {0}, and this window is not in that room. Join it with “Secure Chat: Join a Room” (you need its password), then open the link again.', plainText(linked.room)));
       return;
     }

@@ -1,8 +1,11 @@
-// VS Code notifications for new messages, as secureChat.notifications asks (see notifyRule.ts).
+// VS Code notifications for new messages of any joined room, as secureChat.notifications asks (see
+// notifyRule.ts): each names its room, and "Open Chat" shows that room.
 import * as vscode from 'vscode';
-import type { ChatMessage } from '../client';
+import type { RoomNews } from './chatController';
 import { commandId } from './rules/commandNames';
+import { roomLabel } from './rules/joinedRooms';
 import { notificationText, shouldNotify } from './rules/notifyRule';
+import { translate } from './l10n';
 import type { SettingsWatcher } from './settingsWatcher';
 
 /** Catching up after a reconnect delivers many messages at once; one notification stands for them. */
@@ -13,19 +16,22 @@ export class Notifier {
 
   constructor(
     private readonly settings: SettingsWatcher,
-    private readonly me: () => string,
-    private readonly chatVisible: () => boolean,
+    /** Shows the joined room at this address in the panel. */
+    private readonly showRoom: (address: string) => void,
   ) {}
 
-  notify(message: ChatMessage): void {
+  notify({ message, address, me, shown }: RoomNews): void {
     const level = this.settings.current.notifications;
-    if (!shouldNotify(level, { text: message.body.text, own: message.own }, this.me(), this.chatVisible())) return;
+    if (!shouldNotify(level, { text: message.body.text, own: message.own }, me, shown)) return;
     const now = Date.now();
     if (now - this.lastShown < QUIET_MS) return;
     this.lastShown = now;
     const open = vscode.l10n.t('Open Chat');
-    void vscode.window.showInformationMessage(notificationText(message.username, message.body.text || vscode.l10n.t('(code snippet)')), open).then((choice) => {
-      if (choice === open) void vscode.commands.executeCommand(commandId('openChat'));
+    const text = notificationText(message.username, roomLabel(address), message.body.text || vscode.l10n.t('(code snippet)'), undefined, translate);
+    void vscode.window.showInformationMessage(text, open).then((choice) => {
+      if (choice !== open) return;
+      this.showRoom(address);
+      void vscode.commands.executeCommand(commandId('openChat'));
     });
   }
 }

@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ChatController } from './chatController';
 import { askText } from './inputs';
-import { invite, localAddress } from './rules/invite';
+import { invite, localAddress, roomPathOn } from './rules/invite';
 import type { ChannelLogger } from './logChannel';
 import { askNewPassword } from './passwords';
 import { changeRoomPasswordPrompt } from './rules/roomPassword';
@@ -256,9 +256,10 @@ export class ServerController implements vscode.Disposable {
       if (tell) void vscode.window.showInformationMessage(vscode.l10n.t('Secure Chat: the server is not running.'));
       return;
     }
-    // This window's chat goes offline first, and for good: nothing would answer its retries.
-    const own = this.ownRoomPath(server) !== undefined;
-    if (own) this.options.chat.disconnect('server-stopped');
+    // This window's chat goes offline in every room of this server first, and for good: nothing
+    // would answer its retries. Stopped by the user, those rooms stay offline at the next start too.
+    const local = localAddress(server.host, server.process.port);
+    const own = this.options.chat.disconnectWhere((address) => roomPathOn(local, address) !== undefined, tell) > 0;
     // Stopped by the user, it stays stopped next time; stopped because VS Code closes, it starts again.
     if (tell) void this.options.memory.stopped();
     await server.process.stop();
@@ -337,10 +338,8 @@ export class ServerController implements vscode.Disposable {
 
   /** The path of the room of `server` the chat is in ('' for its default room, '/<name>' for a named one), or undefined for none. */
   private ownRoomPath(server: { readonly process: EmbeddedServer; readonly host: string }): string | undefined {
-    const local = localAddress(server.host, server.process.port);
     const address = this.options.chat.address;
-    if (address === local) return '';
-    return address?.startsWith(`${local}/`) ? address.slice(local.length) : undefined;
+    return address === undefined ? undefined : roomPathOn(localAddress(server.host, server.process.port), address);
   }
 
   private changed(): void {

@@ -28,3 +28,5 @@ export const TYPING_EXPIRY_MS = 5000;
 export const MAX_SEARCH_QUERY_LENGTH = 200;
 /** Most results one search gives (newest first); the panel says when there were more. */
 export const MAX_SEARCH_RESULTS = 200;
+/** Most rooms the chat is in at once (one session each): the joined list, the panel's room row and its messages. */
+export const MAX_JOINED_ROOMS = 32;

@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import { BODY_OVERHEAD_BYTES } from './body';
 import { Checked, check, flag, integer, list, oneOf, text, textWhere } from './check';
 import { isSingleEmoji } from './emoji';
-import { MAX_DETAIL_LENGTH, MAX_ONLINE, MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS, REPLY_QUOTE_MAX_LENGTH } from './limits';
+import { MAX_DETAIL_LENGTH, MAX_JOINED_ROOMS, MAX_ONLINE, MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS, REPLY_QUOTE_MAX_LENGTH } from './limits';
 import { PANEL_TEXT_KEYS, Say, sayInEnglish } from './panelText';
 
 /** Largest text, in UTF-8 bytes, that fits one envelope once wrapped in its JSON body. */
@@ -254,6 +254,31 @@ const SEARCH_VIEW_TO_HOST = [
   v.object({ type: v.literal('searchClosed') }),
 ] as const;
 
+// Rooms (one session per joined room, one of them shown). Kept in one block like search.
+
+/** A joined room as the room row shows it; the host names it by its address, which the panel hands back. */
+const PanelRoomSchema = v.pipe(v.object({
+  address: text(MAX_URL_LENGTH, 1),
+  /** The room's name, or host:port for a server's default room. */
+  name: text(MAX_URL_LENGTH, 1),
+  /** Messages from others not seen yet. */
+  unread: integer(0),
+  /** The room the panel shows. */
+  active: flag(),
+  status: oneOf(CONNECTION_STATUSES, 'connection status'),
+}, 'must be an object'), v.readonly());
+export type PanelRoom = v.InferOutput<typeof PanelRoomSchema>;
+
+const ROOMS_HOST_TO_VIEW = [
+  /** Every joined room, in the order joined: sent with each snapshot and whenever a count, a status or the list changes. */
+  v.pipe(v.object({ type: v.literal('rooms'), rooms: v.pipe(list(PanelRoomSchema, MAX_JOINED_ROOMS), v.readonly()) }), v.readonly()),
+] as const;
+
+const ROOMS_VIEW_TO_HOST = [
+  /** A click in the room row: show that joined room (the host ignores an address it has not joined). */
+  v.object({ type: v.literal('switchRoom'), address: text(MAX_URL_LENGTH, 1) }),
+] as const;
+
 const HostToViewSchema = v.variant('type', [
   v.pipe(v.object({ type: v.literal('snapshot'), ...snapshotEntries }), v.readonly()),
   /**
@@ -280,6 +305,7 @@ const HostToViewSchema = v.variant('type', [
   /** A message link was opened: the panel brings the message into view, loading older history until it is there. */
   v.pipe(v.object({ type: v.literal('showMessage'), id: messageId() }), v.readonly()),
   ...SEARCH_HOST_TO_VIEW,
+  ...ROOMS_HOST_TO_VIEW,
 ], 'must be a known message type');
 export type HostToView = v.InferOutput<typeof HostToViewSchema>;
 /** What the panel shows at once: the snapshot message without its type. */
@@ -316,6 +342,7 @@ const ViewToHostSchema = v.variant('type', [
   /** "Verify" on a member's entry in the online list: the host shows the safety number for that key id. */
   v.object({ type: v.literal('verifyMember'), id: memberId() }),
   ...SEARCH_VIEW_TO_HOST,
+  ...ROOMS_VIEW_TO_HOST,
 ], 'must be a known message type');
 export type ViewToHost = v.InferOutput<typeof ViewToHostSchema>;
 

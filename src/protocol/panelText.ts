@@ -130,6 +130,11 @@ export const PANEL_TEXT = {
   searchCapped: 'The newest {0} results; refine the search for older ones',
   /** A search result that could not be brought into view. */
   messageNotFound: 'The message is not in the history the panel can load.',
+  /** The row of joined rooms above the conversation: a click shows that room. */
+  rooms: 'Rooms',
+  /** A room's count in the room row ({0}: how many): its tooltip and what a screen reader hears. */
+  roomUnreadOne: '1 unread message',
+  roomUnread: '{0} unread messages',
   messageEmpty: 'Message is empty.',
   /** {0}: the message's size, {1}: the most a message may take, both in bytes. */
   messageTooLong: 'Message is too long: {0} of {1} bytes.',

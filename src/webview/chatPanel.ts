@@ -11,6 +11,7 @@ import { EditBook, isAmendment } from '../protocol/edits';
 import { ConnectionBanner, EmptyState, PresenceBar, tickCountdowns } from './statusViews';
 import { ReactionBook, isReaction } from './reactions';
 import { SearchView } from './searchView';
+import { RoomSwitcher } from './roomSwitcher';
 import { TypingLine } from './typing';
 import { ExpandedMessages } from './longMessages';
 import { TypingPace } from '../protocol/typing';
@@ -52,6 +53,8 @@ export class ChatPanel {
   /** The host hears of the user's typing at most once per TYPING_INTERVAL_MS. */
   private readonly typingPace = new TypingPace();
   private readonly presence: PresenceBar;
+  /** The joined rooms, to switch between them. */
+  private readonly rooms: RoomSwitcher;
   private readonly banner: ConnectionBanner;
   private readonly empty: EmptyState;
   private readonly historyEdge: HTMLElement;
@@ -82,6 +85,7 @@ export class ChatPanel {
 
   constructor(private readonly doc: Document, root: HTMLElement, private readonly host: PanelHost, saved: ViewState) {
     this.presence = new PresenceBar(doc, (id) => host.post({ type: 'verifyMember', id }));
+    this.rooms = new RoomSwitcher(doc, (address) => host.post({ type: 'switchRoom', address }));
     const run = (name: PanelCommand): void => host.post({ type: 'command', name });
     this.banner = new ConnectionBanner(doc, run);
     this.empty = new EmptyState(doc, run);
@@ -140,7 +144,7 @@ export class ChatPanel {
     // and showing nothing looks broken, so the panel says it is loading.
     this.loading = element(doc, 'div', 'loading', root.dataset.loading || say('loading'));
     this.loading.setAttribute('role', 'status');
-    root.append(this.loading, this.presence.root, this.banner.root, this.search.root, this.empty.root, this.messagesArea, this.typing.root, this.composer.root, this.announcer);
+    root.append(this.loading, this.rooms.root, this.presence.root, this.banner.root, this.search.root, this.empty.root, this.messagesArea, this.typing.root, this.composer.root, this.announcer);
     root.classList.add('starting');
     root.setAttribute('aria-busy', 'true');
     this.root = root;
@@ -259,6 +263,9 @@ export class ChatPanel {
         break;
       case 'searchResults':
         this.search.handle(message);
+        break;
+      case 'rooms':
+        this.rooms.update(message.rooms);
         break;
       case 'sendResult':
         if (message.id !== this.lastSendId) break;

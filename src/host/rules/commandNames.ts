@@ -4,7 +4,7 @@
 export const COMMAND_NAMES = [
   'startServer', 'stopServer', 'connect', 'reconnect', 'disconnect', 'setPassword', 'forgetPassword', 'setUsername',
   'openChat', 'sendSelection', 'copyInvite', 'showLog', 'rotateRoomKey', 'changeRoomPassword', 'verifyMember',
-  'createRoom', 'searchMessages',
+  'createRoom', 'searchMessages', 'switchRoom', 'leaveRoom',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 export type CommandId = `secureChat.${CommandName}`;

@@ -15,6 +15,12 @@ export function localAddress(host: string, port: number): string {
   return wsAddress(WILDCARD_TO_LOOPBACK[host] ?? host, port);
 }
 
+/** The path of the room `address` names on the server reached at `local` ('' for its default room, '/<name>' for a named one), or undefined for another server. */
+export function roomPathOn(local: string, address: string): string | undefined {
+  if (address === local) return '';
+  return address.startsWith(`${local}/`) ? address.slice(local.length) : undefined;
+}
+
 export type Invite =
   | { readonly reachable: true; readonly address: string }
   /** Bound to loopback (or no LAN address found): only this machine can connect. */

@@ -3,6 +3,7 @@
 import { mentionsMe } from '../../protocol/mentions';
 import type { NotificationLevel } from '../settings';
 import { plainText } from './plainText';
+import { Translate, english } from './words';
 
 export interface IncomingMessage {
   readonly text: string;
@@ -10,16 +11,20 @@ export interface IncomingMessage {
 }
 
 /**
- * Only while the chat is out of view (it shows messages itself): 'all' for every message from
+ * Only while the message's room is out of view (the panel hidden, or another room shown; a room in
+ * view shows its messages itself): 'all' for every message from
  * others, 'mentions' for those that mention "@me", 'off' for none.
  */
-export function shouldNotify(level: NotificationLevel, message: IncomingMessage, me: string, chatVisible: boolean): boolean {
-  if (message.own || chatVisible || level === 'off') return false;
+export function shouldNotify(level: NotificationLevel, message: IncomingMessage, me: string, roomShown: boolean): boolean {
+  if (message.own || roomShown || level === 'off') return false;
   return level === 'all' || mentionsMe(message.text, me);
 }
 
-/** The notification's text: the sender and the start of the message on one line, as plain words (see plainText). */
-export function notificationText(username: string, text: string, maxChars = 120): string {
+/**
+ * The notification's text: the sender, the room (its name, or host:port for a server's default
+ * room) and the start of the message on one line, as plain words (see plainText).
+ */
+export function notificationText(username: string, room: string, text: string, maxChars = 120, t: Translate = english): string {
   const line = plainText(text);
-  return `${plainText(username)}: ${line.length > maxChars ? `${line.slice(0, maxChars - 1)}…` : line}`;
+  return t('{0} in {1}: {2}', plainText(username), plainText(room), line.length > maxChars ? `${line.slice(0, maxChars - 1)}…` : line);
 }

@@ -3,7 +3,7 @@
 // room, since a message sealed for one room means nothing to another.
 import type { SealedOutboxEntry } from '../../client';
 import { encodeStoredOutbox, parseStoredOutbox } from '../../protocol/storedOutbox';
-import type { StateStore } from './lastRoom';
+import type { StateStore } from './stateStore';
 
 const PREFIX = 'secureChat.outbox';
 

@@ -135,8 +135,9 @@ export class PanelState {
   /** Oldest seq the view was given, to answer whether it has anything older to ask for. */
   private viewOldest: number | undefined;
 
+  /** Offline until the session connects, with the way back in (a joined room kept offline at start shows it). */
   constructor(address: string) {
-    this.connection = { status: 'disconnected', address };
+    this.connection = panelConnection({ status: 'disconnected' }, address);
   }
 
   snapshot(me: string | null): PanelSnapshot {

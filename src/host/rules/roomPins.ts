@@ -1,7 +1,7 @@
 // The room each server address served at its last verified connection, so that a server presenting
 // another room at that address (a port squatter, a machine in the middle of ws://) is refused before
 // the client sends it anything but the refusal. A room id is not a secret; it lives in global state.
-import type { StateStore } from './lastRoom';
+import type { StateStore } from './stateStore';
 
 const KEY = 'secureChat.roomPins';
 /** Addresses remembered at most; the oldest pin goes first. */

@@ -2,7 +2,7 @@
 // reloaded), so that it starts again when VS Code opens: teammates in its room would otherwise wait
 // in "Reconnecting..." for a server nothing starts. Only the user's Stop Server makes it forget.
 // Not a secret, so it lives in workspace state, beside the last room.
-import type { StateStore } from './lastRoom';
+import type { StateStore } from './stateStore';
 
 const KEY = 'secureChat.serverWasRunning';
 

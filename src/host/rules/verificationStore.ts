@@ -2,7 +2,7 @@
 // room's id. A stored book that cannot be read is reported once, in plain words, and left in place:
 // the room then starts from an empty book in memory, and the stored one is replaced only when the
 // user verifies (or unverifies) someone again, never silently on load.
-import type { StateStore } from './lastRoom';
+import type { StateStore } from './stateStore';
 import { VerificationBook } from './memberTrust';
 
 const PREFIX = 'secureChat.verified';

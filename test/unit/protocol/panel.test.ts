@@ -1,9 +1,9 @@
 import * as assert from 'assert';
 import { MAX_PLAINTEXT_BYTES } from '../../../src/crypto/limits';
 import { encodeBody } from '../../../src/protocol/body';
-import { MAX_ONLINE, MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS } from '../../../src/protocol/limits';
+import { MAX_JOINED_ROOMS, MAX_ONLINE, MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS } from '../../../src/protocol/limits';
 import {
-  ChatItem, encodedTextBytes, isWebLink, isWorkspaceRelativePath, MAX_DRAFT_LENGTH, MAX_SEARCH_EXCERPT_LENGTH, MAX_TEXT_BYTES, SearchResult,
+  ChatItem, encodedTextBytes, isWebLink, isWorkspaceRelativePath, MAX_DRAFT_LENGTH, MAX_SEARCH_EXCERPT_LENGTH, MAX_TEXT_BYTES, MAX_URL_LENGTH, PanelRoom, SearchResult,
   parseChatItem, parseHostToView, parseViewToHost, textProblem, usernameProblem, utf8Length,
 } from '../../../src/protocol/panel';
 
@@ -201,6 +201,29 @@ describe('view protocol', () => {
         { type: 'searchResults', id: 1, results: [] },
       ];
       for (const message of bad) assert.strictEqual(parseHostToView(message).ok, false, JSON.stringify(message));
+    });
+  });
+
+  describe('rooms', () => {
+    const room: PanelRoom = { address: 'ws://127.0.0.1:7777/design', name: 'design', unread: 3, active: false, status: 'connected' };
+
+    it('accepts the room row both ways', () => {
+      const toView = { type: 'rooms', rooms: [room, { ...room, address: 'ws://127.0.0.1:7777', name: '127.0.0.1:7777', unread: 0, active: true, status: 'reconnecting' }] };
+      assert.deepStrictEqual(parseHostToView(toView), { ok: true, value: toView });
+      assert.deepStrictEqual(parseHostToView({ type: 'rooms', rooms: [] }), { ok: true, value: { type: 'rooms', rooms: [] } });
+      assert.deepStrictEqual(parseViewToHost({ type: 'switchRoom', address: room.address }), { ok: true, value: { type: 'switchRoom', address: room.address } });
+    });
+
+    it('refuses more rooms than can be joined, a count that is no count, an unknown status, and a switch to no address', () => {
+      const bad: unknown[] = [
+        { type: 'rooms', rooms: Array(MAX_JOINED_ROOMS + 1).fill(room) },
+        { type: 'rooms', rooms: [{ ...room, unread: -1 }] }, { type: 'rooms', rooms: [{ ...room, unread: 1.5 }] },
+        { type: 'rooms', rooms: [{ ...room, status: 'authenticating' }] }, { type: 'rooms', rooms: [{ ...room, name: '' }] },
+        { type: 'rooms', rooms: [without(room, 'active')] }, { type: 'rooms' },
+      ];
+      for (const message of bad) assert.strictEqual(parseHostToView(message).ok, false, JSON.stringify(message));
+      for (const address of ['', 'x'.repeat(MAX_URL_LENGTH + 1), 7]) assert.strictEqual(parseViewToHost({ type: 'switchRoom', address }).ok, false, String(address));
+      assert.deepStrictEqual(parseHostToView({ type: 'rooms', rooms: [{ ...room, unread: -1 }] }), { ok: false, error: `"rooms.0.unread" must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}` });
     });
   });
 

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { invite, localAddress } from '../../../../src/host/rules/invite';
+import { invite, localAddress, roomPathOn } from '../../../../src/host/rules/invite';
 
 const LAN = {
   lo: [{ address: '127.0.0.1', netmask: '255.0.0.0', family: 'IPv4' as const, mac: '00:00:00:00:00:00', internal: true, cidr: '127.0.0.1/8' }],
@@ -15,5 +15,14 @@ describe('invite', () => {
     const loopback = invite('127.0.0.1', 7777, LAN);
     assert.strictEqual(loopback.reachable, false);
     assert.strictEqual(invite('0.0.0.0', 7777, { lo: LAN.lo }).reachable, false);
+  });
+
+  it('tells the rooms of this machine\'s server from those of another: the stop of a server takes all of its rooms offline', () => {
+    const local = 'ws://127.0.0.1:7777';
+    assert.strictEqual(roomPathOn(local, local), '');
+    assert.strictEqual(roomPathOn(local, `${local}/design`), '/design');
+    assert.strictEqual(roomPathOn(local, 'ws://127.0.0.1:77770'), undefined, 'another port that starts the same');
+    assert.strictEqual(roomPathOn(local, 'ws://127.0.0.1:7778/design'), undefined);
+    assert.strictEqual(roomPathOn(local, 'ws://team.example:7777'), undefined);
   });
 });

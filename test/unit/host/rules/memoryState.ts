@@ -1,4 +1,4 @@
-import type { StateStore } from '../../../../src/host/rules/lastRoom';
+import type { StateStore } from '../../../../src/host/rules/stateStore';
 
 /** Workspace state as VS Code keeps it: a key-value store whose updates settle later. */
 export class MemoryState implements StateStore {

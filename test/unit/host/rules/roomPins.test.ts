@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { MAX_PINS, RoomPins } from '../../../../src/host/rules/roomPins';
-import type { StateStore } from '../../../../src/host/rules/lastRoom';
+import type { StateStore } from '../../../../src/host/rules/stateStore';
 
 class MemoryState implements StateStore {
   readonly values = new Map<string, unknown>();

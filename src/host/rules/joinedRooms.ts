@@ -1,0 +1,104 @@
+// The rooms this installation is in, by server address, and which one the panel shows, so that
+// VS Code starting again rejoins them (passwords stay in SecretStorage, never here). An address is
+// not a secret: the list lives in global state, checked when read back like any other input, since
+// storage can be edited or written by an older version. A room the user disconnected from stays in
+// the list, marked offline, so the next start leaves it offline too.
+import * as v from 'valibot';
+import { addressProblem } from '../../client';
+import { check, flag, list, textWhere } from '../../protocol/check';
+import { MAX_JOINED_ROOMS } from '../../protocol/limits';
+import type { StateStore } from './stateStore';
+
+const KEY = 'secureChat.joinedRooms';
+
+export interface JoinedRoom {
+  readonly address: string;
+  /** The user disconnected (or stopped the server it is on): not rejoined at start. */
+  readonly offline: boolean;
+}
+
+const address = () => textWhere((value) => addressProblem(value) === null, 'must be a server address');
+const JoinedRoomsSchema = v.object({
+  rooms: list(v.object({ address: address(), offline: flag() }, 'must be an object'), MAX_JOINED_ROOMS),
+  active: v.optional(address()),
+}, 'must be an object');
+type Stored = v.InferOutput<typeof JoinedRoomsSchema>;
+
+/** What the panel, the quick pick and a notification call a room: its name, or host:port for a server's default room. */
+export function roomLabel(roomAddress: string): string {
+  const url = new URL(roomAddress);
+  const name = url.pathname.slice(1);
+  return name === '' ? url.host : name;
+}
+
+export class JoinedRooms {
+  constructor(private readonly state: StateStore) {}
+
+  /** In the order joined; empty when nothing (or nothing readable) is stored. */
+  get rooms(): readonly JoinedRoom[] {
+    return this.read().rooms;
+  }
+
+  /** The room the panel showed last. */
+  get active(): string | undefined {
+    return this.read().active;
+  }
+
+  /** Joined, or connected again: online, in its place in the list (a new one last; at the limit the oldest entry goes). */
+  joined(roomAddress: string): Thenable<void> | undefined {
+    const stored = this.read();
+    const known = stored.rooms.find((room) => room.address === roomAddress);
+    if (known?.offline === false) return undefined;
+    const rooms = known
+      ? stored.rooms.map((room) => (room === known ? { address: roomAddress, offline: false } : room))
+      : [...stored.rooms.slice(-(MAX_JOINED_ROOMS - 1)), { address: roomAddress, offline: false }];
+    return this.write({ ...stored, rooms });
+  }
+
+  /** Shown in the panel now; also a room not in the list (this window's own server's room, which its restart brings back). */
+  shown(roomAddress: string): Thenable<void> | undefined {
+    const stored = this.read();
+    return stored.active === roomAddress ? undefined : this.write({ ...stored, active: roomAddress });
+  }
+
+  /** Disconnected by the user: kept, and left offline at the next start. */
+  wentOffline(roomAddress: string): Thenable<void> | undefined {
+    const stored = this.read();
+    if (!stored.rooms.some((room) => room.address === roomAddress && !room.offline)) return undefined;
+    return this.write({ ...stored, rooms: stored.rooms.map((room) => (room.address === roomAddress ? { ...room, offline: true } : room)) });
+  }
+
+  /** Left: forgotten. */
+  left(roomAddress: string): Thenable<void> {
+    const stored = this.read();
+    const rooms = stored.rooms.filter((room) => room.address !== roomAddress);
+    return this.write({ rooms, ...(stored.active === roomAddress ? {} : { active: stored.active }) });
+  }
+
+  /**
+   * Rejoins every room not left offline whose password is stored; the others are back in the room
+   * row, offline, until the user connects them (never a prompt at start-up). Each goes in the
+   * background but the one shown last. Resolves with the addresses joined.
+   */
+  async rejoin(
+    password: (roomAddress: string) => Thenable<string | undefined>,
+    join: (roomAddress: string, how: { readonly background: boolean; readonly connect: boolean }) => Promise<boolean>,
+  ): Promise<string[]> {
+    const active = this.active;
+    const joined: string[] = [];
+    for (const room of this.rooms) {
+      const connect = !room.offline && (await password(room.address)) !== undefined;
+      if ((await join(room.address, { background: room.address !== active, connect })) && connect) joined.push(room.address);
+    }
+    return joined;
+  }
+
+  private read(): Stored {
+    const checked = check(JoinedRoomsSchema, this.state.get<unknown>(KEY));
+    return checked.ok ? checked.value : { rooms: [] };
+  }
+
+  private write(stored: Stored): Thenable<void> {
+    return this.state.update(KEY, stored.active === undefined ? { rooms: stored.rooms } : stored);
+  }
+}
