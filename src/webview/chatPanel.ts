@@ -173,6 +173,11 @@ export class ChatPanel {
         this.scroller.setAttribute('aria-label', say('messages'));
         this.composer.applyWords();
         this.search.applyWords();
+        if (message.connection.address !== this.connection.address) {
+          // Another room: what the composer and a seek named were messages of the one before.
+          this.composer.dropTarget();
+          this.seeking = null;
+        }
         this.connection = message.connection;
         this.me = message.me;
         this.online = message.online;

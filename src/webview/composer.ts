@@ -187,11 +187,17 @@ export class Composer {
     this.callbacks.attachmentChanged();
   }
 
+  /** Another room is shown: a reply, reaction, edit or delete named a message of the room before, so it goes (an edit gives the box back its draft); the draft and a snippet stay, to send here. */
+  dropTarget(): void {
+    if (this.target === null) return;
+    if (this.target.kind === 'edit') this.restoreDraft();
+    this.setTarget(null);
+  }
+
   /** Escape or the bar's ×: a plain message again; an edit gives the box back its draft. Without a bar, Escape takes the snippet out. */
   private cancel(): void {
     if (this.target === null) return this.setSnippet(null);
-    if (this.target.kind === 'edit') this.restoreDraft();
-    this.setTarget(null);
+    this.dropTarget();
   }
 
   /** The attachment goes with a message or a reply, never with an edit, a reaction or a delete (it waits for the next message). */

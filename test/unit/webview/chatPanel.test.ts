@@ -135,6 +135,21 @@ describe('chat panel: snippets and message links', () => {
     assert.deepStrictEqual(posted.at(-1), { type: 'copyLink', id: stored });
   });
 
+  it('drops a reply begun in one room when another room is shown, and keeps it through a snapshot of the same room', () => {
+    const { panel, root, send, sends } = setup();
+    const parent = 'ab'.repeat(16);
+    const room = (address: string) => ({ type: 'snapshot', connection: { status: 'connected', address }, me: 'dana', messages: [item(parent, 1, 'in room A')], online: [], hasOlder: false }) as const;
+    panel.handle(room('ws://127.0.0.1:7777/a'));
+    draw();
+    root.querySelector<HTMLButtonElement>(`.row.message[data-id="${parent}"] button[data-action="reply"]`)?.click();
+    panel.handle(room('ws://127.0.0.1:7777/a'));
+    assert.strictEqual(root.querySelector<HTMLElement>('.reply-bar')?.hidden, false, 'the same room: the reply stays');
+    panel.handle(room('ws://127.0.0.1:7777/b'));
+    assert.strictEqual(root.querySelector<HTMLElement>('.reply-bar')?.hidden, true, 'another room: the reply goes');
+    send('for room B');
+    assert.deepStrictEqual(sends(), [{ type: 'send', id: 1, text: 'for room B' }]);
+  });
+
   it('shows a linked message: loads older history until it is there, then highlights it', () => {
     const { panel, root, posted } = setup();
     const old = 'ef'.repeat(16);
