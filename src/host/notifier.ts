@@ -8,11 +8,12 @@ import { notificationText, shouldNotify } from './rules/notifyRule';
 import { translate } from './l10n';
 import type { SettingsWatcher } from './settingsWatcher';
 
-/** Catching up after a reconnect delivers many messages at once; one notification stands for them. */
+/** Catching up after a reconnect delivers many messages at once; one notification stands for them, per room. */
 const QUIET_MS = 3_000;
 
 export class Notifier {
-  private lastShown = 0;
+  /** When each room last notified, for the rooms that did within QUIET_MS: a room catching up does not silence another's news. */
+  private readonly lastShown = new Map<string, number>();
 
   constructor(
     private readonly settings: SettingsWatcher,
@@ -24,8 +25,9 @@ export class Notifier {
     const level = this.settings.current.notifications;
     if (!shouldNotify(level, { text: message.body.text, own: message.own }, me, shown)) return;
     const now = Date.now();
-    if (now - this.lastShown < QUIET_MS) return;
-    this.lastShown = now;
+    for (const [room, shownAt] of this.lastShown) if (now - shownAt >= QUIET_MS) this.lastShown.delete(room);
+    if (this.lastShown.has(address)) return;
+    this.lastShown.set(address, now);
     const open = vscode.l10n.t('Open Chat');
     const text = notificationText(message.username, roomLabel(address), message.body.text || vscode.l10n.t('(code snippet)'), undefined, translate);
     void vscode.window.showInformationMessage(text, open).then((choice) => {
