@@ -223,9 +223,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     return this.toClipboard(this.model.plainText(id), vscode.l10n.t('Secure Chat: message copied'));
   }
 
-  /** A link that opens the chat at the message to the clipboard. */
+  /** A link that opens the chat at the message to the clipboard; none for a message the room shown does not hold (the panel asked before a switch). */
   private copyLink(id: string): Promise<void> {
-    return this.toClipboard(this.linkTo(id), vscode.l10n.t('Secure Chat: link to the message copied'));
+    const held = this.model.plainText(id) !== undefined;
+    return this.toClipboard(held ? this.linkTo(id) : undefined, vscode.l10n.t('Secure Chat: link to the message copied'));
   }
 
   /** Text to the clipboard, with a word in the status bar that it is there; nothing for none. */
