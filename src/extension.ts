@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const log = channelLogger(channel);
   const settings = new SettingsWatcher();
   const passwords = new PasswordStore(context.secrets);
-  const joined = new JoinedRooms(context.globalState);
+  const joined = new JoinedRooms(context.workspaceState);
   const chat = new ChatController(passwords, settings, log, new RoomPins(context.globalState), new OutboxStore(context.workspaceState), () => loadIdentity(context.secrets),
     new VerificationStore(context.workspaceState), joined);
   const verifier = new MemberVerifier(chat);
