@@ -5,6 +5,7 @@
 // rejects it), a progress indicator while connecting (key derivation runs inside the client, off
 // this thread's critical path), and the ChatPanelModel the sidebar talks to.
 import * as vscode from 'vscode';
+import { canonicalAddress } from '../client';
 import type { ChatMessage, ConnectionState, MessageBody, OnlineMember, SealedOutboxEntry } from '../client';
 import type { IdentityKey } from '../crypto';
 import { MAX_JOINED_ROOMS } from '../protocol/limits';
@@ -222,13 +223,14 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
   }
 
   /**
-   * Joins `address` (or, joined already, gets it connected again), asking for its password first
+   * Joins `address` (kept in its canonical form), or, joined already, gets it connected again, asking for its password first
    * (as `question` words it) when none is stored, and shows it unless `background` (then it is shown
    * only when no room is). Resolves false when the user cancelled the password prompt; throws, with
    * words for the user, when MAX_JOINED_ROOMS rooms are joined already.
    */
   connect(address: string, how: { readonly question?: PasswordQuestion; readonly roomId?: string; readonly background?: boolean } = {}): Promise<boolean> {
-    return this.connecting.run(address, () => this.connectNow(address, how));
+    const room = canonicalAddress(address);
+    return this.connecting.run(room, () => this.connectNow(room, how));
   }
 
   private async connectNow(address: string, { question, roomId, background = false }: { readonly question?: PasswordQuestion; readonly roomId?: string; readonly background?: boolean }): Promise<boolean> {
@@ -257,7 +259,8 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
   }
 
   /** At start: a joined room left offline (or whose password is not stored) is in the room row, offline, until the user connects it. */
-  addOffline(address: string, background: boolean): Promise<boolean> {
+  addOffline(typed: string, background: boolean): Promise<boolean> {
+    const address = canonicalAddress(typed);
     return this.connecting.run(address, async () => {
       if (this.sessions.has(address) || this.sessions.size >= MAX_JOINED_ROOMS) return false;
       this.identity ??= await this.loadIdentity();

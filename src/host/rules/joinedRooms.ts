@@ -4,7 +4,7 @@
 // storage can be edited or written by an older version. A room the user disconnected from stays in
 // the list, marked offline, so the next start leaves it offline too.
 import * as v from 'valibot';
-import { addressProblem } from '../../client';
+import { addressProblem, canonicalAddress } from '../../client';
 import { check, flag, list, textWhere } from '../../protocol/check';
 import { MAX_JOINED_ROOMS } from '../../protocol/limits';
 import type { StateStore } from './stateStore';
@@ -93,9 +93,17 @@ export class JoinedRooms {
     return joined;
   }
 
+  /** Addresses in their canonical form (an older version kept them as typed), each room once. */
   private read(): Stored {
     const checked = check(JoinedRoomsSchema, this.state.get<unknown>(KEY));
-    return checked.ok ? checked.value : { rooms: [] };
+    if (!checked.ok) return { rooms: [] };
+    const rooms: JoinedRoom[] = [];
+    for (const room of checked.value.rooms) {
+      const canonical = canonicalAddress(room.address);
+      if (!rooms.some((known) => known.address === canonical)) rooms.push({ address: canonical, offline: room.offline });
+    }
+    const { active } = checked.value;
+    return active === undefined ? { rooms } : { rooms, active: canonicalAddress(active) };
   }
 
   private write(stored: Stored): Thenable<void> {

@@ -67,6 +67,17 @@ describe('joined rooms', () => {
     assert.deepStrictEqual(state.values.get('secureChat.joinedRooms'), { rooms: [] });
   });
 
+  it('reads addresses back in their canonical form, each room once', async () => {
+    const state = new MemoryState();
+    await state.update('secureChat.joinedRooms', {
+      rooms: [{ address: 'ws://Team.Example:7777/', offline: false }, { address: TEAM, offline: true }, { address: 'ws://TEAM.example:7777/design', offline: true }],
+      active: 'ws://team.example:7777/',
+    });
+    const rooms = new JoinedRooms(state);
+    assert.deepStrictEqual(rooms.rooms, [{ address: TEAM, offline: false }, { address: DESIGN, offline: true }]);
+    assert.strictEqual(rooms.active, TEAM);
+  });
+
   it('keeps at most MAX_JOINED_ROOMS, the oldest going first', async () => {
     const state = new MemoryState();
     const rooms = new JoinedRooms(state);
