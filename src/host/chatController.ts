@@ -309,12 +309,19 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     return stopped.length;
   }
 
-  /** "Leave Room": the room's session ends and the room is forgotten (its password stays stored); leaving the one shown shows the last joined, if any. */
+  /**
+   * "Leave Room": the room's session ends and the room is forgotten (its password stays stored), with
+   * what it left unsent (else a later rejoin would send it unannounced) and a password change of this
+   * window that was waiting for it; leaving the one shown shows the last joined, if any.
+   */
   leave(address: string): void {
     const session = this.sessions.get(address);
     if (!session) return;
+    const room = this.roomOf(session);
     this.sessions.delete(address);
     session.dispose();
+    if (room) void this.outboxes.save(address, room, []);
+    if (this.passwordChange?.address === address) this.passwordChange = undefined;
     this.unread.forget(address);
     void this.joined.left(address);
     if (this.activeAddress !== address) return this.roomChanges.fire();
