@@ -30,6 +30,17 @@ export function parseServerAddress(address: string): URL {
   return url;
 }
 
+/**
+ * The one form a room's address is kept and compared in (session map, joined rooms, pins, passwords):
+ * as the URL parser normalises it (host lower-case, default port dropped), without the "/" of a
+ * server's default room, so "ws://Host:7777" and "ws://host:7777/" are one room. Throws, like
+ * parseServerAddress, for an address that is not usable.
+ */
+export function canonicalAddress(address: string): string {
+  const { href, pathname } = parseServerAddress(address);
+  return pathname === '/' ? href.slice(0, -1) : href;
+}
+
 /** Null for a usable server address, otherwise what is wrong with it, in the words above. */
 export function addressProblem(address: string): string | null {
   try {

@@ -1,5 +1,5 @@
 // The chat client's public surface, for the extension host and anything else that wants to chat.
-export { addressProblem } from './address';
+export { addressProblem, canonicalAddress } from './address';
 export { ChatClient, UNREADABLE_BODY } from './chatClient';
 export { TypedEmitter } from './emitter';
 export { ChatClientError, errorMessage } from './errors';

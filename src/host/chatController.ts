@@ -5,6 +5,7 @@
 // rejects it), a progress indicator while connecting (key derivation runs inside the client, off
 // this thread's critical path), and the ChatPanelModel the sidebar talks to.
 import * as vscode from 'vscode';
+import { canonicalAddress } from '../client';
 import type { ChatMessage, ConnectionState, MessageBody, OnlineMember, SealedOutboxEntry } from '../client';
 import type { IdentityKey } from '../crypto';
 import { MAX_JOINED_ROOMS } from '../protocol/limits';
@@ -24,6 +25,7 @@ import { VerificationBook } from './rules/memberTrust';
 import type { VerificationStore } from './rules/verificationStore';
 import { JoinedRooms, roomLabel } from './rules/joinedRooms';
 import { RoomUnread } from './rules/roomUnread';
+import { OneAtATime } from './rules/oneAtATime';
 
 /** After this many failed reconnects in a row the user is offered to skip the wait. */
 const OFFER_RETRY_AT_ATTEMPT = 4;
@@ -41,6 +43,8 @@ export interface RoomNews {
 export class ChatController implements ChatPanelModel, vscode.Disposable {
   /** By address, in the order joined. */
   private readonly sessions = new Map<string, ChatSession>();
+  /** Connects (and start-up offline adds) by address: a second one for a room waits for the first, so one session per room. */
+  private readonly connecting = new OneAtATime<string>();
   private activeAddress: string | undefined;
   private readonly unread = new RoomUnread();
   /** The panel is on screen (the provider says so): the active room's news is seen, not unread. */
@@ -219,20 +223,27 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
   }
 
   /**
-   * Joins `address` (or, joined already, gets it connected again), asking for its password first
+   * Joins `address` (kept in its canonical form), or, joined already, gets it connected again, asking for its password first
    * (as `question` words it) when none is stored, and shows it unless `background` (then it is shown
    * only when no room is). Resolves false when the user cancelled the password prompt; throws, with
    * words for the user, when MAX_JOINED_ROOMS rooms are joined already.
    */
-  async connect(address: string, { question, roomId, background = false }: { readonly question?: PasswordQuestion; readonly roomId?: string; readonly background?: boolean } = {}): Promise<boolean> {
-    const current = this.sessions.get(address);
-    if (!current && this.sessions.size >= MAX_JOINED_ROOMS) {
-      throw new Error(vscode.l10n.t('Secure Chat is in {0} rooms already: leave one with “Secure Chat: Leave Room” first.', MAX_JOINED_ROOMS));
-    }
+  connect(address: string, how: { readonly question?: PasswordQuestion; readonly roomId?: string; readonly background?: boolean } = {}): Promise<boolean> {
+    const room = canonicalAddress(address);
+    return this.connecting.run(room, () => this.connectNow(room, how));
+  }
+
+  private async connectNow(address: string, { question, roomId, background = false }: { readonly question?: PasswordQuestion; readonly roomId?: string; readonly background?: boolean }): Promise<boolean> {
+    const wasJoined = this.sessions.has(address);
+    if (!wasJoined) this.refuseBeyondLimit();
     // This window's own server names its room: that is the room to expect at its address.
     if (roomId) await this.pins.pin(address, roomId);
     if (!(await this.passwords.get(address)) && !(await this.passwords.prompt(address, question))) return false;
     this.identity ??= await this.loadIdentity();
+    // Checked again after the awaits: the room may have been left, or other rooms joined, meanwhile.
+    const current = this.sessions.get(address);
+    if (wasJoined && !current) return false;
+    if (!current) this.refuseBeyondLimit();
     // The own server's room is not kept in the list: it comes back when the server starts again.
     if (!roomId) void this.joined.joined(address);
     if (current) {
@@ -248,15 +259,28 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
   }
 
   /** At start: a joined room left offline (or whose password is not stored) is in the room row, offline, until the user connects it. */
-  async addOffline(address: string, background: boolean): Promise<boolean> {
-    if (this.sessions.has(address) || this.sessions.size >= MAX_JOINED_ROOMS) return false;
-    this.identity ??= await this.loadIdentity();
-    this.add(address, background);
-    return true;
+  addOffline(typed: string, background: boolean): Promise<boolean> {
+    const address = canonicalAddress(typed);
+    return this.connecting.run(address, async () => {
+      if (this.sessions.has(address) || this.sessions.size >= MAX_JOINED_ROOMS) return false;
+      this.identity ??= await this.loadIdentity();
+      if (this.sessions.has(address) || this.sessions.size >= MAX_JOINED_ROOMS) return false;
+      this.add(address, background);
+      return true;
+    });
+  }
+
+  /** Throws, with words for the user, when no further room can be joined. */
+  private refuseBeyondLimit(): void {
+    if (this.sessions.size >= MAX_JOINED_ROOMS) {
+      throw new Error(vscode.l10n.t('Secure Chat is in {0} rooms already: leave one with “Secure Chat: Leave Room” first.', MAX_JOINED_ROOMS));
+    }
   }
 
   /** A new session for a room not joined yet, shown unless `background` (then only when no room is). */
   private add(address: string, background: boolean): ChatSession {
+    // A second session for one address would keep firing its handlers next to the first.
+    if (this.sessions.has(address)) throw new Error('a session for this room exists already');
     const session = this.createSession(address);
     this.sessions.set(address, session);
     if (!background || this.activeAddress === undefined) this.show(address);
@@ -285,12 +309,19 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     return stopped.length;
   }
 
-  /** "Leave Room": the room's session ends and the room is forgotten (its password stays stored); leaving the one shown shows the last joined, if any. */
+  /**
+   * "Leave Room": the room's session ends and the room is forgotten (its password stays stored), with
+   * what it left unsent (else a later rejoin would send it unannounced) and a password change of this
+   * window that was waiting for it; leaving the one shown shows the last joined, if any.
+   */
   leave(address: string): void {
     const session = this.sessions.get(address);
     if (!session) return;
+    const room = this.roomOf(session);
     this.sessions.delete(address);
     session.dispose();
+    if (room) void this.outboxes.save(address, room, []);
+    if (this.passwordChange?.address === address) this.passwordChange = undefined;
     this.unread.forget(address);
     void this.joined.left(address);
     if (this.activeAddress !== address) return this.roomChanges.fire();
@@ -378,22 +409,27 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
         return password;
       },
     });
+    // A session replaced or left (disposed) no longer speaks for its room.
+    const current = (): boolean => this.sessions.get(address) === session;
     session.on('update', (update) => {
+      if (!current()) return;
       const shown = this.session === session;
       // News the user does not see now: unread, in that room's count.
       if (update.type === 'messages' && update.position === 'append' && !(shown && this.visible) && this.unread.add(address, update.items)) this.roomChanges.fire();
       if (shown) this.updates.fire(update);
     });
     session.on('message', (message) => {
+      if (!current()) return;
       this.messages.fire({ message, address, me: session.username, shown: this.session === session && this.visible });
     });
     // Sealing needs a verified room, so a non-empty outbox always has its room id.
     session.on('outbox', (entries) => {
+      if (!current()) return;
       const room = session.roomId ?? pinnedRoom;
       if (room) void this.outboxes.save(address, room, entries);
     });
     session.on('change', (state) => {
-      if (this.sessions.get(address) !== session) return;
+      if (!current()) return;
       this.roomChanges.fire();
       if (this.session === session) this.changes.fire();
       if (state.status === 'connected' && session.roomId) void this.pins.pin(address, session.roomId);

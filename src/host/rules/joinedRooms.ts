@@ -4,7 +4,7 @@
 // storage can be edited or written by an older version. A room the user disconnected from stays in
 // the list, marked offline, so the next start leaves it offline too.
 import * as v from 'valibot';
-import { addressProblem } from '../../client';
+import { addressProblem, canonicalAddress } from '../../client';
 import { check, flag, list, textWhere } from '../../protocol/check';
 import { MAX_JOINED_ROOMS } from '../../protocol/limits';
 import type { StateStore } from './stateStore';
@@ -44,14 +44,15 @@ export class JoinedRooms {
     return this.read().active;
   }
 
-  /** Joined, or connected again: online, in its place in the list (a new one last; at the limit the oldest entry goes). */
+  /** Joined, or connected again: online, in its place in the list (a new one last; none beyond the limit, which the controller refuses to join). */
   joined(roomAddress: string): Thenable<void> | undefined {
     const stored = this.read();
     const known = stored.rooms.find((room) => room.address === roomAddress);
     if (known?.offline === false) return undefined;
+    if (!known && stored.rooms.length >= MAX_JOINED_ROOMS) return undefined;
     const rooms = known
       ? stored.rooms.map((room) => (room === known ? { address: roomAddress, offline: false } : room))
-      : [...stored.rooms.slice(-(MAX_JOINED_ROOMS - 1)), { address: roomAddress, offline: false }];
+      : [...stored.rooms, { address: roomAddress, offline: false }];
     return this.write({ ...stored, rooms });
   }
 
@@ -78,7 +79,9 @@ export class JoinedRooms {
   /**
    * Rejoins every room not left offline whose password is stored; the others are back in the room
    * row, offline, until the user connects them (never a prompt at start-up). Each goes in the
-   * background but the one shown last. Resolves with the addresses joined.
+   * background but the one shown last. Resolves with the addresses joined; a room that fails does
+   * not stop the others, and once all were tried the failures reject it, with counts only (an
+   * error's words may name a room's address).
    */
   async rejoin(
     password: (roomAddress: string) => Thenable<string | undefined>,
@@ -86,16 +89,31 @@ export class JoinedRooms {
   ): Promise<string[]> {
     const active = this.active;
     const joined: string[] = [];
-    for (const room of this.rooms) {
-      const connect = !room.offline && (await password(room.address)) !== undefined;
-      if ((await join(room.address, { background: room.address !== active, connect })) && connect) joined.push(room.address);
+    const rooms = this.rooms;
+    let failed = 0;
+    for (const room of rooms) {
+      try {
+        const connect = !room.offline && (await password(room.address)) !== undefined;
+        if ((await join(room.address, { background: room.address !== active, connect })) && connect) joined.push(room.address);
+      } catch {
+        failed++;
+      }
     }
+    if (failed > 0) throw new Error(`${failed} of ${rooms.length} joined rooms could not be put back (${joined.length} connected)`);
     return joined;
   }
 
+  /** Addresses in their canonical form (an older version kept them as typed), each room once. */
   private read(): Stored {
     const checked = check(JoinedRoomsSchema, this.state.get<unknown>(KEY));
-    return checked.ok ? checked.value : { rooms: [] };
+    if (!checked.ok) return { rooms: [] };
+    const rooms: JoinedRoom[] = [];
+    for (const room of checked.value.rooms) {
+      const canonical = canonicalAddress(room.address);
+      if (!rooms.some((known) => known.address === canonical)) rooms.push({ address: canonical, offline: room.offline });
+    }
+    const { active } = checked.value;
+    return active === undefined ? { rooms } : { rooms, active: canonicalAddress(active) };
   }
 
   private write(stored: Stored): Thenable<void> {

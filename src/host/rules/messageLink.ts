@@ -5,7 +5,7 @@
 // it by; it carries no key and no text. A link is input from anywhere (a chat, a web page, a
 // ticket): every part is checked, and a bad one says what is wrong with it. Free of the vscode API
 // so the rule is unit-tested.
-import { addressProblem } from '../../client';
+import { addressProblem, canonicalAddress } from '../../client';
 import { isMessageId } from '../../protocol/body';
 import { Translate, english } from './words';
 
@@ -54,5 +54,5 @@ export function parseMessageLink({ path, query }: LinkParts, t: Translate = engl
 
 /** Whether two addresses name one room, as the URL parser normalises them ("ws://Host:7777" is "ws://host:7777/"). */
 export function isSameRoom(address: string, other: string | undefined): boolean {
-  return other !== undefined && new URL(address.trim()).href === new URL(other.trim()).href;
+  return other !== undefined && canonicalAddress(address) === canonicalAddress(other);
 }

@@ -1,10 +1,18 @@
 import * as assert from 'assert';
 import { ChatClient, ChatClientError, UsernameError } from '../../../src/client';
-import { parseServerAddress } from '../../../src/client/address';
+import { canonicalAddress, parseServerAddress } from '../../../src/client/address';
 
 const options = { address: 'ws://127.0.0.1:1', password: 'pw', username: 'alice' };
 
 describe('client input validation', () => {
+  it('keeps an address in one canonical form: host lower-case, no "/" for the default room, default port dropped', () => {
+    for (const typed of ['ws://Team.Example:7777', 'ws://team.example:7777/', ' ws://TEAM.example:7777 ']) assert.strictEqual(canonicalAddress(typed), 'ws://team.example:7777');
+    assert.strictEqual(canonicalAddress('ws://Team.Example:7777/design'), 'ws://team.example:7777/design');
+    assert.strictEqual(canonicalAddress('wss://chat.example:443/'), 'wss://chat.example');
+    assert.strictEqual(canonicalAddress('ws://[::1]:7777/'), 'ws://[::1]:7777');
+    assert.throws(() => canonicalAddress('http://team.example'), ChatClientError);
+  });
+
   it('accepts ws:// and wss:// addresses', () => {
     assert.strictEqual(parseServerAddress('ws://chat.example:8080').host, 'chat.example:8080');
     assert.strictEqual(parseServerAddress(' wss://chat.example/room ').protocol, 'wss:');

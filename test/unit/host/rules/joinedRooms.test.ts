@@ -67,13 +67,36 @@ describe('joined rooms', () => {
     assert.deepStrictEqual(state.values.get('secureChat.joinedRooms'), { rooms: [] });
   });
 
-  it('keeps at most MAX_JOINED_ROOMS, the oldest going first', async () => {
+  it('reads addresses back in their canonical form, each room once', async () => {
+    const state = new MemoryState();
+    await state.update('secureChat.joinedRooms', {
+      rooms: [{ address: 'ws://Team.Example:7777/', offline: false }, { address: TEAM, offline: true }, { address: 'ws://TEAM.example:7777/design', offline: true }],
+      active: 'ws://team.example:7777/',
+    });
+    const rooms = new JoinedRooms(state);
+    assert.deepStrictEqual(rooms.rooms, [{ address: TEAM, offline: false }, { address: DESIGN, offline: true }]);
+    assert.strictEqual(rooms.active, TEAM);
+  });
+
+  it('keeps at most MAX_JOINED_ROOMS, refusing one more and evicting none', async () => {
     const state = new MemoryState();
     const rooms = new JoinedRooms(state);
     for (let i = 0; i <= MAX_JOINED_ROOMS; i++) await rooms.joined(`ws://team.example:7777/room-${i}`);
     assert.strictEqual(rooms.rooms.length, MAX_JOINED_ROOMS);
-    assert.strictEqual(rooms.rooms[0].address, 'ws://team.example:7777/room-1');
-    assert.strictEqual(rooms.rooms.at(-1)?.address, `ws://team.example:7777/room-${MAX_JOINED_ROOMS}`);
+    assert.strictEqual(rooms.rooms[0].address, 'ws://team.example:7777/room-0');
+    assert.strictEqual(rooms.rooms.at(-1)?.address, `ws://team.example:7777/room-${MAX_JOINED_ROOMS - 1}`);
+  });
+
+  it('puts back the other rooms when one fails, then rejects with counts only', async () => {
+    const { state } = await joinedTo(TEAM, DESIGN, OWN);
+    const calls: string[] = [];
+    const rejoined = new JoinedRooms(state).rejoin(password, async (address) => {
+      calls.push(address);
+      if (address === TEAM) throw new Error(`cannot reach ${address}`);
+      return true;
+    });
+    await assert.rejects(rejoined, (error: Error) => error.message === '1 of 3 joined rooms could not be put back (1 connected)');
+    assert.deepStrictEqual(calls, [TEAM, DESIGN, OWN]);
   });
 
   it('never prompts at start: a room whose password is not stored waits offline, and one that did not connect is not reported joined', async () => {
