@@ -1,6 +1,6 @@
-// The rooms this installation is in, by server address, and which one the panel shows, so that
+// The rooms this workspace's chat is in, by server address, and which one the panel shows, so that
 // VS Code starting again rejoins them (passwords stay in SecretStorage, never here). An address is
-// not a secret: the list lives in global state, checked when read back like any other input, since
+// not a secret: the list lives in the workspace's state, checked when read back like any other input, since
 // storage can be edited or written by an older version. A room the user disconnected from stays in
 // the list, marked offline, so the next start leaves it offline too.
 import * as v from 'valibot';
