@@ -35,7 +35,7 @@ const stages: Stage[] = [
   { name: 'cluster', command: mocha, args: ['--config', 'test/cluster/.mocharc.json'], timeoutMin: 5, tests: { dir: path.join(out, 'test', 'cluster') } },
   { name: 'install', command: node, args: [path.join(__dirname, 'install.js')], timeoutMin: 20, required: true },
   { name: 'vscode', command: node, args: [path.join(__dirname, 'runVscodeTests.js')], timeoutMin: 5, tests: { dir: path.join(out, 'test', 'vscode') } },
-  { name: 'e2e', command: mocha, args: ['--config', 'test/e2e/.mocharc.json'], timeoutMin: 10, tests: { dir: path.join(out, 'test', 'e2e') } },
+  { name: 'e2e', command: mocha, args: ['--config', 'test/e2e/.mocharc.json'], timeoutMin: 14, tests: { dir: path.join(out, 'test', 'e2e') } },
 ];
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-chat-test-run-'));
