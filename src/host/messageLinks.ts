@@ -16,7 +16,7 @@ export interface MessageShower {
 export class MessageLinks {
   constructor(
     private readonly extensionId: string,
-    private readonly chat: { readonly address: string | undefined; rooms(): readonly { readonly address: string }[]; switchRoom(address: string): boolean },
+    private readonly chat: { readonly address: string | undefined; rooms(): readonly { readonly address: string }[]; switchRoom(address: string): void },
   ) {}
 
   /** A link to the message `id` of the room the chat is in; undefined while it is in none. */
@@ -33,10 +33,11 @@ export class MessageLinks {
       return;
     }
     const joined = this.chat.rooms().find((room) => isSameRoom(linked.room, room.address));
-    if (joined === undefined || (joined.address !== this.chat.address && !this.chat.switchRoom(joined.address))) {
+    if (joined === undefined) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Secure Chat: the link is to a message in the room at {0}, and this window is not in that room. Join it with “Secure Chat: Join a Room” (you need its password), then open the link again.', plainText(linked.room)));
       return;
     }
+    if (joined.address !== this.chat.address) this.chat.switchRoom(joined.address);
     await panel.showMessage(linked.id);
   }
 }
