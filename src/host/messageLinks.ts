@@ -5,7 +5,7 @@
 // why not otherwise.
 import * as vscode from 'vscode';
 import { translate } from './l10n';
-import { isSameRoom, messageLink, parseMessageLink } from './rules/messageLink';
+import { messageLink, parseMessageLink } from './rules/messageLink';
 import { plainText } from './rules/plainText';
 
 /** What opening a link needs of the chat panel. */
@@ -32,7 +32,7 @@ export class MessageLinks {
       void vscode.window.showErrorMessage(vscode.l10n.t('Secure Chat: cannot open the link: {0}.', plainText(linked.problem)));
       return;
     }
-    const joined = this.chat.rooms().find((room) => isSameRoom(linked.room, room.address));
+    const joined = this.chat.rooms().find((room) => room.address === linked.room);
     if (joined === undefined) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Secure Chat: the link is to a message in the room at {0}, and this window is not in that room. Join it with “Secure Chat: Join a Room” (you need its password), then open the link again.', plainText(linked.room)));
       return;

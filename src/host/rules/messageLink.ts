@@ -31,7 +31,7 @@ export interface LinkParts {
 export type LinkedMessage = { readonly ok: true; readonly room: string; readonly id: string } | { readonly ok: false; readonly problem: string };
 
 /**
- * The room and message a link names. The whole query after `room=` is the address (an address holds
+ * The room (its address in canonical form) and message a link names. The whole query after `room=` is the address (an address holds
  * no "?" or "#", and no "&" a real host name could have, so nothing is split off it). vscode.Uri
  * hands the query decoded; decoding it once more is harmless for an address (it holds no "%") and
  * takes a link whose query reached us still encoded.
@@ -49,10 +49,6 @@ export function parseMessageLink({ path, query }: LinkParts, t: Translate = engl
   }
   const problem = addressProblem(room);
   if (problem !== null) return { ok: false, problem: t('its room address is not valid: {0}', problem) };
-  return { ok: true, room, id };
-}
-
-/** Whether two addresses name one room, as the URL parser normalises them ("ws://Host:7777" is "ws://host:7777/"). */
-export function isSameRoom(address: string, other: string | undefined): boolean {
-  return other !== undefined && canonicalAddress(address) === canonicalAddress(other);
+  // Canonical, as every joined room's address is: one room is one string ("ws://Host:7777/" is "ws://host:7777").
+  return { ok: true, room: canonicalAddress(room), id };
 }

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { LinkParts, isSameRoom, messageLink, parseMessageLink } from '../../../../src/host/rules/messageLink';
+import { LinkParts, messageLink, parseMessageLink } from '../../../../src/host/rules/messageLink';
 
 const HOME = { scheme: 'vscode', extensionId: 'secure-chat.secure-chat' };
 const ID = '0123456789abcdef0123456789abcdef';
@@ -49,11 +49,15 @@ describe('message links', () => {
     assert.deepStrictEqual(parseMessageLink({ path: '/nothing', query: '' }, german), { ok: false, problem: 'de:it is not a link to a message of a Secure Chat room:' });
   });
 
-  it('takes two spellings of one address as one room, and no room as another', () => {
-    assert.strictEqual(isSameRoom('ws://127.0.0.1:7777', 'ws://127.0.0.1:7777/'), true);
-    assert.strictEqual(isSameRoom('ws://Chat.Example:7777/design', 'ws://chat.example:7777/design'), true);
-    assert.strictEqual(isSameRoom('ws://127.0.0.1:7777/design', 'ws://127.0.0.1:7777'), false);
-    assert.strictEqual(isSameRoom('ws://127.0.0.1:7777', 'ws://127.0.0.1:7778'), false);
-    assert.strictEqual(isSameRoom('ws://127.0.0.1:7777', undefined), false);
+  it('names the room in the canonical form joined rooms are kept in, however the link spells it', () => {
+    const roomOf = (address: string): string | undefined => {
+      const parsed = parseMessageLink(parts(messageLink(HOME, address, ID)));
+      return parsed.ok ? parsed.room : undefined;
+    };
+    assert.strictEqual(roomOf('ws://127.0.0.1:7777/'), 'ws://127.0.0.1:7777');
+    assert.strictEqual(roomOf('ws://127.0.0.1:7777'), 'ws://127.0.0.1:7777');
+    assert.strictEqual(roomOf('ws://Chat.Example:7777/design'), 'ws://chat.example:7777/design');
+    assert.strictEqual(roomOf('wss://chat.example:443'), 'wss://chat.example');
+    assert.strictEqual(roomOf('ws://127.0.0.1:7777/design'), 'ws://127.0.0.1:7777/design');
   });
 });
