@@ -304,9 +304,20 @@ export class ChatController implements ChatPanelModel, vscode.Disposable {
     const stopped = [...this.sessions.values()].filter((session) => onServer(session.address));
     for (const session of stopped) {
       session.disconnect('server-stopped');
-      if (remember) void this.joined.wentOffline(session.address);
+      if (remember) void this.joined.wentOffline(session.address, 'server-stopped');
     }
     return stopped.length;
+  }
+
+  /**
+   * Start Server: the rooms on that server (`onServer`) that Stop Server took offline connect again,
+   * in the background; one whose password is not stored stays offline (no prompt for rooms the user
+   * did not ask for now) until the user connects it.
+   */
+  async reconnectWhere(onServer: (address: string) => boolean): Promise<void> {
+    for (const address of this.joined.stoppedWithServer(onServer)) {
+      if (await this.passwords.get(address)) await this.connect(address, { background: true });
+    }
   }
 
   /**

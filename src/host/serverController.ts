@@ -52,6 +52,9 @@ function roomExists(dataDir: string): boolean {
   return fs.existsSync(path.join(dataDir, 'room.json'));
 }
 
+/** Whether a room's address is on the server reached at `local` (its default room or a named one). */
+const onServer = (local: string) => (address: string): boolean => roomPathOn(local, address) !== undefined;
+
 export class ServerController implements vscode.Disposable {
   private server: { readonly process: EmbeddedServer; readonly host: string } | undefined;
   /** Start and stop run one at a time, so two quick clicks cannot start two servers. */
@@ -207,7 +210,10 @@ export class ServerController implements vscode.Disposable {
     void server.exited.then((exit) => this.onExit(server, exit));
     log.log('info', 'server-listening', { pid: server.pid, address: server.address, room: server.roomId });
     this.changed();
-    await this.options.chat.connect(localAddress(host, server.port), { roomId: server.roomId });
+    const local = localAddress(host, server.port);
+    await this.options.chat.connect(local, { roomId: server.roomId });
+    // The other rooms on it that Stop Server took offline (its default room is the one above).
+    await this.options.chat.reconnectWhere(onServer(local));
     void this.offerInvite();
   }
 
@@ -257,9 +263,9 @@ export class ServerController implements vscode.Disposable {
       return;
     }
     // This window's chat goes offline in every room of this server first, and for good: nothing
-    // would answer its retries. Stopped by the user, those rooms stay offline at the next start too.
-    const local = localAddress(server.host, server.process.port);
-    const own = this.options.chat.disconnectWhere((address) => roomPathOn(local, address) !== undefined, tell) > 0;
+    // would answer its retries. Stopped by the user, those rooms stay offline at the next start of
+    // VS Code too, until the server starts again (doStart).
+    const own = this.options.chat.disconnectWhere(onServer(localAddress(server.host, server.process.port)), tell) > 0;
     // Stopped by the user, it stays stopped next time; stopped because VS Code closes, it starts again.
     if (tell) void this.options.memory.stopped();
     await server.process.stop();

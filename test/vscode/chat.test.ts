@@ -1,7 +1,8 @@
 // The extension as a person uses it, inside the real VS Code: Start Server with the password from
 // SecretStorage, the status bar following the connection, messages both ways with a second
 // (headless) member, a message typed while the server restarts delivered exactly once, a room key
-// rotation and a password change with that member online, and Stop Server leaving no process behind.
+// rotation and a password change with that member online, Stop Server leaving no process behind, and
+// the rooms it took offline back once it starts again.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -302,6 +303,23 @@ describe('chat through the extension', function () {
       assert.ok(!bob.received.some((m) => m.body.text === 'only in the team room'), 'the default room\'s member never saw it');
     } finally {
       carol.client.dispose();
+      await new PasswordStore(api.secrets).forget(roomAddress);
+    }
+  });
+
+  it('Stop Server takes the named room on it offline with the default room, and Start Server brings both back', async () => {
+    const roomAddress = `${address}/design`;
+    const statusOf = (room: string) => api.chat.rooms().find((joined) => joined.address === room)?.status;
+    const roomIs = (room: string, wanted: string, when: string) =>
+      waitFor(() => (statusOf(room) === wanted ? true : undefined), fromEvent(api.chat.onDidChangeRooms), `${room} ${wanted} ${when}`);
+    await api.createRoom('design', 'the design room password, its own');
+    try {
+      await roomIs(roomAddress, 'connected', 'once created');
+      await vscode.commands.executeCommand('secureChat.stopServer');
+      await Promise.all([roomIs(address, 'disconnected', 'after Stop Server'), roomIs(roomAddress, 'disconnected', 'after Stop Server')]);
+      await vscode.commands.executeCommand('secureChat.startServer');
+      await Promise.all([roomIs(address, 'connected', 'after Start Server'), roomIs(roomAddress, 'connected', 'after Start Server')]);
+    } finally {
       await new PasswordStore(api.secrets).forget(roomAddress);
     }
   });

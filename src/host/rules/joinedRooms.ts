@@ -2,11 +2,13 @@
 // VS Code starting again rejoins them (passwords stay in SecretStorage, never here). An address is
 // not a secret: the list lives in the workspace's state, checked when read back like any other input, since
 // storage can be edited or written by an older version. A room the user disconnected from stays in
-// the list, marked offline, so the next start leaves it offline too.
+// the list, marked offline, so the next start leaves it offline too; one that Stop Server took
+// offline is marked so, and connects again when that server starts.
 import * as v from 'valibot';
 import { addressProblem, canonicalAddress } from '../../client';
 import { check, flag, list, textWhere } from '../../protocol/check';
 import { MAX_JOINED_ROOMS } from '../../protocol/limits';
+import type { OfflineReason } from './panelState';
 import type { StateStore } from './stateStore';
 
 const KEY = 'secureChat.joinedRooms';
@@ -15,11 +17,14 @@ export interface JoinedRoom {
   readonly address: string;
   /** The user disconnected (or stopped the server it is on): not rejoined at start. */
   readonly offline: boolean;
+  /** Offline since Stop Server stopped the server it is on (not disconnected by the user): back online when that server starts. */
+  readonly serverStopped?: true;
 }
 
 const address = () => textWhere((value) => addressProblem(value) === null, 'must be a server address');
 const JoinedRoomsSchema = v.object({
-  rooms: list(v.object({ address: address(), offline: flag() }, 'must be an object'), MAX_JOINED_ROOMS),
+  // serverStopped is optional: a list an older version wrote has none, and an older version reading this one ignores it.
+  rooms: list(v.object({ address: address(), offline: flag(), serverStopped: v.optional(v.literal(true)) }, 'must be an object'), MAX_JOINED_ROOMS),
   active: v.optional(address()),
 }, 'must be an object');
 type Stored = v.InferOutput<typeof JoinedRoomsSchema>;
@@ -62,11 +67,21 @@ export class JoinedRooms {
     return stored.active === roomAddress ? undefined : this.write({ ...stored, active: roomAddress });
   }
 
-  /** Disconnected by the user: kept, and left offline at the next start. */
-  wentOffline(roomAddress: string): Thenable<void> | undefined {
+  /**
+   * Disconnected by the user, or (`why` 'server-stopped') by Stop Server: kept, and left offline at
+   * the next start; the server's rooms until it starts again (stoppedWithServer). A room offline
+   * already keeps why it is.
+   */
+  wentOffline(roomAddress: string, why: OfflineReason = 'disconnected'): Thenable<void> | undefined {
     const stored = this.read();
     if (!stored.rooms.some((room) => room.address === roomAddress && !room.offline)) return undefined;
-    return this.write({ ...stored, rooms: stored.rooms.map((room) => (room.address === roomAddress ? { ...room, offline: true } : room)) });
+    const offline: JoinedRoom = { address: roomAddress, offline: true, ...(why === 'server-stopped' ? { serverStopped: true } : {}) };
+    return this.write({ ...stored, rooms: stored.rooms.map((room) => (room.address === roomAddress ? offline : room)) });
+  }
+
+  /** The rooms Stop Server took offline on the server `onServer` matches: Start Server connects them again. */
+  stoppedWithServer(onServer: (roomAddress: string) => boolean): string[] {
+    return this.rooms.filter((room) => room.serverStopped === true && onServer(room.address)).map((room) => room.address);
   }
 
   /** Left: forgotten. */
@@ -110,7 +125,7 @@ export class JoinedRooms {
     const rooms: JoinedRoom[] = [];
     for (const room of checked.value.rooms) {
       const canonical = canonicalAddress(room.address);
-      if (!rooms.some((known) => known.address === canonical)) rooms.push({ address: canonical, offline: room.offline });
+      if (!rooms.some((known) => known.address === canonical)) rooms.push({ address: canonical, offline: room.offline, ...(room.serverStopped ? { serverStopped: true } : {}) });
     }
     const { active } = checked.value;
     return active === undefined ? { rooms } : { rooms, active: canonicalAddress(active) };

@@ -55,6 +55,23 @@ describe('joined rooms', () => {
     assert.strictEqual(rooms.wentOffline(OWN), undefined, 'a room not in the list is not added by going offline');
   });
 
+  it('marks the rooms Stop Server took offline, and names those of that server, not one the user disconnected, for its next start', async () => {
+    const OWN_DESIGN = `${OWN}/design`;
+    const OWN_OPS = `${OWN}/ops`;
+    const { state, rooms } = await joinedTo(TEAM, OWN_DESIGN, OWN_OPS);
+    const onOwn = (address: string) => address.startsWith(`${OWN}/`);
+    await rooms.wentOffline(OWN_OPS);
+    await rooms.wentOffline(OWN_DESIGN, 'server-stopped');
+    assert.strictEqual(rooms.wentOffline(OWN_OPS, 'server-stopped'), undefined, 'offline already, it keeps why');
+    assert.deepStrictEqual(rooms.rooms, [{ address: TEAM, offline: false }, { address: OWN_DESIGN, offline: true, serverStopped: true }, { address: OWN_OPS, offline: true }]);
+    assert.deepStrictEqual((await rejoin(state)).calls.map(([address, , how]) => [address, how]), [[TEAM, 'connect'], [OWN_DESIGN, 'offline'], [OWN_OPS, 'offline']], 'offline at the next start of VS Code too');
+    assert.deepStrictEqual(new JoinedRooms(state).stoppedWithServer(onOwn), [OWN_DESIGN], 'read back from storage');
+    assert.deepStrictEqual(rooms.stoppedWithServer((address) => address.startsWith(TEAM)), [], 'another server\'s start brings none back');
+    await rooms.joined(OWN_DESIGN);
+    assert.deepStrictEqual(rooms.rooms[1], { address: OWN_DESIGN, offline: false }, 'connected again: the mark goes');
+    assert.deepStrictEqual(rooms.stoppedWithServer(onOwn), []);
+  });
+
   it('forgets a room left, and which was shown if it was', async () => {
     const { state, rooms } = await joinedTo(TEAM, DESIGN);
     await rooms.shown(DESIGN);
@@ -111,7 +128,7 @@ describe('joined rooms', () => {
   it('reads nothing from a stored value that is not a list of rooms', async () => {
     const bad: unknown[] = [
       42, 'ws://team.example:7777', [TEAM], { rooms: 'x' }, { rooms: [{ address: 'http://team.example', offline: false }] },
-      { rooms: [{ address: TEAM }] }, { rooms: [{ address: TEAM, offline: 'no' }] }, { rooms: [], active: 'not a url' },
+      { rooms: [{ address: TEAM }] }, { rooms: [{ address: TEAM, offline: 'no' }] }, { rooms: [{ address: TEAM, offline: true, serverStopped: 'yes' }] }, { rooms: [], active: 'not a url' },
       { rooms: Array(MAX_JOINED_ROOMS + 1).fill({ address: TEAM, offline: false }) },
     ];
     for (const value of bad) {
