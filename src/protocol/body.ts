@@ -6,13 +6,13 @@
 import * as v from 'valibot';
 import { Checked, check, integer, text, textWhere } from './check';
 import { isSingleEmoji } from './emoji';
-import { REPLY_NAME_MAX_LENGTH, REPLY_QUOTE_MAX_LENGTH } from './limits';
+import { MAX_LANGUAGE_ID_LENGTH, REPLY_NAME_MAX_LENGTH, REPLY_QUOTE_MAX_LENGTH } from './limits';
 
 const SnippetSchema = v.pipe(
   v.object({
     code: v.string('must be a string'),
     /** VS Code language id, e.g. "typescript". */
-    language: text(100),
+    language: text(MAX_LANGUAGE_ID_LENGTH),
     /** Workspace-relative path with forward slashes (the panel checks it again before showing it). */
     path: textWhere((path) => path.length > 0, 'must be a non-empty string'),
     /** 1-based, inclusive. */

@@ -1,5 +1,6 @@
-// Limits more than one boundary enforces: the wire, the panel and the server's configuration. No Node
-// or DOM API here, so the webview's build shares this file with the Node code.
+// The protocol's limits, each defined here once: those of the wire, the panel and the server's
+// configuration. No Node or DOM API here, so the webview's build shares this file with the Node code.
+// (MAX_TEXT_BYTES, derived from the body's measured overhead, is in panel.ts.)
 
 /** Most members a room has online at once: the server's default connection limit and the cap on every online list. */
 export const MAX_ONLINE = 1024;
@@ -28,5 +29,18 @@ export const TYPING_EXPIRY_MS = 5000;
 export const MAX_SEARCH_QUERY_LENGTH = 200;
 /** Most results one search gives (newest first); the panel says when there were more. */
 export const MAX_SEARCH_RESULTS = 200;
+/** Most UTF-16 units of a result's text: the window around the match the host cuts out of a long message. */
+export const MAX_SEARCH_EXCERPT_LENGTH = 240;
+/** Most UTF-16 units of a snippet's VS Code language id ("typescript"), in a message body and in the panel. */
+export const MAX_LANGUAGE_ID_LENGTH = 100;
+// Sanity caps for panel fields the view only displays or hands back; they bound memory, not meaning.
+/** A snippet's workspace-relative path. */
+export const MAX_PATH_LENGTH = 1024;
+/** A web link, and a room's address or name in the panel. */
+export const MAX_URL_LENGTH = 2048;
+/** A draft may be longer than a message (the composer then says by how much). */
+export const MAX_DRAFT_LENGTH = 1024 * 1024;
+/** One of the panel's translated texts (panelText.ts); the longest English one is under 200 characters. */
+export const MAX_PANEL_TEXT_LENGTH = 1000;
 /** Most rooms the chat is in at once (one session each): the joined list, the panel's room row and its messages. */
 export const MAX_JOINED_ROOMS = 32;

@@ -8,18 +8,17 @@ import * as v from 'valibot';
 import { BODY_OVERHEAD_BYTES } from './body';
 import { Checked, check, flag, integer, list, oneOf, text, textWhere } from './check';
 import { isSingleEmoji } from './emoji';
-import { MAX_DETAIL_LENGTH, MAX_JOINED_ROOMS, MAX_ONLINE, MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS, REPLY_QUOTE_MAX_LENGTH } from './limits';
+import {
+  MAX_DETAIL_LENGTH, MAX_DRAFT_LENGTH, MAX_JOINED_ROOMS, MAX_LANGUAGE_ID_LENGTH, MAX_ONLINE, MAX_PANEL_TEXT_LENGTH, MAX_PATH_LENGTH, MAX_SEARCH_EXCERPT_LENGTH,
+  MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS, MAX_URL_LENGTH, REPLY_QUOTE_MAX_LENGTH,
+} from './limits';
 import { PANEL_TEXT_KEYS, Say, sayInEnglish } from './panelText';
 
-/** Largest text, in UTF-8 bytes, that fits one envelope once wrapped in its JSON body. */
+/**
+ * Largest text, in UTF-8 bytes, that fits one envelope once wrapped in its JSON body. Derived here,
+ * not in limits.ts: the body's overhead is measured by body.ts, which imports limits.ts.
+ */
 export const MAX_TEXT_BYTES = MAX_PLAINTEXT_BYTES - BODY_OVERHEAD_BYTES;
-/** Sanity caps for fields the view only displays or hands back; they bound memory, not meaning. */
-export const MAX_PATH_LENGTH = 1024;
-export const MAX_URL_LENGTH = 2048;
-/** A draft may be longer than a message (the composer then says by how much). */
-export const MAX_DRAFT_LENGTH = 1024 * 1024;
-/** One of the panel's translated texts (panelText.ts); the longest English one is under 200 characters. */
-export const MAX_PANEL_TEXT_LENGTH = 1000;
 
 export const DELIVERY_STATUSES = ['pending', 'sent', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -101,7 +100,7 @@ const PanelSnippetSchema = v.pipe(
   v.object({
     code: text(MAX_PLAINTEXT_BYTES),
     /** VS Code language id, e.g. "typescript". */
-    language: text(100),
+    language: text(MAX_LANGUAGE_ID_LENGTH),
     path: textWhere(isWorkspaceRelativePath, 'must be a workspace-relative path'),
     /** 1-based, inclusive. */
     startLine: integer(1),
@@ -213,9 +212,6 @@ const snapshotEntries = {
 
 // Search (the host walks and opens the whole history; the panel shows what it finds). Kept in one
 // block: the host→view and view→host messages below are spread into the two variants.
-
-/** Most UTF-16 units of a result's text: the window around the match the host cuts out of a long message. */
-export const MAX_SEARCH_EXCERPT_LENGTH = 240;
 
 const SearchResultSchema = v.pipe(v.object({
   id: messageId(),

@@ -5,8 +5,7 @@
 import type { ChatMessage, HistoryPage } from '../../client';
 import { EditBook, isAmendment } from '../../protocol/edits';
 import type { ChatItem, SearchResult } from '../../protocol/panel';
-import { MAX_SEARCH_RESULTS } from '../../protocol/limits';
-import { MAX_SEARCH_EXCERPT_LENGTH } from '../../protocol/panel';
+import { MAX_SEARCH_EXCERPT_LENGTH, MAX_SEARCH_RESULTS } from '../../protocol/limits';
 import { oldestSeq } from './panelState';
 
 /** Combining marks, which NFD splits off their letters: folded away, so "e" finds "é". */

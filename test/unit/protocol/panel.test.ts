@@ -1,9 +1,9 @@
 import * as assert from 'assert';
 import { MAX_PLAINTEXT_BYTES } from '../../../src/crypto/limits';
 import { encodeBody } from '../../../src/protocol/body';
-import { MAX_JOINED_ROOMS, MAX_ONLINE, MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS } from '../../../src/protocol/limits';
+import { MAX_DRAFT_LENGTH, MAX_JOINED_ROOMS, MAX_ONLINE, MAX_SEARCH_EXCERPT_LENGTH, MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS, MAX_URL_LENGTH } from '../../../src/protocol/limits';
 import {
-  ChatItem, encodedTextBytes, isWebLink, isWorkspaceRelativePath, MAX_DRAFT_LENGTH, MAX_SEARCH_EXCERPT_LENGTH, MAX_TEXT_BYTES, MAX_URL_LENGTH, PanelRoom, SearchResult,
+  ChatItem, encodedTextBytes, isWebLink, isWorkspaceRelativePath, MAX_TEXT_BYTES, PanelRoom, SearchResult,
   parseChatItem, parseHostToView, parseViewToHost, textProblem, usernameProblem, utf8Length,
 } from '../../../src/protocol/panel';
 
