@@ -5,7 +5,7 @@ import type { ChatMessage, ConnectionState as ClientState, LocalMessage, OnlineM
 import type { MessageBody, Snippet } from '../../protocol/body';
 import { valueOrNull } from '../../protocol/check';
 import { EditBook, isAmendment } from '../../protocol/edits';
-import { MAX_DETAIL_LENGTH } from '../../protocol/limits';
+import { MAX_DETAIL_LENGTH, MAX_LANGUAGE_ID_LENGTH } from '../../protocol/limits';
 import {
   ChatItem, OnlineEntry, PanelCommand, PanelConnection, DeliveryStatus, PanelSnapshot, PanelUpdate, isWorkspaceRelativePath, parseChatItem,
 } from '../../protocol/panel';
@@ -25,7 +25,7 @@ const UNREADABLE_TEXT = '[this message could not be shown]';
 function panelSnippet(snippet: Snippet): Snippet {
   const last = snippet.path.split(/[/\\]/u).filter((part) => part !== '' && part !== '..').pop() ?? '';
   const path = isWorkspaceRelativePath(snippet.path) ? snippet.path : isWorkspaceRelativePath(last) ? last : 'snippet';
-  return { ...snippet, path, language: snippet.language.slice(0, 100) };
+  return { ...snippet, path, language: snippet.language.slice(0, MAX_LANGUAGE_ID_LENGTH) };
 }
 
 /** What the host decided about a message's signer (memberIdentity.ts's senderView), for the panel to show. */
