@@ -79,16 +79,35 @@ export function isWebLink(url: string): boolean {
 }
 
 /**
- * What a path segment may hold: letters, marks, digits, space and a few punctuation marks. Paths come
- * from other members and are shown in VS Code notifications, which turn `[label](command:...)` into a
- * link that runs a command: with no brackets, parentheses or colon a path can name no link or scheme.
+ * What a path segment the view offers to open may hold: letters, marks, digits, space and a few
+ * punctuation marks. Paths come from other members and an opened one that is not in the workspace is
+ * named in a VS Code notification, which turns `[label](command:...)` into a link that runs a command:
+ * with no brackets, parentheses or colon a path can name no link or scheme.
  */
 const PATH_SEGMENT = /^[\p{L}\p{M}\p{N} ._+@#~,=&!'$%-]+$/u;
 
-/** A workspace-relative path with forward slashes that cannot climb out of the workspace. */
+/** A workspace-relative path with forward slashes that cannot climb out of the workspace, of the characters above: one the view offers to open. */
 export function isWorkspaceRelativePath(path: string): boolean {
   if (path.length === 0 || path.length > MAX_PATH_LENGTH) return false;
   return path.split('/').every((segment) => segment !== '..' && PATH_SEGMENT.test(segment));
+}
+
+/** Text the view can show as it is: 1 to MAX_PATH_LENGTH characters, none a control or format character. */
+const isShowable = (path: string): boolean => path.length > 0 && path.length <= MAX_PATH_LENGTH && !UNSAFE_CHARACTERS.test(path);
+
+/** Relative with forward slashes, not climbing: no empty or ".." segment, no backslash, no drive ("C:/"). */
+const isRelative = (path: string): boolean => !path.includes('\\') && !/^[a-z]:/iu.test(path) && path.split('/').every((segment) => segment !== '' && segment !== '..');
+
+/**
+ * The path a snippet shows, whatever characters its file's name has (a(b).ts, [slug].tsx): a relative
+ * path as it is, otherwise its file name (an absolute path says more about a machine than a teammate
+ * needs), or "snippet" when not even that is text to show. The view shows it as text, and offers to
+ * open it only when isWorkspaceRelativePath holds.
+ */
+export function snippetPath(path: string): string {
+  if (isRelative(path) && isShowable(path)) return path;
+  const name = path.split(/[/\\]/u).filter((part) => part !== '' && part !== '..').pop() ?? '';
+  return isShowable(name) ? name : 'snippet';
 }
 
 // Each message is declared once; its type is derived from the declaration.
@@ -101,7 +120,7 @@ const PanelSnippetSchema = v.pipe(
     code: text(MAX_PLAINTEXT_BYTES),
     /** VS Code language id, e.g. "typescript". */
     language: text(MAX_LANGUAGE_ID_LENGTH),
-    path: textWhere(isWorkspaceRelativePath, 'must be a workspace-relative path'),
+    path: textWhere((path) => snippetPath(path) === path, 'must be a relative path or a file name'),
     /** 1-based, inclusive. */
     startLine: integer(1),
     endLine: integer(1),

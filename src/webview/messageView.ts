@@ -3,7 +3,7 @@
 // delivery state of the user's own messages. Clicks on links and references are handled by the
 // list (event delegation) through the data attributes set here.
 import { isMessageId, type Snippet } from '../protocol/body';
-import { AVATAR_COLOURS, ChatItem } from '../protocol/panel';
+import { AVATAR_COLOURS, ChatItem, isWorkspaceRelativePath } from '../protocol/panel';
 import { element, isolate } from './dom';
 import { say } from './words';
 import { renderCodeBlock, renderMarkdown } from './markdown';
@@ -216,16 +216,27 @@ export function lineRange(snippet: Snippet): string {
   return snippet.endLine > snippet.startLine ? `${snippet.startLine}-${snippet.endLine}` : `${snippet.startLine}`;
 }
 
-function renderSnippet(doc: Document, snippet: Snippet): HTMLElement {
-  const box = element(doc, 'figure', 'snippet');
-  const caption = element(doc, 'figcaption', 'snippet-header');
+/** Its file and lines: a button that opens them for a workspace path of the plain characters the host opens, else text only. */
+function renderReference(doc: Document, snippet: Snippet): HTMLElement {
+  const where = [isolate(element(doc, 'span', 'path', snippet.path)), `:${lineRange(snippet)}`];
+  if (!isWorkspaceRelativePath(snippet.path)) {
+    const text = element(doc, 'span', 'reference-text');
+    text.append(...where);
+    return text;
+  }
   const reference = element(doc, 'button', 'reference');
-  reference.append(isolate(element(doc, 'span', 'path', snippet.path)), `:${lineRange(snippet)}`);
+  reference.append(...where);
   reference.type = 'button';
   reference.title = say('openReference', snippet.path, snippet.startLine);
   reference.dataset.path = snippet.path;
   reference.dataset.line = String(snippet.startLine);
-  caption.appendChild(reference);
+  return reference;
+}
+
+function renderSnippet(doc: Document, snippet: Snippet): HTMLElement {
+  const box = element(doc, 'figure', 'snippet');
+  const caption = element(doc, 'figcaption', 'snippet-header');
+  caption.appendChild(renderReference(doc, snippet));
   if (snippet.language) caption.appendChild(isolate(element(doc, 'span', 'language', snippet.language)));
   box.append(caption, renderCodeBlock(doc, snippet.code));
   return box;

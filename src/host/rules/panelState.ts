@@ -7,7 +7,7 @@ import { valueOrNull } from '../../protocol/check';
 import { EditBook, isAmendment } from '../../protocol/edits';
 import { MAX_DETAIL_LENGTH, MAX_LANGUAGE_ID_LENGTH } from '../../protocol/limits';
 import {
-  ChatItem, OnlineEntry, PanelCommand, PanelConnection, DeliveryStatus, PanelSnapshot, PanelUpdate, isWorkspaceRelativePath, parseChatItem,
+  ChatItem, OnlineEntry, PanelCommand, PanelConnection, DeliveryStatus, PanelSnapshot, PanelUpdate, parseChatItem, snippetPath,
 } from '../../protocol/panel';
 import { onlineEntries, presenceChange } from './onlineList';
 import { VerificationBook } from './memberTrust';
@@ -21,11 +21,9 @@ export const ARCHIVE_LIMIT = 5_000;
 
 const UNREADABLE_TEXT = '[this message could not be shown]';
 
-/** A snippet path from another member is data: one the view would refuse becomes its last segment. */
+/** A snippet path from another member is data: one the view would refuse becomes its file name (snippetPath). */
 function panelSnippet(snippet: Snippet): Snippet {
-  const last = snippet.path.split(/[/\\]/u).filter((part) => part !== '' && part !== '..').pop() ?? '';
-  const path = isWorkspaceRelativePath(snippet.path) ? snippet.path : isWorkspaceRelativePath(last) ? last : 'snippet';
-  return { ...snippet, path, language: snippet.language.slice(0, MAX_LANGUAGE_ID_LENGTH) };
+  return { ...snippet, path: snippetPath(snippet.path), language: snippet.language.slice(0, MAX_LANGUAGE_ID_LENGTH) };
 }
 
 /** What the host decided about a message's signer (memberIdentity.ts's senderView), for the panel to show. */

@@ -1,7 +1,7 @@
 // The snippet "Send Selection to Secure Chat" attaches to the composer: the selected code with its
 // language, path and lines. Free of the vscode API so the rules are unit-tested; the command gathers
 // the inputs.
-import { isWorkspaceRelativePath, PanelSnippet } from '../../protocol/panel';
+import { PanelSnippet, snippetPath } from '../../protocol/panel';
 
 export interface SelectionInput {
   readonly code: string;
@@ -42,7 +42,6 @@ function trimmedCode(code: string, before: string): { code: string; lines: numbe
 export function selectionSnippet(input: SelectionInput): PanelSnippet {
   const startLine = input.start.line + 1;
   const { code, lines } = trimmedCode(input.code, input.before);
-  const slashed = input.relativePath.replace(/\\/gu, '/');
-  const path = isWorkspaceRelativePath(slashed) ? slashed : slashed.split('/').filter(Boolean).pop() ?? 'untitled';
+  const path = snippetPath(input.relativePath.replace(/\\/gu, '/'));
   return { code, language: input.languageId, path, startLine, endLine: startLine + lines - 1 };
 }

@@ -4,7 +4,7 @@ import { encodeBody } from '../../../src/protocol/body';
 import { MAX_DRAFT_LENGTH, MAX_JOINED_ROOMS, MAX_ONLINE, MAX_SEARCH_EXCERPT_LENGTH, MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS, MAX_URL_LENGTH } from '../../../src/protocol/limits';
 import {
   ChatItem, encodedTextBytes, isWebLink, isWorkspaceRelativePath, MAX_TEXT_BYTES, PanelRoom, SearchResult,
-  parseChatItem, parseHostToView, parseViewToHost, textProblem, usernameProblem, utf8Length,
+  parseChatItem, parseHostToView, parsePanelSnippet, parseViewToHost, snippetPath, textProblem, usernameProblem, utf8Length,
 } from '../../../src/protocol/panel';
 
 const item: ChatItem = {
@@ -85,6 +85,20 @@ describe('view protocol', () => {
       for (const path of ['[Open file](command:workbench.action.terminal.new)', 'a](command:x)', 'command:x', 'file:a', 'a(b).ts', 'a[b].ts',
         'a<b>.ts', 'a`b`.ts', 'a*b.ts', 'a|b', 'a?b', 'a"b', 'a\u202eb.ts', 'a\u200bb.ts']) {
         assert.ok(!isWorkspaceRelativePath(path), path);
+      }
+    });
+  });
+
+  describe('snippet paths', () => {
+    it('shows any relative path or file name as it is, the characters the view opens or not; an absolute or climbing one by its file name', () => {
+      for (const path of ['src/a.ts', 'src/a(b).ts', 'app/[slug]/page.tsx', 'notes/a:b.md', 'a`b`.ts', 'x.ts']) {
+        assert.strictEqual(snippetPath(path), path, path);
+        assert.strictEqual(parsePanelSnippet({ ...item.snippet, path }).ok, true, path);
+      }
+      for (const [path, shown] of [['/home/me/a(b).ts', 'a(b).ts'], ['../x.ts', 'x.ts'], ['a/../../b.ts', 'b.ts'], ['C:/repo/a.ts', 'a.ts'], ['C:\\repo\\a.ts', 'a.ts'],
+        ['a//b.ts', 'b.ts'], ['src/', 'src'], ['..', 'snippet'], ['', 'snippet'], ['src/a\u202eb.ts', 'snippet'], ['x'.repeat(1025), 'snippet']]) {
+        assert.strictEqual(snippetPath(path), shown, path);
+        assert.strictEqual(parsePanelSnippet({ ...item.snippet, path }).ok, false, path);
       }
     });
   });
@@ -233,7 +247,7 @@ describe('view protocol', () => {
       assert.deepStrictEqual(parseViewToHost({ type: 'nope' }), { ok: false, error: '"type" must be a known message type' });
       assert.deepStrictEqual(
         parseHostToView({ type: 'messages', items: [{ ...item, snippet: { ...item.snippet, path: '../etc/passwd' } }], position: 'append', hasOlder: false }),
-        { ok: false, error: '"items.0.snippet.path" must be a workspace-relative path' },
+        { ok: false, error: '"items.0.snippet.path" must be a relative path or a file name' },
       );
       assert.deepStrictEqual(parseHostToView([]), { ok: false, error: 'must be an object' });
     });

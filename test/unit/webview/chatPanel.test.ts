@@ -116,6 +116,22 @@ describe('chat panel: snippets and message links', () => {
     assert.deepStrictEqual(states.at(-1), { draft: '' });
   });
 
+  it('shows the path of a file the view cannot offer to open as text, attached or sent, and opens a workspace path on a click', () => {
+    const { panel, root, posted } = setup();
+    const odd = { ...SNIPPET, path: 'src/a(b).ts' };
+    const [withOdd, withPlain] = ['ab'.repeat(16), 'cd'.repeat(16)];
+    const messages = [{ ...item(withOdd, 1, 'odd name'), snippet: odd }, { ...item(withPlain, 2, 'plain name'), snippet: SNIPPET }];
+    panel.handle({ type: 'snapshot', connection: { status: 'connected' }, me: 'dana', messages, online: [], hasOlder: false });
+    panel.handle({ type: 'attachSnippet', snippet: odd });
+    assert.strictEqual(root.querySelector('.attachment-reference')?.textContent, 'src/a(b).ts:3');
+    draw();
+    const row = (id: string) => root.querySelector(`.row.message[data-id="${id}"]`);
+    assert.strictEqual(row(withOdd)?.querySelector('.reference-text')?.textContent, 'src/a(b).ts:3');
+    assert.strictEqual(row(withOdd)?.querySelector('button.reference'), null);
+    row(withPlain)?.querySelector<HTMLButtonElement>('button.reference')?.click();
+    assert.deepStrictEqual(posted.at(-1), { type: 'openReference', path: 'src/a.ts', line: 3 });
+  });
+
   it('brings back the draft and the attachment a reloaded page had', () => {
     const { root, input } = setup({ draft: 'half a comment', snippet: SNIPPET });
     assert.strictEqual(input.value, 'half a comment');

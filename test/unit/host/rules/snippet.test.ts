@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { SelectionInput, selectionSnippet } from '../../../../src/host/rules/snippet';
+import { parseHostToView } from '../../../../src/protocol/panel';
 
 const selection = (input: Partial<SelectionInput> & Pick<SelectionInput, 'code' | 'start' | 'end'>): SelectionInput =>
   ({ before: '', languageId: 'typescript', relativePath: 'src/app.ts', ...input });
@@ -32,5 +33,13 @@ describe('selection snippet', () => {
 
   it('keeps a selection of whitespace alone as it is', () => {
     assert.deepStrictEqual(selectionSnippet(selection({ code: '   ', start: { line: 2, character: 0 }, end: { line: 2, character: 3 } })).code, '   ');
+  });
+
+  it('attaches the selection of a file whose name the view cannot offer to open, its path shown as text', () => {
+    for (const [relativePath, path] of [['src/a(b).ts', 'src/a(b).ts'], ['app/[slug]/page.tsx', 'app/[slug]/page.tsx'], ['notes/a:b.md', 'notes/a:b.md'], ['/home/me/a(b).ts', 'a(b).ts']]) {
+      const snippet = selectionSnippet(selection({ code: 'x', relativePath, start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }));
+      assert.strictEqual(snippet.path, path, relativePath);
+      assert.deepStrictEqual(parseHostToView({ type: 'attachSnippet', snippet }), { ok: true, value: { type: 'attachSnippet', snippet } }, relativePath);
+    }
   });
 });
