@@ -216,6 +216,25 @@ describe('the composer, with two members', () => {
     assert.strictEqual(await composer().inputValue(), '');
   });
 
+  it('attaches and sends a selection of a file whose name the panel does not open (src/a(b).ts), its path shown as text', async () => {
+    const { page } = workbench;
+    await openWorkspaceFile(workbench, 'src/a(b).ts', ['const a = 1;', 'const b = 2;', '']);
+    await selectDown(page, 1, 1, 1);
+    await runCommand(page, 'Secure Chat: Send Selection to');
+    const attachment = panel().locator('.composer .attachment');
+    await attachment.waitFor();
+    assert.strictEqual(await attachment.locator('.attachment-reference').textContent(), 'src/a(b).ts:1');
+    const got = within(new Promise<{ text: string; snippet?: unknown }>((resolve) => {
+      const stop = bob.on('message', (received) => received.body.text === 'Named with parentheses' && (stop(), resolve(received.body)));
+    }), 15000, 'bob receives the snippet');
+    await composer().pressSequentially('Named with parentheses');
+    await composer().press('Enter');
+    assert.deepStrictEqual(await got, { text: 'Named with parentheses', snippet: { code: 'const a = 1;\n', language: 'typescript', path: 'src/a(b).ts', startLine: 1, endLine: 1 } });
+    const sent = message('Named with parentheses');
+    await sent.locator('.snippet .reference-text', { hasText: 'src/a(b).ts:1' }).waitFor();
+    assert.strictEqual(await sent.locator('.snippet button.reference').count(), 0, 'no button that would open it');
+  });
+
   it('copies a link to a message that opens the chat at it, loading older history, once a reload left it out of the panel', async function () {
     this.timeout(180000);
     const { page } = workbench;
