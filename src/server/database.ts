@@ -57,10 +57,6 @@ function loadEngine(): Promise<SqlJsStatic> {
   return engine;
 }
 
-/** Compiles and starts sql.js ahead of the first database this thread opens. */
-export async function warmEngine(): Promise<void> {
-  await loadEngine();
-}
 
 /** Thrown when database bytes are not a database this server wrote, or not the one named. */
 export class SnapshotError extends Error {}
@@ -100,26 +96,30 @@ async function openImage(image: Uint8Array, schema: string): Promise<Database> {
   }
 }
 
-/**
- * A sealed segment's database image holding `records` (contiguous seqs, verified envelopes),
- * checked with `PRAGMA quick_check` before it is handed out to be written.
- */
-export async function buildSegmentImage(records: readonly JournalRecord[]): Promise<Uint8Array> {
+/** One row of a segment's messages table: the envelope and the header columns its indexes need. */
+interface SegmentRow {
+  readonly seq: number;
+  readonly messageId: Uint8Array;
+  readonly messageIv: Uint8Array;
+  readonly usernameBlock: Uint8Array;
+  readonly sentAt: number;
+  readonly receivedAt: number;
+  readonly envelope: Uint8Array;
+}
+
+/** The image of a segment holding `rows` (contiguous seqs), checked with `PRAGMA quick_check`. */
+async function buildImage(rows: readonly SegmentRow[]): Promise<Uint8Array> {
   const SQL = await loadEngine();
   const db = new SQL.Database();
   try {
     db.exec(PRIVATE_PRAGMAS);
     db.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); ${MESSAGES_TABLE}`);
     const meta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
-    for (const [key, value] of [['schema', SEGMENT_SCHEMA], ['first_seq', String(records[0].seq)], ['last_seq', String(records.at(-1)!.seq)]]) meta.run([key, value]);
+    for (const [key, value] of [['schema', SEGMENT_SCHEMA], ['first_seq', String(rows[0].seq)], ['last_seq', String(rows.at(-1)!.seq)]]) meta.run([key, value]);
     meta.free();
     const insert = db.prepare('INSERT INTO messages (seq, message_id, iv, user_block, sent_at, received_at, envelope) VALUES (?, ?, ?, ?, ?, ?, ?)');
     db.exec('BEGIN');
-    for (const { seq, receivedAt, envelope } of records) {
-      const header = readEnvelopeHeader(envelope);
-      if (!header) throw new Error(`the envelope of seq ${seq} has no readable header`);
-      insert.run([seq, header.messageId, header.messageIv, header.usernameBlock, header.timestamp, receivedAt, envelope]);
-    }
+    for (const row of rows) insert.run([row.seq, row.messageId, row.messageIv, row.usernameBlock, row.sentAt, row.receivedAt, row.envelope]);
     db.exec('COMMIT');
     insert.free();
     db.exec(MESSAGES_INDEXES);
@@ -129,6 +129,15 @@ export async function buildSegmentImage(records: readonly JournalRecord[]): Prom
   } finally {
     db.close();
   }
+}
+
+/** A sealed segment's database image holding `records` (contiguous seqs, verified envelopes). */
+export function buildSegmentImage(records: readonly JournalRecord[]): Promise<Uint8Array> {
+  return buildImage(records.map(({ seq, receivedAt, envelope }) => {
+    const header = readEnvelopeHeader(envelope);
+    if (!header) throw new Error(`the envelope of seq ${seq} has no readable header`);
+    return { seq, messageId: header.messageId, messageIv: header.messageIv, usernameBlock: header.usernameBlock, sentAt: header.timestamp, receivedAt, envelope };
+  }));
 }
 
 /** One open sealed segment. */
@@ -173,6 +182,31 @@ export class SegmentDatabase {
   close(): void {
     for (const statement of Object.values(this.statements)) statement.free();
     this.db.close();
+  }
+}
+
+/** Enough rows of a real envelope's size for a B-tree of more than one level, as every segment has. */
+const WARM_UP_ROWS = 256;
+const WARM_UP_ENVELOPE_BYTES = 480;
+
+/**
+ * Loads sql.js and runs every step a history page takes (build, open, both page directions, the
+ * replay lookup) on a scratch segment. V8 compiles WebAssembly functions lazily, at their first
+ * call: a thread's first open and page of a real segment otherwise spend 100-125 ms on that.
+ */
+export async function warmEngine(): Promise<void> {
+  const key = (seq: number) => Buffer.alloc(16, seq);
+  const rows = Array.from({ length: WARM_UP_ROWS }, (_, i): SegmentRow => ({
+    seq: i + 1, messageId: key(i), messageIv: key(i + WARM_UP_ROWS), usernameBlock: key(0), sentAt: i, receivedAt: i, envelope: Buffer.alloc(WARM_UP_ENVELOPE_BYTES, i),
+  }));
+  const image = await buildImage(rows);
+  const db = await SegmentDatabase.open(image, { name: 'warm-up', firstSeq: 1, lastSeq: WARM_UP_ROWS, minSentAt: 0, maxSentAt: WARM_UP_ROWS - 1 });
+  try {
+    db.page('after', WARM_UP_ROWS / 2, 100);
+    db.page('before', WARM_UP_ROWS / 2, 100);
+    db.holds(key(1), key(2));
+  } finally {
+    db.close();
   }
 }
 

@@ -19,8 +19,8 @@ export type SegmentRequest =
   | { kind: 'page'; dataDir: string; segment: SegmentInfo; direction: 'after' | 'before'; from: number; limit: number }
   /** Every message id and IV of one segment, read from the segment itself (its key file missing or damaged). */
   | { kind: 'keys'; dataDir: string; segment: SegmentInfo }
-  /** Start sql.js, so that the first page after a start does not wait for it. */
-  | { kind: 'warm' }
+  /** Start sql.js and run a page's steps once, then read this segment's file (not open it): the first page after a start then waits for neither. */
+  | { kind: 'warm'; dataDir: string; segment: SegmentInfo }
   /** Whether any of these segments holds this message id or IV. */
   | { kind: 'holds'; dataDir: string; segments: SegmentInfo[]; messageId: Uint8Array; messageIv: Uint8Array };
 

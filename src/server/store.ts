@@ -225,6 +225,13 @@ export class MessageStore implements RoomLog {
       const segments = listSegments(dataDir);
       const problem = continuityProblem(segments);
       if (problem) throw new StartError('store-corrupt', `the sealed segments in ${dataDir} do not follow each other: ${problem}. Refusing to start; restore the missing segment.`);
+      // The store is open once it can serve any page: the reader thread's start, sql.js, the
+      // compilation of what a page runs and its read buffer (segmentWorker.ts) are readied during
+      // the start, beside its own reads, not in the first member's wait for an old page. Without
+      // segments there is nothing to read and no thread starts.
+      const newest = segments.at(-1);
+      const readerReady = newest ? reader.request({ kind: 'warm', dataDir, segment: newest }) : Promise.resolve(null);
+      readerReady.catch(() => undefined);
       // Numbers only grow, also past files the replay finds covered and removes.
       const number = Math.max(0, ...listJournals(dataDir).map((j) => j.number)) + 1;
       const { records, journals, rescued } = await replayJournals(dataDir, segments.at(-1)?.lastSeq ?? 0, logger);
@@ -242,12 +249,10 @@ export class MessageStore implements RoomLog {
       // What a damaged file held before the damage lives on in a new journal file, before the start completes.
       const journal = rescued.length > 0 ? await JournalWriter.create(journalFile(dataDir, number)) : null;
       if (journal) await journal.append(encodeRecords(rescued));
+      await readerReady;
       const store = new MessageStore(options, sealer, reader, segments, kept, journals, journal, journal ? number + 1 : number, recent);
       logger.log('info', 'store-opened', { latestSeq: store.latestSeq(), segments: segments.length, replayed: records.length });
       store.kick();
-      // The reader thread starts once the store is open, not during the start (on two cores it would
-      // compete with it), so that members reconnecting do not wait for it with their first page.
-      if (segments.length > 0) reader.request({ kind: 'warm' }).catch(() => undefined);
       return store;
     } catch (error) {
       await Promise.all([sealer.terminate(), reader.terminate()]);

@@ -244,8 +244,10 @@ describe('sealed segments', () => {
     assert.deepStrictEqual(seen, Array.from({ length: 23 }, (_, i) => i + 1));
     const oldest = await client.history({ after: 0, limit: 7 });
     assert.deepStrictEqual([oldest.messages.map((m) => m.seq), oldest.hasMore], [[1, 2, 3, 4, 5, 6, 7], true]);
+    // Every segment read again from the reader's cache, after all of them went through its one read buffer.
     const spanning = await client.history({ after: 3, limit: 200 });
     assert.deepStrictEqual(spanning.messages.map((m) => m.seq), Array.from({ length: 20 }, (_, i) => i + 4));
+    for (const message of spanning.messages) assert.ok(message.envelope.equals(sent[message.seq - 1]), `seq ${message.seq} is still the envelope sent`);
     assert.strictEqual(spanning.hasMore, false);
     assert.deepStrictEqual((await storedMessages(client)).size, 23);
     await client.close();
