@@ -4,6 +4,7 @@ import * as path from 'path';
 import type { Dialog, Frame, Locator, Page } from 'playwright-core';
 import type WebSocket from 'ws';
 import { ChatClient } from '../../src/client';
+import { snippetPath } from '../../src/protocol/panel';
 import { CLOSE_CODES } from '../../src/protocol/wire';
 import { freePort } from '../harness/codeServer';
 import {
@@ -261,12 +262,16 @@ describe('chat panel', () => {
       await openViewContainer(page, 'Secure Chat');
     });
 
-    it('never puts a snippet path with link syntax into the "not in this workspace" warning as a link', async () => {
+    it('shows a snippet path with link syntax as text only, with no button that would open it', async () => {
       const { page } = workbench;
       const mallory = await member('mallory');
-      mallory.send({ text: '', snippet: { code: 'hostilePath();', language: 'typescript', path: `[Open file](${RUNS})`, startLine: 5, endLine: 5 } });
-      await chatFrame(page).locator('.row.message', { hasText: 'hostilePath();' }).locator('.snippet .reference').click();
-      await expectPlain(page, 'is not in this workspace, so line 5 cannot be shown');
+      const hostile = `[Open file](${RUNS})`;
+      mallory.send({ text: '', snippet: { code: 'hostilePath();', language: 'typescript', path: hostile, startLine: 5, endLine: 5 } });
+      const snippet = chatFrame(page).locator('.row.message', { hasText: 'hostilePath();' }).locator('.snippet');
+      // Not a path the panel opens (isWorkspaceRelativePath): its words as text, nothing to click.
+      assert.strictEqual(await snippet.locator('.reference-text').textContent(), `${snippetPath(hostile)}:5`);
+      assert.strictEqual(await snippet.locator('button.reference').count(), 0, 'no open button');
+      assert.strictEqual(await snippet.locator('a, [href]').count(), 0, 'no link');
     });
   });
 

@@ -145,9 +145,20 @@ export async function openWorkspaceFile(workbench: Workbench, relativePath: stri
   fs.writeFileSync(file, lines.join('\n'));
   const { page } = workbench;
   const name = path.basename(file);
-  await runCommand(page, 'Go to File...');
-  await page.locator('.quick-input-widget input').fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  // A file written a moment ago may not be in the file search's results yet on a loaded machine
+  // (seen in a full run: 20 s without it); the picker opened again searches again. Three tries.
+  for (let attempt = 1; ; attempt++) {
+    await runCommand(page, 'Go to File...');
+    await page.locator('.quick-input-widget input').fill(name);
+    try {
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    }
+  }
   await page.keyboard.press('Enter');
   await activeEditorTab(page).filter({ hasText: name }).waitFor();
 }
