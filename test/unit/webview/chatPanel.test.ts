@@ -73,19 +73,22 @@ describe('chat panel: sending', () => {
 });
 
 describe('chat panel: snippets and message links', () => {
-  withListStubs();
   /** Frames the list asked for, run by draw(): the rows in view are then in the page. */
   const frames: FrameRequestCallback[] = [];
-  let stubbedFrame: typeof requestAnimationFrame;
-  before(() => {
-    stubbedFrame = globalThis.requestAnimationFrame;
-    globalThis.requestAnimationFrame = (run) => frames.push(run);
+  let frameAsked: (() => void) | null = null;
+  withListStubs((run) => {
+    frames.push(run);
+    frameAsked?.();
   });
-  after(() => {
-    globalThis.requestAnimationFrame = stubbedFrame;
-    // The list's click handler asks `instanceof Element`, a browser global: setup() lends it this test's page's.
-    Reflect.deleteProperty(globalThis, 'Element');
+  /** Settles when the list next asks for a frame. */
+  const nextFrame = () => new Promise<void>((resolve) => {
+    frameAsked = () => {
+      frameAsked = null;
+      resolve();
+    };
   });
+  // The list's click handler asks `instanceof Element`, a browser global: setup() lends it this test's page's.
+  after(() => Reflect.deleteProperty(globalThis, 'Element'));
   const draw = (): void => {
     for (const run of frames.splice(0)) run(0);
   };
@@ -166,7 +169,7 @@ describe('chat panel: snippets and message links', () => {
     assert.deepStrictEqual(sends(), [{ type: 'send', id: 1, text: 'for room B' }]);
   });
 
-  it('shows a linked message: loads older history until it is there, then highlights it', () => {
+  it('shows a linked message: loads older history until it is there, then highlights it for a moment', async () => {
     const { panel, root, posted } = setup();
     const old = 'ef'.repeat(16);
     panel.handle({ type: 'snapshot', connection: { status: 'connected' }, me: 'dana', messages: [item('ab'.repeat(16), 10, 'latest')], online: [], hasOlder: true });
@@ -176,5 +179,10 @@ describe('chat panel: snippets and message links', () => {
     draw();
     assert.ok(root.querySelector(`.row.message.highlighted[data-id="${old}"]`), 'highlighted');
     assert.strictEqual(posted.filter((message) => message.type === 'loadOlder').length, 1, 'no further page');
+    // The highlight ends by a timer that redraws the list: wait for that frame, so that no timer of
+    // this test fires after the block has put the browser globals back.
+    await nextFrame();
+    draw();
+    assert.strictEqual(root.querySelector('.row.message.highlighted'), null, 'highlight over');
   });
 });

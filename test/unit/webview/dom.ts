@@ -8,14 +8,19 @@ export function newDocument(): Document {
 /**
  * For a describe block of ChatPanel tests: the panel's list measures itself with browser APIs
  * jsdom lacks; these stand in for them during the block, and the globals are put back after it.
+ * With `onFrame`, each animation frame the list asks for is handed to it for the block to run;
+ * without, they never run.
  */
-export function withListStubs(): void {
+export function withListStubs(onFrame?: (run: FrameRequestCallback) => void): void {
   const names = ['ResizeObserver', 'requestAnimationFrame'] as const;
   const saved = new Map(names.map((name) => [name, Object.getOwnPropertyDescriptor(globalThis, name)]));
   before(() => {
     Object.assign(globalThis, {
       ResizeObserver: class { observe(): void {} },
-      requestAnimationFrame: (): number => 0,
+      requestAnimationFrame: (run: FrameRequestCallback): number => {
+        onFrame?.(run);
+        return 0;
+      },
     });
   });
   after(() => {
