@@ -67,8 +67,9 @@ function sealedFrames(peer: Peer, count: number, textBytes: number): { ids: stri
 }
 
 async function throughput(request: ThroughputRequest): Promise<ThroughputResult> {
-  const sender = await open(request.target, 'sender');
-  const receivers = await Promise.all(Array.from({ length: request.receivers }, (_, i) => open(request.target, `r${i}`, i)));
+  const prefix = request.namePrefix ?? '';
+  const sender = await open(request.target, `${prefix}sender`);
+  const receivers = await Promise.all(Array.from({ length: request.receivers }, (_, i) => open(request.target, `${prefix}r${i}`, i)));
   const { frames } = sealedFrames(sender, request.messages, request.textBytes);
   const counts = (data: Buffer) => request.target.password === undefined || data.subarray(0, MESSAGE_FRAME_PREFIX.length).equals(MESSAGE_FRAME_PREFIX);
   // reached[k]: receivers that have message k. Each receiver gets messages in order, so once every

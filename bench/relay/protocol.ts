@@ -17,6 +17,8 @@ export interface ThroughputRequest {
   readonly window: number;
   readonly textBytes: number;
   readonly maxMs: number;
+  /** Put before the clients' names: a second run against the same server needs names of its own (names are bound to keys). */
+  readonly namePrefix?: string;
 }
 
 export interface LatencyRequest {

@@ -29,6 +29,15 @@ const WINDOW = 128;
 const ROUNDS = 3;
 /** Messages per run, by receiver count: each run lasts a second or two. */
 const MESSAGES: Record<number, number> = { 1: 8_000, 10: 4_000, 50: 1_500 };
+/**
+ * Messages a server relays to one receiver, unmeasured, before its measured run: a team's server
+ * has been running for a while, so its first segments' seals (the sealer thread compiling sql.js's
+ * WebAssembly, then tiering it up) are the store section's "fresh process" row, not this one's.
+ * Eight 2,000-message segments, the point at which a build costs what it goes on costing (floor.ts).
+ */
+const WARM_UP_MESSAGES = 16_000;
+/** The issue's targets: none for one receiver, whose plain relay forwards at almost no cost. */
+const RELAY_TARGETS: Record<number, number | undefined> = { 1: undefined, 10: 0.8, 50: 0.9 };
 const LATENCY_RATE = 500;
 const LATENCY_MS = 10_000;
 const DISK_PROBES = 1_000;
@@ -105,9 +114,12 @@ export async function relayThroughput(log: (line: string) => void): Promise<Rela
   details.floor = floor;
   for (const receivers of [1, 10, 50]) {
     const messages = MESSAGES[receivers];
-    const run = (target: Target) => runLoad({
-      kind: 'throughput', target, receivers, messages, window: WINDOW, textBytes: TEXT_BYTES, maxMs: 30_000,
-    }, 'throughput', 60_000);
+    const run = async (target: Target) => {
+      await runLoad({
+        kind: 'throughput', target, receivers: 1, messages: WARM_UP_MESSAGES, window: WINDOW, textBytes: TEXT_BYTES, maxMs: 30_000, namePrefix: 'warm-',
+      }, 'throughput', 60_000);
+      return runLoad({ kind: 'throughput', target, receivers, messages, window: WINDOW, textBytes: TEXT_BYTES, maxMs: 30_000 }, 'throughput', 60_000);
+    };
     const runs = await interleave(ROUNDS, () => withPlainRelay(run), () => withSecureServer(run));
     // Messages per second delivered to each receiver (deliveries summed over receivers / receivers).
     const rate = ({ result }: Loaded<ThroughputResult>) => (result.deliveries / receivers / result.ms) * 1000;
@@ -121,19 +133,19 @@ export async function relayThroughput(log: (line: string) => void): Promise<Rela
       log(`  relay ${receivers} receiver(s), ${name}: ${results.map((r) => `${fixed(rate(r))} msg/s, ${cpuPerMessage(r).toFixed(1)} µs CPU/msg (${r.result.completed}/${messages} complete)`).join(', ')}`);
     }
     details[`relay-${receivers}`] = { messages, window: WINDOW, frameBytes: runs.baseline[0].result.frameBytes, plain: runs.baseline, secure: runs.subject };
-    const target = receivers === 50 ? 0.9 : 0.8;
+    const target = RELAY_TARGETS[receivers];
     rows.push({
-      bench: 'relay throughput', metric: `msgs/s to each of ${receivers} receiver(s)`,
+      bench: 'relay throughput', metric: `msgs/s to each of ${receivers} receiver(s), after ${fixed(WARM_UP_MESSAGES)} unmeasured`,
       baseline: `${fixed(plain)} (plain ws)`, subject: `${fixed(secure)} (secure)`, ratio: ratio(secure, plain),
-      target: `≥ ${target.toFixed(2)}×`, met: secure / plain >= target,
+      ...(target === undefined ? { target: '' } : { target: `≥ ${target.toFixed(2)}×`, met: secure / plain >= target }),
     });
     if (receivers !== 1) continue;
-    // A run holds fewer messages than a segment, so no seal runs in it: the floor is what a message
-    // costs up to its ack, and the segment insert is the store section's to measure.
-    const least = floor.messagePathUs;
+    // A measured run seals segments (8,000 messages, segments of 2,000): the floor holds the
+    // segment insert's share beside what a message costs up to its ack.
+    const least = floor.requiredUs;
     rows.push(
       {
-        bench: 'server CPU', metric: 'per message, 1 receiver, all threads, vs the floor of its required work (MAC, decrypts, replay check, journal)',
+        bench: 'server CPU', metric: 'per message, 1 receiver, all threads, vs the floor of its required work (MAC, signature, decrypts, replay check, journal, segment insert)',
         baseline: `${least.toFixed(1)} µs (floor)`, subject: `${secureCpu.toFixed(1)} µs`, ratio: ratio(secureCpu, least), target: '≤ 1.30×', met: secureCpu / least <= 1.3,
       },
       {
