@@ -57,7 +57,6 @@ function loadEngine(): Promise<SqlJsStatic> {
   return engine;
 }
 
-
 /** Thrown when database bytes are not a database this server wrote, or not the one named. */
 export class SnapshotError extends Error {}
 
